@@ -1,0 +1,88 @@
+"""fpctl account: create (sign-up), list, show, update."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from fpctl.cli.completion import complete_accounts
+from fpctl.cli.invocation import Invocation
+from fpctl.cli.options import command, group
+from fpctl.domain.enums import Plan
+
+app = group("account", "Pro accounts: sign-up, details.")
+
+
+@command(app, "create", writes=True)
+def create(
+    run: Invocation,
+    name: Annotated[str, typer.Argument(help="The team's display name.")],
+    admin: Annotated[str, typer.Option("--admin", metavar="EMAIL", help="The admin's email.")],
+    admin_name: Annotated[str | None, typer.Option(help="The admin's full name.")] = None,
+    slug: Annotated[str | None, typer.Option(help="URL-safe id (default: from NAME).")] = None,
+    plan: Annotated[Plan, typer.Option(help="Starting plan.")] = Plan.BASIC,
+) -> None:
+    """Create an account and its admin in one step (the sign-up flow support runs)."""
+    from fpctl.services import accounts
+    from fpctl.services.views import account_view
+
+    with run.work(write=True) as ctx:
+        account = accounts.create(
+            ctx, name=name, admin_email=admin, admin_name=admin_name, slug=slug, plan=plan
+        )
+        view = account_view(account, members=1)
+    run.emit(view)
+
+
+@command(app, "list", lists=True)
+def list_(run: Invocation) -> None:
+    """List accounts (a member sees only their own)."""
+    from fpctl.services import accounts
+    from fpctl.services.views import ACCOUNT_COLUMNS, account_view
+
+    with run.work(write=False) as ctx:
+        found = accounts.list_accounts(ctx)
+        counts = accounts.member_counts(ctx, [a.id for a in found])
+        rows = [account_view(a, members=counts.get(a.id, 0)) for a in found]
+    run.emit(rows, columns=None if run.output != "table" else ACCOUNT_COLUMNS)
+
+
+@command(app, "show")
+def show(
+    run: Invocation,
+    slug: Annotated[
+        str | None,
+        typer.Argument(help="Default: --account or the actor's.", autocompletion=complete_accounts),
+    ] = None,
+) -> None:
+    """Show one account."""
+    from fpctl.services import accounts
+    from fpctl.services.views import account_view
+
+    with run.work(write=False) as ctx:
+        account = accounts.show(ctx, slug)
+        view = account_view(
+            account, members=accounts.member_counts(ctx, [account.id]).get(account.id, 0)
+        )
+    run.emit(view, title=f"{account.name} ({account.slug})")
+
+
+@command(app, "update", writes=True)
+def update(
+    run: Invocation,
+    name: Annotated[str | None, typer.Option(help="New display name.")] = None,
+    company: Annotated[str | None, typer.Option(help="Company name.")] = None,
+    website: Annotated[str | None, typer.Option(help="Website.")] = None,
+    industry: Annotated[str | None, typer.Option(help="Industry.")] = None,
+) -> None:
+    """Change the account's name or business details (admin)."""
+    from fpctl.services import accounts
+    from fpctl.services.views import account_view
+
+    with run.work(write=True) as ctx:
+        account = accounts.update(
+            ctx, name=name, company=company, website=website, industry=industry
+        )
+        view = account_view(account)
+    run.emit(view)

@@ -1,0 +1,64 @@
+"""fpctl approvals: invitations and orders waiting for the admin's decision."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from fpctl.cli.invocation import Invocation
+from fpctl.cli.options import command, group
+from fpctl.domain.enums import ApprovalStatus
+
+app = group("approvals", "Requests waiting for approval.")
+
+RequestId = Annotated[int, typer.Argument(metavar="ID", help="The request's own id.")]
+
+
+@command(app, "list", lists=True)
+def list_(
+    run: Invocation,
+    status: Annotated[ApprovalStatus | None, typer.Option(help="Only this status.")] = None,
+) -> None:
+    """List approval requests (members see their own)."""
+    from fpctl.services import approvals
+    from fpctl.services.views import APPROVAL_COLUMNS, approval_view
+
+    with run.work(write=False) as ctx:
+        slug = ctx.the_account.slug
+        rows = [
+            approval_view(r, slug, subject=approvals.describe(ctx.session, r))
+            for r in approvals.list_requests(ctx, status=status)
+        ]
+    run.emit(
+        rows,
+        columns=APPROVAL_COLUMNS if run.output == "table" else None,
+        title=f"Approval requests of {slug}",
+    )
+
+
+def _decide(run: Invocation, request_id: int, reason: str | None, approve: bool) -> None:
+    from fpctl.services import approvals
+    from fpctl.services.views import approval_view
+
+    decide = approvals.approve if approve else approvals.reject
+    with run.work(write=True) as ctx:
+        request, changed = decide(ctx, request_id, reason)
+        view = approval_view(
+            request, ctx.the_account.slug, subject=approvals.describe(ctx.session, request)
+        )
+    if not changed:
+        run.note(f"request {request.id} was already {request.status}: nothing changed")
+    run.emit(view)
+
+
+@command(app, "approve", writes=True)
+def approve(run: Invocation, request_id: RequestId) -> None:
+    """Approve a request (admin): the invitation is sent, the order goes ahead."""
+    _decide(run, request_id, run.reason, approve=True)
+
+
+@command(app, "reject", writes=True)
+def reject(run: Invocation, request_id: RequestId) -> None:
+    """Reject a request (admin); --reason is recorded. Rejected orders are never charged."""
+    _decide(run, request_id, run.reason, approve=False)

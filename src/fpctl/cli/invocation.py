@@ -1,0 +1,132 @@
+"""What one run of a command needs: the options every command accepts, and the unit of work.
+
+``Invocation.work()`` opens the store, brings its schema up to date, resolves ``--as`` and
+``--account``, settles what is due as of now (SPEC §3.6), and yields the service Context
+inside one transaction: committed for a change, rolled back for a dry run or an error.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from fpctl.errors import InvalidInput, PartialFailure
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from fpctl.services.context import Context
+    from fpctl.store.location import StoreLocation
+
+
+@dataclass
+class Invocation:
+    output: str = "table"
+    as_: str | None = None
+    reason: str | None = None
+    account: str | None = None
+    dry_run: bool = False
+    yes: bool = False
+    db: str | None = None
+    now: str | None = None
+    quiet: bool = False
+    debug: bool = False
+    limit: int | None = None
+    all: bool = False
+    _engine: Engine | None = None
+
+    # -- the store -------------------------------------------------------------------------
+
+    def location(self) -> StoreLocation:
+        from fpctl.store.location import resolve
+
+        return resolve(self.db)
+
+    def engine(self) -> Engine:
+        if self._engine is None:
+            from fpctl.store.db import create_store_engine, store_errors
+            from fpctl.store.schema import ensure_current
+
+            engine = create_store_engine(self.location())
+            with store_errors():
+                ensure_current(engine)
+            self._engine = engine
+        return self._engine
+
+    def clock(self) -> Any:
+        from fpctl import clock
+
+        if self.now:
+            clock.set_now(self.now)
+        return clock.now()
+
+    @contextmanager
+    def work(self, *, write: bool, settle: bool = True) -> Iterator[Context]:
+        """One unit of work with the actor resolved and everything due settled first."""
+        from fpctl.services import actors
+        from fpctl.services import settle as settling
+        from fpctl.services.context import Context
+        from fpctl.store.db import unit_of_work
+
+        now = self.clock()
+        engine = self.engine()
+        if settle and not write:
+            with unit_of_work(engine, write=True) as session:
+                settling.settle_due(session, now)
+        with unit_of_work(engine, write=write, dry_run=self.dry_run) as session:
+            if settle and write:
+                settling.settle_due(session, now)
+            actor, account = actors.resolve(
+                session, self.as_, account_slug=self.account, reason=self.reason
+            )
+            yield Context(session=session, actor=actor, now=now, account=account)
+        if write and self.dry_run:
+            self.note("dry run: nothing was changed")
+
+    # -- output ----------------------------------------------------------------------------
+
+    def note(self, message: str) -> None:
+        from fpctl.render import note
+
+        note(message, quiet=self.quiet)
+
+    def emit(
+        self,
+        data: Mapping[str, Any] | Iterable[Mapping[str, Any]],
+        *,
+        columns: Sequence[str] | None = None,
+        title: str | None = None,
+    ) -> None:
+        from fpctl.render import emit
+
+        limit = None if self.all else self.limit
+        emit(data, self.output, columns=columns, title=title, limit=limit, quiet=self.quiet)
+
+    def emit_bulk(self, rows: Sequence[Mapping[str, Any]], *, columns: Sequence[str]) -> None:
+        """Per-item results; exit 6 when some items failed (SPEC §3.4, §3.5)."""
+        self.emit(rows, columns=columns)
+        failed = sum(1 for row in rows if row.get("result") == "failed")
+        if failed:
+            raise PartialFailure(
+                f"{failed} of {len(rows)} items failed; the others were done",
+                hint="fix the failed rows and run the same input again: done rows report "
+                "`unchanged`",
+            )
+
+    def confirm(self, question: str) -> None:
+        """Destructive actions need --yes, or a 'y' typed at a terminal."""
+        if self.yes:
+            return
+        if not sys.stdin.isatty():
+            raise InvalidInput(
+                f"{question.rstrip('?')}: this needs confirmation",
+                hint="add --yes to confirm when not running at a terminal",
+                code="confirmation_required",
+            )
+        import typer
+
+        if not typer.confirm(question, default=False, err=True):
+            raise InvalidInput("not confirmed: nothing was changed", code="not_confirmed")

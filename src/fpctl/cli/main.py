@@ -1,0 +1,49 @@
+"""Entry point. ``--version`` is answered before Typer is even imported."""
+
+from __future__ import annotations
+
+import sys
+
+from fpctl import __version__
+
+
+def run(args: list[str]) -> int:
+    """Run one command line and return its exit code.
+
+    Command bodies map their own errors (``cli.errors.mapped``); what is left here is what
+    Click raises while parsing, and anything that escapes before a command runs.
+    """
+    import typer
+
+    from fpctl.cli import errors
+    from fpctl.cli.app import get_command
+    from fpctl.errors import FpctlError
+
+    as_json = errors.wants_json(args)
+    try:
+        result = get_command().main(args, prog_name="fpctl", standalone_mode=False)
+    except typer.Exit as done:
+        return done.exit_code
+    except typer.Abort:
+        return errors.report_usage("aborted", as_json=as_json)
+    except typer.TyperException as error:  # Click's usage errors (Typer vendors Click)
+        message = error.format_message() if hasattr(error, "format_message") else str(error)
+        if type(error).__name__ == "NoArgsIsHelpError":  # `fpctl team`: the group's help
+            print(message)
+            return 0
+        return errors.report_usage(message, as_json=as_json)
+    except FpctlError as error:
+        return errors.report(error, as_json=as_json)
+    except (KeyboardInterrupt, BrokenPipeError):
+        return 130
+    except Exception as error:
+        return errors.report_bug(error, as_json=as_json, debug=errors.wants_debug(args))
+    return result if isinstance(result, int) else 0
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = sys.argv[1:] if argv is None else list(argv)
+    if args in (["--version"], ["-V"]):
+        print(f"fpctl {__version__}")
+        sys.exit(0)
+    sys.exit(run(args))

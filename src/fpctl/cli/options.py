@@ -1,0 +1,222 @@
+"""The options every command accepts (SPEC §3.3), added to each command by ``command()``.
+
+A command is written as ``def invite(run: Invocation, emails: ..., role: ...)``; the
+decorator appends the shared options to the signature Typer reads, and hands the command
+an ``Invocation`` holding their values.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from typing import Annotated, Any, get_type_hints
+
+import typer
+
+from fpctl.cli import errors
+from fpctl.cli.completion import complete_accounts, complete_actors
+from fpctl.cli.invocation import Invocation
+
+_OUTPUT_HELP = "Output format: table, json, ndjson, csv or tsv."
+_P = "Global options"
+
+COMMON: list[tuple[str, Any, Any]] = [
+    (
+        "output",
+        Annotated[
+            str,
+            typer.Option(
+                "--output",
+                "-o",
+                envvar="FPCTL_OUTPUT",
+                help=_OUTPUT_HELP,
+                rich_help_panel=_P,
+                show_default=False,
+                autocompletion=lambda: ["table", "json", "ndjson", "csv", "tsv"],
+            ),
+        ],
+        "table",
+    ),
+    (
+        "as_",
+        Annotated[
+            str | None,
+            typer.Option(
+                "--as",
+                envvar="FPCTL_AS",
+                metavar="ACTOR",
+                help="Act as EMAIL (a member), @USERNAME (a freelancer) or support.",
+                rich_help_panel=_P,
+                autocompletion=complete_actors,
+            ),
+        ],
+        None,
+    ),
+    (
+        "reason",
+        Annotated[
+            str | None,
+            typer.Option(
+                "--reason",
+                envvar="FPCTL_REASON",
+                help="Why support acts (recorded in the audit trail).",
+                rich_help_panel=_P,
+            ),
+        ],
+        None,
+    ),
+    (
+        "account",
+        Annotated[
+            str | None,
+            typer.Option(
+                "--account",
+                envvar="FPCTL_ACCOUNT",
+                metavar="SLUG",
+                help="The account to work on.",
+                rich_help_panel=_P,
+                autocompletion=complete_accounts,
+            ),
+        ],
+        None,
+    ),
+    (
+        "db",
+        Annotated[
+            str | None,
+            typer.Option(
+                "--db",
+                envvar="FPCTL_DB",
+                metavar="PATH",
+                help="SQLite file (FPCTL_DATABASE_URL overrides it).",
+                rich_help_panel=_P,
+            ),
+        ],
+        None,
+    ),
+    (
+        "now",
+        Annotated[
+            str | None,
+            typer.Option(
+                "--now",
+                envvar="FPCTL_NOW",
+                metavar="ISO-8601",
+                help="Pin the clock.",
+                rich_help_panel=_P,
+            ),
+        ],
+        None,
+    ),
+    (
+        "quiet",
+        Annotated[
+            bool, typer.Option("--quiet", "-q", help="No notes on stderr.", rich_help_panel=_P)
+        ],
+        False,
+    ),
+    (
+        "debug",
+        Annotated[
+            bool,
+            typer.Option(
+                "--debug", envvar="FPCTL_DEBUG", help="Show tracebacks.", rich_help_panel=_P
+            ),
+        ],
+        False,
+    ),
+]
+WRITE_OPTIONS: list[tuple[str, Any, Any]] = [
+    (
+        "dry_run",
+        Annotated[
+            bool,
+            typer.Option(
+                "--dry-run",
+                help="Do everything, print the result, then roll back.",
+                rich_help_panel=_P,
+            ),
+        ],
+        False,
+    ),
+    (
+        "yes",
+        Annotated[
+            bool,
+            typer.Option(
+                "--yes",
+                "-y",
+                help="Confirm a destructive action without asking.",
+                rich_help_panel=_P,
+            ),
+        ],
+        False,
+    ),
+]
+LIST_OPTIONS: list[tuple[str, Any, Any]] = [
+    (
+        "limit",
+        Annotated[
+            int | None,
+            typer.Option(
+                "--limit",
+                min=0,
+                metavar="N",
+                help="Show at most N rows (tables show 50 unless told).",
+                rich_help_panel=_P,
+            ),
+        ],
+        None,
+    ),
+    (
+        "all",
+        Annotated[
+            bool, typer.Option("--all", help="Show every row in a table.", rich_help_panel=_P)
+        ],
+        False,
+    ),
+]
+
+
+def _with_options(
+    func: Callable[..., Any], extra: list[tuple[str, Any, Any]]
+) -> Callable[..., Any]:
+    own = list(inspect.signature(func).parameters.values())[1:]  # drop `run`
+    hints = get_type_hints(func, include_extras=True)
+    names = {name for name, _, _ in extra}
+
+    def command(**values: Any) -> Any:
+        run = Invocation(**{name: values.pop(name) for name in names if name in values})
+        with errors.mapped(as_json=run.output == "json", debug=run.debug):
+            return func(run, **values)
+
+    params = [p.replace(annotation=hints.get(p.name, p.annotation)) for p in own]
+    params += [
+        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=kind, default=default)
+        for name, kind, default in extra
+    ]
+    command.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
+    command.__annotations__ = {p.name: p.annotation for p in params}
+    command.__doc__ = func.__doc__
+    command.__name__ = func.__name__
+    command.__module__ = func.__module__
+    return command
+
+
+def command(
+    app: typer.Typer, name: str | None = None, *, writes: bool = False, lists: bool = False
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register ``func`` on ``app`` with the shared options (write and list options as fit)."""
+
+    def register(func: Callable[..., Any]) -> Callable[..., Any]:
+        extra = COMMON + (WRITE_OPTIONS if writes else []) + (LIST_OPTIONS if lists else [])
+        app.command(name)(_with_options(func, extra))
+        return func
+
+    return register
+
+
+def group(name: str, help_text: str) -> typer.Typer:
+    return typer.Typer(
+        name=name, help=help_text, no_args_is_help=True, rich_markup_mode=None, add_completion=False
+    )

@@ -1,0 +1,114 @@
+"""fpctl policy: invite-approval, order-approval and purchase-limit policies (admin)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from fpctl.cli.invocation import Invocation
+from fpctl.cli.options import command, group
+from fpctl.domain.enums import AppliesTo, LimitMode, LimitPeriod, PolicyKind
+
+app = group("policy", "Approval and purchase-limit policies.")
+
+
+@command(app, "add", writes=True)
+def add(
+    run: Invocation,
+    kind: Annotated[PolicyKind, typer.Argument(help="The kind of policy.")],
+    applies_to: Annotated[
+        AppliesTo | None, typer.Option(help="Whose actions it covers (default: both).")
+    ] = None,
+    over: Annotated[
+        str | None,
+        typer.Option(
+            metavar="AMOUNT", help="order-approval: orders strictly over this total need approval."
+        ),
+    ] = None,
+    amount: Annotated[
+        str | None, typer.Option(metavar="AMOUNT", help="purchase-limit: the limit.")
+    ] = None,
+    per: Annotated[
+        LimitPeriod | None, typer.Option(help="purchase-limit: per order or per calendar month.")
+    ] = None,
+    member: Annotated[
+        str | None,
+        typer.Option(
+            metavar="EMAIL", help="purchase-limit: for one member (instead of --applies-to)."
+        ),
+    ] = None,
+    mode: Annotated[
+        LimitMode | None,
+        typer.Option(help="purchase-limit: refuse orders over it, or send them for approval."),
+    ] = None,
+) -> None:
+    """Add a policy. An identical policy already in force is reported unchanged."""
+    from fpctl.services import policies
+    from fpctl.services.policies import PolicySpec
+
+    spec = PolicySpec(
+        kind=kind,
+        applies_to=applies_to,
+        over=over,
+        amount=amount,
+        per=per,
+        member=member,
+        mode=mode,
+    )
+    with run.work(write=True) as ctx:
+        policy, changed = policies.add(ctx, spec)
+        view = _view(ctx, policy)
+    if not changed:
+        run.note(f"policy {policy.id} is already in force: nothing changed")
+    run.emit(view)
+
+
+def _view(ctx, policy):  # type: ignore[no-untyped-def]
+    from fpctl.services import policies
+    from fpctl.services.views import policy_view
+
+    emails = policies.member_emails(ctx, [policy])
+    return policy_view(
+        policy,
+        ctx.the_account.slug,
+        member_email=emails.get(policy.member_id),
+        active=policies.is_active(policy, ctx.the_account),
+    )
+
+
+@command(app, "list", lists=True)
+def list_(run: Invocation) -> None:
+    """List the account's policies (Advanced-only ones show inactive on Basic)."""
+    from fpctl.services import policies
+    from fpctl.services.views import POLICY_COLUMNS, policy_view
+
+    with run.work(write=False) as ctx:
+        found = policies.list_policies(ctx)
+        emails = policies.member_emails(ctx, found)
+        account = ctx.the_account
+        rows = [
+            policy_view(
+                p,
+                account.slug,
+                member_email=emails.get(p.member_id),
+                active=policies.is_active(p, account),
+            )
+            for p in found
+        ]
+    run.emit(
+        rows,
+        columns=POLICY_COLUMNS if run.output == "table" else None,
+        title=f"Policies of {account.slug}",
+    )
+
+
+@command(app, "remove", writes=True)
+def remove(run: Invocation, policy_id: Annotated[int, typer.Argument(metavar="ID")]) -> None:
+    """Remove a policy. Requests already waiting keep it: removing approves nothing."""
+    from fpctl.services import policies
+
+    with run.work(write=True) as ctx:
+        policy = policies.remove(ctx, policy_id)
+        view = _view(ctx, policy)
+    run.emit(view)

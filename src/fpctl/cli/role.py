@@ -1,0 +1,32 @@
+"""fpctl role set: change a member's role; making someone admin transfers the role."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from fpctl.cli.completion import complete_members
+from fpctl.cli.invocation import Invocation
+from fpctl.cli.options import command, group
+from fpctl.domain.enums import Role
+
+app = group("role", "Member roles.")
+
+
+@command(app, "set", writes=True)
+def set_(
+    run: Invocation,
+    email: Annotated[str, typer.Argument(help="The member.", autocompletion=complete_members)],
+    role: Annotated[Role, typer.Argument(help="admin, billing_manager or member.")],
+) -> None:
+    """Set a member's role (admin only). ROLE admin transfers the admin role."""
+    from fpctl.services import members
+    from fpctl.services.views import member_view
+
+    with run.work(write=True) as ctx:
+        member, changed = members.set_role(ctx, email, role)
+        view = member_view(member, ctx.the_account.slug)
+    if not changed:
+        run.note(f"{member.email} is already {member.role}: nothing changed")
+    run.emit(view)

@@ -1,0 +1,259 @@
+"""fpctl team: members, invitations and their life cycle (SPEC §1.2, §1.3)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from fpctl.cli.completion import complete_members
+from fpctl.cli.invocation import Invocation
+from fpctl.cli.options import command, group
+from fpctl.domain.enums import InvitationStatus, MemberStatus, Role
+
+if TYPE_CHECKING:
+    from fpctl.services.context import Context
+    from fpctl.services.invitations import InviteResult
+
+app = group("team", "Members and invitations.")
+
+MemberArg = Annotated[
+    str,
+    typer.Argument(metavar="EMAIL", help="The member's email.", autocompletion=complete_members),
+]
+InvitationArg = Annotated[
+    str, typer.Argument(metavar="INVITATION", help="The invitation's id or email.")
+]
+BULK_COLUMNS = ["email", "role", "result", "id", "status", "expires_at", "token", "error"]
+
+
+@command(app, "list", lists=True)
+def list_(
+    run: Invocation,
+    role: Annotated[Role | None, typer.Option(help="Only this role.")] = None,
+    status: Annotated[MemberStatus | None, typer.Option(help="Only this status.")] = None,
+) -> None:
+    """List the account's members."""
+    from fpctl.services import members
+    from fpctl.services.views import MEMBER_COLUMNS, member_view
+
+    with run.work(write=False) as ctx:
+        slug = ctx.the_account.slug
+        rows = [member_view(m, slug) for m in members.list_members(ctx, role=role, status=status)]
+    run.emit(
+        rows, columns=MEMBER_COLUMNS if run.output == "table" else None, title=f"Members of {slug}"
+    )
+
+
+def _requests(emails: list[str], role: Role, from_file: str | None) -> list[Any]:
+    from fpctl.cli import bulk
+    from fpctl.services.invitations import InviteRequest
+
+    requests = [InviteRequest(email, role) for email in emails]
+    if from_file:
+        for row in bulk.rows(bulk.read_text(from_file), key="email"):
+            requests.append(InviteRequest(row["email"], row.get("role") or role))
+    if not requests:
+        from fpctl.errors import InvalidInput
+
+        raise InvalidInput("give at least one EMAIL, or --from-file FILE (- for stdin)")
+    return requests
+
+
+def _result_row(ctx: Context, result: InviteResult) -> dict[str, Any]:
+    from fpctl.services.invitations import token_visible
+
+    invitation = result.invitation
+    row: dict[str, Any] = {"email": result.email, "role": str(result.role), "result": result.result}
+    if invitation is not None:
+        row |= {
+            "id": invitation.id,
+            "status": invitation.status,
+            "expires_at": _iso(invitation.expires_at),
+            "token": invitation.token if token_visible(ctx, invitation) else None,
+        }
+    row["error"] = result.error.as_dict() if result.error else None
+    return row
+
+
+def _iso(value: Any) -> str | None:
+    from fpctl.clock import iso
+
+    return iso(value)
+
+
+@command(app, "invite", writes=True)
+def invite(
+    run: Invocation,
+    emails: Annotated[
+        list[str] | None, typer.Argument(metavar="EMAIL...", help="One or more emails.")
+    ] = None,
+    role: Annotated[
+        Role, typer.Option(help="member, or billing_manager (admin only).")
+    ] = Role.MEMBER,
+    from_file: Annotated[
+        str | None,
+        typer.Option(
+            "--from-file",
+            metavar="FILE|-",
+            help="CSV with an email column (and optional role), or one email per line.",
+        ),
+    ] = None,
+    atomic: Annotated[
+        bool, typer.Option(help="All or nothing: any failure changes nothing.")
+    ] = False,
+) -> None:
+    """Invite people. Re-inviting with the same role reports `unchanged`; another role
+    supersedes the open invitation."""
+    from fpctl.errors import RuleViolation
+    from fpctl.services import invitations
+    from fpctl.services.views import invitation_view
+
+    requests = _requests(emails or [], role, from_file)
+    single = len(requests) == 1 and not from_file
+    with run.work(write=True) as ctx:
+        results = invitations.invite_many(ctx, requests)
+        failed = [r for r in results if r.error is not None]
+        if single and failed:
+            raise failed[0].error  # type: ignore[misc]
+        if single:
+            result = results[0]
+            assert result.invitation is not None
+            view = invitation_view(
+                result.invitation,
+                ctx.the_account.slug,
+                show_token=invitations.token_visible(ctx, result.invitation),
+            )
+            view["result"] = result.result
+        rows = [_result_row(ctx, r) for r in results]
+        if atomic and failed:
+            for row in rows:
+                if row["result"] != "failed":
+                    row["result"] = "rolled_back"
+            run.emit(rows, columns=BULK_COLUMNS)
+            raise RuleViolation(
+                f"{len(failed)} of {len(rows)} rows failed, so nothing was invited (--atomic)",
+                code="atomic_failed",
+            )
+    if single:
+        if view["result"] == "unchanged":
+            run.note(f"{view['email']} already has this invitation: nothing changed")
+        run.emit(view)
+        return
+    run.emit_bulk(rows, columns=BULK_COLUMNS)
+
+
+@command(app, "invitations", lists=True)
+def invitations_(
+    run: Invocation,
+    status: Annotated[InvitationStatus | None, typer.Option(help="Only this status.")] = None,
+) -> None:
+    """List the account's invitations."""
+    from fpctl.services import invitations
+    from fpctl.services.views import INVITATION_COLUMNS, invitation_view
+
+    with run.work(write=False) as ctx:
+        slug = ctx.the_account.slug
+        rows = [
+            invitation_view(i, slug, show_token=invitations.token_visible(ctx, i))
+            for i in invitations.list_invitations(ctx, status=status)
+        ]
+    run.emit(
+        rows,
+        columns=INVITATION_COLUMNS if run.output == "table" else None,
+        title=f"Invitations of {slug}",
+    )
+
+
+@command(app, "accept", writes=True)
+def accept(
+    run: Invocation,
+    token: Annotated[str, typer.Argument(help="The invitation's token.")],
+    name: Annotated[str, typer.Option("--name", help="Your full name.")],
+) -> None:
+    """Accept an invitation: join the account with the invited role (no --as needed)."""
+    from fpctl.services import invitations
+    from fpctl.services.views import member_view
+
+    with run.work(write=True) as ctx:
+        member, _ = invitations.accept(ctx, token, name)
+        view = member_view(member, ctx.the_account.slug)
+    run.emit(view)
+
+
+def _invitation_change(run: Invocation, ref: str, verb: str) -> None:
+    from fpctl.services import invitations
+    from fpctl.services.views import invitation_view
+
+    with run.work(write=True) as ctx:
+        if verb == "withdraw":
+            invitation, changed = invitations.withdraw(ctx, ref)
+        else:
+            invitation, changed = invitations.resend(ctx, ref), True
+        view = invitation_view(
+            invitation, ctx.the_account.slug, show_token=invitations.token_visible(ctx, invitation)
+        )
+    if not changed:
+        run.note(f"invitation {invitation.id} was already {invitation.status}: nothing changed")
+    run.emit(view)
+
+
+@command(app, "withdraw", writes=True)
+def withdraw(run: Invocation, invitation: InvitationArg) -> None:
+    """Withdraw an open invitation: its link stops working."""
+    _invitation_change(run, invitation, "withdraw")
+
+
+@command(app, "resend", writes=True)
+def resend(run: Invocation, invitation: InvitationArg) -> None:
+    """Send an invitation again; its 30-day expiry starts over."""
+    _invitation_change(run, invitation, "resend")
+
+
+def _member_change(run: Invocation, email: str, verb: str) -> None:
+    from fpctl.services import members
+    from fpctl.services.views import member_view
+
+    change = {
+        "deactivate": members.deactivate,
+        "reactivate": members.reactivate,
+        "remove": members.remove,
+    }[verb]
+    with run.work(write=True) as ctx:
+        member, changed = change(ctx, email)
+        view = member_view(member, ctx.the_account.slug)
+    if not changed:
+        run.note(f"{member.email} is already {member.status}: nothing changed")
+    run.emit(view)
+
+
+@command(app, "deactivate", writes=True)
+def deactivate(run: Invocation, email: MemberArg) -> None:
+    """Deactivate a member (reversible): they can do nothing until reactivated."""
+    _member_change(run, email, "deactivate")
+
+
+@command(app, "reactivate", writes=True)
+def reactivate(run: Invocation, email: MemberArg) -> None:
+    """Reactivate a deactivated member."""
+    _member_change(run, email, "reactivate")
+
+
+@command(app, "remove", writes=True)
+def remove(run: Invocation, email: MemberArg) -> None:
+    """Remove a member for good: the seat closes and the email is released."""
+    run.confirm(f"Remove {email} from the account for good?")
+    _member_change(run, email, "remove")
+
+
+@command(app, "leave", writes=True)
+def leave(run: Invocation) -> None:
+    """Close your own seat (--as you). Your email can never be used again."""
+    from fpctl.services import members
+    from fpctl.services.views import member_view
+
+    run.confirm("Leave the account? Your email can never be used on Pro again")
+    with run.work(write=True) as ctx:
+        member = members.leave(ctx)
+        view = member_view(member, ctx.the_account.slug)
+    run.emit(view)

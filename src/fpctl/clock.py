@@ -1,0 +1,54 @@
+"""The one clock: ``--now`` / ``FPCTL_NOW``, else the system clock. Always aware UTC."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+
+from fpctl.errors import InvalidInput
+
+_override: datetime | None = None
+
+
+def parse_instant(text: str) -> datetime:
+    """Parse an ISO-8601 date or date-time; naive values are taken as UTC."""
+    cleaned = text.strip()
+    if cleaned.endswith(("Z", "z")):
+        cleaned = cleaned[:-1] + "+00:00"
+    try:
+        value = datetime.fromisoformat(cleaned)
+    except ValueError:
+        raise InvalidInput(
+            f"{text!r} is not an ISO-8601 date or time",
+            hint="use a form like 2026-11-23 or 2026-11-23T09:30:00Z",
+        ) from None
+    return as_utc(value)
+
+
+def as_utc(value: datetime) -> datetime:
+    """Make a datetime aware UTC (SQLite hands back naive values, which we store as UTC)."""
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
+
+
+def set_now(value: datetime | str | None) -> None:
+    """Pin the clock (``--now``); ``None`` returns to the environment or the system clock."""
+    global _override  # noqa: PLW0603  (one process, one clock: --now pins it)
+    _override = parse_instant(value) if isinstance(value, str) else value
+
+
+def now() -> datetime:
+    if _override is not None:
+        return _override
+    pinned = os.environ.get("FPCTL_NOW")
+    if pinned:
+        return parse_instant(pinned)
+    return datetime.now(UTC)
+
+
+def iso(value: datetime | None) -> str | None:
+    """The one textual form of an instant: ISO-8601 UTC with a ``Z``, to the second."""
+    if value is None:
+        return None
+    return as_utc(value).replace(microsecond=0).isoformat().replace("+00:00", "Z")

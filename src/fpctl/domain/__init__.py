@@ -1,0 +1,1 @@
+"""Vocabulary and pure rules: no I/O, nothing of ours but ``fpctl.errors``."""

@@ -1,0 +1,35 @@
+"""Names and free text: stored as given, checked only for what no person types."""
+
+from __future__ import annotations
+
+import re
+
+from fpctl.errors import InvalidInput
+
+_SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
+
+
+def require_text(value: str, what: str, *, max_length: int = 200) -> str:
+    """A required one-line text such as a name: trimmed, non-empty, bounded."""
+    cleaned = value.strip()
+    if not cleaned:
+        raise InvalidInput(f"{what} cannot be empty")
+    if len(cleaned) > max_length:
+        raise InvalidInput(f"{what} is longer than {max_length} characters")
+    return cleaned
+
+
+def slugify(name: str) -> str:
+    """A URL-safe slug from a display name: ``Acme Studio`` → ``acme-studio``."""
+    slug = re.sub(r"[^a-z0-9]+", "-", name.casefold()).strip("-")
+    return slug[:63].strip("-") or "account"
+
+
+def validate_slug(slug: str) -> str:
+    cleaned = slug.strip().casefold()
+    if not _SLUG.match(cleaned):
+        raise InvalidInput(
+            f"{slug!r} is not a valid slug",
+            hint="use lowercase letters, digits and hyphens (at most 63), e.g. acme-studio",
+        )
+    return cleaned

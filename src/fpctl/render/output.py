@@ -1,0 +1,154 @@
+"""Write data to stdout in the chosen format; notes and errors to stderr."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from enum import StrEnum
+from itertools import chain, islice
+from typing import Any, TextIO
+
+from fpctl.render.safe import neutralize_formula, safe_text
+
+DEFAULT_TABLE_ROWS = 50
+
+Row = Mapping[str, Any]
+
+
+class Format(StrEnum):
+    TABLE = "table"
+    JSON = "json"
+    NDJSON = "ndjson"
+    CSV = "csv"
+    TSV = "tsv"
+
+
+FORMATS = tuple(f.value for f in Format)
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _cell(value: Any) -> str:
+    """A flat text cell: nested values as compact JSON, None as empty."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Mapping | list | tuple):
+        return _json(value)
+    return str(value)
+
+
+def _delimited(rows: Iterable[Row], columns: Sequence[str] | None, out: TextIO, sep: str) -> None:
+    iterator = iter(rows)
+    first = next(iterator, None)
+    keys = list(columns or (first.keys() if first else []))
+    writer = csv.writer(out, delimiter=sep, lineterminator="\n")
+    writer.writerow(keys)
+    for row in chain([first], iterator) if first is not None else ():
+        writer.writerow(
+            [
+                neutralize_formula(_cell(row.get(key)))
+                if isinstance(row.get(key), str)
+                else _cell(row.get(key))
+                for key in keys
+            ]
+        )
+
+
+def emit(
+    data: Row | Iterable[Row],
+    fmt: str,
+    *,
+    columns: Sequence[str] | None = None,
+    title: str | None = None,
+    limit: int | None = None,
+    quiet: bool = False,
+    out: TextIO | None = None,
+) -> None:
+    """Render one object (a mapping) or a list of rows (any other iterable).
+
+    Tables show ``limit`` rows (50 unless told) and say on stderr how many they left out;
+    machine formats are complete unless ``limit`` is given.
+    """
+    out = out or sys.stdout
+    fmt = Format(fmt)
+    if isinstance(data, Mapping):
+        _emit_object(data, fmt, columns, title, out)
+        return
+    if fmt is Format.TABLE:
+        _emit_table(data, columns=columns, title=title, limit=limit, quiet=quiet, out=out)
+        return
+    rows: Iterable[Row] = data if limit is None else islice(data, limit)
+    if fmt is Format.JSON:
+        _write_json_array(rows, out)
+    elif fmt is Format.NDJSON:
+        for row in rows:
+            out.write(_json(row) + "\n")
+    else:
+        _delimited(rows, columns, out, "," if fmt is Format.CSV else "\t")
+
+
+def _write_json_array(rows: Iterable[Row], out: TextIO) -> None:
+    out.write("[")
+    empty = True
+    for row in rows:
+        out.write(("\n  " if empty else ",\n  ") + _json(row))
+        empty = False
+    out.write("]\n" if empty else "\n]\n")
+
+
+def _emit_object(
+    obj: Row, fmt: Format, columns: Sequence[str] | None, title: str | None, out: TextIO
+) -> None:
+    if fmt is Format.JSON:
+        out.write(json.dumps(obj, ensure_ascii=False, indent=2) + "\n")
+    elif fmt is Format.NDJSON:
+        out.write(_json(obj) + "\n")
+    elif fmt in (Format.CSV, Format.TSV):
+        _delimited([obj], columns, out, "," if fmt is Format.CSV else "\t")
+    else:
+        from fpctl.render.tables import draw_object
+
+        draw_object(obj, columns, title, out)
+
+
+def _emit_table(
+    rows: Iterable[Row],
+    *,
+    columns: Sequence[str] | None,
+    title: str | None,
+    limit: int | None,
+    quiet: bool,
+    out: TextIO,
+) -> None:
+    from fpctl.render.tables import draw_rows
+
+    shown_limit = DEFAULT_TABLE_ROWS if limit is None else limit
+    iterator: Iterator[Row] = iter(rows)
+    page = list(islice(iterator, shown_limit))
+    left_out = sum(1 for _ in iterator)
+    draw_rows(page, columns, title, out)
+    if left_out and not quiet:
+        note(
+            f"{left_out} more row{'s' if left_out != 1 else ''} not shown "
+            "(use --all, --limit N, or -o json/csv for everything)"
+        )
+
+
+def note(message: str, *, quiet: bool = False) -> None:
+    """A line for people on stderr (never mixed into data)."""
+    if not quiet:
+        sys.stderr.write(safe_text(message) + "\n")
+
+
+def emit_error(error: Mapping[str, str], *, as_json: bool) -> None:
+    sys.stderr.write(f"error: {safe_text(error['message'])}\n")
+    if error.get("hint"):
+        sys.stderr.write(f"hint: {safe_text(error['hint'])}\n")
+    if as_json:
+        sys.stderr.write(_json({"error": dict(error)}) + "\n")

@@ -1,0 +1,115 @@
+"""Rich tables for people. Imported only when a table is drawn (start-up stays light)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from typing import Any, TextIO
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from fpctl.domain.money import format_cents
+from fpctl.render.safe import safe_text
+
+_GOOD = "green"
+_WAITING = "yellow"
+_OFF = "dim"
+_BAD = "red"
+STATUS_STYLES = {
+    "active": _GOOD,
+    "accepted": _GOOD,
+    "approved": _GOOD,
+    "completed": _GOOD,
+    "invited": _GOOD,
+    "done": _GOOD,
+    "allowed": _GOOD,
+    "ok": _GOOD,
+    "unchanged": _OFF,
+    "pending": _WAITING,
+    "awaiting_approval": _WAITING,
+    "awaiting_requirements": _WAITING,
+    "in_progress": _WAITING,
+    "delivered": _WAITING,
+    "in_revision": _WAITING,
+    "deactivated": _OFF,
+    "expired": _OFF,
+    "withdrawn": _OFF,
+    "superseded": _OFF,
+    "inactive": _OFF,
+    "removed": _BAD,
+    "closed": _BAD,
+    "rejected": _BAD,
+    "cancelled": _BAD,
+    "failed": _BAD,
+    "denied": _BAD,
+}
+_STYLED_KEYS = ("status", "result")
+
+
+def _console(out: TextIO) -> Console:
+    return Console(
+        file=out,
+        markup=False,
+        emoji=False,
+        highlight=False,
+        no_color=bool(os.environ.get("NO_COLOR")) or None,
+        soft_wrap=False,
+    )
+
+
+def header(key: str) -> str:
+    return key.removesuffix("_cents").replace("_", " ").upper()
+
+
+def cell(key: str, value: Any) -> Text:
+    """One table cell: money as dollars, nested values compact, user text made safe."""
+    if value is None:
+        return Text("")
+    if key.endswith("_cents") and isinstance(value, int):
+        return Text(format_cents(value), justify="right")
+    if isinstance(value, bool):
+        return Text("yes" if value else "no")
+    if isinstance(value, Mapping):
+        value = ", ".join(f"{k}={v}" for k, v in value.items() if v is not None)
+    elif isinstance(value, list | tuple):
+        value = ", ".join(str(v) for v in value)
+    text = safe_text(str(value))
+    style = STATUS_STYLES.get(text, "") if key in _STYLED_KEYS else ""
+    return Text(text, style=style)
+
+
+def draw_rows(
+    rows: Sequence[Mapping[str, Any]],
+    columns: Sequence[str] | None,
+    title: str | None,
+    out: TextIO,
+) -> None:
+    keys = list(columns or (rows[0].keys() if rows else []))
+    table = Table(title=Text(safe_text(title)) if title else None, title_justify="left")
+    for key in keys:
+        table.add_column(header(key), overflow="fold")
+    for row in rows:
+        table.add_row(*(cell(key, row.get(key)) for key in keys))
+    if not rows:
+        _console(out).print(Text("(none)", style="dim"))
+        return
+    _console(out).print(table)
+
+
+def draw_object(
+    obj: Mapping[str, Any], columns: Sequence[str] | None, title: str | None, out: TextIO
+) -> None:
+    table = Table(
+        title=Text(safe_text(title)) if title else None,
+        title_justify="left",
+        show_header=False,
+        box=None,
+        padding=(0, 2, 0, 0),
+    )
+    table.add_column(style="bold")
+    table.add_column(overflow="fold")
+    for key in columns or obj.keys():
+        table.add_row(Text(key.removesuffix("_cents").replace("_", " ")), cell(key, obj.get(key)))
+    _console(out).print(table)

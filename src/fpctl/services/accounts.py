@@ -1,0 +1,129 @@
+"""Accounts: sign-up (``account create``), listing, details (SPEC §1.1)."""
+
+from __future__ import annotations
+
+from sqlalchemy import func
+from sqlmodel import col, select
+
+from fpctl.domain.emails import normalize_email
+from fpctl.domain.enums import MemberStatus, Plan, Role
+from fpctl.domain.text import require_text, slugify, validate_slug
+from fpctl.errors import InvalidInput, NotFound, RuleViolation
+from fpctl.services import audit
+from fpctl.services.actors import find_account, member_actor
+from fpctl.services.context import Context
+from fpctl.services.members import add_member, ensure_email_free, require_reader
+from fpctl.store.tables import Account, Member
+
+ACCOUNT_FIELDS = ("name", "company", "website", "industry")
+
+
+def create(
+    ctx: Context,
+    *,
+    name: str,
+    admin_email: str,
+    admin_name: str | None = None,
+    slug: str | None = None,
+    plan: str = Plan.BASIC,
+) -> Account:
+    """Create the account and its admin in one step (sign-up: no actor, or support)."""
+    if not ctx.actor.is_nobody:
+        ctx.require("account.create")
+    name = require_text(name, "the account name")
+    slug = validate_slug(slug) if slug else slugify(name)
+    email = normalize_email(admin_email)
+    plan = Plan(plan)
+    if ctx.session.exec(select(Account.id).where(Account.slug == slug)).first() is not None:
+        raise RuleViolation(
+            f"an account with the slug {slug!r} already exists",
+            hint="choose another with --slug",
+            code="slug_taken",
+        )
+    ensure_email_free(ctx, email)
+    account = Account(
+        slug=slug,
+        name=name,
+        plan=plan,
+        plan_started_at=ctx.now if plan is Plan.ADVANCED else None,
+        created_at=ctx.now,
+    )
+    ctx.session.add(account)
+    ctx.session.flush()
+    admin = add_member(ctx, account, email=email, name=admin_name or email, role=Role.ADMIN)
+    actor = ctx.actor if not ctx.actor.is_nobody else member_actor(admin)
+    audit.record(
+        ctx.session,
+        actor,
+        ctx.now,
+        action="account.create",
+        target=f"account:{account.id} {slug}",
+        account_id=account.id,
+        changes={"name": (None, name), "plan": (None, plan.value), "admin": (None, email)},
+    )
+    ctx.account = account
+    return account
+
+
+def member_counts(ctx: Context, account_ids: list[int]) -> dict[int, int]:
+    """Members who hold a seat (active or deactivated), per account."""
+    rows = ctx.session.exec(
+        select(Member.account_id, func.count())
+        .where(col(Member.account_id).in_(account_ids))
+        .where(col(Member.status).in_([MemberStatus.ACTIVE, MemberStatus.DEACTIVATED]))
+        .group_by(Member.account_id)
+    ).all()
+    return dict(rows)
+
+
+def list_accounts(ctx: Context) -> list[Account]:
+    """Every account with no actor or as support; a member sees only their own."""
+    require_reader(ctx)
+    query = select(Account).order_by(Account.slug)
+    if ctx.actor.is_member:
+        query = query.where(Account.id == ctx.actor.account_id)
+    elif ctx.account is not None:
+        query = query.where(Account.id == ctx.account.id)
+    return list(ctx.session.exec(query).all())
+
+
+def show(ctx: Context, slug: str | None = None) -> Account:
+    require_reader(ctx)
+    if slug is None:
+        return ctx.the_account
+    account = find_account(ctx.session, slug)
+    if ctx.actor.is_member and account.id != ctx.actor.account_id:
+        raise NotFound(f"no account {slug!r}")
+    return account
+
+
+def update(ctx: Context, **values: str | None) -> Account:
+    """Change the name or business details; only the fields given."""
+    ctx.require("account.update")
+    account = ctx.the_account
+    given = {key: value for key, value in values.items() if value is not None}
+    if not given:
+        raise InvalidInput(
+            "nothing to change", hint="give --name, --company, --website or --industry"
+        )
+    if "name" in given:
+        given["name"] = require_text(given["name"], "the account name")
+    changes = {
+        key: (getattr(account, key), value)
+        for key, value in given.items()
+        if key in ACCOUNT_FIELDS and getattr(account, key) != value
+    }
+    for key, (_, after) in changes.items():
+        setattr(account, key, after)
+    if changes:
+        ctx.session.add(account)
+        audit.record(
+            ctx.session,
+            ctx.actor,
+            ctx.now,
+            action="account.update",
+            target=f"account:{account.id} {account.slug}",
+            account_id=account.id,
+            changes=changes,
+        )
+    return account

@@ -1,0 +1,91 @@
+"""Turn ``--as`` / ``--account`` into an Actor and the account the command works on."""
+
+from __future__ import annotations
+
+import getpass
+import os
+
+from sqlmodel import Session, col, select
+
+from fpctl.domain import actors
+from fpctl.domain.actors import Actor
+from fpctl.domain.emails import normalize_email
+from fpctl.domain.enums import ActorKind, MemberStatus, Role
+from fpctl.errors import NotFound
+from fpctl.store.tables import Account, Freelancer, Member
+
+
+def find_account(session: Session, slug: str) -> Account:
+    account = session.exec(select(Account).where(Account.slug == slug.strip().casefold())).first()
+    if account is None:
+        raise NotFound(f"no account {slug!r}", hint="`fpctl account list` shows the slugs")
+    return account
+
+
+def agent_name() -> str:
+    try:
+        login = getpass.getuser()
+    except (KeyError, OSError):
+        login = "unknown"
+    return os.environ.get("FPCTL_AGENT") or login
+
+
+def member_actor(member: Member) -> Actor:
+    return Actor(
+        kind=ActorKind.MEMBER,
+        label=member.email,
+        account_id=member.account_id,
+        member_id=member.id,
+        role=Role(member.role),
+        status=MemberStatus(member.status),
+    )
+
+
+def _find_member(session: Session, email: str, account: Account | None) -> Member:
+    query = select(Member).where(Member.email == email)
+    if account is not None:
+        query = query.where(Member.account_id == account.id)
+    # The holder of the email first (not removed), then the latest removed seat.
+    candidates = session.exec(query.order_by(col(Member.id).desc())).all()
+    held = [m for m in candidates if m.status != MemberStatus.REMOVED]
+    if held or candidates:
+        return (held or candidates)[0]
+    where = f" in account {account.slug!r}" if account is not None else ""
+    raise NotFound(f"no member {email}{where}", hint="`fpctl team list` shows the members")
+
+
+def _find_freelancer(session: Session, username: str) -> Freelancer:
+    freelancer = session.exec(select(Freelancer).where(Freelancer.username == username)).first()
+    if freelancer is None:
+        raise NotFound(f"no freelancer @{username}", hint="`fpctl freelancer list` shows them")
+    return freelancer
+
+
+def resolve(
+    session: Session,
+    spec: str | None,
+    *,
+    account_slug: str | None,
+    reason: str | None,
+) -> tuple[Actor, Account | None]:
+    """The actor and the account: ``--as EMAIL`` implies its member's account."""
+    account = find_account(session, account_slug) if account_slug else None
+    spec = (spec or "").strip()
+    if not spec:
+        return actors.NOBODY, account
+    if spec.casefold() == "support":
+        agent = agent_name()
+        return actors.support(agent, reason, account.id if account else None), account
+    if spec.startswith("@"):
+        freelancer = _find_freelancer(session, spec[1:].strip().casefold())
+        actor = Actor(
+            kind=ActorKind.FREELANCER,
+            label=f"@{freelancer.username}",
+            freelancer_id=freelancer.id,
+            account_id=account.id if account else None,
+        )
+        return actor, account
+    member = _find_member(session, normalize_email(spec), account)
+    if account is None:
+        account = session.get(Account, member.account_id)
+    return member_actor(member), account

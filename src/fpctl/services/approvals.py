@@ -1,0 +1,182 @@
+"""Approval requests (SPEC §1.4): invitations and orders waiting for the admin.
+
+Requests are decided by their own id, by the admin (or support), with an optional reason;
+an undecided request expires after 7 days together with what it was holding back. Each
+kind of subject registers how it is approved, rejected and expired in ``SUBJECTS``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from fpctl.domain.actors import SYSTEM
+from fpctl.domain.enums import ApprovalKind, ApprovalStatus, InvitationStatus
+from fpctl.errors import NotFound, RuleViolation
+from fpctl.services import audit
+from fpctl.services.audit import Entry
+from fpctl.services.context import Context
+from fpctl.services.members import require_reader
+from fpctl.store.tables import ApprovalRequest, Invitation
+
+
+@dataclass(frozen=True)
+class Subject:
+    """How one kind of request acts on its subject."""
+
+    approve: Callable[[Context, ApprovalRequest], None]
+    reject: Callable[[Context, ApprovalRequest], None]
+    expire: Callable[[Session, ApprovalRequest, datetime], Entry | None]
+    describe: Callable[[Session, ApprovalRequest], str | None]
+
+
+def _invitation(session: Session, request: ApprovalRequest) -> Invitation:
+    invitation = session.get(Invitation, request.subject_id)
+    assert invitation is not None
+    return invitation
+
+
+def _approve_invitation(ctx: Context, request: ApprovalRequest) -> None:
+    from fpctl.services.invitations import send_approved
+
+    send_approved(ctx, _invitation(ctx.session, request))
+
+
+def _close_invitation(
+    session: Session, request: ApprovalRequest, status: InvitationStatus, now: datetime
+) -> Entry | None:
+    from fpctl.services.invitations import target
+
+    invitation = _invitation(session, request)
+    if invitation.status != InvitationStatus.AWAITING_APPROVAL:
+        return None
+    invitation.status = status
+    invitation.closed_at = now
+    session.add(invitation)
+    return Entry(
+        f"invitation.{'expire' if status == 'expired' else 'reject'}",
+        target(invitation),
+        invitation.account_id,
+        {"status": (InvitationStatus.AWAITING_APPROVAL, status)},
+    )
+
+
+def _reject_invitation(ctx: Context, request: ApprovalRequest) -> None:
+    _close_invitation(ctx.session, request, InvitationStatus.REJECTED, ctx.now)
+
+
+def _expire_invitation(session: Session, request: ApprovalRequest, now: datetime) -> Entry | None:
+    return _close_invitation(session, request, InvitationStatus.EXPIRED, now)
+
+
+SUBJECTS: dict[str, Subject] = {
+    ApprovalKind.INVITATION: Subject(
+        approve=_approve_invitation,
+        reject=_reject_invitation,
+        expire=_expire_invitation,
+        describe=lambda session, request: _invitation(session, request).email,
+    ),
+}
+
+
+def target(request: ApprovalRequest) -> str:
+    return f"approval:{request.id} {request.kind}:{request.subject_id}"
+
+
+def list_requests(ctx: Context, *, status: str | None = None) -> list[ApprovalRequest]:
+    """The admin (and support, or no actor) see every request; others see their own."""
+    require_reader(ctx)
+    query = select(ApprovalRequest).where(ApprovalRequest.account_id == ctx.the_account.id)
+    if status:
+        query = query.where(ApprovalRequest.status == ApprovalStatus(status))
+    if not (ctx.actor.sees_everything or ctx.actor.is_admin):
+        query = query.where(ApprovalRequest.requested_by_id == ctx.actor.member_id)
+    return list(ctx.session.exec(query.order_by(ApprovalRequest.id)).all())
+
+
+def describe(session: Session, request: ApprovalRequest) -> str | None:
+    subject = SUBJECTS.get(request.kind)
+    return subject.describe(session, request) if subject else None
+
+
+def find(ctx: Context, request_id: int) -> ApprovalRequest:
+    request = ctx.session.get(ApprovalRequest, request_id)
+    if request is None or request.account_id != ctx.the_account.id:
+        raise NotFound(
+            f"no approval request {request_id} in this account",
+            hint="`fpctl approvals list` shows them",
+        )
+    return request
+
+
+def _decide(
+    ctx: Context, request_id: int, status: ApprovalStatus, reason: str | None
+) -> tuple[ApprovalRequest, bool]:
+    action = "approval.approve" if status is ApprovalStatus.APPROVED else "approval.reject"
+    ctx.require(action)
+    request = find(ctx, request_id)
+    if request.status == status:
+        return request, False
+    if request.status != ApprovalStatus.PENDING:
+        raise RuleViolation(
+            f"approval request {request.id} is already {request.status}", code="request_closed"
+        )
+    subject = SUBJECTS[request.kind]
+    (subject.approve if status is ApprovalStatus.APPROVED else subject.reject)(ctx, request)
+    request.status = status
+    request.decided_at = ctx.now
+    request.decided_by = ctx.actor.label
+    request.reason = reason
+    ctx.session.add(request)
+    audit.record(
+        ctx.session,
+        ctx.actor,
+        ctx.now,
+        action=action,
+        target=target(request),
+        account_id=request.account_id,
+        changes={"status": (ApprovalStatus.PENDING, status), "reason": (None, reason)},
+    )
+    return request, True
+
+
+def approve(
+    ctx: Context, request_id: int, reason: str | None = None
+) -> tuple[ApprovalRequest, bool]:
+    return _decide(ctx, request_id, ApprovalStatus.APPROVED, reason)
+
+
+def reject(
+    ctx: Context, request_id: int, reason: str | None = None
+) -> tuple[ApprovalRequest, bool]:
+    return _decide(ctx, request_id, ApprovalStatus.REJECTED, reason)
+
+
+def expire_due(session: Session, now: datetime) -> int:
+    """Requests undecided for 7 days expire, with the invitation or order they hold."""
+    due = session.exec(
+        select(ApprovalRequest)
+        .where(ApprovalRequest.status == ApprovalStatus.PENDING)
+        .where(col(ApprovalRequest.expires_at) <= now)
+    ).all()
+    entries = []
+    for request in due:
+        request.status = ApprovalStatus.EXPIRED
+        request.decided_at = now
+        session.add(request)
+        entries.append(
+            Entry(
+                "approval.expire",
+                target(request),
+                request.account_id,
+                {"status": (ApprovalStatus.PENDING, ApprovalStatus.EXPIRED)},
+            )
+        )
+        subject_entry = SUBJECTS[request.kind].expire(session, request, now)
+        if subject_entry is not None:
+            entries.append(subject_entry)
+    audit.record_many(session, SYSTEM, now, entries)
+    return len(due)

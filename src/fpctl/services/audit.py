@@ -1,0 +1,199 @@
+"""The audit trail: one record per change, in the change's transaction, hash-chained.
+
+Each record's hash covers its content and the previous record's hash, so editing or
+deleting any record breaks every hash after it (``verify``). Records get consecutive ids
+assigned here, under the write lock every change holds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import insert, text
+from sqlmodel import Session
+
+from fpctl.clock import iso
+from fpctl.domain.actors import Actor
+from fpctl.store.tables import AuditRecord
+
+GENESIS = "0" * 64
+_CHAIN_KEY = "fpctl_audit_chain"
+
+Changes = Mapping[str, tuple[Any, Any]]
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One change to record: what happened to which object, with before/after values."""
+
+    action: str
+    target: str
+    account_id: int | None
+    changes: Changes
+
+
+def canonical_changes(changes: Changes) -> str:
+    plain = {key: [_plain(before), _plain(after)] for key, (before, after) in changes.items()}
+    return json.dumps(plain, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return iso(value)
+    return value
+
+
+def digest(record: Mapping[str, Any]) -> str:
+    """The hash of one record: its content in canonical JSON, plus the previous hash."""
+    content = {
+        "id": record["id"],
+        "at": iso(record["at"]),
+        "account_id": record["account_id"],
+        "actor": record["actor"],
+        "actor_kind": record["actor_kind"],
+        "agent": record["agent"],
+        "reason": record["reason"],
+        "action": record["action"],
+        "target": record["target"],
+        "changes": record["changes"],
+        "prev_hash": record["prev_hash"],
+    }
+    payload = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def _chain_head(session: Session) -> tuple[int, str]:
+    head = session.info.get(_CHAIN_KEY)
+    if head is None:
+        row = session.execute(
+            text("SELECT id, hash FROM audit_record ORDER BY id DESC LIMIT 1")
+        ).first()
+        head = (row[0], row[1]) if row else (0, GENESIS)
+    return head
+
+
+def record_many(session: Session, actor: Actor, now: datetime, entries: Iterable[Entry]) -> int:
+    """Append records for ``entries`` in order; returns how many were written."""
+    last_id, last_hash = _chain_head(session)
+    rows = []
+    for entry in entries:
+        row: dict[str, Any] = {
+            "id": last_id + 1,
+            "at": now,
+            "account_id": entry.account_id,
+            "actor": actor.label,
+            "actor_kind": actor.kind.value,
+            "agent": actor.agent,
+            "reason": actor.reason,
+            "action": entry.action,
+            "target": entry.target,
+            "changes": canonical_changes(entry.changes),
+            "prev_hash": last_hash,
+        }
+        row["hash"] = digest(row)
+        last_id, last_hash = row["id"], row["hash"]
+        rows.append(row)
+    if rows:
+        session.flush()  # keep the data rows ahead of their records (foreign keys)
+        session.execute(insert(AuditRecord), rows)
+        session.info[_CHAIN_KEY] = (last_id, last_hash)
+    return len(rows)
+
+
+def record(
+    session: Session,
+    actor: Actor,
+    now: datetime,
+    *,
+    action: str,
+    target: str,
+    account_id: int | None,
+    changes: Changes | None = None,
+) -> None:
+    record_many(session, actor, now, [Entry(action, target, account_id, changes or {})])
+
+
+@dataclass(frozen=True)
+class Break:
+    record_id: int
+    problem: str
+
+
+def find_break(rows: Iterator[Mapping[str, Any]]) -> tuple[Break | None, int, str]:
+    """Walk the chain in id order: the first bad record (or None), the count, the head hash."""
+    expected_id, prev_hash, count = 1, GENESIS, 0
+    for row in rows:
+        if row["id"] != expected_id:
+            return Break(expected_id, f"record {expected_id} is missing"), count, prev_hash
+        if row["prev_hash"] != prev_hash:
+            return Break(row["id"], "its link to the previous record is broken"), count, prev_hash
+        if digest(row) != row["hash"]:
+            return Break(row["id"], "its content does not match its hash"), count, prev_hash
+        expected_id, prev_hash, count = row["id"] + 1, row["hash"], count + 1
+    return None, count, prev_hash
+
+
+# -- reading ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    action: str | None = None  # exact name, or a prefix ending in "." or "*" (team.*)
+    actor: str | None = None
+    since: datetime | None = None
+
+
+def list_records(ctx: Any, where: AuditFilter) -> Iterator[tuple[AuditRecord, str | None]]:
+    """Records (with their account's slug) oldest first, streamed.
+
+    The admin sees their account's trail; support and runs without an actor see the account
+    named by ``--account``, or every account when none is named."""
+    from sqlmodel import col, select
+
+    from fpctl.errors import PermissionDenied
+    from fpctl.services.members import require_reader
+    from fpctl.store.tables import Account
+
+    require_reader(ctx)
+    if ctx.actor.is_member and not ctx.actor.is_admin:
+        raise PermissionDenied(
+            f"{ctx.actor.label} cannot read the audit trail: only the admin and support can"
+        )
+    query = select(AuditRecord, Account.slug).join(
+        Account, col(AuditRecord.account_id) == Account.id, isouter=True
+    )
+    if ctx.account is not None:
+        query = query.where(AuditRecord.account_id == ctx.account.id)
+    if where.action:
+        prefix = where.action.rstrip("*")
+        if prefix != where.action or prefix.endswith("."):
+            query = query.where(col(AuditRecord.action).startswith(prefix, autoescape=True))
+        else:
+            query = query.where(AuditRecord.action == where.action)
+    if where.actor:
+        query = query.where(AuditRecord.actor == where.actor.strip())
+    if where.since:
+        query = query.where(col(AuditRecord.at) >= where.since)
+    yield from ctx.session.exec(query.order_by(AuditRecord.id)).yield_per(1000)
+
+
+def verify(session: Session) -> tuple[Break | None, int, str]:
+    """Check the whole chain; returns the first break (or None), the count, the head hash."""
+    result = session.connection().exec_driver_sql(
+        "SELECT id, at, account_id, actor, actor_kind, agent, reason, action, target, changes, "
+        "prev_hash, hash FROM audit_record ORDER BY id"
+    )
+    keys = list(result.keys())
+    rows = ({**dict(zip(keys, row, strict=True)), "at": _parse_at(row[1])} for row in result)
+    return find_break(rows)
+
+
+def _parse_at(value: Any) -> datetime:
+    from fpctl.clock import as_utc
+
+    return as_utc(value if isinstance(value, datetime) else datetime.fromisoformat(value))

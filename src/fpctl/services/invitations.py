@@ -1,0 +1,480 @@
+"""Invitations (SPEC §1.3): invite one or many, accept, withdraw, resend, supersede, expire.
+
+``invite_many`` is the one code path for a single email and for 10,000 rows from a file:
+the rules are checked in sets (one query for the emails already held, one for the open
+invitations) and rows are inserted with executemany, so cost stays linear and small.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, insert
+from sqlmodel import Session, col, select
+
+from fpctl.domain.actors import SYSTEM
+from fpctl.domain.emails import normalize_email
+from fpctl.domain.enums import (
+    EMAIL_HOLDING_STATUSES,
+    OPEN_INVITATION_STATUSES,
+    ApprovalKind,
+    ApprovalStatus,
+    InvitationStatus,
+    MemberStatus,
+    Role,
+)
+from fpctl.domain.permissions import decide
+from fpctl.errors import (
+    EmailTaken,
+    FpctlError,
+    InvalidInput,
+    InvitationInvalid,
+    NotFound,
+    PermissionDenied,
+    RuleViolation,
+)
+from fpctl.services import audit, policies
+from fpctl.services.actors import member_actor
+from fpctl.services.audit import Entry
+from fpctl.services.context import Context
+from fpctl.services.members import add_member, ensure_email_free, require_reader
+from fpctl.store.tables import Account, ApprovalRequest, Invitation, Member
+
+PENDING_DAYS = 30
+APPROVAL_DAYS = 7
+_CHUNK = 500
+
+
+@dataclass
+class InviteRequest:
+    email: str  # as given
+    role: str = Role.MEMBER
+
+
+@dataclass
+class InviteResult:
+    email: str
+    role: str
+    result: str  # invited | awaiting_approval | unchanged | failed
+    invitation: Invitation | None = None
+    error: FpctlError | None = None
+
+
+def target(invitation: Invitation) -> str:
+    return f"invitation:{invitation.id} {invitation.email}"
+
+
+# -- inviting -----------------------------------------------------------------------------
+
+
+def _chunks(values: Sequence[str]) -> Iterable[Sequence[str]]:
+    for start in range(0, len(values), _CHUNK):
+        yield values[start : start + _CHUNK]
+
+
+def _holders(session: Session, emails: Sequence[str]) -> dict[str, Member]:
+    found: dict[str, Member] = {}
+    for chunk in _chunks(emails):
+        query = (
+            select(Member)
+            .where(col(Member.email).in_(chunk))
+            .where(col(Member.status).in_(EMAIL_HOLDING_STATUSES))
+        )
+        found.update((m.email, m) for m in session.exec(query))
+    return found
+
+
+def _open_invitations(
+    session: Session, account_id: int, emails: Sequence[str]
+) -> dict[str, Invitation]:
+    found: dict[str, Invitation] = {}
+    for chunk in _chunks(emails):
+        query = (
+            select(Invitation)
+            .where(Invitation.account_id == account_id)
+            .where(col(Invitation.email).in_(chunk))
+            .where(col(Invitation.status).in_(OPEN_INVITATION_STATUSES))
+        )
+        found.update((i.email, i) for i in session.exec(query))
+    return found
+
+
+def _holder_error(email: str, holder: Member, account_id: int) -> FpctlError:
+    if holder.account_id != account_id:
+        return EmailTaken(f"{email} belongs to another Pro account")
+    if holder.status == MemberStatus.CLOSED:
+        return EmailTaken(f"{email} closed their account here; the email cannot be reused")
+    return RuleViolation(f"{email} is already a member of this account", code="already_member")
+
+
+def _checked_role(ctx: Context, role: str) -> Role:
+    try:
+        wanted = Role(role.strip().casefold())
+    except ValueError:
+        raise InvalidInput(f"{role!r} is not a role: use member or billing_manager") from None
+    if wanted is Role.ADMIN:
+        raise InvalidInput(
+            "the admin role is never invited",
+            hint="invite as member, then transfer: fpctl role set EMAIL admin",
+            code="invalid_role",
+        )
+    if (
+        wanted is Role.BILLING_MANAGER
+        and not decide(ctx.actor, "team.invite_billing_manager").allowed
+    ):
+        raise PermissionDenied(
+            f"{ctx.actor.label} cannot invite a billing manager: only the admin can",
+        )
+    return wanted
+
+
+def can_manage(ctx: Context, invitation: Invitation, action: str) -> bool:
+    """Withdraw/resend: the admin and support any invitation; others their own."""
+    decision = decide(ctx.actor, action)
+    if not decision.allowed:
+        return False
+    return not decision.own_only or invitation.invited_by_id == ctx.actor.member_id
+
+
+class _Batch:
+    """The state of one invite run: what exists, what this run has added so far."""
+
+    def __init__(self, ctx: Context, emails: list[str]) -> None:
+        self.ctx = ctx
+        self.account: Account = ctx.the_account
+        self.holders = _holders(ctx.session, emails)
+        self.open = _open_invitations(ctx.session, self.account.id, emails)
+        self.next_id = (ctx.session.exec(select(func.max(Invitation.id))).one() or 0) + 1
+        self.new_rows: list[dict] = []
+        self.approval_rows: list[dict] = []
+        self.entries: list[Entry] = []
+        self.inviter = ctx.actor.label
+        self.policy = policies.invite_approval_for(ctx, ctx.actor)
+        self.created_here: set[str] = set()
+
+    def invite(self, email: str, role: Role) -> InviteResult:
+        holder = self.holders.get(email)
+        if holder is not None:
+            raise _holder_error(email, holder, self.account.id)
+        existing = self.open.get(email)
+        if existing is not None:
+            if existing.role == role:
+                return InviteResult(email, role, "unchanged", existing)
+            self._supersede(existing)
+        return self._create(email, role)
+
+    def _supersede(self, existing: Invitation) -> None:
+        if not can_manage(self.ctx, existing, "team.withdraw"):
+            raise RuleViolation(
+                f"{existing.email} already has an open invitation from {existing.invited_by}",
+                hint="only its inviter or the admin can replace it",
+                code="already_invited",
+            )
+        if existing.email in self.created_here:
+            raise RuleViolation(
+                f"{existing.email} appears twice with different roles", code="duplicate_row"
+            )
+        before = existing.status
+        existing.status = InvitationStatus.SUPERSEDED
+        existing.closed_at = self.ctx.now
+        existing.superseded_by_id = self.next_id
+        self.ctx.session.add(existing)
+        self.entries.append(
+            Entry(
+                "team.supersede",
+                target(existing),
+                self.account.id,
+                {"status": (before, existing.status)},
+            )
+        )
+
+    def _create(self, email: str, role: Role) -> InviteResult:
+        ctx = self.ctx
+        policy = self.policy
+        status = InvitationStatus.AWAITING_APPROVAL if policy else InvitationStatus.PENDING
+        days = APPROVAL_DAYS if policy else PENDING_DAYS
+        row = {
+            "id": self.next_id,
+            "account_id": self.account.id,
+            "email": email,
+            "role": role,
+            "status": status,
+            "token": ctx.make_token(),
+            "invited_by_id": ctx.actor.member_id,
+            "invited_by": self.inviter,
+            "created_at": ctx.now,
+            "sent_at": None if policy else ctx.now,
+            "expires_at": ctx.now + timedelta(days=days),
+            "resent_count": 0,
+        }
+        self.next_id += 1
+        self.new_rows.append(row)
+        invitation = Invitation(**row)
+        self.open[email] = invitation  # later rows of this run see it as open
+        self.created_here.add(email)
+        self.entries.append(
+            Entry(
+                "team.invite",
+                target(invitation),
+                self.account.id,
+                {"email": (None, email), "role": (None, role), "status": (None, status)},
+            )
+        )
+        if policy:
+            self.approval_rows.append(
+                {
+                    "account_id": self.account.id,
+                    "kind": ApprovalKind.INVITATION,
+                    "subject_id": invitation.id,
+                    "policy_id": policy.id,
+                    "requested_by_id": ctx.actor.member_id,
+                    "requested_by": self.inviter,
+                    "status": ApprovalStatus.PENDING,
+                    "created_at": ctx.now,
+                    "expires_at": ctx.now + timedelta(days=APPROVAL_DAYS),
+                }
+            )
+        return InviteResult(email, role, status if policy else "invited", invitation)
+
+    def write(self) -> None:
+        session = self.ctx.session
+        session.flush()
+        if self.new_rows:
+            session.execute(insert(Invitation), self.new_rows)
+        if self.approval_rows:
+            session.execute(insert(ApprovalRequest), self.approval_rows)
+        audit.record_many(session, self.ctx.actor, self.ctx.now, self.entries)
+
+
+def invite_many(ctx: Context, requests: Sequence[InviteRequest]) -> list[InviteResult]:
+    """Invite each request; a refused row is reported (``failed``), never raised."""
+    ctx.require("team.invite")
+    emails: list[str | FpctlError] = []
+    for request in requests:
+        try:
+            emails.append(normalize_email(request.email))
+        except InvalidInput as error:
+            error.code = "invalid_email"
+            emails.append(error)
+    batch = _Batch(ctx, sorted({e for e in emails if isinstance(e, str)}))
+    results = []
+    for request, email in zip(requests, emails, strict=True):
+        try:
+            if isinstance(email, FpctlError):
+                raise email
+            results.append(batch.invite(email, _checked_role(ctx, request.role)))
+        except FpctlError as error:
+            shown = email if isinstance(email, str) else request.email
+            results.append(InviteResult(shown, request.role, "failed", error=error))
+    batch.write()
+    return results
+
+
+# -- acting on one invitation --------------------------------------------------------------
+
+
+def find(ctx: Context, ref: str) -> Invitation:
+    """An invitation of this account by id, or the open (else latest) one for an email."""
+    account = ctx.the_account
+    query = select(Invitation).where(Invitation.account_id == account.id)
+    if ref.strip().isdigit():
+        invitation = ctx.session.exec(query.where(Invitation.id == int(ref))).first()
+    else:
+        address = normalize_email(ref)
+        candidates = ctx.session.exec(
+            query.where(Invitation.email == address).order_by(col(Invitation.id).desc())
+        ).all()
+        open_ones = [i for i in candidates if i.status in OPEN_INVITATION_STATUSES]
+        invitation = (open_ones or candidates or [None])[0]
+    if invitation is None:
+        raise NotFound(
+            f"no invitation {ref!r} in this account", hint="`fpctl team invitations` lists them"
+        )
+    return invitation
+
+
+def _require_manage(ctx: Context, invitation: Invitation, action: str, verb: str) -> None:
+    ctx.require(action)
+    if not can_manage(ctx, invitation, action):
+        raise PermissionDenied(
+            f"{ctx.actor.label} cannot {verb} invitation {invitation.id}: only its inviter "
+            f"({invitation.invited_by}) or the admin can"
+        )
+
+
+def _close_approval(ctx: Context, invitation: Invitation, status: ApprovalStatus) -> None:
+    request = ctx.session.exec(
+        select(ApprovalRequest)
+        .where(ApprovalRequest.kind == ApprovalKind.INVITATION)
+        .where(ApprovalRequest.subject_id == invitation.id)
+        .where(ApprovalRequest.status == ApprovalStatus.PENDING)
+    ).first()
+    if request is not None:
+        request.status = status
+        request.decided_at = ctx.now
+        ctx.session.add(request)
+
+
+def withdraw(ctx: Context, ref: str) -> tuple[Invitation, bool]:
+    invitation = find(ctx, ref)
+    _require_manage(ctx, invitation, "team.withdraw", "withdraw")
+    if invitation.status == InvitationStatus.WITHDRAWN:
+        return invitation, False
+    if invitation.status not in OPEN_INVITATION_STATUSES:
+        raise InvitationInvalid(
+            f"invitation {invitation.id} is {invitation.status} and can no longer be withdrawn"
+        )
+    before = invitation.status
+    if before == InvitationStatus.AWAITING_APPROVAL:
+        _close_approval(ctx, invitation, ApprovalStatus.WITHDRAWN)
+    _close(ctx, invitation, InvitationStatus.WITHDRAWN, "team.withdraw", before)
+    return invitation, True
+
+
+def _close(
+    ctx: Context, invitation: Invitation, status: InvitationStatus, action: str, before: str
+) -> None:
+    invitation.status = status
+    invitation.closed_at = ctx.now
+    ctx.session.add(invitation)
+    audit.record(
+        ctx.session,
+        ctx.actor,
+        ctx.now,
+        action=action,
+        target=target(invitation),
+        account_id=invitation.account_id,
+        changes={"status": (before, status)},
+    )
+
+
+def resend(ctx: Context, ref: str) -> Invitation:
+    """Send the same invitation again; its 30-day expiry starts over."""
+    invitation = find(ctx, ref)
+    _require_manage(ctx, invitation, "team.resend", "resend")
+    if invitation.status == InvitationStatus.AWAITING_APPROVAL:
+        raise RuleViolation(
+            f"invitation {invitation.id} has not been sent yet: it awaits the admin's approval",
+            code="awaiting_approval",
+        )
+    if invitation.status != InvitationStatus.PENDING:
+        raise InvitationInvalid(
+            f"invitation {invitation.id} is {invitation.status}: invite the address again instead"
+        )
+    before = invitation.expires_at
+    invitation.sent_at = ctx.now
+    invitation.expires_at = ctx.now + timedelta(days=PENDING_DAYS)
+    invitation.resent_count += 1
+    ctx.session.add(invitation)
+    audit.record(
+        ctx.session,
+        ctx.actor,
+        ctx.now,
+        action="team.resend",
+        target=target(invitation),
+        account_id=invitation.account_id,
+        changes={"expires_at": (before, invitation.expires_at)},
+    )
+    return invitation
+
+
+def send_approved(ctx: Context, invitation: Invitation) -> None:
+    """The admin approved it: the invitation is sent now, with a full 30 days."""
+    invitation.status = InvitationStatus.PENDING
+    invitation.sent_at = ctx.now
+    invitation.expires_at = ctx.now + timedelta(days=PENDING_DAYS)
+    ctx.session.add(invitation)
+
+
+def accept(ctx: Context, token: str, name: str) -> tuple[Member, Invitation]:
+    """The invitee joins: a new active member with the invited role (no actor needed)."""
+    from fpctl.domain.text import require_text
+
+    name = require_text(name, "the name")
+    invitation = ctx.session.exec(
+        select(Invitation).where(Invitation.token == token.strip())
+    ).first()
+    if invitation is None:
+        raise NotFound("no invitation with this token", hint="check the link or ask for a new one")
+    if invitation.status == InvitationStatus.AWAITING_APPROVAL:
+        raise InvitationInvalid("this invitation is waiting for the admin's approval")
+    if invitation.status != InvitationStatus.PENDING:
+        raise InvitationInvalid(
+            f"this invitation is no longer valid (it was {invitation.status})",
+            hint="ask the account's admin for a new invitation",
+        )
+    account = ctx.session.get(Account, invitation.account_id)
+    assert account is not None
+    ensure_email_free(ctx, invitation.email, account)
+    member = add_member(ctx, account, email=invitation.email, name=name, role=Role(invitation.role))
+    invitation.status = InvitationStatus.ACCEPTED
+    invitation.closed_at = ctx.now
+    invitation.member_id = member.id
+    ctx.session.add(invitation)
+    ctx.account = account
+    audit.record(
+        ctx.session,
+        member_actor(member),
+        ctx.now,
+        action="team.accept",
+        target=target(invitation),
+        account_id=account.id,
+        changes={
+            "status": (InvitationStatus.PENDING, InvitationStatus.ACCEPTED),
+            "member": (None, member.id),
+        },
+    )
+    return member, invitation
+
+
+def list_invitations(ctx: Context, *, status: str | None = None) -> list[Invitation]:
+    require_reader(ctx)
+    query = select(Invitation).where(Invitation.account_id == ctx.the_account.id)
+    if status:
+        query = query.where(Invitation.status == InvitationStatus(status))
+    return list(ctx.session.exec(query.order_by(Invitation.id)).all())
+
+
+def token_visible(ctx: Context, invitation: Invitation) -> bool:
+    """Tokens are shown to whoever could send the link: the inviter, the admin, support."""
+    actor = ctx.actor
+    return actor.sees_everything or actor.is_admin or invitation.invited_by_id == actor.member_id
+
+
+# -- settling -----------------------------------------------------------------------------
+
+
+def expire_due(session: Session, now: datetime) -> int:
+    """Open invitations past their expiry become ``expired`` (30 days pending, 7 awaiting)."""
+    due = session.exec(
+        select(Invitation)
+        .where(col(Invitation.status).in_(OPEN_INVITATION_STATUSES))
+        .where(Invitation.expires_at <= now)
+    ).all()
+    entries = []
+    for invitation in due:
+        entries.append(
+            Entry(
+                "invitation.expire",
+                target(invitation),
+                invitation.account_id,
+                {"status": (invitation.status, InvitationStatus.EXPIRED)},
+            )
+        )
+        if invitation.status == InvitationStatus.AWAITING_APPROVAL:
+            for request in session.exec(
+                select(ApprovalRequest)
+                .where(ApprovalRequest.kind == ApprovalKind.INVITATION)
+                .where(ApprovalRequest.subject_id == invitation.id)
+                .where(ApprovalRequest.status == ApprovalStatus.PENDING)
+            ):
+                request.status = ApprovalStatus.EXPIRED
+                request.decided_at = now
+                session.add(request)
+        invitation.status = InvitationStatus.EXPIRED
+        invitation.closed_at = now
+        session.add(invitation)
+    audit.record_many(session, SYSTEM, now, entries)
+    return len(due)

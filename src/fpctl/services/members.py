@@ -1,0 +1,219 @@
+"""Members and roles (SPEC §1.2): one admin, email ownership, deactivate, remove, leave."""
+
+from __future__ import annotations
+
+from sqlmodel import col, select
+
+from fpctl.domain.emails import normalize_email
+from fpctl.domain.enums import EMAIL_HOLDING_STATUSES, ActorKind, MemberStatus, Role
+from fpctl.errors import EmailTaken, NotFound, PermissionDenied, RuleViolation
+from fpctl.services import audit
+from fpctl.services.context import Context
+from fpctl.store.tables import Account, Member
+
+TERMINAL = (MemberStatus.REMOVED, MemberStatus.CLOSED)
+
+
+def target(member: Member) -> str:
+    return f"member:{member.id} {member.email}"
+
+
+def require_reader(ctx: Context) -> None:
+    """Reads need no actor; a member who is not active can do nothing, reads included."""
+    actor = ctx.actor
+    if actor.kind is ActorKind.FREELANCER:
+        raise PermissionDenied(f"{actor.label} is a freelancer and cannot see the account's team")
+    if actor.is_member and actor.status is not MemberStatus.ACTIVE:
+        raise PermissionDenied(f"{actor.label} is {actor.status} and can do nothing")
+
+
+def ensure_email_free(ctx: Context, email: str, account: Account | None = None) -> None:
+    """Refuse an email held by any account (or a seat in ``account`` itself)."""
+    holder = ctx.session.exec(
+        select(Member)
+        .where(Member.email == email)
+        .where(col(Member.status).in_(EMAIL_HOLDING_STATUSES))
+    ).first()
+    if holder is None:
+        return
+    if account is not None and holder.account_id == account.id:
+        if holder.status == MemberStatus.CLOSED:
+            raise EmailTaken(f"{email} closed their account here; the email cannot be reused")
+        raise RuleViolation(f"{email} is already a member of this account", code="already_member")
+    raise EmailTaken(
+        f"{email} belongs to another Pro account",
+        hint="someone can be in several Pro teams only with different emails",
+    )
+
+
+def add_member(ctx: Context, account: Account, *, email: str, name: str, role: Role) -> Member:
+    member = Member(
+        account_id=account.id,
+        email=email,
+        name=name,
+        role=role,
+        status=MemberStatus.ACTIVE,
+        created_at=ctx.now,
+        updated_at=ctx.now,
+    )
+    ctx.session.add(member)
+    ctx.session.flush()
+    return member
+
+
+def find_member(ctx: Context, email: str) -> Member:
+    """The account's member with this email (its current seat before any removed one)."""
+    address = normalize_email(email)
+    seats = ctx.session.exec(
+        select(Member)
+        .where(Member.account_id == ctx.the_account.id)
+        .where(Member.email == address)
+        .order_by(col(Member.id).desc())
+    ).all()
+    current = [seat for seat in seats if seat.status != MemberStatus.REMOVED]
+    if not seats:
+        raise NotFound(
+            f"no member {address} in this account", hint="`fpctl team list` shows the members"
+        )
+    return (current or seats)[0]
+
+
+def current_admin(ctx: Context) -> Member | None:
+    return ctx.session.exec(
+        select(Member)
+        .where(Member.account_id == ctx.the_account.id)
+        .where(Member.role == Role.ADMIN)
+        .where(Member.status == MemberStatus.ACTIVE)
+    ).first()
+
+
+def list_members(
+    ctx: Context, *, role: str | None = None, status: str | None = None
+) -> list[Member]:
+    require_reader(ctx)
+    query = select(Member).where(Member.account_id == ctx.the_account.id)
+    if role:
+        query = query.where(Member.role == Role(role))
+    if status:
+        query = query.where(Member.status == MemberStatus(status))
+    return list(ctx.session.exec(query.order_by(Member.id)).all())
+
+
+def _change(ctx: Context, member: Member, action: str, **after: str) -> None:
+    changes = {
+        key: (getattr(member, key), value)
+        for key, value in after.items()
+        if getattr(member, key) != value
+    }
+    for key, value in after.items():
+        setattr(member, key, value)
+    member.updated_at = ctx.now
+    ctx.session.add(member)
+    audit.record(
+        ctx.session,
+        ctx.actor,
+        ctx.now,
+        action=action,
+        target=target(member),
+        account_id=member.account_id,
+        changes=changes,
+    )
+
+
+def _refuse_terminal(member: Member) -> None:
+    if member.status in TERMINAL:
+        raise RuleViolation(
+            f"{member.email} was {member.status}: that cannot be undone", code="member_gone"
+        )
+
+
+def set_role(ctx: Context, email: str, role: str) -> tuple[Member, bool]:
+    """Set a role; making someone admin demotes the previous admin in the same transaction."""
+    new_role = Role(role)
+    member = find_member(ctx, email)
+    admin = current_admin(ctx)
+    appointing = new_role is Role.ADMIN and admin is None
+    ctx.require("admin.appoint" if appointing else "role.set")
+    _refuse_terminal(member)
+    if member.role == new_role:
+        return member, False
+    if member.role == Role.ADMIN:
+        raise RuleViolation(
+            f"{member.email} is the admin and cannot be demoted",
+            hint="transfer the role instead: fpctl role set OTHER-EMAIL admin",
+            code="admin_required",
+        )
+    if new_role is Role.ADMIN:
+        if member.status != MemberStatus.ACTIVE:
+            raise RuleViolation(
+                f"{member.email} is {member.status}: only active members can "
+                "receive the admin role",
+                code="member_inactive",
+            )
+        if admin is not None:
+            _change(ctx, admin, "role.set", role=Role.MEMBER)
+    _change(ctx, member, "admin.appoint" if appointing else "role.set", role=new_role)
+    return member, True
+
+
+def _set_status(
+    ctx: Context,
+    email: str,
+    action: str,
+    status: MemberStatus,
+    *,
+    allowed_from: tuple[MemberStatus, ...],
+) -> tuple[Member, bool]:
+    ctx.require(action)
+    member = find_member(ctx, email)
+    if member.status == status:
+        return member, False
+    _refuse_terminal(member)
+    if member.role == Role.ADMIN:
+        raise RuleViolation(
+            f"{member.email} is the admin and cannot be {status}",
+            hint="transfer the admin role first: fpctl role set OTHER-EMAIL admin",
+            code="admin_required",
+        )
+    if member.status not in allowed_from:
+        raise RuleViolation(f"{member.email} is {member.status}", code="invalid_status")
+    _change(ctx, member, action, status=status)
+    return member, True
+
+
+def deactivate(ctx: Context, email: str) -> tuple[Member, bool]:
+    return _set_status(
+        ctx, email, "team.deactivate", MemberStatus.DEACTIVATED, allowed_from=(MemberStatus.ACTIVE,)
+    )
+
+
+def reactivate(ctx: Context, email: str) -> tuple[Member, bool]:
+    return _set_status(
+        ctx, email, "team.reactivate", MemberStatus.ACTIVE, allowed_from=(MemberStatus.DEACTIVATED,)
+    )
+
+
+def remove(ctx: Context, email: str) -> tuple[Member, bool]:
+    """Terminal: the seat closes and the email is released (it may be invited anywhere)."""
+    return _set_status(
+        ctx,
+        email,
+        "team.remove",
+        MemberStatus.REMOVED,
+        allowed_from=(MemberStatus.ACTIVE, MemberStatus.DEACTIVATED),
+    )
+
+
+def leave(ctx: Context) -> Member:
+    """The acting member closes their own account; the email stays registered forever."""
+    if ctx.actor.is_member and ctx.actor.role is Role.ADMIN:
+        raise PermissionDenied(
+            f"{ctx.actor.label} is the admin and cannot leave",
+            hint="transfer the admin role first (fpctl role set OTHER-EMAIL admin), or switch "
+            "the whole account to the regular marketplace",
+        )
+    ctx.require("team.leave")
+    member = ctx.session.get(Member, ctx.actor.member_id)
+    assert member is not None
+    _change(ctx, member, "team.leave", status=MemberStatus.CLOSED)
+    return member

@@ -1,0 +1,95 @@
+"""Engines and units of work, set up as RELIABILITY §1 measured it must be.
+
+Every connection: pysqlite's own BEGIN off, ``foreign_keys=ON`` (outside any transaction, or
+SQLite ignores it), WAL, ``synchronous=NORMAL`` and a busy timeout. A write unit of work
+begins with ``BEGIN IMMEDIATE`` so it waits for the write lock up front instead of failing
+half-way; reads begin deferred. The command owns the transaction: services only flush.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlmodel import Session
+
+from fpctl.errors import StoreBusy, StoreUnavailable
+from fpctl.store.location import StoreLocation
+
+DEFAULT_BUSY_TIMEOUT_MS = 5000
+
+
+def _busy_timeout_ms() -> int:
+    raw = os.environ.get("FPCTL_BUSY_TIMEOUT_MS", "")
+    return int(raw) if raw.isdigit() else DEFAULT_BUSY_TIMEOUT_MS
+
+
+def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={_busy_timeout_ms()}")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def _on_begin(connection: Any) -> None:
+    write = connection.get_execution_options().get("fpctl_write", False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+def create_store_engine(location: StoreLocation) -> Engine:
+    """An engine for this process (never share one across ``fork()``)."""
+    if location.path is not None:
+        location.path.parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(location.url)
+    event.listen(engine, "connect", _on_connect)
+    event.listen(engine, "begin", _on_begin)
+    return engine
+
+
+def translate_store_error(error: Exception) -> StoreBusy | None:
+    """Lock and access failures become exit 7; anything else stays a bug."""
+    text = str(getattr(error, "orig", error)).lower()
+    if "locked" in text or "busy" in text:
+        return StoreBusy(
+            "the store is busy: another fpctl kept it locked past the timeout",
+            hint="try again; raise FPCTL_BUSY_TIMEOUT_MS to wait longer",
+        )
+    unavailable = ("unable to open", "not a database", "readonly", "disk i/o", "malformed")
+    if any(word in text for word in unavailable):
+        return StoreUnavailable(f"the store cannot be used: {getattr(error, 'orig', error)}")
+    return None
+
+
+@contextmanager
+def store_errors() -> Iterator[None]:
+    try:
+        yield
+    except (OperationalError, DatabaseError, sqlite3.OperationalError) as error:
+        translated = translate_store_error(error)
+        if translated is None:
+            raise
+        raise translated from error
+
+
+@contextmanager
+def unit_of_work(engine: Engine, *, write: bool, dry_run: bool = False) -> Iterator[Session]:
+    """One transaction: committed at the end of the block, rolled back on any error or dry run."""
+    bind = engine.execution_options(fpctl_write=write)
+    with store_errors(), Session(bind, expire_on_commit=False, autoflush=True) as session:
+        try:
+            yield session
+        except BaseException:
+            session.rollback()
+            raise
+        if write and not dry_run:
+            session.commit()
+        else:
+            session.rollback()
