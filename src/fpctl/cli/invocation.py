@@ -59,8 +59,7 @@ class Invocation:
     def clock(self) -> Any:
         from fpctl import clock
 
-        if self.now:
-            clock.set_now(self.now)
+        clock.set_now(self.now)  # also un-pins a clock an earlier in-process run pinned
         return clock.now()
 
     @contextmanager
