@@ -70,40 +70,89 @@ def cli() -> Cli:
     return invoke
 
 
+TEAM = {
+    "bill@acme.test": "billing_manager",
+    "mia@acme.test": "member",
+    "max@acme.test": "member",
+}
+
+
+def _build_store(db: Path, *, with_team: bool) -> None:
+    """acme (admin ada@) and, with the team, bill@, mia@ and max@ invited and joined; all
+    through the CLI."""
+    import os
+
+    from fpctl.cli.main import run
+
+    saved = {name: os.environ.get(name) for name in ("FPCTL_DB", "FPCTL_NOW")}
+    os.environ.update(FPCTL_DB=str(db), FPCTL_NOW=NOW)
+    try:
+        runner = CliRunner()
+        with runner.isolation() as (out, err, _):
+            steps = [
+                [
+                    "account",
+                    "create",
+                    "Acme",
+                    "--admin",
+                    "ada@acme.test",
+                    "--admin-name",
+                    "Ada Admin",
+                    "--slug",
+                    "acme",
+                ]
+            ]
+            assert run(steps[0]) == 0, err.getvalue()
+            for email, role in TEAM.items() if with_team else ():
+                out.seek(0)
+                out.truncate()
+                code = run(
+                    ["team", "invite", email, "--role", role, "--as", "ada@acme.test", "-o", "json"]
+                )
+                sys.stdout.flush()
+                assert code == 0, err.getvalue()
+                token = json.loads(out.getvalue())["token"]
+                assert run(["team", "accept", token, "--name", email.split("@")[0]]) == 0
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        clock.set_now(None)
+
+
+def _copy_store(source: Path, target: Path) -> None:
+    import sqlite3
+
+    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
+    src.close()
+    dst.close()
+
+
+@pytest.fixture(scope="session")
+def _templates(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Stores built once per test run and copied into each test's own file."""
+    folder = tmp_path_factory.mktemp("templates")
+    templates = {"acme": folder / "acme.db", "team": folder / "team.db"}
+    _build_store(templates["acme"], with_team=False)
+    _build_store(templates["team"], with_team=True)
+    return templates
+
+
 @pytest.fixture
-def acme(cli: Cli) -> str:
+def acme(isolated_env: Path, _templates: dict[str, Path]) -> str:
     """An account `acme` whose admin is ada@acme.test; returns the slug."""
-    result = cli(
-        "account",
-        "create",
-        "Acme",
-        "--admin",
-        "ada@acme.test",
-        "--admin-name",
-        "Ada Admin",
-        "--slug",
-        "acme",
-    )
-    assert result.exit_code == 0, result.stderr
+    _copy_store(_templates["acme"], isolated_env)
     return "acme"
 
 
 @pytest.fixture
-def team(cli: Cli, acme: str) -> dict[str, str]:
+def team(isolated_env: Path, _templates: dict[str, Path]) -> dict[str, str]:
     """acme with an active billing manager (bill@) and two members (mia@, max@)."""
-    people = {
-        "bill@acme.test": "billing_manager",
-        "mia@acme.test": "member",
-        "max@acme.test": "member",
-    }
-    for email, role in people.items():
-        invited = cli(
-            "team", "invite", email, "--role", role, "--as", "ada@acme.test", "-o", "json"
-        )
-        assert invited.exit_code == 0, invited.stderr
-        joined = cli("team", "accept", invited.json["token"], "--name", email.split("@")[0])
-        assert joined.exit_code == 0, joined.stderr
-    return people
+    _copy_store(_templates["team"], isolated_env)
+    return dict(TEAM)
 
 
 # -- service level ------------------------------------------------------------------------

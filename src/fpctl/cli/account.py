@@ -65,7 +65,8 @@ def show(
         view = account_view(
             account, members=accounts.member_counts(ctx, [account.id]).get(account.id, 0)
         )
-    run.emit(view, title=f"{account.name} ({account.slug})")
+    # The view, not the ORM object: the session is closed here and the account expired.
+    run.emit(view, title=f"{view['name']} ({view['slug']})")
 
 
 @command(app, "update", writes=True)
@@ -81,8 +82,10 @@ def update(
     from fpctl.services.views import account_view
 
     with run.work(write=True) as ctx:
-        account = accounts.update(
+        account, changed = accounts.update(
             ctx, name=name, company=company, website=website, industry=industry
         )
         view = account_view(account)
+    if not changed:
+        run.note(f"account {view['slug']} already has these details: nothing changed")
     run.emit(view)

@@ -53,11 +53,24 @@ def root(
 def _register() -> None:
     # Command modules import only Typer and the domain vocabulary: services and the store
     # are imported inside the commands, so registering every group stays cheap.
-    from fpctl.cli import account, approvals, audit, auth, db, demo, policy, role, team, tick
+    from fpctl.cli import (
+        account,
+        approvals,
+        audit,
+        auth,
+        completion_cmd,
+        db,
+        demo,
+        policy,
+        role,
+        team,
+        tick,
+    )
 
     for module in (account, team, role, policy, approvals, audit, auth, db, demo):
         app.add_typer(module.app)
     tick.register(app)
+    completion_cmd.register(app)
 
 
 _register()

@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
 from fpctl.cli.invocation import Invocation
 from fpctl.cli.options import command, group
+
+if TYPE_CHECKING:
+    from fpctl.services.store_admin import CheckReport
 
 app = group("db", "The store: path, upgrade, backup, check.")
 
@@ -13,3 +21,90 @@ def path(run: Invocation) -> None:
     """Print where the store is (the SQLite file, or the database URL)."""
     location = run.location()
     run.emit({"path": str(location.path) if location.path else None, "url": location.url})
+
+
+@command(app, "upgrade", writes=True)
+def upgrade(run: Invocation) -> None:
+    """Bring the store's schema to the newest version (creates a new store)."""
+    from fpctl.services import store_admin
+
+    location = run.location()
+    done = store_admin.upgrade(
+        store_admin.open_engine(location, must_exist=False), dry_run=run.dry_run
+    )
+    if not done.changed:
+        run.note(f"the store is already at {done.to_revision}: nothing changed")
+    elif run.dry_run:
+        run.note("dry run: nothing was changed")
+    run.emit(
+        {
+            "path": str(location.path) if location.path else None,
+            "from": done.from_revision,
+            "to": done.to_revision,
+            "changed": done.changed,
+        }
+    )
+
+
+@command(app, "backup", writes=True)
+def backup(
+    run: Invocation,
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="Where to write the backup.")],
+) -> None:
+    """Back the store up to FILE with SQLite's online backup API (safe while others write).
+
+    An existing FILE is replaced only with --yes."""
+    from fpctl.services import store_admin
+
+    location = run.location()
+    store_admin.require_store(location)
+    made = store_admin.backup(
+        run.engine(), location.path, file, overwrite=run.yes, dry_run=run.dry_run
+    )
+    if run.dry_run:
+        run.note("dry run: nothing was written")
+    run.emit(
+        {
+            "path": str(made.path),
+            "bytes": made.bytes,
+            "source": str(location.path) if location.path else location.url,
+            "revision": made.revision,
+            "audit_records": made.audit_records,
+            "audit_head": made.audit_head,
+            "written": made.written,
+        }
+    )
+
+
+@command(app, "check")
+def check(run: Invocation) -> None:
+    """Check the store: integrity, foreign keys, schema version, the audit trail.
+
+    Exits 5 (store_check_failed) when any check fails."""
+    from fpctl.services import store_admin
+
+    report = store_admin.check(store_admin.open_engine(run.location(), must_exist=True))
+    if run.output == "table":
+        run.emit(_check_rows(report), columns=["check", "status", "detail"], title="Store check")
+    else:
+        run.emit(_check_view(report))
+    store_admin.require_ok(report)
+
+
+def _check_view(report: CheckReport) -> dict[str, Any]:
+    view: dict[str, Any] = {"ok": report.ok, "failed": report.failed}
+    for item in report.checks:
+        view[item.name] = {
+            "ok": item.ok,
+            "detail": item.detail,
+            "problems": item.problems,
+            **item.facts,
+        }
+    return view
+
+
+def _check_rows(report: CheckReport) -> list[dict[str, Any]]:
+    return [
+        {"check": item.name, "status": "ok" if item.ok else "failed", "detail": item.detail}
+        for item in report.checks
+    ]

@@ -101,7 +101,7 @@ class Invocation:
     ) -> None:
         from fpctl.render import emit
 
-        limit = None if self.all else self.limit
+        limit = sys.maxsize if self.all else self.limit
         emit(data, self.output, columns=columns, title=title, limit=limit, quiet=self.quiet)
 
     def emit_bulk(self, rows: Sequence[Mapping[str, Any]], *, columns: Sequence[str]) -> None:

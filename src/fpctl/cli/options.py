@@ -16,6 +16,7 @@ import typer
 from fpctl.cli import errors
 from fpctl.cli.completion import complete_accounts, complete_actors
 from fpctl.cli.invocation import Invocation
+from fpctl.render.output import parse_format
 
 _OUTPUT_HELP = "Output format: table, json, ndjson, csv or tsv."
 _P = "Global options"
@@ -188,6 +189,7 @@ def _with_options(
     def command(**values: Any) -> Any:
         run = Invocation(**{name: values.pop(name) for name in names if name in values})
         with errors.mapped(as_json=run.output == "json", debug=run.debug):
+            run.output = parse_format(run.output)  # before any change is made
             return func(run, **values)
 
     params = [p.replace(annotation=hints.get(p.name, p.annotation)) for p in own]

@@ -87,6 +87,7 @@ def list_(run: Invocation) -> None:
         found = policies.list_policies(ctx)
         emails = policies.member_emails(ctx, found)
         account = ctx.the_account
+        slug = account.slug  # read now: the session closes with the block
         rows = [
             policy_view(
                 p,
@@ -99,7 +100,7 @@ def list_(run: Invocation) -> None:
     run.emit(
         rows,
         columns=POLICY_COLUMNS if run.output == "table" else None,
-        title=f"Policies of {account.slug}",
+        title=f"Policies of {slug}",
     )
 
 

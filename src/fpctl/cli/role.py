@@ -28,5 +28,5 @@ def set_(
         member, changed = members.set_role(ctx, email, role)
         view = member_view(member, ctx.the_account.slug)
     if not changed:
-        run.note(f"{member.email} is already {member.role}: nothing changed")
+        run.note(f"{view['email']} is already {view['role']}: nothing changed")
     run.emit(view)

@@ -65,6 +65,7 @@ def _result_row(ctx: Context, result: InviteResult) -> dict[str, Any]:
 
     invitation = result.invitation
     row: dict[str, Any] = {"email": result.email, "role": str(result.role), "result": result.result}
+    row |= {"id": None, "status": None, "expires_at": None, "token": None}  # same keys per row
     if invitation is not None:
         row |= {
             "id": invitation.id,
@@ -128,8 +129,9 @@ def invite(
         rows = [_result_row(ctx, r) for r in results]
         if atomic and failed:
             for row in rows:
-                if row["result"] != "failed":
-                    row["result"] = "rolled_back"
+                if row["result"] in ("invited", "awaiting_approval"):  # undone: none of it stays
+                    row |= {"result": "rolled_back", "id": None, "status": None}
+                    row |= {"expires_at": None, "token": None}
             run.emit(rows, columns=BULK_COLUMNS)
             raise RuleViolation(
                 f"{len(failed)} of {len(rows)} rows failed, so nothing was invited (--atomic)",

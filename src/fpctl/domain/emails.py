@@ -23,4 +23,6 @@ def normalize_email(text: str) -> str:
         checked = validate_email(candidate, check_deliverability=False, test_environment=True)
     except EmailNotValidError as error:
         raise InvalidInput(f"{text!r} is not a valid email address: {error}") from None
-    return checked.normalized.casefold()
+    # Case folding can decompose a character (ǰ → j + U+030C): compose again, so the
+    # stored form is NFC and normalizing it twice gives the same address.
+    return unicodedata.normalize("NFC", checked.normalized.casefold())

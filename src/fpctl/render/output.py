@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
+import re
 import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from enum import StrEnum
@@ -28,8 +30,18 @@ class Format(StrEnum):
 FORMATS = tuple(f.value for f in Format)
 
 
-def _json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+# json.dumps escapes C0 controls but writes C1 (\x9b is a CSI on many terminals) and bidi
+# controls raw. Escaping them as \uXXXX keeps the data identical and the terminal safe.
+_RAW_IN_JSON = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _escaped(text: str) -> str:
+    return _RAW_IN_JSON.sub(lambda found: f"\\u{ord(found.group()):04x}", text)
+
+
+def _json(value: Any, *, indent: int | None = None) -> str:
+    separators = None if indent else (",", ":")
+    return _escaped(json.dumps(value, ensure_ascii=False, indent=indent, separators=separators))
 
 
 def _cell(value: Any) -> str:
@@ -47,10 +59,20 @@ def _delimited(rows: Iterable[Row], columns: Sequence[str] | None, out: TextIO, 
     iterator = iter(rows)
     first = next(iterator, None)
     keys = list(columns or (first.keys() if first else []))
-    writer = csv.writer(out, delimiter=sep, lineterminator="\n")
-    writer.writerow(keys)
+    # csv quotes a cell only for the characters of its line terminator: with "\r\n" a lone
+    # CR in a name is quoted too (with "\n" it would split the row). Lines end in "\n".
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=sep, lineterminator="\r\n")
+
+    def write(cells: list[str]) -> None:
+        writer.writerow(cells)
+        out.write(buffer.getvalue()[:-2] + "\n")
+        buffer.seek(0)
+        buffer.truncate()
+
+    write(keys)
     for row in chain([first], iterator) if first is not None else ():
-        writer.writerow(
+        write(
             [
                 neutralize_formula(_cell(row.get(key)))
                 if isinstance(row.get(key), str)
@@ -58,6 +80,18 @@ def _delimited(rows: Iterable[Row], columns: Sequence[str] | None, out: TextIO, 
                 for key in keys
             ]
         )
+
+
+def parse_format(text: str) -> Format:
+    """The output format named by ``-o``; a usage error (exit 2) for anything else."""
+    try:
+        return Format(text.strip().casefold())
+    except ValueError:
+        from fpctl.errors import InvalidInput
+
+        raise InvalidInput(
+            f"{text!r} is not an output format", hint=f"use one of: {', '.join(FORMATS)}"
+        ) from None
 
 
 def emit(
@@ -76,7 +110,7 @@ def emit(
     machine formats are complete unless ``limit`` is given.
     """
     out = out or sys.stdout
-    fmt = Format(fmt)
+    fmt = parse_format(fmt)
     if isinstance(data, Mapping):
         _emit_object(data, fmt, columns, title, out)
         return
@@ -106,7 +140,7 @@ def _emit_object(
     obj: Row, fmt: Format, columns: Sequence[str] | None, title: str | None, out: TextIO
 ) -> None:
     if fmt is Format.JSON:
-        out.write(json.dumps(obj, ensure_ascii=False, indent=2) + "\n")
+        out.write(_json(obj, indent=2) + "\n")
     elif fmt is Format.NDJSON:
         out.write(_json(obj) + "\n")
     elif fmt in (Format.CSV, Format.TSV):

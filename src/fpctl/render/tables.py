@@ -48,9 +48,25 @@ STATUS_STYLES = {
 _STYLED_KEYS = ("status", "result")
 
 
+#: Width when writing to a pipe or file with no COLUMNS: wide enough that emails and
+#: timestamps never fold, so `fpctl team list | grep` sees one member per line.
+PIPE_WIDTH = 1000
+
+
+def _width(out: TextIO) -> int | None:
+    """None lets Rich size a terminal (or honour COLUMNS); a pipe gets PIPE_WIDTH, not 80."""
+    if os.environ.get("COLUMNS", "").strip().isdigit():
+        return None
+    isatty = getattr(out, "isatty", None)
+    if isatty is not None and isatty():
+        return None
+    return PIPE_WIDTH
+
+
 def _console(out: TextIO) -> Console:
     return Console(
         file=out,
+        width=_width(out),
         markup=False,
         emoji=False,
         highlight=False,
@@ -68,7 +84,7 @@ def cell(key: str, value: Any) -> Text:
     if value is None:
         return Text("")
     if key.endswith("_cents") and isinstance(value, int):
-        return Text(format_cents(value), justify="right")
+        return Text(format_cents(value))  # list columns of money are right-aligned
     if isinstance(value, bool):
         return Text("yes" if value else "no")
     if isinstance(value, Mapping):
@@ -89,7 +105,8 @@ def draw_rows(
     keys = list(columns or (rows[0].keys() if rows else []))
     table = Table(title=Text(safe_text(title)) if title else None, title_justify="left")
     for key in keys:
-        table.add_column(header(key), overflow="fold")
+        money = key.endswith("_cents")
+        table.add_column(header(key), overflow="fold", justify="right" if money else "left")
     for row in rows:
         table.add_row(*(cell(key, row.get(key)) for key in keys))
     if not rows:

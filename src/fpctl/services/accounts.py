@@ -97,8 +97,8 @@ def show(ctx: Context, slug: str | None = None) -> Account:
     return account
 
 
-def update(ctx: Context, **values: str | None) -> Account:
-    """Change the name or business details; only the fields given."""
+def update(ctx: Context, **values: str | None) -> tuple[Account, bool]:
+    """Change the name or business details; only the fields given. False: nothing changed."""
     ctx.require("account.update")
     account = ctx.the_account
     given = {key: value for key, value in values.items() if value is not None}
@@ -126,4 +126,4 @@ def update(ctx: Context, **values: str | None) -> Account:
             account_id=account.id,
             changes=changes,
         )
-    return account
+    return account, bool(changes)

@@ -27,8 +27,9 @@ from fpctl.store.tables import ApprovalRequest, Invitation
 class Subject:
     """How one kind of request acts on its subject."""
 
-    approve: Callable[[Context, ApprovalRequest], None]
-    reject: Callable[[Context, ApprovalRequest], None]
+    # approve/reject change the subject and return its audit entry (None: recorded already)
+    approve: Callable[[Context, ApprovalRequest], Entry | None]
+    reject: Callable[[Context, ApprovalRequest], Entry | None]
     expire: Callable[[Session, ApprovalRequest, datetime], Entry | None]
     describe: Callable[[Session, ApprovalRequest], str | None]
 
@@ -39,10 +40,32 @@ def _invitation(session: Session, request: ApprovalRequest) -> Invitation:
     return invitation
 
 
-def _approve_invitation(ctx: Context, request: ApprovalRequest) -> None:
-    from fpctl.services.invitations import send_approved
+def _waiting_invitation(session: Session, request: ApprovalRequest) -> Invitation:
+    invitation = _invitation(session, request)
+    if invitation.status != InvitationStatus.AWAITING_APPROVAL:
+        raise RuleViolation(
+            f"approval request {request.id} cannot be decided: its invitation "
+            f"{invitation.id} is {invitation.status}",
+            code="request_closed",
+        )
+    return invitation
 
-    send_approved(ctx, _invitation(ctx.session, request))
+
+def _approve_invitation(ctx: Context, request: ApprovalRequest) -> Entry:
+    from fpctl.services.invitations import send_approved, target
+
+    invitation = _waiting_invitation(ctx.session, request)
+    before = invitation.expires_at
+    send_approved(ctx, invitation)
+    return Entry(
+        "invitation.send",
+        target(invitation),
+        invitation.account_id,
+        {
+            "status": (InvitationStatus.AWAITING_APPROVAL, invitation.status),
+            "expires_at": (before, invitation.expires_at),
+        },
+    )
 
 
 def _close_invitation(
@@ -64,8 +87,9 @@ def _close_invitation(
     )
 
 
-def _reject_invitation(ctx: Context, request: ApprovalRequest) -> None:
-    _close_invitation(ctx.session, request, InvitationStatus.REJECTED, ctx.now)
+def _reject_invitation(ctx: Context, request: ApprovalRequest) -> Entry | None:
+    _waiting_invitation(ctx.session, request)
+    return _close_invitation(ctx.session, request, InvitationStatus.REJECTED, ctx.now)
 
 
 def _expire_invitation(session: Session, request: ApprovalRequest, now: datetime) -> Entry | None:
@@ -125,21 +149,23 @@ def _decide(
             f"approval request {request.id} is already {request.status}", code="request_closed"
         )
     subject = SUBJECTS[request.kind]
-    (subject.approve if status is ApprovalStatus.APPROVED else subject.reject)(ctx, request)
+    decided = (subject.approve if status is ApprovalStatus.APPROVED else subject.reject)(
+        ctx, request
+    )
     request.status = status
     request.decided_at = ctx.now
     request.decided_by = ctx.actor.label
     request.reason = reason
     ctx.session.add(request)
-    audit.record(
-        ctx.session,
-        ctx.actor,
-        ctx.now,
-        action=action,
-        target=target(request),
-        account_id=request.account_id,
-        changes={"status": (ApprovalStatus.PENDING, status), "reason": (None, reason)},
-    )
+    entries = [
+        Entry(
+            action,
+            target(request),
+            request.account_id,
+            {"status": (ApprovalStatus.PENDING, status), "reason": (None, reason)},
+        )
+    ]
+    audit.record_many(ctx.session, ctx.actor, ctx.now, entries + ([decided] if decided else []))
     return request, True
 
 

@@ -152,7 +152,8 @@ def list_records(ctx: Any, where: AuditFilter) -> Iterator[tuple[AuditRecord, st
     """Records (with their account's slug) oldest first, streamed.
 
     The admin sees their account's trail; support and runs without an actor see the account
-    named by ``--account``, or every account when none is named."""
+    named by ``--account``, or every account when none is named. Not a generator: the
+    permission check runs at the call, before any output starts."""
     from sqlmodel import col, select
 
     from fpctl.errors import PermissionDenied
@@ -179,7 +180,7 @@ def list_records(ctx: Any, where: AuditFilter) -> Iterator[tuple[AuditRecord, st
         query = query.where(AuditRecord.actor == where.actor.strip())
     if where.since:
         query = query.where(col(AuditRecord.at) >= where.since)
-    yield from ctx.session.exec(query.order_by(AuditRecord.id)).yield_per(1000)
+    return iter(ctx.session.exec(query.order_by(AuditRecord.id)).yield_per(1000))
 
 
 def verify(session: Session) -> tuple[Break | None, int, str]:

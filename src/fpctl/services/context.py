@@ -16,7 +16,12 @@ from fpctl.store.tables import Account
 
 
 def new_token() -> str:
-    return secrets.token_urlsafe(24)
+    """An unguessable invitation token. It is typed on command lines (`team accept TOKEN`),
+    where one starting with "-" would be read as an option: draw again (1 in 64)."""
+    token = secrets.token_urlsafe(24)
+    while token.startswith("-"):
+        token = secrets.token_urlsafe(24)
+    return token
 
 
 @dataclass

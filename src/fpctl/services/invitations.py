@@ -150,6 +150,7 @@ class _Batch:
         self.new_rows: list[dict] = []
         self.approval_rows: list[dict] = []
         self.entries: list[Entry] = []
+        self.superseded: list[tuple[Invitation, int]] = []
         self.inviter = ctx.actor.label
         self.policy = policies.invite_approval_for(ctx, ctx.actor)
         self.created_here: set[str] = set()
@@ -179,8 +180,13 @@ class _Batch:
         before = existing.status
         existing.status = InvitationStatus.SUPERSEDED
         existing.closed_at = self.ctx.now
-        existing.superseded_by_id = self.next_id
-        self.ctx.session.add(existing)
+        self.superseded.append((existing, self.next_id))
+        if before == InvitationStatus.AWAITING_APPROVAL:
+            # Its request must close too, or approving it later would reopen a dead invitation.
+            closed = close_approval(
+                self.ctx.session, existing, ApprovalStatus.WITHDRAWN, self.ctx.now
+            )
+            self.entries += [closed] if closed else []
         self.entries.append(
             Entry(
                 "team.supersede",
@@ -240,9 +246,12 @@ class _Batch:
 
     def write(self) -> None:
         session = self.ctx.session
-        session.flush()
+        session.flush()  # superseded rows close first: one open invitation per email
         if self.new_rows:
             session.execute(insert(Invitation), self.new_rows)
+        for existing, new_id in self.superseded:
+            existing.superseded_by_id = new_id  # now that the new row exists
+            session.add(existing)
         if self.approval_rows:
             session.execute(insert(ApprovalRequest), self.approval_rows)
         audit.record_many(session, self.ctx.actor, self.ctx.now, self.entries)
@@ -304,17 +313,27 @@ def _require_manage(ctx: Context, invitation: Invitation, action: str, verb: str
         )
 
 
-def _close_approval(ctx: Context, invitation: Invitation, status: ApprovalStatus) -> None:
-    request = ctx.session.exec(
+def close_approval(
+    session: Session, invitation: Invitation, status: ApprovalStatus, now: datetime
+) -> Entry | None:
+    """Close the pending request holding ``invitation`` back; the audit entry for it."""
+    request = session.exec(
         select(ApprovalRequest)
         .where(ApprovalRequest.kind == ApprovalKind.INVITATION)
         .where(ApprovalRequest.subject_id == invitation.id)
         .where(ApprovalRequest.status == ApprovalStatus.PENDING)
     ).first()
-    if request is not None:
-        request.status = status
-        request.decided_at = ctx.now
-        ctx.session.add(request)
+    if request is None:
+        return None
+    request.status = status
+    request.decided_at = now
+    session.add(request)
+    return Entry(
+        f"approval.{status}",
+        f"approval:{request.id} {request.kind}:{request.subject_id}",
+        request.account_id,
+        {"status": (ApprovalStatus.PENDING, status)},
+    )
 
 
 def withdraw(ctx: Context, ref: str) -> tuple[Invitation, bool]:
@@ -327,27 +346,22 @@ def withdraw(ctx: Context, ref: str) -> tuple[Invitation, bool]:
             f"invitation {invitation.id} is {invitation.status} and can no longer be withdrawn"
         )
     before = invitation.status
+    entries = [
+        Entry(
+            "team.withdraw",
+            target(invitation),
+            invitation.account_id,
+            {"status": (before, InvitationStatus.WITHDRAWN)},
+        )
+    ]
     if before == InvitationStatus.AWAITING_APPROVAL:
-        _close_approval(ctx, invitation, ApprovalStatus.WITHDRAWN)
-    _close(ctx, invitation, InvitationStatus.WITHDRAWN, "team.withdraw", before)
-    return invitation, True
-
-
-def _close(
-    ctx: Context, invitation: Invitation, status: InvitationStatus, action: str, before: str
-) -> None:
-    invitation.status = status
+        closed = close_approval(ctx.session, invitation, ApprovalStatus.WITHDRAWN, ctx.now)
+        entries += [closed] if closed else []
+    invitation.status = InvitationStatus.WITHDRAWN
     invitation.closed_at = ctx.now
     ctx.session.add(invitation)
-    audit.record(
-        ctx.session,
-        ctx.actor,
-        ctx.now,
-        action=action,
-        target=target(invitation),
-        account_id=invitation.account_id,
-        changes={"status": (before, status)},
-    )
+    audit.record_many(ctx.session, ctx.actor, ctx.now, entries)
+    return invitation, True
 
 
 def resend(ctx: Context, ref: str) -> Invitation:

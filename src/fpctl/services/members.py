@@ -87,6 +87,20 @@ def current_admin(ctx: Context) -> Member | None:
     ).first()
 
 
+def _admin_seats(ctx: Context, *, besides: Member) -> list[Member]:
+    """Every other seat with the admin role: the active admin, or an unusable one (say,
+    imported deactivated) that an appointment must demote so one admin remains."""
+    return list(
+        ctx.session.exec(
+            select(Member)
+            .where(Member.account_id == ctx.the_account.id)
+            .where(Member.role == Role.ADMIN)
+            .where(Member.id != besides.id)
+            .order_by(Member.id)
+        ).all()
+    )
+
+
 def list_members(
     ctx: Context, *, role: str | None = None, status: str | None = None
 ) -> list[Member]:
@@ -130,10 +144,11 @@ def _refuse_terminal(member: Member) -> None:
 def set_role(ctx: Context, email: str, role: str) -> tuple[Member, bool]:
     """Set a role; making someone admin demotes the previous admin in the same transaction."""
     new_role = Role(role)
-    member = find_member(ctx, email)
     admin = current_admin(ctx)
     appointing = new_role is Role.ADMIN and admin is None
+    # The actor first: someone who may not set roles learns nothing about who is a member.
     ctx.require("admin.appoint" if appointing else "role.set")
+    member = find_member(ctx, email)
     _refuse_terminal(member)
     if member.role == new_role:
         return member, False
@@ -150,8 +165,8 @@ def set_role(ctx: Context, email: str, role: str) -> tuple[Member, bool]:
                 "receive the admin role",
                 code="member_inactive",
             )
-        if admin is not None:
-            _change(ctx, admin, "role.set", role=Role.MEMBER)
+        for previous in _admin_seats(ctx, besides=member):
+            _change(ctx, previous, "role.set", role=Role.MEMBER)
     _change(ctx, member, "admin.appoint" if appointing else "role.set", role=new_role)
     return member, True
 

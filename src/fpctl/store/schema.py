@@ -13,6 +13,12 @@ from fpctl.errors import StoreUnavailable
 
 HEAD = "0001"
 
+# The table exactly as Alembic creates it, so a fresh store and a migrated one are identical.
+ALEMBIC_VERSION_DDL = (
+    "CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL, "
+    "CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))"
+)
+
 
 def current_revision(connection: Connection) -> str | None:
     if not inspect(connection).has_table("alembic_version"):
@@ -30,7 +36,7 @@ def _create_fresh(connection: Connection) -> None:
     from fpctl.store import tables  # noqa: F401  (registers the tables)
 
     SQLModel.metadata.create_all(connection)
-    connection.execute(text("CREATE TABLE alembic_version (version_num VARCHAR(32) PRIMARY KEY)"))
+    connection.execute(text(ALEMBIC_VERSION_DDL))
     connection.execute(text("INSERT INTO alembic_version VALUES (:head)"), {"head": HEAD})
 
 

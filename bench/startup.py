@@ -1,0 +1,116 @@
+"""Start-up benchmark (PERFORMANCE.md): whole processes, medians, ratios from the same run.
+
+    python bench/startup.py [--runs N]
+
+Baselines: `python -c pass`, `import typer`, `import sqlmodel`. Goals: `fpctl --version`
+<= 2x pass; `--help` and a TAB completion with live values <= 2x `import typer`; a one-row
+read <= 1.25x `import sqlmodel`. Runs are interleaved (round-robin) so drift hits every
+case alike. Prints figures; never fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+PY = sys.executable
+
+
+def fpctl_command() -> list[str]:
+    script = Path(PY).with_name("fpctl")
+    return [str(script)] if script.exists() else [PY, "-m", "fpctl"]
+
+
+def cases(fpctl: list[str]) -> dict[str, tuple[list[str], dict[str, str]]]:
+    complete = {
+        "_FPCTL_COMPLETE": "complete_bash",
+        "COMP_WORDS": "fpctl role set ",
+        "COMP_CWORD": "3",
+    }
+    return {
+        "python -c pass": ([PY, "-c", "pass"], {}),
+        "import typer": ([PY, "-c", "import typer"], {}),
+        "import sqlmodel": ([PY, "-c", "import sqlmodel"], {}),
+        "fpctl --version": ([*fpctl, "--version"], {}),
+        "fpctl --help": ([*fpctl, "--help"], {}),
+        "fpctl team invite --help": ([*fpctl, "team", "invite", "--help"], {}),
+        "TAB: role set <emails>": (fpctl, complete),
+        "fpctl account show -o json": ([*fpctl, "account", "show", "bench", "-o", "json"], {}),
+    }
+
+
+GOALS = [  # (case, baseline, goal ratio)
+    ("fpctl --version", "python -c pass", 2.0),
+    ("fpctl --help", "import typer", 2.0),
+    ("fpctl team invite --help", "import typer", 2.0),
+    ("TAB: role set <emails>", "import typer", 2.0),
+    ("fpctl account show -o json", "import sqlmodel", 1.25),
+]
+
+
+def seed(fpctl: list[str], env: dict[str, str]) -> None:
+    """A small store: one account, its admin and a few invitations."""
+
+    def run(*args: str) -> None:
+        subprocess.run([*fpctl, *args, "-q"], env=env, check=True, stdout=subprocess.DEVNULL)
+
+    run("account", "create", "Bench", "--admin", "ada@bench.test", "--slug", "bench")
+    run("team", "invite", "mia@bench.test", "max@bench.test", "--as", "ada@bench.test")
+
+
+def time_once(argv: list[str], env: dict[str, str]) -> float:
+    started = time.perf_counter()
+    done = subprocess.run(
+        argv, check=False, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    elapsed = time.perf_counter() - started
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(argv)} failed: {done.stderr.decode()}")
+    return elapsed
+
+
+def measure(runs: int, env: dict[str, str]) -> dict[str, float]:
+    table = cases(fpctl_command())
+    samples: dict[str, list[float]] = {name: [] for name in table}
+    for round_ in range(runs + 1):  # round 0 warms the OS caches and is dropped
+        for name, (argv, extra) in table.items():
+            elapsed = time_once(argv, {**env, **extra})
+            if round_:
+                samples[name].append(elapsed)
+    return {name: statistics.median(times) for name, times in samples.items()}
+
+
+def report(medians: dict[str, float], runs: int) -> None:
+    print(f"median of {runs} runs, whole processes ({sys.version.split()[0]})")
+    for name, seconds in medians.items():
+        print(f"  {name:<30} {seconds * 1000:8.1f} ms")
+    print("ratios (goal in brackets)")
+    for name, baseline, goal in GOALS:
+        ratio = medians[name] / medians[baseline]
+        verdict = "ok" if ratio <= goal else "OVER"
+        print(f"  {name:<30} / {baseline:<16} {ratio:5.2f}x  [<= {goal}x]  {verdict}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=15, help="timed runs per case")
+    runs = parser.parse_args().runs
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {
+            key: value
+            for key, value in os.environ.items()
+            if not key.startswith("FPCTL_") and key != "_FPCTL_COMPLETE"
+        }
+        env |= {"FPCTL_DB": str(Path(tmp) / "bench.db"), "NO_COLOR": "1"}
+        seed(fpctl_command(), env)
+        report(measure(runs, env), runs)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,386 @@
+"""Demo data (``fpctl demo seed``): a realistic store built through the real services.
+
+Everything is made by the same use cases a person would run (sign-up, invite, accept,
+approve, withdraw, leave, ...), so the audit trail is real and verifies. The store is
+deterministic: every random choice comes from ``random.Random(seed)``, tokens from a
+second generator seeded from the same number, and every instant is an offset *before* the
+base time, which is the clock's now truncated to the start of its UTC day. Events of all
+accounts run in time order, and what is due is settled before each one, exactly as a
+command would; so the expired invitations were expired by the clock, not written as such.
+"""
+
+from __future__ import annotations
+
+import base64
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import func
+from sqlmodel import col, select
+
+from fpctl.domain.actors import NOBODY, Actor
+from fpctl.domain.enums import ApprovalKind, Plan, Role
+from fpctl.errors import InvalidInput, RuleViolation
+from fpctl.services import accounts, approvals, invitations, members, policies, settle
+from fpctl.services.actors import member_actor
+from fpctl.services.context import Context
+from fpctl.services.invitations import InviteRequest
+from fpctl.services.policies import PolicySpec
+from fpctl.store.tables import (
+    Account,
+    ApprovalRequest,
+    AuditRecord,
+    Invitation,
+    Member,
+    Policy,
+)
+
+#: People each account needs so that every role and status appears (admin, a billing
+#: manager, a team lead, a deactivated, a removed and a closed member, one joined after
+#: approval).
+MIN_MEMBERS = 7
+DEFAULT_ACCOUNTS = 3
+DEFAULT_MEMBERS = 10
+DEFAULT_SEED = 1
+
+COMPANIES = [
+    ("Northwind Traders", "Wholesale"),
+    ("Bluebird Analytics", "Data & analytics"),
+    ("Harbor & Pine Studio", "Design"),
+    ("Kestrel Logistics", "Logistics"),
+    ("Lumen Health", "Healthcare"),
+    ("Copperleaf Foods", "Food & beverage"),
+    ("Tidewater Media", "Media"),
+    ("Quarry Robotics", "Manufacturing"),
+    ("Maple Street Legal", "Legal services"),
+    ("Orbital Games", "Gaming"),
+    ("Saffron Travel", "Travel"),
+    ("Ironbark Construction", "Construction"),
+]
+FIRST_NAMES = [
+    "Ada", "Ben", "Chloé", "Dev", "Elena", "Femi", "Grace", "Hiro", "Inès", "Jonas",
+    "Kira", "Liam", "Maya", "Noor", "Omar", "Priya", "Quinn", "Rosa", "Sami", "Tariq",
+    "Uma", "Viktor", "Wen", "Ximena", "Yusuf", "Zoe", "Aisha", "Bruno", "Carmen", "Diego",
+]  # fmt: skip
+LAST_NAMES = [
+    "Okafor", "Lindqvist", "Moreau", "Patel", "Rossi", "Nakamura", "Haddad", "Kowalski",
+    "García", "Nguyen", "Schmidt", "Adeyemi", "Fischer", "Silva", "Dubois", "Khan",
+    "Novak", "Ortiz", "Berg", "Mensah", "Tanaka", "Costa", "Weber", "Ivanova",
+]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class DemoOptions:
+    accounts: int = DEFAULT_ACCOUNTS
+    members: int = DEFAULT_MEMBERS  # people who joined each account, the admin included
+    seed: int = DEFAULT_SEED
+
+
+@dataclass
+class Person:
+    name: str
+    email: str
+    member_id: int | None = None
+    token: str | None = None
+    invitation_id: int | None = None
+
+
+@dataclass
+class Team:
+    """One demo account while it is being built."""
+
+    index: int
+    name: str
+    slug: str
+    domain: str
+    industry: str
+    plan: Plan
+    admin: Person
+    account_id: int | None = None
+    people: dict[str, Person] = field(default_factory=dict)
+
+
+Step = Callable[[datetime], None]
+
+
+def demo_slugs(count: int) -> list[str]:
+    """The slugs ``seed`` gives its accounts (they do not depend on the seed)."""
+    return [_company(index)[2] for index in range(count)]
+
+
+def _company(index: int) -> tuple[str, str, str]:
+    name, industry = COMPANIES[index % len(COMPANIES)]
+    if index >= len(COMPANIES):
+        name = f"{name} {index // len(COMPANIES) + 1}"
+    slug = "".join(ch if ch.isalnum() else "-" for ch in name.casefold().replace("&", ""))
+    return name, industry, "-".join(part for part in slug.split("-") if part)
+
+
+def base_time(now: datetime) -> datetime:
+    """The instant every demo event is placed before: the start of now's UTC day."""
+    return now.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+class _Seeder:
+    def __init__(self, ctx: Context, options: DemoOptions) -> None:
+        self.session = ctx.session
+        self.base = base_time(ctx.now)
+        self.rng = random.Random(options.seed)
+        tokens = random.Random(f"fpctl-demo-tokens:{options.seed}")
+        self.make_token = lambda: base64.urlsafe_b64encode(tokens.randbytes(18)).decode()
+        self.options = options
+        self.events: list[tuple[datetime, int, Step]] = []
+        self.used_names: set[str] = set()
+
+    # -- building blocks -------------------------------------------------------------------
+
+    def at(self, days_before: int, step: Step, *, hour: int | None = None) -> datetime:
+        """Schedule ``step`` that many days before the base, in office hours."""
+        hour = self.rng.randint(8, 17) if hour is None else hour
+        day = self.base - timedelta(days=days_before)
+        when = day.replace(hour=hour, minute=self.rng.randrange(0, 60, 5), second=0, microsecond=0)
+        self.events.append((when, len(self.events), step))
+        return when
+
+    def ctx(self, team: Team, when: datetime, actor: Actor | None = None) -> Context:
+        account = self.session.get(Account, team.account_id) if team.account_id else None
+        return Context(
+            session=self.session,
+            actor=actor or NOBODY,
+            now=when,
+            account=account,
+            make_token=self.make_token,
+        )
+
+    def as_member(self, team: Team, person: Person, when: datetime) -> Context:
+        member = self.session.get(Member, person.member_id)
+        assert member is not None
+        return self.ctx(team, when, member_actor(member))
+
+    def as_admin(self, team: Team, when: datetime) -> Context:
+        current = self.session.exec(
+            select(Member)
+            .where(Member.account_id == team.account_id)
+            .where(Member.role == Role.ADMIN)
+        ).one()
+        return self.ctx(team, when, member_actor(current))
+
+    def person(self, team: Team) -> Person:
+        for _ in range(50):
+            first, last = self.rng.choice(FIRST_NAMES), self.rng.choice(LAST_NAMES)
+            if f"{first} {last}" not in self.used_names:
+                break
+        name = f"{first} {last}"
+        if name in self.used_names:
+            name = f"{first} {last} {len(self.used_names)}"
+        self.used_names.add(name)
+        local = "".join(
+            ch for ch in _ascii(name).casefold().replace(" ", ".") if ch.isalnum() or ch == "."
+        )
+        return Person(name=name, email=f"{local}@{team.domain}")
+
+    # -- steps -------------------------------------------------------------------------------
+
+    def invite(
+        self, team: Team, by: Person | None, who: Person, role: Role, when: datetime
+    ) -> None:
+        ctx = self.as_admin(team, when) if by is None else self.as_member(team, by, when)
+        [result] = invitations.invite_many(ctx, [InviteRequest(who.email, role)])
+        if result.error is not None:
+            raise result.error
+        assert result.invitation is not None
+        who.token, who.invitation_id = result.invitation.token, result.invitation.id
+
+    def accept(self, team: Team, who: Person, when: datetime) -> None:
+        assert who.token is not None
+        member, _ = invitations.accept(self.ctx(team, when), who.token, who.name)
+        who.member_id = member.id
+
+    def request_id(self, who: Person) -> int:
+        return self.session.exec(
+            select(ApprovalRequest.id)
+            .where(ApprovalRequest.kind == ApprovalKind.INVITATION)
+            .where(ApprovalRequest.subject_id == who.invitation_id)
+        ).one()
+
+    def join(self, team: Team, who: Person, role: Role, days_before: int) -> None:
+        """The admin invites; the invitee accepts one to two days later."""
+        self.at(days_before, lambda t: self.invite(team, None, who, role, t))
+        self.at(days_before - self.rng.randint(1, 3), lambda t: self.accept(team, who, t))
+
+    # -- the script of one account ---------------------------------------------------------
+
+    def plan_account(self, index: int) -> Team:
+        name, industry, slug = _company(index)
+        plan = Plan.ADVANCED if index % 3 == 0 else Plan.BASIC
+        team = Team(index, name, slug, f"{slug}.test", industry, plan, admin=Person("", ""))
+        team.admin = self.person(team)
+        created = self.rng.randint(100, 130)
+        self.at(created, lambda t: self.create(team, t), hour=9)
+        self.at(created, lambda t: self.describe(team, t), hour=11)
+        self.plan_team(team, created)
+        self.plan_invitations(team)
+        self.plan_policies(team)
+        return team
+
+    def create(self, team: Team, when: datetime) -> None:
+        ctx = self.ctx(team, when)
+        account = accounts.create(
+            ctx,
+            name=team.name,
+            admin_email=team.admin.email,
+            admin_name=team.admin.name,
+            slug=team.slug,
+            plan=team.plan,
+        )
+        team.account_id = account.id
+        team.admin.member_id = members.current_admin(ctx).id  # type: ignore[union-attr]
+
+    def describe(self, team: Team, when: datetime) -> None:
+        accounts.update(
+            self.as_admin(team, when),
+            company=f"{team.name} Ltd",
+            website=f"https://www.{team.domain}",
+            industry=team.industry,
+        )
+
+    def plan_team(self, team: Team, created: float) -> None:
+        people = team.people
+        for key in ("lead", "deactivated", "removed", "closed"):
+            people[key] = self.person(team)
+            self.join(team, people[key], Role.MEMBER, self.rng.randint(70, created - 5))
+        for number in range(self.options.members - MIN_MEMBERS):
+            role = Role.BILLING_MANAGER if self.rng.random() < 0.25 else Role.MEMBER
+            people[f"extra{number}"] = self.person(team)
+            self.join(team, people[f"extra{number}"], role, self.rng.randint(55, created - 5))
+        bm = people["billing"] = self.person(team)
+        # Invited as a member, then re-invited as billing manager: the first is superseded.
+        self.at(52, lambda t: self.invite(team, None, bm, Role.MEMBER, t))
+        self.at(51, lambda t: self.invite(team, None, bm, Role.BILLING_MANAGER, t))
+        self.at(50, lambda t: self.accept(team, bm, t))
+        self.at(
+            30, lambda t: members.deactivate(self.as_admin(team, t), people["deactivated"].email)
+        )
+        self.at(25, lambda t: members.remove(self.as_admin(team, t), people["removed"].email))
+        self.at(22, lambda t: members.leave(self.as_member(team, people["closed"], t)))
+        if team.index % 3 == 1:  # the founder hands the admin role to the billing manager
+            self.at(3, lambda t: members.set_role(self.as_admin(team, t), bm.email, Role.ADMIN))
+
+    def plan_invitations(self, team: Team) -> None:
+        people = team.people
+        lead = people["lead"]
+        withdrawn, stale = self.person(team), self.person(team)
+        self.at(45, lambda t: self.invite(team, None, withdrawn, Role.MEMBER, t))
+        self.at(44, lambda t: invitations.withdraw(self.as_admin(team, t), withdrawn.email))
+        self.at(40, lambda t: self.invite(team, None, stale, Role.MEMBER, t))  # expires at -10
+        # From here on, invitations by members wait for the admin (policy added at -20).
+        rejected, approved = self.person(team), self.person(team)
+        people["approved"] = approved
+        self.at(15, lambda t: self.invite(team, lead, rejected, Role.MEMBER, t))
+        self.at(14, lambda t: self.decide(team, rejected, t, approve=False))
+        self.at(14, lambda t: self.invite(team, lead, approved, Role.MEMBER, t), hour=18)
+        self.at(13, lambda t: self.decide(team, approved, t, approve=True))
+        self.at(12, lambda t: self.accept(team, approved, t))
+        lapsed, waiting = self.person(team), self.person(team)
+        self.at(12, lambda t: self.invite(team, lead, lapsed, Role.MEMBER, t), hour=18)
+        by_bm, by_admin = self.person(team), self.person(team)
+        self.at(4, lambda t: self.invite(team, people["billing"], by_bm, Role.MEMBER, t))
+        self.at(2, lambda t: self.invite(team, None, by_admin, Role.MEMBER, t))
+        self.at(1, lambda t: self.invite(team, lead, waiting, Role.MEMBER, t))
+
+    def decide(self, team: Team, who: Person, when: datetime, *, approve: bool) -> None:
+        ctx = self.as_admin(team, when)
+        if approve:
+            approvals.approve(ctx, self.request_id(who))
+        else:
+            approvals.reject(ctx, self.request_id(who), "we only add people from the design team")
+
+    def plan_policies(self, team: Team) -> None:
+        specs = [PolicySpec("invite-approval", applies_to="members")]
+        if team.index % 2 == 0:
+            specs.append(PolicySpec("order-approval", over="500"))
+        if team.plan is Plan.ADVANCED:
+            specs += [
+                PolicySpec("order-approval", over="1,000", applies_to="billing-managers"),
+                PolicySpec("purchase-limit", amount="2000", per="month", applies_to="members"),
+                PolicySpec(
+                    "purchase-limit",
+                    amount="300",
+                    per="order",
+                    member=team.people["lead"].email,
+                    mode="approval",
+                ),
+            ]
+        for offset, spec in enumerate(specs):
+            self.at(20 - offset, lambda t, s=spec: policies.add(self.as_admin(team, t), s))
+
+    # -- running ---------------------------------------------------------------------------
+
+    def run(self) -> list[Team]:
+        teams = [self.plan_account(index) for index in range(self.options.accounts)]
+        for when, _, step in sorted(self.events, key=lambda event: event[:2]):
+            settle.settle_due(self.session, when)
+            step(when)
+        settle.settle_due(self.session, self.base)
+        return teams
+
+
+def _ascii(text: str) -> str:
+    import unicodedata
+
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+
+
+@dataclass(frozen=True)
+class Summary:
+    seed: int
+    base_time: datetime
+    slugs: list[str]
+    counts: dict[str, int]
+
+
+def _check(options: DemoOptions) -> None:
+    if options.accounts < 1:
+        raise InvalidInput("--accounts must be at least 1")
+    if options.members < MIN_MEMBERS:
+        raise InvalidInput(
+            f"--members must be at least {MIN_MEMBERS}",
+            hint="that many people per account show every role and every member status",
+        )
+
+
+def seed(ctx: Context, options: DemoOptions) -> Summary:
+    """Build the demo accounts in the caller's transaction; refuse if they already exist."""
+    _check(options)
+    slugs = demo_slugs(options.accounts)
+    taken = ctx.session.exec(select(Account.slug).where(col(Account.slug).in_(slugs))).all()
+    if taken:
+        raise RuleViolation(
+            f"the store already holds the demo accounts ({', '.join(sorted(taken))})",
+            hint="seed a fresh store: --db /tmp/demo.db (or FPCTL_DB)",
+            code="already_seeded",
+        )
+    audit_before = ctx.session.exec(select(func.count()).select_from(AuditRecord)).one()
+    teams = _Seeder(ctx, options).run()
+    ids = [team.account_id for team in teams]
+    return Summary(
+        seed=options.seed,
+        base_time=base_time(ctx.now),
+        slugs=slugs,
+        counts={
+            "accounts": len(ids),
+            "members": _count(ctx, Member, ids),
+            "invitations": _count(ctx, Invitation, ids),
+            "policies": _count(ctx, Policy, ids),
+            "approval_requests": _count(ctx, ApprovalRequest, ids),
+            "audit_records": ctx.session.exec(select(func.count()).select_from(AuditRecord)).one()
+            - audit_before,
+        },
+    )
+
+
+def _count(ctx: Context, table: type, account_ids: list[int | None]) -> int:
+    query = select(func.count()).select_from(table).where(col(table.account_id).in_(account_ids))
+    return ctx.session.exec(query).one()

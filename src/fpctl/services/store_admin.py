@@ -1,0 +1,253 @@
+"""Looking after the store itself: upgrade its schema, back it up, check it.
+
+No CLI here: each use case takes an engine (or a location) and returns a small report the
+command renders. A backup goes through SQLite's online backup API, never a file copy: a
+copy of the main file alone misses transactions still in the WAL (RELIABILITY §3).
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from contextlib import closing, suppress
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from fpctl.errors import InvalidInput, NotFound, RuleViolation
+from fpctl.store import schema
+from fpctl.store.db import create_store_engine, store_errors, unit_of_work
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection, Engine
+
+    from fpctl.store.location import StoreLocation
+
+AUDIT_TRIGGERS = ("audit_record_no_delete", "audit_record_no_update")
+_MAX_PROBLEMS = 20  # problems listed per check; the count is always complete
+
+
+def require_store(location: StoreLocation) -> None:
+    """Checking or backing up a store that is not there is a mistake, not a new store."""
+    if location.path is not None and not location.path.exists():
+        raise NotFound(
+            f"there is no store at {location.path}",
+            hint="check --db / FPCTL_DB, or create the store with `fpctl db upgrade`",
+        )
+
+
+def open_engine(location: StoreLocation, *, must_exist: bool) -> Engine:
+    """An engine that leaves the schema alone (``upgrade`` and ``check`` look at it first)."""
+    if must_exist:
+        require_store(location)
+    return create_store_engine(location)
+
+
+# -- upgrade ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Upgrade:
+    from_revision: str | None
+    to_revision: str
+
+    @property
+    def changed(self) -> bool:
+        return self.from_revision != self.to_revision
+
+
+def upgrade(engine: Engine, *, dry_run: bool = False) -> Upgrade:
+    """Bring the store to ``schema.HEAD`` in one write transaction (a dry run rolls it back)."""
+    with unit_of_work(engine, write=True, dry_run=dry_run) as session:
+        before, after = schema.upgrade(session.connection())
+    return Upgrade(before, after)
+
+
+# -- backup -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Backup:
+    path: Path
+    bytes: int
+    revision: str | None
+    audit_records: int
+    audit_head: str | None
+    written: bool  # False for a dry run
+
+
+def backup(
+    engine: Engine, source: Path | None, target: Path, *, overwrite: bool, dry_run: bool = False
+) -> Backup:
+    """Copy the store to ``target`` through the online backup API: a consistent snapshot
+    even while other processes write. The copy is written beside ``target`` and renamed
+    into place, so ``target`` is either the old file or a complete backup."""
+    target = _backup_target(source, target, overwrite=overwrite)
+    partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
+    try:
+        _copy_store(engine, partial)
+        report = _describe(partial, target, written=not dry_run)
+        if not dry_run:
+            partial.replace(target)
+    finally:
+        with suppress(FileNotFoundError):
+            partial.unlink()
+    return report
+
+
+def _backup_target(source: Path | None, target: Path, *, overwrite: bool) -> Path:
+    target = target.expanduser().absolute()
+    if target.is_dir():
+        raise InvalidInput(f"{target} is a directory: give the backup's file name")
+    if not target.parent.is_dir():
+        raise InvalidInput(f"cannot write {target}: the directory {target.parent} does not exist")
+    if source is not None and target.exists() and target.samefile(source):
+        raise RuleViolation(
+            f"{target} is the store itself: a backup must go to another file",
+            code="backup_is_store",
+        )
+    if target.exists() and not overwrite:
+        raise RuleViolation(
+            f"{target} already exists: it was not overwritten",
+            hint="add --yes to replace it, or choose another FILE",
+            code="backup_exists",
+        )
+    return target
+
+
+def _copy_store(engine: Engine, partial: Path) -> None:
+    with store_errors(), engine.connect() as connection:
+        source = connection.connection.driver_connection
+        assert isinstance(source, sqlite3.Connection)
+        with closing(sqlite3.connect(partial)) as copy:
+            source.backup(copy)  # all pages in one step: one snapshot
+            copy.execute("PRAGMA journal_mode=DELETE")  # a backup is one self-contained file
+
+
+def _describe(copy: Path, target: Path, *, written: bool) -> Backup:
+    with closing(sqlite3.connect(f"{copy.as_uri()}?mode=ro", uri=True)) as connection:
+        tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
+        revision = None
+        if "alembic_version" in tables:
+            revision = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+        head: tuple[int, str] | None = None
+        if "audit_record" in tables:
+            head = connection.execute(
+                "SELECT id, hash FROM audit_record ORDER BY id DESC LIMIT 1"
+            ).fetchone()
+    return Backup(
+        path=target,
+        bytes=copy.stat().st_size,
+        revision=revision[0] if revision else None,
+        audit_records=head[0] if head else 0,
+        audit_head=head[1] if head else None,
+        written=written,
+    )
+
+
+# -- check --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    ok: bool
+    detail: str
+    problems: list[str] = field(default_factory=list)
+    facts: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    checks: list[Check]
+
+    @property
+    def ok(self) -> bool:
+        return all(check.ok for check in self.checks)
+
+    @property
+    def failed(self) -> list[str]:
+        return [check.name for check in self.checks if not check.ok]
+
+
+def check(engine: Engine) -> CheckReport:
+    """Integrity, foreign keys, schema version, the audit fence and the audit chain.
+
+    Read-only: a store behind ``HEAD`` is reported, not upgraded."""
+    from fpctl.services import audit
+
+    with unit_of_work(engine, write=False) as session:
+        connection = session.connection()
+        checks = [
+            _integrity(connection),
+            _foreign_keys(connection),
+            _schema_version(connection),
+        ]
+        tables = set(_names(connection, "table"))
+        if "audit_record" not in tables:
+            missing = "the store has no audit_record table"
+            checks += [Check("audit_fence", False, missing), Check("audit_chain", False, missing)]
+            return CheckReport(checks)
+        checks.append(_audit_fence(connection))
+        broken, count, head = audit.verify(session)
+    facts = {"records": count, "head": head}
+    if broken is None:
+        checks.append(Check("audit_chain", True, f"{count} records intact", facts=facts))
+    else:
+        detail = f"broken at record {broken.record_id}: {broken.problem}"
+        facts["broken_at"] = broken.record_id
+        checks.append(Check("audit_chain", False, detail, [detail], facts))
+    return CheckReport(checks)
+
+
+def _names(connection: Connection, kind: str) -> list[str]:
+    rows = connection.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = ?", (kind,))
+    return [row[0] for row in rows]
+
+
+def _integrity(connection: Connection) -> Check:
+    rows = [row[0] for row in connection.exec_driver_sql("PRAGMA integrity_check")]
+    if rows == ["ok"]:
+        return Check("integrity", True, "ok")
+    return Check("integrity", False, f"{len(rows)} problems", rows[:_MAX_PROBLEMS])
+
+
+def _foreign_keys(connection: Connection) -> Check:
+    rows = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if not rows:
+        return Check("foreign_keys", True, "ok")
+    problems = [
+        f"{table} row {rowid} refers to a missing {parent} row" for table, rowid, parent, _ in rows
+    ]
+    return Check("foreign_keys", False, f"{len(rows)} orphan rows", problems[:_MAX_PROBLEMS])
+
+
+def _schema_version(connection: Connection) -> Check:
+    revision = schema.current_revision(connection)
+    facts = {"revision": revision, "head": schema.HEAD}
+    if revision == schema.HEAD:
+        return Check("schema", True, f"at {revision} (current)", facts=facts)
+    if revision is None:
+        return Check("schema", False, "no schema version: not an fpctl store", facts=facts)
+    return Check(
+        "schema", False, f"at {revision}, not {schema.HEAD}: run `fpctl db upgrade`", facts=facts
+    )
+
+
+def _audit_fence(connection: Connection) -> Check:
+    present = set(_names(connection, "trigger"))
+    missing = [name for name in AUDIT_TRIGGERS if name not in present]
+    if not missing:
+        return Check("audit_fence", True, "UPDATE and DELETE on audit records are refused")
+    return Check("audit_fence", False, f"missing triggers: {', '.join(missing)}", [*missing])
+
+
+def require_ok(report: CheckReport) -> None:
+    """Exit 5 naming the failed checks (the report itself is printed first)."""
+    if report.ok:
+        return
+    raise RuleViolation(
+        f"the store failed {len(report.failed)} check(s): {', '.join(report.failed)}",
+        hint="restore the store from a backup (`fpctl db backup` makes one)",
+        code="store_check_failed",
+    )

@@ -1,0 +1,171 @@
+"""fpctl demo seed: deterministic, complete, audited, refused twice."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import Cli
+
+SLUGS = ["northwind-traders", "bluebird-analytics", "harbor-pine-studio"]
+LISTINGS = [
+    ("account", "list"),
+    ("team", "list", "--account", "northwind-traders"),
+    ("team", "list", "--account", "bluebird-analytics"),
+    ("team", "invitations", "--account", "northwind-traders"),
+    ("team", "invitations", "--account", "harbor-pine-studio"),
+    ("approvals", "list", "--account", "bluebird-analytics"),
+    ("policy", "list", "--account", "northwind-traders"),
+]
+
+
+def _seed(cli: Cli, db: Path, *extra: str) -> dict:
+    result = cli("demo", "seed", "--db", db, "-o", "json", *extra)
+    assert result.exit_code == 0, result.stderr
+    return result.json
+
+
+def _listings(cli: Cli, db: Path) -> list:
+    found = []
+    for args in LISTINGS:
+        result = cli(*args, "--db", db, "-o", "json")
+        assert result.exit_code == 0, (args, result.stderr)
+        found.append(result.json)
+    return found
+
+
+def test_summary_counts_what_was_made(cli: Cli, tmp_path: Path) -> None:
+    summary = _seed(cli, tmp_path / "a.db")
+    # Audit records: one per change the services make (pinned by the verify test instead).
+    assert summary.pop("audit_records") > 100
+    assert summary == {
+        "seed": 1,
+        "base_time": "2026-11-01T00:00:00Z",
+        "accounts": 3,
+        "members": 30,
+        "invitations": 51,
+        "policies": 8,
+        "approval_requests": 12,
+        "slugs": SLUGS,
+    }
+
+
+def test_same_seed_same_store(cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _seed(cli, tmp_path / "a.db", "--seed", "7")
+    # Later the same UTC day: the base time (start of the day) is the same.
+    _seed(cli, tmp_path / "b.db", "--seed", "7", "--now", "2026-11-01T23:30:00Z")
+    first, second = _listings(cli, tmp_path / "a.db"), _listings(cli, tmp_path / "b.db")
+    assert first == second
+    tokens = [i["token"] for i in first[3] if i["token"]]
+    assert len(tokens) == 3  # open invitations carry their (seeded) token
+
+
+def test_another_seed_another_store(cli: Cli, tmp_path: Path) -> None:
+    _seed(cli, tmp_path / "a.db", "--seed", "1")
+    _seed(cli, tmp_path / "b.db", "--seed", "2")
+    assert _listings(cli, tmp_path / "a.db")[1] != _listings(cli, tmp_path / "b.db")[1]
+
+
+def test_every_role_and_status_is_present(cli: Cli, tmp_path: Path) -> None:
+    db = tmp_path / "a.db"
+    _seed(cli, db)
+    members, invitations, approvals, policies = [], [], [], []
+    for slug in SLUGS:
+        for store, args in (
+            (members, ("team", "list")),
+            (invitations, ("team", "invitations")),
+            (approvals, ("approvals", "list")),
+            (policies, ("policy", "list")),
+        ):
+            result = cli(*args, "--account", slug, "--db", db, "-o", "json")
+            assert result.exit_code == 0, result.stderr
+            store.extend(result.json)
+    assert {m["role"] for m in members} == {"admin", "billing_manager", "member"}
+    assert {m["status"] for m in members} == {"active", "deactivated", "removed", "closed"}
+    assert {i["status"] for i in invitations} == {
+        "awaiting_approval",
+        "pending",
+        "accepted",
+        "rejected",
+        "withdrawn",
+        "expired",
+        "superseded",
+    }
+    assert {a["status"] for a in approvals} == {"pending", "approved", "rejected", "expired"}
+    assert {p["kind"] for p in policies} == {
+        "invite-approval",
+        "order-approval",
+        "purchase-limit",
+    }
+    advanced_only = [p for p in policies if p["kind"] == "purchase-limit"]
+    assert {p["account"] for p in advanced_only} == {"northwind-traders"}
+
+
+def test_one_account_is_advanced(cli: Cli, tmp_path: Path) -> None:
+    db = tmp_path / "a.db"
+    _seed(cli, db)
+    plans = {a["slug"]: a["plan"] for a in cli("account", "list", "--db", db, "-o", "json").json}
+    assert plans == {
+        "northwind-traders": "advanced",
+        "bluebird-analytics": "basic",
+        "harbor-pine-studio": "basic",
+    }
+
+
+def test_audit_trail_is_real_and_verifies(cli: Cli, tmp_path: Path) -> None:
+    db = tmp_path / "a.db"
+    summary = _seed(cli, db)
+    verified = cli("audit", "verify", "--db", db, "-o", "json")
+    assert verified.exit_code == 0, verified.stderr
+    assert verified.json["records"] == summary["audit_records"]
+    actions = {r["action"] for r in cli("audit", "list", "--db", db, "-o", "json").json}
+    assert {
+        "account.create",
+        "team.invite",
+        "team.accept",
+        "team.supersede",
+        "team.withdraw",
+        "team.deactivate",
+        "team.remove",
+        "team.leave",
+        "role.set",
+        "policy.add",
+        "approval.approve",
+        "approval.reject",
+        "approval.expire",
+        "invitation.expire",
+    } <= actions
+
+
+def test_seeding_twice_is_refused(cli: Cli, tmp_path: Path) -> None:
+    db = tmp_path / "a.db"
+    _seed(cli, db)
+    again = cli("demo", "seed", "--db", db, "-o", "json")
+    assert again.exit_code == 5
+    assert again.error["code"] == "already_seeded"
+    assert again.stdout == ""
+
+
+def test_dry_run_changes_nothing(cli: Cli, tmp_path: Path) -> None:
+    db = tmp_path / "a.db"
+    dry = cli("demo", "seed", "--db", db, "--dry-run", "-o", "json")
+    assert dry.exit_code == 0, dry.stderr
+    assert dry.json["accounts"] == 3
+    assert cli("account", "list", "--db", db, "-o", "json").json == []
+
+
+def test_sizes_and_orders_note(cli: Cli, tmp_path: Path) -> None:
+    result = cli(
+        "demo", "seed", "--db", tmp_path / "a.db", "--accounts", "5", "--members", "12",
+        "--orders", "3", "-o", "json",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    assert result.json["accounts"] == 5
+    assert result.json["members"] == 5 * 12
+    assert "orders are not seeded yet" in result.stderr
+
+
+def test_too_few_members_is_a_usage_error(cli: Cli, tmp_path: Path) -> None:
+    result = cli("demo", "seed", "--db", tmp_path / "a.db", "--members", "3")
+    assert result.exit_code == 2

@@ -1,0 +1,177 @@
+"""`fpctl db backup` (online backup API) and `fpctl db check` on real store files."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Callable
+from contextlib import closing
+from pathlib import Path
+from typing import Any
+
+from fpctl.store.schema import HEAD
+from tests.conftest import Cli
+from tests.store.conftest import Race
+
+Raw = Callable[[], Any]
+
+
+def _counts(path: Path) -> tuple[int, int]:
+    """(invitations, team.invite audit records) in one read transaction."""
+    with closing(sqlite3.connect(path)) as db:
+        return db.execute(
+            "SELECT (SELECT count(*) FROM invitation), "
+            "(SELECT count(*) FROM audit_record WHERE action = 'team.invite')"
+        ).fetchone()
+
+
+def _wait_for(condition: Callable[[], bool], timeout: float = 20) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.02)
+
+
+def test_a_backup_taken_while_another_process_writes_is_consistent(
+    cli: Cli, acme: str, race: Race, isolated_env: Path, tmp_path: Path
+) -> None:
+    race.spawn(lambda n: ["team", "invite", f"w{n}@acme.test", "--as", "ada@acme.test"])
+    race.start()
+    _wait_for(lambda: _counts(isolated_env)[0] >= 3)
+
+    taken = []
+    for index in range(3):
+        before = _counts(isolated_env)[0]
+        backup = tmp_path / f"backup-{index}.db"
+        result = cli("db", "backup", backup, "-o", "json")
+        assert result.exit_code == 0, result.stderr
+        taken.append((before, backup, _counts(isolated_env)[0]))
+        time.sleep(0.1)
+    race.stop.set()
+    writes = [run for worker in race.results() for run in worker]
+
+    assert writes and all(run["exit_code"] == 0 for run in writes)
+    for before, backup, after in taken:
+        invitations, audited = _counts(backup)
+        assert before <= invitations <= after  # nothing committed was left in the WAL
+        assert invitations == audited  # data and audit records from the same instant
+        with closing(sqlite3.connect(backup)) as db:
+            assert db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+            assert db.execute("PRAGMA journal_mode").fetchone() == ("delete",)
+        verified = cli("audit", "verify", "--db", backup, "-o", "json")
+        assert verified.exit_code == 0, verified.stderr
+
+
+def test_backup_reports_the_copy(cli: Cli, acme: str, isolated_env: Path, tmp_path: Path) -> None:
+    target = tmp_path / "copy.db"
+
+    result = cli("db", "backup", target, "-o", "json")
+
+    assert result.exit_code == 0, result.stderr
+    verified = cli("audit", "verify", "-o", "json").json
+    assert result.json == {
+        "path": str(target),
+        "bytes": target.stat().st_size,
+        "source": str(isolated_env),
+        "revision": HEAD,
+        "audit_records": verified["records"],
+        "audit_head": verified["head"],
+        "written": True,
+    }
+    assert list(tmp_path.glob(".copy.db*")) == []  # no partial file left behind
+
+
+def test_backup_refuses_to_overwrite_a_file_without_yes(
+    cli: Cli, acme: str, tmp_path: Path
+) -> None:
+    target = tmp_path / "precious.txt"
+    target.write_text("keep me")
+
+    refused = cli("db", "backup", target, "-o", "json")
+
+    assert refused.exit_code == 5
+    assert refused.stdout == ""
+    assert refused.error == {
+        "code": "backup_exists",
+        "message": f"{target} already exists: it was not overwritten",
+        "hint": "add --yes to replace it, or choose another FILE",
+    }
+    assert target.read_text() == "keep me"
+
+    replaced = cli("db", "backup", target, "--yes", "-o", "json")
+
+    assert replaced.exit_code == 0, replaced.stderr
+    with closing(sqlite3.connect(target)) as db:
+        assert db.execute("SELECT slug FROM account").fetchall() == [("acme",)]
+
+
+def test_backup_refuses_the_store_itself_and_a_missing_store(
+    cli: Cli, isolated_env: Path, tmp_path: Path
+) -> None:
+    missing = cli("db", "backup", tmp_path / "b.db", "-o", "json")
+    assert (missing.exit_code, missing.error["code"]) == (3, "not_found")
+    assert not isolated_env.exists()
+
+    cli("db", "upgrade")
+    itself = cli("db", "backup", isolated_env, "--yes", "-o", "json")
+    assert (itself.exit_code, itself.error["code"]) == (5, "backup_is_store")
+
+
+def test_backup_dry_run_writes_nothing(cli: Cli, acme: str, tmp_path: Path) -> None:
+    target = tmp_path / "dry.db"
+
+    result = cli("db", "backup", target, "--dry-run", "-o", "json")
+
+    assert result.exit_code == 0, result.stderr
+    assert result.json["written"] is False
+    assert result.json["bytes"] > 0
+    assert result.stderr == "dry run: nothing was written\n"
+    assert list(tmp_path.glob("*dry.db*")) == []
+
+
+def test_check_passes_on_a_healthy_store(cli: Cli, acme: str) -> None:
+    result = cli("db", "check", "-o", "json")
+
+    assert result.exit_code == 0, result.stderr
+    assert result.json["ok"] is True
+    assert result.json["failed"] == []
+    assert {
+        name: result.json[name]["ok"] for name in result.json if name not in ("ok", "failed")
+    } == {
+        "integrity": True,
+        "foreign_keys": True,
+        "schema": True,
+        "audit_fence": True,
+        "audit_chain": True,
+    }
+    assert result.json["schema"]["revision"] == HEAD
+
+
+def test_check_as_a_table(cli: Cli, acme: str) -> None:
+    result = cli("db", "check")
+
+    assert result.exit_code == 0, result.stderr
+    lines = [line.rstrip() for line in result.stdout.splitlines()]
+    assert any(line.split("│")[1:3] == [" integrity    ", " ok     "] for line in lines), lines
+
+
+def test_check_finds_orphan_rows(cli: Cli, acme: str, raw: Raw) -> None:
+    with raw() as db:
+        db.execute("PRAGMA foreign_keys=OFF")
+        db.execute("UPDATE member SET account_id = 42")
+
+    result = cli("db", "check", "-o", "json")
+
+    assert result.exit_code == 5
+    assert result.json["failed"] == ["foreign_keys"]
+    assert result.json["foreign_keys"]["problems"] == [
+        "member row 1 refers to a missing account row"
+    ]
+    assert result.error["code"] == "store_check_failed"
+
+
+def test_check_of_a_missing_store_is_not_found(cli: Cli, isolated_env: Path) -> None:
+    result = cli("db", "check", "-o", "json")
+
+    assert (result.exit_code, result.error["code"]) == (3, "not_found")
+    assert not isolated_env.exists()

@@ -1,0 +1,157 @@
+"""Both ways to a current store give the same schema, and HEAD names the newest migration.
+
+A new store is created from the table definitions and stamped (``schema.ensure_current``);
+an existing one is brought forward by Alembic. If ``tables.py`` changes without a migration
+(or the other way round), these tests fail.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+from typing import Any
+
+from fpctl.store import schema
+from fpctl.store.db import create_store_engine
+from fpctl.store.location import resolve
+from fpctl.store.migrations import runner
+from tests.conftest import Cli
+
+
+def _fresh(path: Path) -> Any:
+    engine = create_store_engine(resolve(str(path)))
+    schema.ensure_current(engine)
+    return engine
+
+
+def _migrated(path: Path) -> Any:
+    engine = create_store_engine(resolve(str(path)))
+    with engine.execution_options(fpctl_write=True).begin() as connection:
+        runner.upgrade_to_head(connection)
+    return engine
+
+
+def _sql(text: str | None) -> str:
+    """DDL with quoting and spacing normalised."""
+    return re.sub(r"\s+", " ", (text or "").replace('"', "")).strip()
+
+
+def _where(sql: str | None) -> str | None:
+    match = re.search(r"\bWHERE\b(.*)$", _sql(sql), re.IGNORECASE)
+    return match.group(1).strip() if match else None
+
+
+def schema_of(path: Path) -> dict[str, Any]:
+    """Tables (columns, foreign keys, indexes) and triggers, as SQLite describes them."""
+    with closing(sqlite3.connect(path)) as db:
+        master = db.execute("SELECT type, name, tbl_name, sql FROM sqlite_master").fetchall()
+        tables: dict[str, Any] = {}
+        for kind, name, _, _ in master:
+            if kind != "table" or name.startswith("sqlite_"):
+                continue
+            indexes = set()
+            for _, index, unique, origin, partial in db.execute(f"PRAGMA index_list('{name}')"):
+                columns = tuple(row[2] for row in db.execute(f"PRAGMA index_info('{index}')"))
+                index_sql = next((m[3] for m in master if m[1] == index), None)
+                label = index if origin == "c" else f"<{origin}>"  # autoindex names may differ
+                indexes.add((label, columns, unique, partial, _where(index_sql)))
+            tables[name] = {
+                "columns": db.execute(f"PRAGMA table_info('{name}')").fetchall(),
+                "foreign_keys": sorted(
+                    row[2:5] for row in db.execute(f"PRAGMA foreign_key_list('{name}')")
+                ),
+                "indexes": indexes,
+            }
+        triggers = {name: _sql(sql) for kind, name, _, sql in master if kind == "trigger"}
+    return {"tables": tables, "triggers": triggers}
+
+
+def test_alembic_and_fresh_creation_give_the_same_schema(tmp_path: Path) -> None:
+    _fresh(tmp_path / "fresh.db").dispose()
+    _migrated(tmp_path / "migrated.db").dispose()
+
+    fresh, migrated = schema_of(tmp_path / "fresh.db"), schema_of(tmp_path / "migrated.db")
+
+    assert sorted(fresh["tables"]) == sorted(migrated["tables"])
+    for table in fresh["tables"]:
+        assert fresh["tables"][table] == migrated["tables"][table], table
+    assert fresh["triggers"] == migrated["triggers"]
+    assert set(fresh["triggers"]) == {"audit_record_no_update", "audit_record_no_delete"}
+
+
+def test_the_migrations_match_the_table_definitions(tmp_path: Path) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from sqlmodel import SQLModel
+
+    engine = _migrated(tmp_path / "migrated.db")
+    with engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), SQLModel.metadata)
+    engine.dispose()
+    assert differences == []
+
+
+def test_head_is_the_newest_migration_and_both_paths_stamp_it(tmp_path: Path) -> None:
+    assert runner.script_head() == schema.HEAD
+    for engine in (_fresh(tmp_path / "fresh.db"), _migrated(tmp_path / "migrated.db")):
+        with engine.connect() as connection:
+            assert schema.current_revision(connection) == schema.HEAD
+        engine.dispose()
+
+
+def test_a_sqlite_database_that_is_not_a_store_is_refused(cli: Cli, isolated_env: Path) -> None:
+    with closing(sqlite3.connect(isolated_env)) as db:
+        db.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)")
+        db.execute("INSERT INTO notes (body) VALUES ('mine')")
+        db.commit()
+
+    for args in (["account", "list"], ["db", "upgrade"]):
+        result = cli(*args, "-o", "json")
+        assert result.exit_code == 7, result.stderr
+        assert result.error["code"] == "store_unavailable"
+        assert "not an fpctl store" in result.error["message"]
+
+    with closing(sqlite3.connect(isolated_env)) as db:  # and it was left alone
+        tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
+    assert tables == {"notes"}
+
+
+def test_db_upgrade_creates_a_new_store_then_has_nothing_to_do(cli: Cli) -> None:
+    first = cli("db", "upgrade", "-o", "json")
+    again = cli("db", "upgrade", "-o", "json")
+
+    assert first.exit_code == 0, first.stderr
+    assert {k: first.json[k] for k in ("from", "to", "changed")} == {
+        "from": None,
+        "to": schema.HEAD,
+        "changed": True,
+    }
+    assert {k: again.json[k] for k in ("from", "to", "changed")} == {
+        "from": schema.HEAD,
+        "to": schema.HEAD,
+        "changed": False,
+    }
+    assert again.stderr == f"the store is already at {schema.HEAD}: nothing changed\n"
+
+
+def test_db_upgrade_dry_run_creates_nothing(cli: Cli, isolated_env: Path) -> None:
+    result = cli("db", "upgrade", "--dry-run", "-o", "json")
+
+    assert result.exit_code == 0, result.stderr
+    assert result.json["changed"] is True
+    with closing(sqlite3.connect(isolated_env)) as db:
+        assert db.execute("SELECT count(*) FROM sqlite_master").fetchone() == (0,)
+
+
+def test_a_store_newer_than_this_fpctl_is_refused(cli: Cli, acme: str, isolated_env: Path) -> None:
+    with closing(sqlite3.connect(isolated_env)) as db:
+        db.execute("UPDATE alembic_version SET version_num = '9999'")
+        db.commit()
+
+    result = cli("db", "upgrade", "-o", "json")
+
+    assert result.exit_code == 7
+    assert result.error["code"] == "store_unavailable"
+    assert "newer than this fpctl knows" in result.error["message"]
