@@ -77,3 +77,34 @@ def test_db_upgrade_needs_the_write_lock_but_db_check_reads_beside_a_writer(
     assert (upgrade.exit_code, upgrade.error["code"]) == (7, "store_busy")
     assert check.exit_code == 0, check.stderr  # WAL: readers are not blocked
     assert check.json["ok"] is True
+
+
+def test_reads_do_not_wait_for_a_writer_when_nothing_is_due(
+    cli: Cli, team: dict[str, str], raw: Callable[[], Any], short_timeout: None
+) -> None:
+    with raw() as other:
+        other.execute("BEGIN IMMEDIATE")
+        members = cli("team", "list", "--account", "acme", "-o", "json")
+        account = cli("account", "show", "acme", "-o", "json")
+        other.execute("ROLLBACK")
+
+    assert members.exit_code == 0, members.stderr
+    assert len(members.json) == 4
+    assert account.exit_code == 0, account.stderr
+
+
+def test_a_read_that_finds_something_due_settles_it_under_the_write_lock(
+    cli: Cli, acme: str, raw: Callable[[], Any], short_timeout: None
+) -> None:
+    invited = cli("team", "invite", "zed@acme.test", "--as", "ada@acme.test", "-o", "json")
+    assert invited.exit_code == 0, invited.stderr
+    later = "2026-12-15T00:00:00Z"  # past the invitation's 30 days
+
+    with raw() as other:
+        other.execute("BEGIN IMMEDIATE")
+        blocked = cli("team", "invitations", "--account", acme, "--now", later, "-o", "json")
+        other.execute("ROLLBACK")
+    settled = cli("team", "invitations", "--account", acme, "--now", later, "-o", "json")
+
+    assert (blocked.exit_code, blocked.error["code"]) == (7, "store_busy")
+    assert [i["status"] for i in settled.json] == ["expired"]

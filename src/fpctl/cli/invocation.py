@@ -73,8 +73,11 @@ class Invocation:
         now = self.clock()
         engine = self.engine()
         if settle and not write:
-            with unit_of_work(engine, write=True) as session:
-                settling.settle_due(session, now)
+            with unit_of_work(engine, write=False) as session:
+                due = settling.anything_due(session, now)
+            if due:
+                with unit_of_work(engine, write=True) as session:
+                    settling.settle_due(session, now)
         with unit_of_work(engine, write=write, dry_run=self.dry_run) as session:
             if settle and write:
                 settling.settle_due(session, now)

@@ -460,6 +460,13 @@ def token_visible(ctx: Context, invitation: Invitation) -> bool:
 # -- settling -----------------------------------------------------------------------------
 
 
+#: Is any open invitation past its expiry? (settle.py asks before taking the write lock.)
+DUE_SQL = (
+    "SELECT 1 FROM invitation WHERE status IN ('awaiting_approval', 'pending') "
+    "AND expires_at <= ? LIMIT 1"
+)
+
+
 def expire_due(session: Session, now: datetime) -> int:
     """Open invitations past their expiry become ``expired`` (30 days pending, 7 awaiting)."""
     due = session.exec(

@@ -1,29 +1,53 @@
 """Settle everything due as of now: the one mechanism behind lazy settlement and ``tick``.
 
-Each settler finds what is due with an indexed query, changes it, and writes its audit
-records as the system. Settlers are idempotent: running them twice, or from two processes
-(each inside its own write lock), settles each thing once.
+Each rule has a settler, which finds what is due with an indexed query, changes it and
+writes its audit records as the system, and a one-row SQL probe that says whether anything
+is due at all. Reads ask the probes first and take the write lock only when something is
+due, so they neither queue behind writers nor pay for a write transaction for nothing.
+Settlers are idempotent: run twice, or from two processes (each under its own write lock),
+they settle each thing once.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlmodel import Session
 
+from fpctl.clock import as_utc
+
 Settler = Callable[[Session, datetime], int]
 
 
-def _settlers() -> list[tuple[str, Settler]]:
+@dataclass(frozen=True)
+class Rule:
+    action: str
+    settle: Settler
+    due_sql: str  # "SELECT 1 ... WHERE <due as of ?> LIMIT 1"
+
+
+def _rules() -> list[Rule]:
     from fpctl.services import approvals, invitations
 
     return [
-        ("approval.expire", approvals.expire_due),
-        ("invitation.expire", invitations.expire_due),
+        Rule("approval.expire", approvals.expire_due, approvals.DUE_SQL),
+        Rule("invitation.expire", invitations.expire_due, invitations.DUE_SQL),
     ]
+
+
+def stored_instant(now: datetime) -> str:
+    """``now`` as the store keeps instants (naive UTC text), for raw comparisons."""
+    return as_utc(now).replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
+
+
+def anything_due(session: Session, now: datetime) -> bool:
+    connection = session.connection()
+    stamp = stored_instant(now)
+    return any(connection.exec_driver_sql(rule.due_sql, (stamp,)).first() for rule in _rules())
 
 
 def settle_due(session: Session, now: datetime) -> dict[str, int]:
     """Run every settler; return how many things each one settled."""
-    return {action: settle(session, now) for action, settle in _settlers()}
+    return {rule.action: rule.settle(session, now) for rule in _rules()}

@@ -21,7 +21,9 @@ from sqlmodel import Session
 from fpctl.errors import StoreBusy, StoreUnavailable
 from fpctl.store.location import StoreLocation
 
-DEFAULT_BUSY_TIMEOUT_MS = 5000
+# Parallel scripts on a loaded two-core machine were seen waiting up to ~5 s for the write
+# lock (tests/store/test_concurrency.py); failing them at 5 s would lose work, so wait longer.
+DEFAULT_BUSY_TIMEOUT_MS = 30_000
 
 
 def _busy_timeout_ms() -> int:
@@ -92,4 +94,5 @@ def unit_of_work(engine: Engine, *, write: bool, dry_run: bool = False) -> Itera
         if write and not dry_run:
             session.commit()
         else:
+            session.expunge_all()  # keep loaded objects readable after the rollback
             session.rollback()

@@ -21,9 +21,13 @@ ALEMBIC_VERSION_DDL = (
 
 
 def current_revision(connection: Connection) -> str | None:
-    if not inspect(connection).has_table("alembic_version"):
+    # One query on sqlite_master, not an Inspector: this runs on every command.
+    exists = connection.exec_driver_sql(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
+    ).first()
+    if exists is None:
         return None
-    return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    return connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
 
 
 def _is_empty(connection: Connection) -> bool:
