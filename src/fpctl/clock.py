@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from datetime import UTC, datetime
+from functools import lru_cache
 
 from fpctl.errors import InvalidInput
 
@@ -47,6 +48,7 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
+@lru_cache(maxsize=256)  # bulk output and audit hashes repeat the same few instants
 def iso(value: datetime | None) -> str | None:
     """The one textual form of an instant: ISO-8601 UTC with a ``Z``, to the second."""
     if value is None:

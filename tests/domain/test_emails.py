@@ -73,3 +73,41 @@ def test_normalizing_twice_changes_nothing(local: str, domain: str) -> None:
         return
     assert normalize_email(once) == once
     assert normalize_email(once.upper()) == once
+
+
+# -- the ASCII fast path agrees with email-validator ----------------------------------------
+
+_ASCII_ADDRESS = r"[A-Za-z0-9._%+!#'=-]{1,20}@([A-Za-z0-9-]{1,12}\.){1,3}[A-Za-z0-9-]{1,8}"
+
+
+@given(st.from_regex(_ASCII_ADDRESS, fullmatch=True))
+def test_the_fast_path_accepts_only_what_the_validator_accepts_and_agrees_on_the_form(
+    address: str,
+) -> None:
+    from fpctl.domain.emails import _fast_path, _validated
+
+    fast = _fast_path(address)
+    if fast is None:
+        return  # the validator decides these
+    assert fast == _validated(address, address)
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "a..b@acme.test",
+        ".a@acme.test",
+        "a@-acme.test",
+        "a@acme-.test",
+        "a@acme.t",
+        "a@xn--abc.test",
+        "a@ab--cd.com",
+        "a@acme.localhost",
+        "a@acme.123",
+        "a" * 65 + "@x.com",
+    ],
+)
+def test_the_fast_path_leaves_unusual_addresses_to_the_validator(address: str) -> None:
+    from fpctl.domain.emails import _fast_path
+
+    assert _fast_path(address) is None

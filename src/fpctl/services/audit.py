@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, text
+from sqlalchemy import text
 from sqlmodel import Session
 
 from fpctl.clock import iso
 from fpctl.domain.actors import Actor
+from fpctl.store.bulk import insert_rows
 from fpctl.store.tables import AuditRecord
 
 GENESIS = "0" * 64
@@ -48,22 +49,26 @@ def _plain(value: Any) -> Any:
     return value
 
 
+#: What a record's hash covers, in this order (the previous hash included).
+HASHED_FIELDS = (
+    "id",
+    "at",
+    "account_id",
+    "actor",
+    "actor_kind",
+    "agent",
+    "reason",
+    "action",
+    "target",
+    "changes",
+    "prev_hash",
+)
+
+
 def digest(record: Mapping[str, Any]) -> str:
-    """The hash of one record: its content in canonical JSON, plus the previous hash."""
-    content = {
-        "id": record["id"],
-        "at": iso(record["at"]),
-        "account_id": record["account_id"],
-        "actor": record["actor"],
-        "actor_kind": record["actor_kind"],
-        "agent": record["agent"],
-        "reason": record["reason"],
-        "action": record["action"],
-        "target": record["target"],
-        "changes": record["changes"],
-        "prev_hash": record["prev_hash"],
-    }
-    payload = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    """The hash of one record: SHA-256 of the JSON array of its HASHED_FIELDS."""
+    content = [iso(record["at"]) if name == "at" else record[name] for name in HASHED_FIELDS]
+    payload = json.dumps(content, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
@@ -100,7 +105,7 @@ def record_many(session: Session, actor: Actor, now: datetime, entries: Iterable
         rows.append(row)
     if rows:
         session.flush()  # keep the data rows ahead of their records (foreign keys)
-        session.execute(insert(AuditRecord), rows)
+        insert_rows(session.connection(), AuditRecord.__table__, rows)
         session.info[_CHAIN_KEY] = (last_id, last_hash)
     return len(rows)
 

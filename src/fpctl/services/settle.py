@@ -16,7 +16,7 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from fpctl.clock import as_utc
+from fpctl.store.bulk import stored_instant
 
 Settler = Callable[[Session, datetime], int]
 
@@ -35,11 +35,6 @@ def _rules() -> list[Rule]:
         Rule("approval.expire", approvals.expire_due, approvals.DUE_SQL),
         Rule("invitation.expire", invitations.expire_due, invitations.DUE_SQL),
     ]
-
-
-def stored_instant(now: datetime) -> str:
-    """``now`` as the store keeps instants (naive UTC text), for raw comparisons."""
-    return as_utc(now).replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
 
 
 def anything_due(session: Session, now: datetime) -> bool:

@@ -1,0 +1,40 @@
+"""Insert many rows with the driver's executemany: the bulk paths' floor (PERFORMANCE.md).
+
+SQLAlchemy's executemany still builds and processes parameters row by row; for 10,000
+invitations and their audit records that was a third of the run. Rows here are plain dicts
+keyed by column name; instants are written in the exact text form SQLAlchemy's SQLite
+dialect stores, so ORM reads see the same values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import Connection, Table
+
+from fpctl.clock import as_utc
+
+
+@lru_cache(maxsize=256)  # a bulk run writes the same few instants on every row
+def stored_instant(value: datetime) -> str:
+    """An instant as the store keeps it: naive UTC text with microseconds."""
+    return as_utc(value).replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
+
+
+def _plain(value: Any) -> Any:
+    return stored_instant(value) if isinstance(value, datetime) else value
+
+
+def insert_rows(connection: Connection, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
+    """INSERT every row (all with the same keys) in one executemany."""
+    if not rows:
+        return
+    names = list(rows[0])
+    unknown = set(names) - set(table.columns.keys())
+    if unknown:
+        raise ValueError(f"{table.name} has no column {sorted(unknown)}")
+    sql = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})"
+    connection.exec_driver_sql(sql, [tuple(_plain(row[name]) for name in names) for row in rows])
