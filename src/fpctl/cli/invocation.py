@@ -22,6 +22,9 @@ if TYPE_CHECKING:
     from fpctl.store.location import StoreLocation
 
 
+PROGRESS_MIN_ITEMS = 1000
+
+
 @dataclass
 class Invocation:
     output: str = "table"
@@ -106,6 +109,20 @@ class Invocation:
 
         limit = sys.maxsize if self.all else self.limit
         emit(data, self.output, columns=columns, title=title, limit=limit, quiet=self.quiet)
+
+    @contextmanager
+    def progress(self, message: str, *, items: int) -> Iterator[None]:
+        """A spinner on stderr while big work runs (terminals only; SPEC §3.4: work that
+        takes over about a second, which for bulk input means a thousand rows or more)."""
+        if self.quiet or items < PROGRESS_MIN_ITEMS or not sys.stderr.isatty():
+            yield
+            return
+        from rich.console import Console
+
+        from fpctl.render.safe import safe_text
+
+        with Console(stderr=True).status(safe_text(message)):
+            yield
 
     def emit_bulk(self, rows: Sequence[Mapping[str, Any]], *, columns: Sequence[str]) -> None:
         """Per-item results; exit 6 when some items failed (SPEC §3.4, §3.5)."""

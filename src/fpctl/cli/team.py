@@ -113,7 +113,8 @@ def invite(
     requests = _requests(emails or [], role, from_file)
     single = len(requests) == 1 and not from_file
     with run.work(write=True) as ctx:
-        results = invitations.invite_many(ctx, requests)
+        with run.progress(f"inviting {len(requests):,} people…", items=len(requests)):
+            results = invitations.invite_many(ctx, requests)
         failed = [r for r in results if r.error is not None]
         if single and failed:
             raise failed[0].error  # type: ignore[misc]

@@ -344,12 +344,15 @@ def close_approval(
     ).first()
     if request is None:
         return None
+    from fpctl.services.approvals import target as approval_target
+
     request.status = status
     request.decided_at = now
     session.add(request)
+    action = "approval.expire" if status is ApprovalStatus.EXPIRED else "approval.withdraw"
     return Entry(
-        f"approval.{status}",
-        f"approval:{request.id} {request.kind}:{request.subject_id}",
+        action,
+        approval_target(request),
         request.account_id,
         {"status": (ApprovalStatus.PENDING, status)},
     )
@@ -504,15 +507,8 @@ def expire_due(session: Session, now: datetime) -> int:
             )
         )
         if invitation.status == InvitationStatus.AWAITING_APPROVAL:
-            for request in session.exec(
-                select(ApprovalRequest)
-                .where(ApprovalRequest.kind == ApprovalKind.INVITATION)
-                .where(ApprovalRequest.subject_id == invitation.id)
-                .where(ApprovalRequest.status == ApprovalStatus.PENDING)
-            ):
-                request.status = ApprovalStatus.EXPIRED
-                request.decided_at = now
-                session.add(request)
+            closed = close_approval(session, invitation, ApprovalStatus.EXPIRED, now)
+            entries += [closed] if closed else []
         invitation.status = InvitationStatus.EXPIRED
         invitation.closed_at = now
         session.add(invitation)
