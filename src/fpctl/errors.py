@@ -56,6 +56,7 @@ class NotFound(FpctlError):
 class PermissionDenied(FpctlError):
     exit_code = ExitCode.PERMISSION_DENIED
     code = "permission_denied"
+    rule: str | None = None  # the permission rule that decided, when one did
 
 
 class RuleViolation(FpctlError):

@@ -64,7 +64,7 @@ def test_only_the_admin_manages_policies(cli: Cli, team: dict[str, str], actor: 
     assert refused.exit_code == 4
     assert refused.error == {
         "code": "permission_denied",
-        "message": f"{actor} cannot add policies: only the admin and support can add policies",
+        "message": f"{actor} cannot add policies: only the admin and support can",
     }
     assert add(cli, "invite-approval").exit_code == 0
     removing = cli("policy", "remove", "1", "--as", actor, "-o", "json")

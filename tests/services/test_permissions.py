@@ -29,8 +29,7 @@ def test_denied(work: Any, team: dict[str, str]) -> None:
             "actor": "bill@acme.test",
             "target": "billing_manager",
             "allowed": False,
-            "reason": "bill@acme.test cannot invite a billing manager: "
-            "only the admin and support can invite a billing manager",
+            "reason": "only the admin and support can invite a billing manager",
         }
 
 
@@ -40,9 +39,7 @@ def test_deactivated(work: Any, team: dict[str, str]) -> None:
     with work(as_="mia@acme.test", write=False) as ctx:
         answer = can_i(ctx, "order.place")
     assert answer["allowed"] is False
-    assert answer["reason"] == (
-        "mia@acme.test cannot place orders: mia@acme.test is deactivated and can do nothing"
-    )
+    assert answer["reason"] == "mia@acme.test is deactivated and can do nothing"
 
 
 def test_support_without_reason(work: Any, team: dict[str, str]) -> None:

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from fpctl.cli.invocation import Invocation
 from fpctl.cli.options import command, group
 from fpctl.domain.enums import AppliesTo, LimitMode, LimitPeriod, PolicyKind
+
+if TYPE_CHECKING:
+    from fpctl.services.context import Context
+    from fpctl.store.tables import Policy
 
 app = group("policy", "Approval and purchase-limit policies.")
 
@@ -64,7 +68,7 @@ def add(
     run.emit(view)
 
 
-def _view(ctx, policy):  # type: ignore[no-untyped-def]
+def _view(ctx: Context, policy: Policy) -> dict[str, Any]:
     from fpctl.services import policies
     from fpctl.services.views import policy_view
 

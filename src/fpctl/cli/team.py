@@ -116,8 +116,8 @@ def invite(
         with run.progress(f"inviting {len(requests):,} people…", items=len(requests)):
             results = invitations.invite_many(ctx, requests)
         failed = [r for r in results if r.error is not None]
-        if single and failed:
-            raise failed[0].error  # type: ignore[misc]
+        if single and failed and failed[0].error is not None:
+            raise failed[0].error
         if single:
             result = results[0]
             assert result.invitation is not None

@@ -39,11 +39,14 @@ class Rule:
     own_only: frozenset[Who] = frozenset()
     note: str = ""  # a condition the services check beyond the role (e.g. a policy)
 
-    def explain(self) -> str:
-        order = [w for w in Who if w in self.allowed]
-        names = [_PLURAL[w] for w in order]
+    def who_can(self) -> str:
+        """``only the admin and support can``: the end of a refusal sentence."""
+        names = [_PLURAL[w] for w in Who if w in self.allowed]
         who = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-        return f"only {who} can {self.does}"
+        return f"only {who} can"
+
+    def explain(self) -> str:
+        return f"{self.who_can()} {self.does}"
 
 
 def _rule(does: str, *who: Who, own: tuple[Who, ...] = (), note: str = "") -> Rule:
@@ -141,6 +144,7 @@ class Decision:
     allowed: bool
     reason: str
     own_only: bool = False
+    denied_by_role: bool = False
 
 
 def decide(actor: Actor, action: str) -> Decision:
@@ -154,10 +158,10 @@ def decide(actor: Actor, action: str) -> Decision:
         return Decision(False, f"{actor.label} is {actor.status.value} and can do nothing")
     who = who_of(actor)
     if who not in rule.allowed:
-        return Decision(False, rule.explain())
+        return Decision(False, rule.explain(), denied_by_role=True)
     if who in rule.own_only:
         return Decision(True, f"{_PLURAL[who]} may {rule.does}: their own only", own_only=True)
-    detail = f" ({rule.note})" if rule.note and who in (B, M) else ""
+    detail = f"; {rule.note}" if rule.note and who in (B, M) else ""
     return Decision(True, f"{_PLURAL[who]} may {rule.does}{detail}")
 
 
@@ -165,5 +169,9 @@ def require(actor: Actor, action: str) -> Decision:
     """Raise PermissionDenied with a sentence that reads well, or return the decision."""
     decision = decide(actor, action)
     if not decision.allowed:
-        raise PermissionDenied(f"{actor.label} cannot {rule_for(action).does}: {decision.reason}")
+        rule = rule_for(action)
+        why = rule.who_can() if decision.denied_by_role else decision.reason
+        denied = PermissionDenied(f"{actor.label} cannot {rule.does}: {why}")
+        denied.rule = decision.reason  # what `auth can-i` shows as the deciding rule
+        raise denied
     return decision

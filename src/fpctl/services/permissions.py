@@ -35,5 +35,6 @@ def can_i(ctx: Context, action: str, target: str | None = None) -> dict[str, Any
     except NotFound:
         raise
     except FpctlError as refusal:
-        return answer | {"allowed": False, "reason": refusal.message}
+        reason = getattr(refusal, "rule", None) or refusal.message
+        return answer | {"allowed": False, "reason": reason}
     return answer | {"allowed": True, "reason": decision.reason}
