@@ -1,9 +1,15 @@
-"""The root command: one Typer app per noun, registered here."""
+"""The root command: one Typer app per noun.
+
+A run builds only the group it was asked for (``fpctl team invite`` imports and converts
+the ``team`` module alone); help for the root, completion and unknown commands build all
+of them. ``from fpctl.cli.app import app`` gives the whole CLI, for ``CliRunner`` and docs.
+"""
 
 from __future__ import annotations
 
+import importlib
 import os
-from functools import cache
+from collections.abc import Iterable
 from typing import Annotated, Any
 
 import typer
@@ -12,15 +18,21 @@ from fpctl import __version__
 
 COMPLETE_VAR = "_FPCTL_COMPLETE"
 
-app = typer.Typer(
-    name="fpctl",
-    help="Administer Pro team accounts: members, invitations, policies, orders, billing.",
-    no_args_is_help=True,
-    add_completion=False,
-    rich_markup_mode=None,
-    pretty_exceptions_enable=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
+#: Every top-level command, in help order, and the module under ``fpctl.cli`` defining it.
+#: A module either has an ``app`` (a group) or a ``register(root)`` (a single command).
+COMMANDS = {
+    "account": "account",
+    "team": "team",
+    "role": "role",
+    "policy": "policy",
+    "approvals": "approvals",
+    "audit": "audit",
+    "auth": "auth",
+    "db": "db",
+    "demo": "demo",
+    "tick": "tick",
+    "completion": "completion_cmd",
+}
 
 
 def _print_version(value: bool) -> None:
@@ -29,7 +41,6 @@ def _print_version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
 def root(
     version: Annotated[
         bool,
@@ -50,36 +61,59 @@ def root(
     """
 
 
-def _register() -> None:
-    # Command modules import only Typer and the domain vocabulary: services and the store
-    # are imported inside the commands, so registering every group stays cheap.
-    from fpctl.cli import (
-        account,
-        approvals,
-        audit,
-        auth,
-        completion_cmd,
-        db,
-        demo,
-        policy,
-        role,
-        team,
-        tick,
+def build(names: Iterable[str]) -> typer.Typer:
+    """A root app holding the named top-level commands."""
+    app = typer.Typer(
+        name="fpctl",
+        help="Administer Pro team accounts: members, invitations, policies, orders, billing.",
+        no_args_is_help=True,
+        add_completion=False,
+        rich_markup_mode=None,
+        pretty_exceptions_enable=False,
+        context_settings={"help_option_names": ["-h", "--help"]},
     )
+    app.callback()(root)
+    for name in names:
+        module = importlib.import_module(f"fpctl.cli.{COMMANDS[name]}")
+        if hasattr(module, "app"):
+            app.add_typer(module.app)
+        else:
+            module.register(app)
+    return app
 
-    for module in (account, team, role, policy, approvals, audit, auth, db, demo):
-        app.add_typer(module.app)
-    tick.register(app)
-    completion_cmd.register(app)
+
+def _completed_words() -> list[str]:
+    """The words a completing shell has finished typing, after ``fpctl``.
+
+    bash passes the line in COMP_WORDS and the word being completed in COMP_CWORD; zsh and
+    fish pass the line up to the cursor in _TYPER_COMPLETE_ARGS (see Typer's scripts).
+    """
+    if "COMP_WORDS" in os.environ:
+        words = os.environ["COMP_WORDS"].split()
+        current = os.environ.get("COMP_CWORD", "")
+        return words[1 : int(current)] if current.isdigit() else []
+    line = os.environ.get("_TYPER_COMPLETE_ARGS", "")
+    words = line.split()
+    return words[1:] if line.endswith(" ") else words[1:-1]
 
 
-_register()
+def _wanted(args: list[str]) -> list[str]:
+    """Only the group the command line names, when it names one plainly."""
+    words = _completed_words() if os.environ.get(COMPLETE_VAR) else args
+    if not words or words[0] not in COMMANDS:
+        return list(COMMANDS)
+    return [words[0]]
 
 
-@cache
-def get_command() -> Any:
+def get_command(args: list[str] | None = None) -> Any:
     if os.environ.get(COMPLETE_VAR):
         from typer.completion import completion_init
 
         completion_init()
-    return typer.main.get_command(app)
+    return typer.main.get_command(build(_wanted(args or [])))
+
+
+def __getattr__(name: str) -> Any:
+    if name == "app":  # the whole CLI, built on first use
+        return build(COMMANDS)
+    raise AttributeError(name)

@@ -21,7 +21,7 @@ def run(args: list[str]) -> int:
 
     as_json = errors.wants_json(args)
     try:
-        result = get_command().main(args, prog_name="fpctl", standalone_mode=False)
+        result = get_command(args).main(args, prog_name="fpctl", standalone_mode=False)
     except typer.Exit as done:
         return done.exit_code
     except typer.Abort:
