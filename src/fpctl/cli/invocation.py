@@ -124,13 +124,20 @@ class Invocation:
         with Console(stderr=True).status(safe_text(message)):
             yield
 
-    def emit_bulk(self, rows: Sequence[Mapping[str, Any]], *, columns: Sequence[str]) -> None:
-        """Per-item results; exit 6 when some items failed (SPEC §3.4, §3.5)."""
-        self.emit(rows, columns=columns)
-        failed = sum(1 for row in rows if row.get("result") == "failed")
-        if failed:
+    def emit_bulk(self, rows: Iterable[Mapping[str, Any]], *, columns: Sequence[str]) -> None:
+        """Per-item results, streamed; exit 6 when some items failed (SPEC §3.4, §3.5)."""
+        tally = {"rows": 0, "failed": 0}
+
+        def counted() -> Iterator[Mapping[str, Any]]:
+            for row in rows:
+                tally["rows"] += 1
+                tally["failed"] += row.get("result") == "failed"
+                yield row
+
+        self.emit(counted(), columns=columns)
+        if tally["failed"]:
             raise PartialFailure(
-                f"{failed} of {len(rows)} items failed; the others were done",
+                f"{tally['failed']} of {tally['rows']} items failed; the others were done",
                 hint="fix the failed rows and run the same input again: done rows report "
                 "`unchanged`",
             )

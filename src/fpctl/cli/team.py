@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+from itertools import chain, islice
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from fpctl.cli.completion import complete_members
-from fpctl.cli.invocation import Invocation
+from fpctl.cli.invocation import PROGRESS_MIN_ITEMS, Invocation
 from fpctl.cli.options import command, group
 from fpctl.domain.enums import InvitationStatus, MemberStatus, Role
+from fpctl.errors import InvalidInput
 
 if TYPE_CHECKING:
     from fpctl.services.context import Context
-    from fpctl.services.invitations import InviteResult
+    from fpctl.services.invitations import InviteRequest, InviteResult
 
 app = group("team", "Members and invitations.")
 
@@ -45,19 +48,20 @@ def list_(
     )
 
 
-def _requests(emails: list[str], role: Role, from_file: str | None) -> list[Any]:
+#: Rows per transaction in a non-atomic bulk run: memory stays flat however long the input,
+#: and a run cut short keeps whole chunks (a re-run reports them `unchanged`).
+CHUNK_ROWS = 2000
+
+
+def _requests(emails: list[str], role: Role, from_file: str | None) -> Iterator[InviteRequest]:
     from fpctl.cli import bulk
     from fpctl.services.invitations import InviteRequest
 
-    requests = [InviteRequest(email, role) for email in emails]
+    for email in emails:
+        yield InviteRequest(email, role)
     if from_file:
         for row in bulk.rows(bulk.read_text(from_file), key="email"):
-            requests.append(InviteRequest(row["email"], row.get("role") or role))
-    if not requests:
-        from fpctl.errors import InvalidInput
-
-        raise InvalidInput("give at least one EMAIL, or --from-file FILE (- for stdin)")
-    return requests
+            yield InviteRequest(row["email"], row.get("role") or role)
 
 
 def _result_row(ctx: Context, result: InviteResult) -> dict[str, Any]:
@@ -106,28 +110,65 @@ def invite(
 ) -> None:
     """Invite people. Re-inviting with the same role reports `unchanged`; another role
     supersedes the open invitation."""
-    from fpctl.errors import RuleViolation
+    if len(emails or []) == 1 and not from_file:
+        _invite_one(run, (emails or [])[0], role)
+        return
+    requests = _requests(emails or [], role, from_file)
+    first = next(requests, None)
+    if first is None:
+        raise InvalidInput("give at least one EMAIL, or --from-file FILE (- for stdin)")
+    requests = chain([first], requests)
+    with run.progress("inviting…", items=PROGRESS_MIN_ITEMS if from_file else len(emails or [])):
+        if atomic or run.dry_run:  # one transaction, so the whole run is kept or undone
+            run.emit_bulk(_invite_at_once(run, list(requests), atomic=atomic), columns=BULK_COLUMNS)
+        else:
+            run.emit_bulk(_invite_in_chunks(run, requests), columns=BULK_COLUMNS)
+
+
+def _invite_one(run: Invocation, email: str, role: Role) -> None:
+    """One address: its own error and exit code, and the invitation as the output."""
     from fpctl.services import invitations
     from fpctl.services.views import invitation_view
 
-    requests = _requests(emails or [], role, from_file)
-    single = len(requests) == 1 and not from_file
     with run.work(write=True) as ctx:
-        with run.progress(f"inviting {len(requests):,} people…", items=len(requests)):
-            results = invitations.invite_many(ctx, requests)
-        failed = [r for r in results if r.error is not None]
-        if single and failed and failed[0].error is not None:
-            raise failed[0].error
-        if single:
-            result = results[0]
-            assert result.invitation is not None
-            view = invitation_view(
-                result.invitation,
-                ctx.the_account.slug,
-                show_token=invitations.token_visible(ctx, result.invitation),
-            )
-            view["result"] = result.result
+        [result] = invitations.invite_many(ctx, [invitations.InviteRequest(email, role)])
+        if result.error is not None:
+            raise result.error
+        assert result.invitation is not None
+        view = invitation_view(
+            result.invitation,
+            ctx.the_account.slug,
+            show_token=invitations.token_visible(ctx, result.invitation),
+        )
+        view["result"] = result.result
+    if view["result"] == "unchanged":
+        run.note(f"{view['email']} already has this invitation: nothing changed")
+    run.emit(view)
+
+
+def _invite_in_chunks(
+    run: Invocation, requests: Iterable[InviteRequest]
+) -> Iterator[dict[str, Any]]:
+    """Each chunk checked, written and committed before its rows are printed."""
+    from fpctl.services import invitations
+
+    pending = iter(requests)
+    while chunk := list(islice(pending, CHUNK_ROWS)):
+        with run.work(write=True) as ctx:
+            rows = [_result_row(ctx, r) for r in invitations.invite_many(ctx, chunk)]
+        yield from rows
+
+
+def _invite_at_once(
+    run: Invocation, requests: list[InviteRequest], *, atomic: bool
+) -> list[dict[str, Any]]:
+    from fpctl.errors import RuleViolation
+    from fpctl.services import invitations
+
+    with run.work(write=True) as ctx:
+        results = invitations.invite_many(ctx, requests)
         rows = [_result_row(ctx, r) for r in results]
+        failed = sum(1 for r in results if r.error is not None)
         if atomic and failed:
             for row in rows:
                 if row["result"] in ("invited", "awaiting_approval"):  # undone: none of it stays
@@ -135,15 +176,10 @@ def invite(
                     row |= {"expires_at": None, "token": None}
             run.emit(rows, columns=BULK_COLUMNS)
             raise RuleViolation(
-                f"{len(failed)} of {len(rows)} rows failed, so nothing was invited (--atomic)",
+                f"{failed} of {len(rows)} rows failed, so nothing was invited (--atomic)",
                 code="atomic_failed",
             )
-    if single:
-        if view["result"] == "unchanged":
-            run.note(f"{view['email']} already has this invitation: nothing changed")
-        run.emit(view)
-        return
-    run.emit_bulk(rows, columns=BULK_COLUMNS)
+    return rows
 
 
 @command(app, "invitations", lists=True)

@@ -18,10 +18,6 @@ class MemberStatus(StrEnum):
     CLOSED = "closed"
 
 
-#: Statuses in which a member's email stays registered to their account (SPEC §1.2).
-EMAIL_HOLDING_STATUSES = (MemberStatus.ACTIVE, MemberStatus.DEACTIVATED, MemberStatus.CLOSED)
-
-
 class InvitationStatus(StrEnum):
     AWAITING_APPROVAL = "awaiting_approval"
     PENDING = "pending"

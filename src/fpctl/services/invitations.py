@@ -11,13 +11,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func
+from sqlalchemy import func, text
 from sqlmodel import Session, col, select
 
 from fpctl.domain.actors import SYSTEM
 from fpctl.domain.emails import normalize_email
 from fpctl.domain.enums import (
-    EMAIL_HOLDING_STATUSES,
     OPEN_INVITATION_STATUSES,
     ApprovalKind,
     ApprovalStatus,
@@ -41,7 +40,14 @@ from fpctl.services.audit import Entry
 from fpctl.services.context import Context
 from fpctl.services.members import add_member, ensure_email_free, require_reader
 from fpctl.store.bulk import insert_rows
-from fpctl.store.tables import Account, ApprovalRequest, Invitation, Member
+from fpctl.store.tables import (
+    HELD_EMAIL,
+    OPEN_INVITATION,
+    Account,
+    ApprovalRequest,
+    Invitation,
+    Member,
+)
 
 PENDING_DAYS = 30
 APPROVAL_DAYS = 7
@@ -100,7 +106,7 @@ def _holders(session: Session, emails: Sequence[str]) -> dict[str, Member]:
         query = (
             select(Member)
             .where(col(Member.email).in_(chunk))
-            .where(col(Member.status).in_(EMAIL_HOLDING_STATUSES))
+            .where(text(HELD_EMAIL))  # active, deactivated or closed: uses the partial index
         )
         found.update((m.email, m) for m in session.exec(query))
     return found
@@ -115,7 +121,7 @@ def _open_invitations(
             select(Invitation)
             .where(Invitation.account_id == account_id)
             .where(col(Invitation.email).in_(chunk))
-            .where(col(Invitation.status).in_(OPEN_INVITATION_STATUSES))
+            .where(text(OPEN_INVITATION))  # the partial index's own condition
         )
         found.update((i.email, i) for i in session.exec(query))
     return found

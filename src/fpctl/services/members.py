@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from sqlalchemy import text
 from sqlmodel import col, select
 
 from fpctl.domain.emails import normalize_email
-from fpctl.domain.enums import EMAIL_HOLDING_STATUSES, ActorKind, MemberStatus, Role
+from fpctl.domain.enums import ActorKind, MemberStatus, Role
 from fpctl.errors import EmailTaken, NotFound, PermissionDenied, RuleViolation
 from fpctl.services import audit
 from fpctl.services.context import Context
-from fpctl.store.tables import Account, Member
+from fpctl.store.tables import HELD_EMAIL, Account, Member
 
 TERMINAL = (MemberStatus.REMOVED, MemberStatus.CLOSED)
 
@@ -32,7 +33,7 @@ def ensure_email_free(ctx: Context, email: str, account: Account | None = None) 
     holder = ctx.session.exec(
         select(Member)
         .where(Member.email == email)
-        .where(col(Member.status).in_(EMAIL_HOLDING_STATUSES))
+        .where(text(HELD_EMAIL))  # active, deactivated or closed: uses the partial index
     ).first()
     if holder is None:
         return

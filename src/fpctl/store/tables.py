@@ -40,6 +40,13 @@ def _word(default: str | None = None, *, index: bool = False) -> Any:
     return Field(default=default, sa_type=String, index=index)
 
 
+# Partial-index conditions, as literal SQL. SQLite uses a partial index only when a query
+# repeats its condition with the same constants (bound parameters do not count), so the
+# queries that need these indexes use the very same text: ``where(text(HELD_EMAIL))``.
+HELD_EMAIL = "status != 'removed'"  # active, deactivated, or closed forever (SPEC §1.2)
+OPEN_INVITATION = "status IN ('awaiting_approval', 'pending')"
+
+
 class Account(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     slug: str = Field(unique=True)
@@ -64,7 +71,7 @@ class Member(SQLModel, table=True):
             "uq_member_held_email",
             "email",
             unique=True,
-            sqlite_where=text("status != 'removed'"),
+            sqlite_where=text(HELD_EMAIL),
         ),
         Index("ix_member_account_status", "account_id", "status"),
     )
@@ -94,7 +101,7 @@ class Invitation(SQLModel, table=True):
             "account_id",
             "email",
             unique=True,
-            sqlite_where=text("status IN ('awaiting_approval', 'pending')"),
+            sqlite_where=text(OPEN_INVITATION),
         ),
         Index("ix_invitation_status_expiry", "status", "expires_at"),
     )
