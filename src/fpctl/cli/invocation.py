@@ -143,8 +143,9 @@ class Invocation:
             )
 
     def confirm(self, question: str) -> None:
-        """Destructive actions need --yes, or a 'y' typed at a terminal."""
-        if self.yes:
+        """Destructive actions need --yes, or a 'y' typed at a terminal (a dry run changes
+        nothing, so it needs neither)."""
+        if self.yes or self.dry_run:
             return
         if not sys.stdin.isatty():
             raise InvalidInput(

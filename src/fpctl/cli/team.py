@@ -281,7 +281,12 @@ def reactivate(run: Invocation, email: MemberArg) -> None:
 @command(app, "remove", writes=True)
 def remove(run: Invocation, email: MemberArg) -> None:
     """Remove a member for good: the seat closes and the email is released."""
-    run.confirm(f"Remove {email} from the account for good?")
+    from fpctl.services import members
+
+    with run.work(write=False) as ctx:  # refuse before asking, not after
+        would_change = members.check_remove(ctx, email)
+    if would_change:
+        run.confirm(f"Remove {email} from the account for good?")
     _member_change(run, email, "remove")
 
 
@@ -291,6 +296,8 @@ def leave(run: Invocation) -> None:
     from fpctl.services import members
     from fpctl.services.views import member_view
 
+    with run.work(write=False) as ctx:  # refuse before asking, not after
+        members.check_leave(ctx)
     run.confirm("Leave the account? Your email can never be used on Pro again")
     with run.work(write=True) as ctx:
         member = members.leave(ctx)

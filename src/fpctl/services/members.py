@@ -172,7 +172,7 @@ def set_role(ctx: Context, email: str, role: str) -> tuple[Member, bool]:
     return member, True
 
 
-def _set_status(
+def _checked_status_change(
     ctx: Context,
     email: str,
     action: str,
@@ -180,6 +180,7 @@ def _set_status(
     *,
     allowed_from: tuple[MemberStatus, ...],
 ) -> tuple[Member, bool]:
+    """The member, and whether the change would do anything; raises if it is not allowed."""
     ctx.require(action)
     member = find_member(ctx, email)
     if member.status == status:
@@ -193,8 +194,24 @@ def _set_status(
         )
     if member.status not in allowed_from:
         raise RuleViolation(f"{member.email} is {member.status}", code="invalid_status")
-    _change(ctx, member, action, status=status)
     return member, True
+
+
+def _set_status(
+    ctx: Context,
+    email: str,
+    action: str,
+    status: MemberStatus,
+    *,
+    allowed_from: tuple[MemberStatus, ...],
+) -> tuple[Member, bool]:
+    member, changes = _checked_status_change(ctx, email, action, status, allowed_from=allowed_from)
+    if changes:
+        _change(ctx, member, action, status=status)
+    return member, changes
+
+
+_REMOVABLE = (MemberStatus.ACTIVE, MemberStatus.DEACTIVATED)
 
 
 def deactivate(ctx: Context, email: str) -> tuple[Member, bool]:
@@ -209,19 +226,21 @@ def reactivate(ctx: Context, email: str) -> tuple[Member, bool]:
     )
 
 
+def check_remove(ctx: Context, email: str) -> bool:
+    """Raise if removing ``email`` is not allowed; whether it would change anything (asked
+    before the confirmation prompt, so nobody confirms what would be refused)."""
+    return _checked_status_change(
+        ctx, email, "team.remove", MemberStatus.REMOVED, allowed_from=_REMOVABLE
+    )[1]
+
+
 def remove(ctx: Context, email: str) -> tuple[Member, bool]:
     """Terminal: the seat closes and the email is released (it may be invited anywhere)."""
-    return _set_status(
-        ctx,
-        email,
-        "team.remove",
-        MemberStatus.REMOVED,
-        allowed_from=(MemberStatus.ACTIVE, MemberStatus.DEACTIVATED),
-    )
+    return _set_status(ctx, email, "team.remove", MemberStatus.REMOVED, allowed_from=_REMOVABLE)
 
 
-def leave(ctx: Context) -> Member:
-    """The acting member closes their own account; the email stays registered forever."""
+def check_leave(ctx: Context) -> None:
+    """Raise if the actor may not leave (asked before the confirmation prompt)."""
     if ctx.actor.is_member and ctx.actor.role is Role.ADMIN:
         raise PermissionDenied(
             f"{ctx.actor.label} is the admin and cannot leave",
@@ -229,6 +248,11 @@ def leave(ctx: Context) -> Member:
             "the whole account to the regular marketplace",
         )
     ctx.require("team.leave")
+
+
+def leave(ctx: Context) -> Member:
+    """The acting member closes their own account; the email stays registered forever."""
+    check_leave(ctx)
     member = ctx.session.get(Member, ctx.actor.member_id)
     assert member is not None
     _change(ctx, member, "team.leave", status=MemberStatus.CLOSED)
