@@ -47,6 +47,8 @@ def test_summary_counts_what_was_made(cli: Cli, tmp_path: Path) -> None:
         "invitations": 51,
         "policies": 8,
         "approval_requests": 12,
+        "freelancers": 5,
+        "services": 8,
         "slugs": SLUGS,
     }
 
@@ -135,7 +137,29 @@ def test_audit_trail_is_real_and_verifies(cli: Cli, tmp_path: Path) -> None:
         "approval.reject",
         "approval.expire",
         "invitation.expire",
+        "freelancer.add",
+        "freelancer.service_add",
     } <= actions
+
+
+def test_the_catalogue_has_pro_and_other_freelancers_with_services(
+    cli: Cli, tmp_path: Path
+) -> None:
+    db = tmp_path / "a.db"
+    _seed(cli, db)
+    listed = cli("freelancer", "list", "--db", db, "-o", "json").json
+    assert [(f["username"], f["pro"]) for f in listed] == [
+        ("kofi_dev", True),
+        ("lena.design", True),
+        ("mateo.video", False),
+        ("sara-writes", False),
+        ("yuki_data", True),
+    ]
+    shown = cli("freelancer", "show", "lena.design", "--db", db, "-o", "json").json
+    assert [(s["title"], s["price_cents"], s["revisions"]) for s in shown["services"]] == [
+        ("Brand identity", 120000, 3),
+        ("Logo", 35000, 2),
+    ]
 
 
 def test_seeding_twice_is_refused(cli: Cli, tmp_path: Path) -> None:

@@ -155,3 +155,52 @@ def test_a_store_newer_than_this_fpctl_is_refused(cli: Cli, acme: str, isolated_
     assert result.exit_code == 7
     assert result.error["code"] == "store_unavailable"
     assert "newer than this fpctl knows" in result.error["message"]
+
+
+def test_a_store_at_0001_is_upgraded_by_an_ordinary_command_and_keeps_its_data(
+    cli: Cli, isolated_env: Path, tmp_path: Path
+) -> None:
+    from alembic import command
+
+    engine = create_store_engine(resolve(str(isolated_env)))
+    with engine.execution_options(fpctl_write=True).begin() as connection:
+        command.upgrade(runner.config(connection), "0001")
+    engine.dispose()
+    with closing(sqlite3.connect(isolated_env)) as db:
+        db.execute(
+            "INSERT INTO account (slug, name, plan, status, tier, balance_cents, credits_cents, "
+            "points, created_at) VALUES ('old', 'Old Co', 'basic', 'active', 'silver', 0, 0, 0, "
+            "'2026-01-01 09:00:00.000000')"
+        )
+        db.execute(
+            "INSERT INTO freelancer (username, name, pro, created_at) "
+            "VALUES ('bob', 'Bob', 1, '2026-01-02 09:00:00.000000')"
+        )
+        db.commit()
+        assert db.execute("SELECT version_num FROM alembic_version").fetchall() == [("0001",)]
+
+    listed = cli("freelancer", "list", "-o", "json")
+
+    assert listed.exit_code == 0, listed.stderr
+    assert listed.json == [
+        {
+            "id": 1,
+            "username": "bob",
+            "name": "Bob",
+            "pro": True,
+            "created_at": "2026-01-02T09:00:00Z",
+        }
+    ]
+    assert [a["slug"] for a in cli("account", "list", "-o", "json").json] == ["old"]
+    added = cli(
+        "freelancer", "service", "add", "bob", "Logo", "--price", "90",
+        "--as", "support", "--reason", "r", "-o", "json",
+    )  # fmt: skip
+    assert added.exit_code == 0, added.stderr
+    with closing(sqlite3.connect(isolated_env)) as db:
+        assert db.execute("SELECT version_num FROM alembic_version").fetchall() == [("0002",)]
+    _fresh(tmp_path / "fresh.db").dispose()
+    assert (
+        schema_of(isolated_env)["tables"].keys()
+        == schema_of(tmp_path / "fresh.db")["tables"].keys()
+    )

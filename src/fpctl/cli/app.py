@@ -26,6 +26,7 @@ COMMANDS = {
     "role": "role",
     "policy": "policy",
     "approvals": "approvals",
+    "freelancer": "freelancer",
     "audit": "audit",
     "auth": "auth",
     "db": "db",

@@ -31,7 +31,7 @@ def seed(
         int, typer.Option(metavar="N", help="Same seed and same day: the same store.")
     ] = 1,
 ) -> None:
-    """Fill the store with demo accounts, members, invitations and policies.
+    """Fill the store with demo accounts, members, invitations, policies and freelancers.
 
     Everything is made through the same rules as real commands, so the audit trail is real.
     Events are placed before the start of the clock's UTC day (pin it with --now for a

@@ -7,6 +7,7 @@ import re
 from fpctl.errors import InvalidInput
 
 _SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
+_USERNAME = re.compile(r"^[a-z0-9_.-]{2,30}$", re.ASCII)
 
 
 def require_text(value: str, what: str, *, max_length: int = 200) -> str:
@@ -31,5 +32,17 @@ def validate_slug(slug: str) -> str:
         raise InvalidInput(
             f"{slug!r} is not a valid slug",
             hint="use lowercase letters, digits and hyphens (at most 63), e.g. acme-studio",
+        )
+    return cleaned
+
+
+def normalize_username(text: str) -> str:
+    """``@Bob_K`` → ``bob_k``: letters, digits, ``_``, ``.`` and ``-``; 2 to 30 of them."""
+    cleaned = text.strip().removeprefix("@").casefold()
+    if not _USERNAME.match(cleaned):
+        raise InvalidInput(
+            f"{text!r} is not a valid username",
+            hint="use 2 to 30 letters, digits, '_', '.' or '-', e.g. bob or jane.doe",
+            code="invalid_username",
         )
     return cleaned

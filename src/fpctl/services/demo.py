@@ -20,10 +20,18 @@ from datetime import datetime, timedelta
 from sqlalchemy import func
 from sqlmodel import col, select
 
-from fpctl.domain.actors import NOBODY, Actor
+from fpctl.domain.actors import NOBODY, Actor, support
 from fpctl.domain.enums import ApprovalKind, Plan, Role
 from fpctl.errors import InvalidInput, RuleViolation
-from fpctl.services import accounts, approvals, invitations, members, policies, settle
+from fpctl.services import (
+    accounts,
+    approvals,
+    freelancers,
+    invitations,
+    members,
+    policies,
+    settle,
+)
 from fpctl.services.actors import member_actor
 from fpctl.services.context import Context
 from fpctl.services.invitations import InviteRequest
@@ -32,6 +40,8 @@ from fpctl.store.tables import (
     Account,
     ApprovalRequest,
     AuditRecord,
+    Freelancer,
+    FreelancerService,
     Invitation,
     Member,
     Policy,
@@ -69,6 +79,17 @@ LAST_NAMES = [
     "García", "Nguyen", "Schmidt", "Adeyemi", "Fischer", "Silva", "Dubois", "Khan",
     "Novak", "Ortiz", "Berg", "Mensah", "Tanaka", "Costa", "Weber", "Ivanova",
 ]  # fmt: skip
+
+#: The catalogue support keeps (the same for every seed): username, name, Pro badge, and
+#: services as (title, price, revisions included).
+CATALOGUE = [
+    ("lena.design", "Lena Moreau", True, [("Brand identity", "1,200", 3), ("Logo", "350", 2)]),
+    ("kofi_dev", "Kofi Mensah", True, [("Django web app", "4,500", 2), ("API work", "800", 1)]),
+    ("sara-writes", "Sara Lindqvist", False, [("Blog article, 1,000 words", "120", 1)]),
+    ("mateo.video", "Mateo Ortiz", False, [("Product explainer video", "950", 2)]),
+    ("yuki_data", "Yuki Tanaka", True, [("Dashboards", "1,800", 2), ("Data cleanup", "400", 0)]),
+]  # fmt: skip
+CATALOGUE_DAYS_BEFORE = 140  # before any demo account exists
 
 
 @dataclass(frozen=True)
@@ -316,9 +337,27 @@ class _Seeder:
         for offset, spec in enumerate(specs):
             self.at(20 - offset, lambda t, s=spec: policies.add(self.as_admin(team, t), s))
 
+    def plan_catalogue(self) -> None:
+        """Support adds the freelancers and their services, one a minute (no random draw, so
+        the accounts are the same as before the catalogue existed)."""
+        day = self.base - timedelta(days=CATALOGUE_DAYS_BEFORE)
+        for number, entry in enumerate(CATALOGUE):
+            when = day.replace(hour=9, minute=number)
+            self.events.append((when, len(self.events), lambda t, e=entry: self.catalogue(e, t)))
+
+    def catalogue(self, entry: tuple, when: datetime) -> None:
+        username, name, pro, services = entry
+        ctx = Context(session=self.session, actor=support("demo", "demo catalogue"), now=when)
+        if self.session.exec(select(Freelancer.id).where(Freelancer.username == username)).first():
+            return  # already in this store's catalogue: kept as it is
+        freelancers.add(ctx, username, name=name, pro=pro)
+        for title, price, revisions in services:
+            freelancers.add_service(ctx, username, title, price=price, revisions=revisions)
+
     # -- running ---------------------------------------------------------------------------
 
     def run(self) -> list[Team]:
+        self.plan_catalogue()
         teams = [self.plan_account(index) for index in range(self.options.accounts)]
         for when, _, step in sorted(self.events, key=lambda event: event[:2]):
             settle.settle_due(self.session, when)
@@ -363,7 +402,9 @@ def seed(ctx: Context, options: DemoOptions) -> Summary:
             code="already_seeded",
         )
     audit_before = ctx.session.exec(select(func.count()).select_from(AuditRecord)).one()
+    catalogue_before = _catalogue_counts(ctx)
     teams = _Seeder(ctx, options).run()
+    catalogue = _catalogue_counts(ctx)
     ids = [team.account_id for team in teams]
     return Summary(
         seed=options.seed,
@@ -375,6 +416,8 @@ def seed(ctx: Context, options: DemoOptions) -> Summary:
             "invitations": _count(ctx, Invitation, ids),
             "policies": _count(ctx, Policy, ids),
             "approval_requests": _count(ctx, ApprovalRequest, ids),
+            "freelancers": catalogue[0] - catalogue_before[0],
+            "services": catalogue[1] - catalogue_before[1],
             "audit_records": ctx.session.exec(select(func.count()).select_from(AuditRecord)).one()
             - audit_before,
         },
@@ -384,3 +427,11 @@ def seed(ctx: Context, options: DemoOptions) -> Summary:
 def _count(ctx: Context, table: type, account_ids: list[int | None]) -> int:
     query = select(func.count()).select_from(table).where(col(table.account_id).in_(account_ids))
     return ctx.session.exec(query).one()
+
+
+def _catalogue_counts(ctx: Context) -> tuple[int, int]:
+    count = func.count()
+    return (
+        ctx.session.exec(select(count).select_from(Freelancer)).one(),
+        ctx.session.exec(select(count).select_from(FreelancerService)).one(),
+    )

@@ -10,6 +10,8 @@ from fpctl.store.tables import (
     Account,
     ApprovalRequest,
     AuditRecord,
+    Freelancer,
+    FreelancerService,
     Invitation,
     Member,
     Policy,
@@ -53,6 +55,8 @@ APPROVAL_COLUMNS = [
     "amount_cents",
     "expires_at",
 ]
+FREELANCER_COLUMNS = ["id", "username", "name", "pro", "created_at"]
+SERVICE_COLUMNS = ["id", "freelancer", "title", "price_cents", "revisions", "created_at"]
 AUDIT_COLUMNS = ["id", "at", "actor", "action", "target", "account", "reason", "changes"]
 
 
@@ -142,6 +146,33 @@ def approval_view(request: ApprovalRequest, account_slug: str, *, subject: str |
         "decided_at": iso(request.decided_at),
         "decided_by": request.decided_by,
         "reason": request.reason,
+    }
+
+
+def freelancer_view(
+    freelancer: Freelancer, *, services: list[FreelancerService] | None = None
+) -> View:
+    """A catalogue entry; ``services`` (for ``show``) adds the list of their services."""
+    view: View = {
+        "id": freelancer.id,
+        "username": freelancer.username,
+        "name": freelancer.name,
+        "pro": freelancer.pro,
+        "created_at": iso(freelancer.created_at),
+    }
+    if services is not None:
+        view["services"] = [service_view(s, freelancer.username) for s in services]
+    return view
+
+
+def service_view(service: FreelancerService, username: str) -> View:
+    return {
+        "id": service.id,
+        "freelancer": username,
+        "title": service.title,
+        "price_cents": service.price_cents,
+        "revisions": service.revisions,
+        "created_at": iso(service.created_at),
     }
 
 

@@ -94,6 +94,19 @@ class Freelancer(SQLModel, table=True):
     created_at: datetime = _when()
 
 
+class FreelancerService(SQLModel, table=True):
+    """A service in the catalogue: what an order is placed for (title, price, revisions)."""
+
+    __tablename__ = "freelancer_service"
+
+    id: int | None = Field(default=None, primary_key=True)
+    freelancer_id: int = Field(foreign_key="freelancer.id", index=True)
+    title: str
+    price_cents: int
+    revisions: int = 0
+    created_at: datetime = _when()
+
+
 class Invitation(SQLModel, table=True):
     __table_args__ = (
         Index(
@@ -196,6 +209,7 @@ __all__ = [
     "ApprovalRequest",
     "AuditRecord",
     "Freelancer",
+    "FreelancerService",
     "Invitation",
     "Member",
     "Policy",

@@ -1,0 +1,91 @@
+"""fpctl freelancer: the catalogue of freelancers and their services (support keeps it)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from fpctl.cli.invocation import Invocation
+from fpctl.cli.options import command, group
+
+app = group("freelancer", "The freelancer catalogue: freelancers and their services.")
+service_app = group("service", "A freelancer's services.")
+app.add_typer(service_app)
+
+Username = Annotated[str, typer.Argument(metavar="USERNAME", help="The freelancer (@ optional).")]
+
+
+@command(app, "add", writes=True)
+def add(
+    run: Invocation,
+    username: Annotated[
+        str,
+        typer.Argument(help="2-30 letters, digits, '_', '.' or '-' (@ optional; lowercased)."),
+    ],
+    name: Annotated[str | None, typer.Option(help="Display name (default: the username).")] = None,
+    pro: Annotated[bool, typer.Option("--pro", help="The freelancer has the Pro badge.")] = False,
+) -> None:
+    """Add a freelancer to the catalogue (support, with --reason)."""
+    from fpctl.services import freelancers
+    from fpctl.services.views import freelancer_view
+
+    with run.work(write=True) as ctx:
+        freelancer = freelancers.add(ctx, username, name=name, pro=pro)
+        view = freelancer_view(freelancer)
+    run.emit(view)
+
+
+@command(app, "list", lists=True)
+def list_(
+    run: Invocation,
+    pro: Annotated[
+        bool, typer.Option("--pro", help="Only freelancers with the Pro badge.")
+    ] = False,
+) -> None:
+    """List the catalogue's freelancers (anyone may read it)."""
+    from fpctl.services import freelancers
+    from fpctl.services.views import FREELANCER_COLUMNS, freelancer_view
+
+    with run.work(write=False) as ctx:
+        rows = [freelancer_view(f) for f in freelancers.list_freelancers(ctx, pro=pro or None)]
+    run.emit(rows, columns=FREELANCER_COLUMNS if run.output == "table" else None)
+
+
+@command(app, "show")
+def show(run: Invocation, username: Username) -> None:
+    """Show one freelancer and their services."""
+    from fpctl.services import freelancers
+    from fpctl.services.views import SERVICE_COLUMNS, freelancer_view
+
+    with run.work(write=False) as ctx:
+        freelancer = freelancers.find(ctx, username)
+        view = freelancer_view(freelancer, services=freelancers.services_of(ctx, freelancer))
+    if run.output != "table":
+        run.emit(view)
+        return
+    services = view.pop("services")
+    run.emit(view, title=f"{view['name']} (@{view['username']})")
+    run.emit(services, columns=SERVICE_COLUMNS, title="Services")
+
+
+@command(service_app, "add", writes=True)
+def service_add(
+    run: Invocation,
+    username: Username,
+    title: Annotated[str, typer.Argument(help="What the freelancer offers.")],
+    price: Annotated[str, typer.Option(metavar="AMOUNT", help="The price, e.g. 150 or $1,250.50.")],
+    revisions: Annotated[
+        int, typer.Option(metavar="N", help="Revisions included (0 or more).")
+    ] = 0,
+) -> None:
+    """Add a service to a freelancer (support, with --reason)."""
+    from fpctl.services import freelancers
+    from fpctl.services.views import service_view
+
+    with run.work(write=True) as ctx:
+        freelancer, service = freelancers.add_service(
+            ctx, username, title, price=price, revisions=revisions
+        )
+        view = service_view(service, freelancer.username)
+    run.emit(view)
