@@ -55,6 +55,12 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+def _csv_cell(value: Any) -> str:
+    """User text that a spreadsheet would run as a formula gets a leading quote."""
+    text = _cell(value)
+    return neutralize_formula(text) if isinstance(value, str) else text
+
+
 def _delimited(rows: Iterable[Row], columns: Sequence[str] | None, out: TextIO, sep: str) -> None:
     iterator = iter(rows)
     first = next(iterator, None)
@@ -72,14 +78,7 @@ def _delimited(rows: Iterable[Row], columns: Sequence[str] | None, out: TextIO, 
 
     write(keys)
     for row in chain([first], iterator) if first is not None else ():
-        write(
-            [
-                neutralize_formula(_cell(row.get(key)))
-                if isinstance(row.get(key), str)
-                else _cell(row.get(key))
-                for key in keys
-            ]
-        )
+        write([_csv_cell(row.get(key)) for key in keys])
 
 
 def parse_format(text: str) -> Format:
