@@ -198,9 +198,62 @@ def test_a_store_at_0001_is_upgraded_by_an_ordinary_command_and_keeps_its_data(
     )  # fmt: skip
     assert added.exit_code == 0, added.stderr
     with closing(sqlite3.connect(isolated_env)) as db:
-        assert db.execute("SELECT version_num FROM alembic_version").fetchall() == [("0002",)]
+        assert db.execute("SELECT version_num FROM alembic_version").fetchall() == [(schema.HEAD,)]
     _fresh(tmp_path / "fresh.db").dispose()
     assert (
         schema_of(isolated_env)["tables"].keys()
         == schema_of(tmp_path / "fresh.db")["tables"].keys()
     )
+
+
+def test_a_store_at_0002_is_upgraded_to_0003_and_keeps_its_data(
+    cli: Cli, isolated_env: Path, tmp_path: Path
+) -> None:
+    from alembic import command
+
+    engine = create_store_engine(resolve(str(isolated_env)))
+    with engine.execution_options(fpctl_write=True).begin() as connection:
+        command.upgrade(runner.config(connection), "0002")
+    engine.dispose()
+    with closing(sqlite3.connect(isolated_env)) as db:
+        db.execute(
+            "INSERT INTO account (slug, name, plan, status, tier, balance_cents, credits_cents, "
+            "points, created_at) VALUES ('old', 'Old Co', 'basic', 'active', 'silver', 0, 0, 0, "
+            "'2026-01-01 09:00:00.000000')"
+        )
+        db.execute(
+            "INSERT INTO member (account_id, email, name, role, status, created_at, updated_at) "
+            "VALUES (1, 'ann@old.test', 'Ann', 'admin', 'active', "
+            "'2026-01-01 09:00:00.000000', '2026-01-01 09:00:00.000000')"
+        )
+        db.execute(
+            "INSERT INTO freelancer (username, name, pro, created_at) "
+            "VALUES ('bob', 'Bob', 1, '2026-01-02 09:00:00.000000')"
+        )
+        db.execute(
+            "INSERT INTO freelancer_service (freelancer_id, title, price_cents, revisions, "
+            "created_at) VALUES (1, 'Logo', 9000, 2, '2026-01-02 09:00:00.000000')"
+        )
+        db.commit()
+        assert db.execute("SELECT version_num FROM alembic_version").fetchall() == [("0002",)]
+        tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
+        assert "payment_method" not in tables
+
+    added = cli(
+        "billing", "payment-method", "add", "--paypal", "pay@old.test",
+        "--as", "ann@old.test", "-o", "json",
+    )  # fmt: skip
+
+    assert added.exit_code == 0, added.stderr
+    assert added.json["id"] == 1 and added.json["default"] is True
+    shown = cli("freelancer", "show", "bob", "-o", "json").json
+    assert [(s["title"], s["price_cents"], s["revisions"]) for s in shown["services"]] == [
+        ("Logo", 9000, 2)
+    ]
+    assert [m["email"] for m in cli("team", "list", "--account", "old", "-o", "json").json] == [
+        "ann@old.test"
+    ]
+    with closing(sqlite3.connect(isolated_env)) as db:
+        assert db.execute("SELECT version_num FROM alembic_version").fetchall() == [("0003",)]
+    _fresh(tmp_path / "fresh.db").dispose()
+    assert schema_of(isolated_env)["tables"] == schema_of(tmp_path / "fresh.db")["tables"]

@@ -27,6 +27,7 @@ COMMANDS = {
     "policy": "policy",
     "approvals": "approvals",
     "freelancer": "freelancer",
+    "billing": "billing",
     "audit": "audit",
     "auth": "auth",
     "db": "db",

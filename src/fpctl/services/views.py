@@ -14,6 +14,7 @@ from fpctl.store.tables import (
     FreelancerService,
     Invitation,
     Member,
+    PaymentMethod,
     Policy,
 )
 
@@ -57,6 +58,7 @@ APPROVAL_COLUMNS = [
 ]
 FREELANCER_COLUMNS = ["id", "username", "name", "pro", "created_at"]
 SERVICE_COLUMNS = ["id", "freelancer", "title", "price_cents", "revisions", "created_at"]
+PAYMENT_METHOD_COLUMNS = ["id", "kind", "last4", "expiry", "paypal_email", "default", "created_at"]
 AUDIT_COLUMNS = ["id", "at", "actor", "action", "target", "account", "reason", "changes"]
 
 
@@ -173,6 +175,27 @@ def service_view(service: FreelancerService, username: str) -> View:
         "price_cents": service.price_cents,
         "revisions": service.revisions,
         "created_at": iso(service.created_at),
+    }
+
+
+def card_expiry(method: PaymentMethod) -> str | None:
+    """``MM/YY`` for a card, None for PayPal."""
+    if method.exp_month is None or method.exp_year is None:
+        return None
+    return f"{method.exp_month:02d}/{method.exp_year % 100:02d}"
+
+
+def payment_method_view(method: PaymentMethod, account_slug: str) -> View:
+    """A card shows only its last 4 digits and expiry; a PayPal method its e-mail."""
+    return {
+        "id": method.id,
+        "kind": method.kind,
+        "last4": method.last4,
+        "expiry": card_expiry(method),
+        "paypal_email": method.paypal_email,
+        "default": method.is_default,
+        "account": account_slug,
+        "created_at": iso(method.created_at),
     }
 
 

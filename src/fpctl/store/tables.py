@@ -107,6 +107,23 @@ class FreelancerService(SQLModel, table=True):
     created_at: datetime = _when()
 
 
+class PaymentMethod(SQLModel, table=True):
+    """A card (last 4 digits and expiry only: the number is never kept) or a PayPal e-mail."""
+
+    __tablename__ = "payment_method"
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id", index=True)
+    kind: str = _word()
+    last4: str | None = None
+    exp_month: int | None = None
+    exp_year: int | None = None
+    paypal_email: str | None = None
+    is_default: bool = False
+    created_at: datetime = _when()
+    removed_at: datetime | None = _when(nullable=True)  # kept: invoices will refer to it
+
+
 class Invitation(SQLModel, table=True):
     __table_args__ = (
         Index(
@@ -212,5 +229,6 @@ __all__ = [
     "FreelancerService",
     "Invitation",
     "Member",
+    "PaymentMethod",
     "Policy",
 ]

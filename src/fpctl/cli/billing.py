@@ -1,0 +1,88 @@
+"""fpctl billing: the account's payment methods (admin, billing managers, support)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from fpctl.cli.invocation import Invocation
+from fpctl.cli.options import command, group
+
+app = group("billing", "Billing: the account's payment methods.")
+payment_method_app = group("payment-method", "Cards and PayPal addresses the account pays with.")
+app.add_typer(payment_method_app)
+
+MethodId = Annotated[int, typer.Argument(metavar="ID", help="The payment method's id.")]
+
+
+@command(payment_method_app, "add", writes=True)
+def add(
+    run: Invocation,
+    card: Annotated[
+        str | None,
+        typer.Option(
+            metavar="NUMBER", help="A card number (Luhn-checked; only its last 4 digits are kept)."
+        ),
+    ] = None,
+    expiry: Annotated[
+        str | None, typer.Option(metavar="MM/YY", help="The card's expiry (with --card).")
+    ] = None,
+    paypal: Annotated[
+        str | None, typer.Option(metavar="EMAIL", help="A PayPal address (instead of --card).")
+    ] = None,
+) -> None:
+    """Add a card or a PayPal address. The account's first method becomes the default."""
+    from fpctl.services import payment_methods
+    from fpctl.services.views import payment_method_view
+
+    with run.work(write=True) as ctx:
+        method = payment_methods.add(ctx, card=card, expiry_text=expiry, paypal=paypal)
+        view = payment_method_view(method, ctx.the_account.slug)
+    run.emit(view)
+
+
+@command(payment_method_app, "list", lists=True)
+def list_(run: Invocation) -> None:
+    """List the account's payment methods, oldest first (members cannot see billing)."""
+    from fpctl.services import payment_methods
+    from fpctl.services.views import PAYMENT_METHOD_COLUMNS, payment_method_view
+
+    with run.work(write=False) as ctx:
+        slug = ctx.the_account.slug
+        rows = [payment_method_view(m, slug) for m in payment_methods.list_methods(ctx)]
+    run.emit(
+        rows,
+        columns=PAYMENT_METHOD_COLUMNS if run.output == "table" else None,
+        title=f"Payment methods of {slug}",
+    )
+
+
+@command(payment_method_app, "remove", writes=True)
+def remove(run: Invocation, method_id: MethodId) -> None:
+    """Remove a payment method; removing the default makes the oldest remaining one default."""
+    from fpctl.services import payment_methods
+    from fpctl.services.views import payment_method_view
+
+    with run.work(write=True) as ctx:
+        method, successor = payment_methods.remove(ctx, method_id)
+        view = payment_method_view(method, ctx.the_account.slug)
+        promoted = None if successor is None else payment_methods.describe(successor)
+        promoted_id = None if successor is None else successor.id
+    if promoted is not None:
+        run.note(f"payment method {promoted_id} ({promoted}) is now the default")
+    run.emit(view)
+
+
+@command(payment_method_app, "default", writes=True)
+def default(run: Invocation, method_id: MethodId) -> None:
+    """Make a payment method the account's default (the only one)."""
+    from fpctl.services import payment_methods
+    from fpctl.services.views import payment_method_view
+
+    with run.work(write=True) as ctx:
+        method, changed = payment_methods.make_default(ctx, method_id)
+        view = payment_method_view(method, ctx.the_account.slug)
+    if not changed:
+        run.note(f"payment method {method_id} is already the default: nothing changed")
+    run.emit(view)
