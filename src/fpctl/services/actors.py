@@ -41,17 +41,23 @@ def member_actor(member: Member) -> Actor:
     )
 
 
-def _find_member(session: Session, email: str, account: Account | None) -> Member:
+def current_seat(session: Session, email: str, account_id: int | None) -> Member | None:
+    """The member row for a normalized email: the seat holding it (not removed) first, else
+    the latest removed one; within one account when ``account_id`` is given."""
     query = select(Member).where(Member.email == email)
-    if account is not None:
-        query = query.where(Member.account_id == account.id)
-    # The holder of the email first (not removed), then the latest removed seat.
-    candidates = session.exec(query.order_by(col(Member.id).desc())).all()
-    held = [m for m in candidates if m.status != MemberStatus.REMOVED]
-    if held or candidates:
-        return (held or candidates)[0]
-    where = f" in account {account.slug!r}" if account is not None else ""
-    raise NotFound(f"no member {email}{where}", hint="`fpctl team list` shows the members")
+    if account_id is not None:
+        query = query.where(Member.account_id == account_id)
+    seats = session.exec(query.order_by(col(Member.id).desc())).all()
+    held = [seat for seat in seats if seat.status != MemberStatus.REMOVED]
+    return (held or seats or [None])[0]
+
+
+def _find_member(session: Session, email: str, account: Account | None) -> Member:
+    member = current_seat(session, email, account.id if account is not None else None)
+    if member is None:
+        where = f" in account {account.slug!r}" if account is not None else ""
+        raise NotFound(f"no member {email}{where}", hint="`fpctl team list` shows the members")
+    return member
 
 
 def _find_freelancer(session: Session, username: str) -> Freelancer:

@@ -21,12 +21,10 @@ from fpctl.domain.enums import (
     ApprovalKind,
     ApprovalStatus,
     InvitationStatus,
-    MemberStatus,
     Role,
 )
 from fpctl.domain.permissions import decide
 from fpctl.errors import (
-    EmailTaken,
     FpctlError,
     InvalidInput,
     InvitationInvalid,
@@ -38,7 +36,7 @@ from fpctl.services import audit, policies
 from fpctl.services.actors import member_actor
 from fpctl.services.audit import Entry
 from fpctl.services.context import Context
-from fpctl.services.members import add_member, ensure_email_free, require_reader
+from fpctl.services.members import add_member, ensure_email_free, holder_refusal, require_reader
 from fpctl.store.bulk import insert_rows
 from fpctl.store.tables import (
     HELD_EMAIL,
@@ -127,14 +125,6 @@ def _open_invitations(
     return found
 
 
-def _holder_error(email: str, holder: Member, account_id: int) -> FpctlError:
-    if holder.account_id != account_id:
-        return EmailTaken(f"{email} belongs to another Pro account")
-    if holder.status == MemberStatus.CLOSED:
-        return EmailTaken(f"{email} closed their account here; the email cannot be reused")
-    return RuleViolation(f"{email} is already a member of this account", code="already_member")
-
-
 def _checked_role(ctx: Context, role: str) -> Role:
     try:
         wanted = Role(role.strip().casefold())
@@ -185,7 +175,7 @@ class _Batch:
     def invite(self, email: str, role: Role) -> InviteResult:
         holder = self.holders.get(email)
         if holder is not None:
-            raise _holder_error(email, holder, self.account.id)
+            raise holder_refusal(email, holder, self.account.id)
         existing = self.open.get(email)
         if existing is not None:
             if existing.role == role:
@@ -329,7 +319,7 @@ def find(ctx: Context, ref: str) -> Invitation:
     return invitation
 
 
-def _require_manage(ctx: Context, invitation: Invitation, action: str, verb: str) -> None:
+def require_manage(ctx: Context, invitation: Invitation, action: str, verb: str) -> None:
     ctx.require(action)
     if not can_manage(ctx, invitation, action):
         raise PermissionDenied(
@@ -366,7 +356,7 @@ def close_approval(
 
 def withdraw(ctx: Context, ref: str) -> tuple[Invitation, bool]:
     invitation = find(ctx, ref)
-    _require_manage(ctx, invitation, "team.withdraw", "withdraw")
+    require_manage(ctx, invitation, "team.withdraw", "withdraw")
     if invitation.status == InvitationStatus.WITHDRAWN:
         return invitation, False
     if invitation.status not in OPEN_INVITATION_STATUSES:
@@ -395,7 +385,7 @@ def withdraw(ctx: Context, ref: str) -> tuple[Invitation, bool]:
 def resend(ctx: Context, ref: str) -> Invitation:
     """Send the same invitation again; its 30-day expiry starts over."""
     invitation = find(ctx, ref)
-    _require_manage(ctx, invitation, "team.resend", "resend")
+    require_manage(ctx, invitation, "team.resend", "resend")
     if invitation.status == InvitationStatus.AWAITING_APPROVAL:
         raise RuleViolation(
             f"invitation {invitation.id} has not been sent yet: it awaits the admin's approval",

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from sqlalchemy import text
-from sqlmodel import col, select
+from sqlmodel import select
 
 from fpctl.domain.emails import normalize_email
 from fpctl.domain.enums import ActorKind, MemberStatus, Role
-from fpctl.errors import EmailTaken, NotFound, PermissionDenied, RuleViolation
+from fpctl.errors import EmailTaken, FpctlError, NotFound, PermissionDenied, RuleViolation
 from fpctl.services import audit
+from fpctl.services.actors import current_seat
 from fpctl.services.context import Context
 from fpctl.store.tables import HELD_EMAIL, Account, Member
 
@@ -28,6 +29,15 @@ def require_reader(ctx: Context) -> None:
         raise PermissionDenied(f"{actor.label} is {actor.status} and can do nothing")
 
 
+def holder_refusal(email: str, holder: Member, account_id: int | None) -> FpctlError:
+    """Why ``email``, held by ``holder``, cannot join the account ``account_id``."""
+    if holder.account_id != account_id:
+        return EmailTaken(f"{email} belongs to another Pro account")
+    if holder.status == MemberStatus.CLOSED:
+        return EmailTaken(f"{email} closed their account here; the email cannot be reused")
+    return RuleViolation(f"{email} is already a member of this account", code="already_member")
+
+
 def ensure_email_free(ctx: Context, email: str, account: Account | None = None) -> None:
     """Refuse an email held by any account (or a seat in ``account`` itself)."""
     holder = ctx.session.exec(
@@ -37,14 +47,11 @@ def ensure_email_free(ctx: Context, email: str, account: Account | None = None) 
     ).first()
     if holder is None:
         return
-    if account is not None and holder.account_id == account.id:
-        if holder.status == MemberStatus.CLOSED:
-            raise EmailTaken(f"{email} closed their account here; the email cannot be reused")
-        raise RuleViolation(f"{email} is already a member of this account", code="already_member")
-    raise EmailTaken(
-        f"{email} belongs to another Pro account",
-        hint="someone can be in several Pro teams only with different emails",
-    )
+    account_id = account.id if account is not None else None
+    refusal = holder_refusal(email, holder, account_id)
+    if holder.account_id != account_id:
+        refusal.hint = "someone can be in several Pro teams only with different emails"
+    raise refusal
 
 
 def add_member(ctx: Context, account: Account, *, email: str, name: str, role: Role) -> Member:
@@ -65,18 +72,12 @@ def add_member(ctx: Context, account: Account, *, email: str, name: str, role: R
 def find_member(ctx: Context, email: str) -> Member:
     """The account's member with this email (its current seat before any removed one)."""
     address = normalize_email(email)
-    seats = ctx.session.exec(
-        select(Member)
-        .where(Member.account_id == ctx.the_account.id)
-        .where(Member.email == address)
-        .order_by(col(Member.id).desc())
-    ).all()
-    current = [seat for seat in seats if seat.status != MemberStatus.REMOVED]
-    if not seats:
+    member = current_seat(ctx.session, address, ctx.the_account.id)
+    if member is None:
         raise NotFound(
             f"no member {address} in this account", hint="`fpctl team list` shows the members"
         )
-    return (current or seats)[0]
+    return member
 
 
 def current_admin(ctx: Context) -> Member | None:

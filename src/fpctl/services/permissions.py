@@ -18,7 +18,7 @@ def _check_target(ctx: Context, action: str, target: str) -> None:
         from fpctl.services import invitations
 
         invitation = invitations.find(ctx, target)
-        invitations._require_manage(ctx, invitation, action, action.split(".")[1])
+        invitations.require_manage(ctx, invitation, action, action.split(".")[1])
     elif action in ("role.set", "team.deactivate", "team.reactivate", "team.remove"):
         from fpctl.services.members import find_member
 
