@@ -206,7 +206,7 @@ def test_a_store_at_0001_is_upgraded_by_an_ordinary_command_and_keeps_its_data(
     )
 
 
-def test_a_store_at_0002_is_upgraded_to_0003_and_keeps_its_data(
+def test_a_store_at_0002_is_upgraded_to_head_and_keeps_its_data(
     cli: Cli, isolated_env: Path, tmp_path: Path
 ) -> None:
     from alembic import command
@@ -254,6 +254,10 @@ def test_a_store_at_0002_is_upgraded_to_0003_and_keeps_its_data(
         "ann@old.test"
     ]
     with closing(sqlite3.connect(isolated_env)) as db:
-        assert db.execute("SELECT version_num FROM alembic_version").fetchall() == [("0003",)]
+        assert db.execute("SELECT version_num FROM alembic_version").fetchall() == [(schema.HEAD,)]
+        # 0004 gave the existing member the personal project every member has
+        assert db.execute("SELECT kind, owner_id, name FROM project").fetchall() == [
+            ("my", 1, "my-project")
+        ]
     _fresh(tmp_path / "fresh.db").dispose()
     assert schema_of(isolated_env)["tables"] == schema_of(tmp_path / "fresh.db")["tables"]

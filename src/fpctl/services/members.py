@@ -8,7 +8,7 @@ from sqlmodel import select
 from fpctl.domain.emails import normalize_email
 from fpctl.domain.enums import ActorKind, MemberStatus, Role
 from fpctl.errors import EmailTaken, FpctlError, NotFound, PermissionDenied, RuleViolation
-from fpctl.services import audit
+from fpctl.services import audit, projects
 from fpctl.services.actors import current_seat
 from fpctl.services.context import Context
 from fpctl.store.tables import HELD_EMAIL, Account, Member
@@ -66,6 +66,7 @@ def add_member(ctx: Context, account: Account, *, email: str, name: str, role: R
     )
     ctx.session.add(member)
     ctx.session.flush()
+    projects.open_personal(ctx.session, member, ctx.now)
     return member
 
 

@@ -45,6 +45,7 @@ def _word(default: str | None = None, *, index: bool = False) -> Any:
 # queries that need these indexes use the very same text: ``where(text(HELD_EMAIL))``.
 HELD_EMAIL = "status != 'removed'"  # active, deactivated, or closed forever (SPEC §1.2)
 OPEN_INVITATION = "status IN ('awaiting_approval', 'pending')"
+OPEN_CANCELLATION = "status = 'open'"
 
 
 class Account(SQLModel, table=True):
@@ -190,6 +191,215 @@ class ApprovalRequest(SQLModel, table=True):
     reason: str | None = None
 
 
+
+class Project(SQLModel, table=True):
+    """``my`` (one per member, never shared with collaborators), ``public`` or ``private``."""
+
+    __table_args__ = (
+        Index("uq_project_my_project", "owner_id", unique=True, sqlite_where=text("kind = 'my'")),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id", index=True)
+    name: str
+    kind: str = _word()
+    owner_id: int | None = Field(default=None, foreign_key="member.id")
+    owner: str  # the creator's label (email, or support:agent)
+    shared_with_all: bool = False  # a private project opened to every member (one-way)
+    created_at: datetime = _when()
+
+
+class ProjectMember(SQLModel, table=True):
+    """A collaborator on a private (or joined public) project."""
+
+    __tablename__ = "project_member"
+
+    project_id: int = Field(foreign_key="project.id", primary_key=True)
+    member_id: int = Field(foreign_key="member.id", primary_key=True, index=True)
+    added_by: str
+    added_at: datetime = _when()
+
+
+class Order(SQLModel, table=True):
+    __tablename__ = "orders"  # "order" is an SQL keyword
+    __table_args__ = (
+        Index("ix_orders_account_status", "account_id", "status"),
+        Index("ix_orders_status_auto_complete", "status", "auto_complete_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id")
+    freelancer_id: int = Field(foreign_key="freelancer.id", index=True)
+    service_id: int | None = Field(default=None, foreign_key="freelancer_service.id")
+    title: str
+    kind: str = _word("fixed")
+    status: str = _word()
+    placed_by_id: int | None = Field(default=None, foreign_key="member.id", index=True)
+    placed_by: str  # the placer's label (email, or support:agent)
+    project_id: int = Field(foreign_key="project.id", index=True)
+    quantity: int = 1
+    unit_price_cents: int
+    total_cents: int
+    paid_cents: int = 0  # everything charged for the order, credits included
+    paid_credits_cents: int = 0  # the part paid with Pro credits (refunded as credits)
+    refunded_cents: int = 0
+    revisions_included: int = 0
+    revisions_used: int = 0
+    hourly_rate_cents: int | None = None
+    weekly_limit_hours: int | None = None
+    estimate_hours: int | None = None
+    due_at: datetime | None = _when(nullable=True)
+    requirements: str | None = None
+    requirements_at: datetime | None = _when(nullable=True)
+    delivered_at: datetime | None = _when(nullable=True)
+    auto_complete_at: datetime | None = _when(nullable=True)  # while delivered
+    completed_at: datetime | None = _when(nullable=True)
+    closed_at: datetime | None = _when(nullable=True)  # cancelled or rejected
+    shared: bool = False  # shared with all members of the account (one-way)
+    created_at: datetime = _when()
+    updated_at: datetime = _when()
+
+
+class OrderMilestone(SQLModel, table=True):
+    __tablename__ = "order_milestone"
+
+    id: int | None = Field(default=None, primary_key=True)
+    order_id: int = Field(foreign_key="orders.id", index=True)
+    position: int  # 1-based
+    title: str
+    amount_cents: int
+    charged_at: datetime | None = _when(nullable=True)
+    delivered_at: datetime | None = _when(nullable=True)
+    accepted_at: datetime | None = _when(nullable=True)
+
+
+class OrderCancellation(SQLModel, table=True):
+    """A mutual-cancellation request; at most one open per order."""
+
+    __tablename__ = "order_cancellation"
+    __table_args__ = (
+        Index(
+            "uq_order_cancellation_open",
+            "order_id",
+            unique=True,
+            sqlite_where=text(OPEN_CANCELLATION),
+        ),
+        Index("ix_order_cancellation_status_expiry", "status", "expires_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    order_id: int = Field(foreign_key="orders.id", index=True)
+    side: str = _word()  # buyer | seller
+    requested_by: str
+    requested_by_id: int | None = Field(default=None, foreign_key="member.id")
+    reason: str
+    status: str = _word("open")
+    order_status: str  # what the order goes back to on decline or withdraw
+    created_at: datetime = _when()
+    expires_at: datetime = _when()
+    closed_at: datetime | None = _when(nullable=True)
+    closed_by: str | None = None
+
+
+class OrderHours(SQLModel, table=True):
+    """Hours a freelancer logged on an hourly order for one ISO week."""
+
+    __tablename__ = "order_hours"
+    __table_args__ = (Index("ix_order_hours_charge_due", "charged_at", "week_ends_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    order_id: int = Field(foreign_key="orders.id", index=True)
+    week: str  # 2026-W47
+    week_ends_at: datetime = _when()  # the next Monday, 00:00 UTC: the week is charged then
+    hundredths: int  # hours × 100
+    description: str
+    logged_at: datetime = _when()
+    charged_at: datetime | None = _when(nullable=True)
+    charged_cents: int | None = None
+    invoice_id: int | None = Field(default=None, foreign_key="invoice.id")
+
+
+class OrderNote(SQLModel, table=True):
+    """A private note: only its author sees it."""
+
+    __tablename__ = "order_note"
+
+    id: int | None = Field(default=None, primary_key=True)
+    order_id: int = Field(foreign_key="orders.id", index=True)
+    author: str
+    author_id: int | None = Field(default=None, foreign_key="member.id")
+    text: str
+    created_at: datetime = _when()
+
+
+class OrderComment(SQLModel, table=True):
+    """A team comment: every member who sees the order sees it; never the freelancer."""
+
+    __tablename__ = "order_comment"
+
+    id: int | None = Field(default=None, primary_key=True)
+    order_id: int = Field(foreign_key="orders.id", index=True)
+    author: str
+    author_id: int | None = Field(default=None, foreign_key="member.id")
+    text: str
+    reply_to_id: int | None = Field(default=None, foreign_key="order_comment.id")
+    mentions: str = "[]"  # JSON list of the mentioned members' emails
+    created_at: datetime = _when()
+
+
+class Review(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    order_id: int = Field(foreign_key="orders.id", unique=True)
+    account_id: int = Field(foreign_key="account.id", index=True)
+    freelancer_id: int = Field(foreign_key="freelancer.id", index=True)
+    author: str
+    author_id: int | None = Field(default=None, foreign_key="member.id")
+    rating: int
+    text: str | None = None
+    created_at: datetime = _when()
+
+
+class Invoice(SQLModel, table=True):
+    """One per payment, a credit invoice per refund. Issued invoices never change."""
+
+    __table_args__ = (Index("ix_invoice_account_issued", "account_id", "issued_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id")
+    kind: str = _word()  # invoice | credit
+    purpose: str = _word()  # order, milestone, hourly, deposit, subscription, refund
+    order_id: int | None = Field(default=None, foreign_key="orders.id", index=True)
+    description: str
+    amount_cents: int
+    credits_cents: int = 0
+    balance_cents: int = 0
+    method_cents: int = 0
+    payment_method: str | None = None  # how the method was shown when issued
+    billed_to: str = "{}"  # JSON snapshot of the billing details when issued
+    issued_at: datetime = _when()
+
+
+class LedgerEntry(SQLModel, table=True):
+    """Every movement of the shared balance and of Pro credits, and every card charge."""
+
+    __tablename__ = "ledger_entry"
+    __table_args__ = (Index("ix_ledger_entry_account_at", "account_id", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id")
+    at: datetime = _when()
+    kind: str = _word()  # deposit, charge, refund, …
+    order_id: int | None = Field(default=None, foreign_key="orders.id")
+    invoice_id: int | None = Field(default=None, foreign_key="invoice.id")
+    payment_method_id: int | None = Field(default=None, foreign_key="payment_method.id")
+    credits_cents: int = 0  # signed change of the account's credits
+    balance_cents: int = 0  # signed change of the account's balance
+    method_cents: int = 0  # charged to (positive) the payment method
+    credits_after_cents: int
+    balance_after_cents: int
+    description: str
+
+
 class AuditRecord(SQLModel, table=True):
     """Append-only and hash-chained; triggers refuse UPDATE and DELETE (RELIABILITY §7)."""
 
@@ -228,7 +438,18 @@ __all__ = [
     "Freelancer",
     "FreelancerService",
     "Invitation",
+    "Invoice",
+    "LedgerEntry",
     "Member",
+    "Order",
+    "OrderCancellation",
+    "OrderComment",
+    "OrderHours",
+    "OrderMilestone",
+    "OrderNote",
     "PaymentMethod",
     "Policy",
+    "Project",
+    "ProjectMember",
+    "Review",
 ]
