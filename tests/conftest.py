@@ -77,7 +77,22 @@ TEAM = {
 }
 
 
-def _build_store(db: Path, *, with_team: bool) -> None:
+#: What the ``shop`` store adds to ``team``: freelancers, services and a card (SHOP_SETUP).
+SHOP = {
+    "logo_service": 1,  # lena (pro): "Logo design", 100.00, 1 revision
+    "post_service": 2,  # otto: "Blog post", 50.00, no revision
+    "card": 1,  # ada's card *4242, the default payment method
+}
+SHOP_SETUP = [
+    ["freelancer", "add", "lena", "--name", "Lena Pro", "--pro"],
+    ["freelancer", "service", "add", "lena", "Logo design", "--price", "100.00", "--revisions", "1"],
+    ["freelancer", "add", "otto", "--name", "Otto"],
+    ["freelancer", "service", "add", "otto", "Blog post", "--price", "50.00"],
+]
+_SUPPORT = ["--as", "support", "--reason", "setup"]
+
+
+def _build_store(db: Path, *, with_team: bool, with_shop: bool = False) -> None:
     """acme (admin ada@) and, with the team, bill@, mia@ and max@ invited and joined; all
     through the CLI."""
     import os
@@ -113,6 +128,12 @@ def _build_store(db: Path, *, with_team: bool) -> None:
                 assert code == 0, err.getvalue()
                 token = json.loads(out.getvalue())["token"]
                 assert run(["team", "accept", token, "--name", email.split("@")[0]]) == 0
+            for step in SHOP_SETUP if with_shop else ():
+                assert run([*step, *_SUPPORT]) == 0, err.getvalue()
+            if with_shop:
+                card = ["--card", "4242 4242 4242 4242", "--expiry", "12/30"]
+                add_card = ["billing", "payment-method", "add", *card, "--as", "ada@acme.test"]
+                assert run(add_card) == 0, err.getvalue()
     finally:
         for name, value in saved.items():
             if value is None:
@@ -135,9 +156,10 @@ def _copy_store(source: Path, target: Path) -> None:
 def _templates(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """Stores built once per test run and copied into each test's own file."""
     folder = tmp_path_factory.mktemp("templates")
-    templates = {"acme": folder / "acme.db", "team": folder / "team.db"}
+    templates = {name: folder / f"{name}.db" for name in ("acme", "team", "shop")}
     _build_store(templates["acme"], with_team=False)
     _build_store(templates["team"], with_team=True)
+    _build_store(templates["shop"], with_team=True, with_shop=True)
     return templates
 
 
@@ -153,6 +175,15 @@ def team(isolated_env: Path, _templates: dict[str, Path]) -> dict[str, str]:
     """acme with an active billing manager (bill@) and two members (mia@, max@)."""
     _copy_store(_templates["team"], isolated_env)
     return dict(TEAM)
+
+
+@pytest.fixture
+def shop(isolated_env: Path, _templates: dict[str, Path]) -> dict[str, int]:
+    """``team`` plus freelancers lena (pro, service 1 "Logo design" 100.00 with 1 revision)
+    and otto (service 2 "Blog post" 50.00), and ada's card as the default payment method
+    (balance and credits 0). Returns SHOP."""
+    _copy_store(_templates["shop"], isolated_env)
+    return dict(SHOP)
 
 
 # -- service level ------------------------------------------------------------------------

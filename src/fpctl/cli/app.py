@@ -27,12 +27,15 @@ COMMANDS = {
     "policy": "policy",
     "approvals": "approvals",
     "freelancer": "freelancer",
+    "order": "order",
+    "project": "project",
     "billing": "billing",
     "audit": "audit",
     "auth": "auth",
     "db": "db",
     "demo": "demo",
     "tick": "tick",
+    "batch": "batch",
     "completion": "completion_cmd",
 }
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -32,6 +33,12 @@ class Subject:
     reject: Callable[[Context, ApprovalRequest], Entry | None]
     expire: Callable[[Session, ApprovalRequest, datetime], Entry | None]
     describe: Callable[[Session, ApprovalRequest], str | None]
+
+
+def _checkout() -> Any:
+    from fpctl.services import checkout  # imports the order services only when needed
+
+    return checkout
 
 
 def _invitation(session: Session, request: ApprovalRequest) -> Invitation:
@@ -102,6 +109,12 @@ SUBJECTS: dict[str, Subject] = {
         reject=_reject_invitation,
         expire=_expire_invitation,
         describe=lambda session, request: _invitation(session, request).email,
+    ),
+    ApprovalKind.ORDER: Subject(
+        approve=lambda ctx, request: _checkout().approve_held(ctx, request),
+        reject=lambda ctx, request: _checkout().reject_held(ctx, request),
+        expire=lambda session, request, now: _checkout().expire_held(session, request, now),
+        describe=lambda session, request: _checkout().describe_held(session, request),
     ),
 }
 

@@ -8,7 +8,7 @@ from sqlmodel import select
 from fpctl.domain.emails import normalize_email
 from fpctl.domain.enums import ActorKind, MemberStatus, Role
 from fpctl.errors import EmailTaken, FpctlError, NotFound, PermissionDenied, RuleViolation
-from fpctl.services import audit, projects
+from fpctl.services import audit, orders, projects
 from fpctl.services.actors import current_seat
 from fpctl.services.context import Context
 from fpctl.store.tables import HELD_EMAIL, Account, Member
@@ -237,8 +237,14 @@ def check_remove(ctx: Context, email: str) -> bool:
 
 
 def remove(ctx: Context, email: str) -> tuple[Member, bool]:
-    """Terminal: the seat closes and the email is released (it may be invited anywhere)."""
-    return _set_status(ctx, email, "team.remove", MemberStatus.REMOVED, allowed_from=_REMOVABLE)
+    """Terminal: the seat closes and the email is released (it may be invited anywhere).
+    The member's orders stay with the account, shared with all its members (SPEC §1.5)."""
+    member, changed = _set_status(
+        ctx, email, "team.remove", MemberStatus.REMOVED, allowed_from=_REMOVABLE
+    )
+    if changed:
+        orders.share_orders_of(ctx.session, member)
+    return member, changed
 
 
 def check_leave(ctx: Context) -> None:
@@ -258,4 +264,5 @@ def leave(ctx: Context) -> Member:
     member = ctx.session.get(Member, ctx.actor.member_id)
     assert member is not None
     _change(ctx, member, "team.leave", status=MemberStatus.CLOSED)
+    orders.share_orders_of(ctx.session, member)  # they stay with the account, shared
     return member

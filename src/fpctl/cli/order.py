@@ -1,0 +1,239 @@
+"""fpctl order: place orders and move them through their lifecycle (SPEC §1.5).
+
+Every change prints the order as it now is (``order show``'s object).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from fpctl.cli.invocation import Invocation
+from fpctl.cli.options import command, group
+
+if TYPE_CHECKING:
+    from fpctl.services.context import Context
+    from fpctl.store.tables import Order
+
+app = group("order", "Orders: place, follow, deliver, accept, cancel, refund.")
+
+OrderId = Annotated[int, typer.Argument(metavar="ID", help="The order's id.")]
+
+
+def emit_order(run: Invocation, ctx: Context, order: Order) -> None:
+    """Print the order as ``order show`` does (call inside the unit of work)."""
+    from fpctl.services.order_views import OrderViews
+
+    run.emit(OrderViews(ctx.session, ctx.now).full(order))
+
+
+def change(run: Invocation, do: Callable[[Context], Any]) -> None:
+    """Run one change on an order in a write unit of work and print the order."""
+    with run.work(write=True) as ctx:
+        result = do(ctx)
+        order = result[0] if isinstance(result, tuple) else result
+        emit_order(run, ctx, order)
+
+
+@command(app, "place", writes=True)
+def place(
+    run: Invocation,
+    freelancer: Annotated[
+        str, typer.Option(metavar="USERNAME", help="The freelancer (username, with or without @).")
+    ],
+    service: Annotated[
+        int | None, typer.Option(metavar="ID", help="The freelancer's service to order.")
+    ] = None,
+    amount: Annotated[
+        str | None, typer.Option(metavar="AMOUNT", help="A custom amount instead of a service.")
+    ] = None,
+    quantity: Annotated[int, typer.Option(metavar="N", help="Multiples of the service.")] = 1,
+    project: Annotated[
+        int | None,
+        typer.Option(metavar="ID", help="The project (default: your my-project)."),
+    ] = None,
+    milestone: Annotated[
+        list[str] | None,
+        typer.Option(metavar="TITLE=AMOUNT", help="A milestone (give 2 to 5)."),
+    ] = None,
+    hourly: Annotated[bool, typer.Option(help="An hourly order (Pro freelancers only).")] = False,
+    rate: Annotated[str | None, typer.Option(metavar="AMOUNT", help="Hourly rate.")] = None,
+    weekly_limit: Annotated[
+        int | None, typer.Option(metavar="H", help="Weekly hour limit (hourly).")
+    ] = None,
+    estimate: Annotated[
+        int | None, typer.Option(metavar="H", help="Estimated hours, at least 8 (hourly).")
+    ] = None,
+    due: Annotated[
+        str | None, typer.Option(metavar="DATE", help="Due date (ISO-8601, UTC).")
+    ] = None,
+) -> None:
+    """Place an order. Policies are checked first; payment takes credits, then the
+    balance, then the default payment method."""
+    from fpctl.services import checkout
+
+    request = checkout.OrderRequest(
+        freelancer=freelancer,
+        service_id=service,
+        amount=amount,
+        quantity=quantity,
+        project_id=project,
+        milestones=list(milestone or []),
+        hourly=hourly,
+        rate=rate,
+        weekly_limit=weekly_limit,
+        estimate=estimate,
+        due=due,
+    )
+    with run.work(write=True) as ctx:
+        placed = checkout.place(ctx, request)
+        if placed.approval is not None:
+            run.note(
+                f"order {placed.order.id} waits for the admin's approval "
+                f"(request {placed.approval.id}); nothing was charged"
+            )
+        emit_order(run, ctx, placed.order)
+
+
+@command(app, "list", lists=True)
+def list_(
+    run: Invocation,
+    status: Annotated[str | None, typer.Option(metavar="S", help="Only this status.")] = None,
+    placed_by: Annotated[
+        str | None, typer.Option(metavar="EMAIL", help="Only orders this member placed.")
+    ] = None,
+    project: Annotated[int | None, typer.Option(metavar="ID", help="Only this project.")] = None,
+    freelancer: Annotated[
+        str | None, typer.Option(metavar="USERNAME", help="Only this freelancer's orders.")
+    ] = None,
+) -> None:
+    """List the orders you can see (all of the account's for the admin and billing
+    managers), oldest first."""
+    from fpctl.domain.orders import OrderStatus
+    from fpctl.errors import InvalidInput
+    from fpctl.services import orders
+    from fpctl.services.order_views import ORDER_COLUMNS, OrderViews
+
+    if status is not None and status not in OrderStatus.__members__.values():
+        raise InvalidInput(
+            f"{status!r} is not an order status",
+            hint="one of: " + ", ".join(s.value for s in OrderStatus),
+        )
+    with run.work(write=False) as ctx:
+        views = OrderViews(ctx.session, ctx.now)
+        found = orders.list_orders(
+            ctx, status=status, placed_by=placed_by, project_id=project, freelancer=freelancer
+        )
+        run.emit(
+            (views.row(order) for order in found),
+            columns=ORDER_COLUMNS if run.output == "table" else None,
+            title="Orders",
+        )
+
+
+@command(app, "show")
+def show(run: Invocation, order_id: OrderId) -> None:
+    """Show one order: status, flags, payments, milestones, the open cancellation request."""
+    from fpctl.services import orders
+
+    with run.work(write=False) as ctx:
+        emit_order(run, ctx, orders.find(ctx, order_id))
+
+
+@command(app, "requirements", writes=True)
+def requirements(
+    run: Invocation,
+    order_id: OrderId,
+    text: Annotated[str, typer.Argument(metavar="TEXT", help="What the freelancer needs.")],
+) -> None:
+    """Submit the requirements (buyer side): the order starts."""
+    from fpctl.services import order_moves
+
+    change(run, lambda ctx: order_moves.submit_requirements(ctx, order_id, text))
+
+
+@command(app, "skip-requirements", writes=True)
+def skip_requirements(run: Invocation, order_id: OrderId) -> None:
+    """Start without requirements (the order's freelancer)."""
+    from fpctl.services import order_moves
+
+    change(run, lambda ctx: order_moves.skip_requirements(ctx, order_id))
+
+
+@command(app, "deliver", writes=True)
+def deliver(run: Invocation, order_id: OrderId) -> None:
+    """Deliver the order, or its current milestone (the order's freelancer)."""
+    from fpctl.services import order_moves
+
+    change(run, lambda ctx: order_moves.deliver(ctx, order_id))
+
+
+@command(app, "accept", writes=True)
+def accept(run: Invocation, order_id: OrderId) -> None:
+    """Accept the delivery (buyer side): the order completes."""
+    from fpctl.services import order_moves
+
+    change(run, lambda ctx: order_moves.accept(ctx, order_id))
+
+
+@command(app, "revision", writes=True)
+def revision(
+    run: Invocation,
+    order_id: OrderId,
+) -> None:
+    """Ask for a revision of the delivery (when the service includes revisions); say what
+    to change with --reason."""
+    from fpctl.services import order_moves
+
+    change(run, lambda ctx: order_moves.ask_revision(ctx, order_id, run.reason))
+
+
+@command(app, "cancel", writes=True)
+def cancel(run: Invocation, order_id: OrderId) -> None:
+    """Cancel alone (buyer): before requirements are submitted, or once very late.
+    Everything paid is refunded to the balance (credits back to credits)."""
+    from fpctl.services import order_moves
+
+    change(run, lambda ctx: order_moves.cancel(ctx, order_id))
+
+
+@command(app, "cancel-request", writes=True)
+def cancel_request(
+    run: Invocation,
+    order_id: OrderId,
+) -> None:
+    """Ask the other side to cancel, with --reason TEXT; unanswered, the request is
+    accepted after 48 hours."""
+    from fpctl.services import cancellations
+
+    change(run, lambda ctx: cancellations.request(ctx, order_id, run.reason or ""))
+
+
+@command(app, "cancel-accept", writes=True)
+def cancel_accept(run: Invocation, order_id: OrderId) -> None:
+    """Accept the other side's cancellation request: the order is cancelled and refunded."""
+    from fpctl.services import cancellations
+
+    change(run, lambda ctx: cancellations.accept(ctx, order_id))
+
+
+@command(app, "cancel-decline", writes=True)
+def cancel_decline(run: Invocation, order_id: OrderId) -> None:
+    """Decline the other side's cancellation request: the order goes on as before."""
+    from fpctl.services import cancellations
+
+    change(run, lambda ctx: cancellations.decline(ctx, order_id))
+
+
+@command(app, "cancel-withdraw", writes=True)
+def cancel_withdraw(run: Invocation, order_id: OrderId) -> None:
+    """Withdraw your own cancellation request: the order goes on as before."""
+    from fpctl.services import cancellations
+
+    change(run, lambda ctx: cancellations.withdraw(ctx, order_id))
+
+
+# Commands kept in their own modules, registered on this group when it is built.
+from fpctl.cli import order_after, order_talk, order_work  # noqa: E402, F401

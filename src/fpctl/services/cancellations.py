@@ -1,0 +1,209 @@
+"""Mutual cancellation (SPEC §1.5).
+
+Either side asks, with a reason, on an order that is not completed, cancelled or rejected
+and has no open request. The other side accepts (the order is cancelled and refunded) or
+declines; the requester may withdraw. Unanswered for 48 hours, the request is accepted on
+its own. While a request is open the order is on hold (``order_moves``): declining or
+withdrawing returns it to where it was, and the time on hold is added back to a delivery's
+review window, so the buyer loses none of it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from fpctl.domain.actors import SYSTEM, Actor
+from fpctl.domain.enums import ActorKind
+from fpctl.domain.orders import CANCELLATION_ANSWER_WINDOW
+from fpctl.errors import InvalidInput, PermissionDenied, RuleViolation
+from fpctl.services import audit, order_moves, orders
+from fpctl.services.context import Context
+from fpctl.store.tables import Order, OrderCancellation
+
+BUYER, SELLER = "buyer", "seller"
+OPEN, ACCEPTED, DECLINED, WITHDRAWN = "open", "accepted", "declined", "withdrawn"
+
+
+def side_of(actor: Actor) -> str:
+    return SELLER if actor.kind is ActorKind.FREELANCER else BUYER
+
+
+def target(request: OrderCancellation) -> str:
+    return f"order:{request.order_id} cancellation:{request.id}"
+
+
+def request(ctx: Context, order_id: int, reason: str) -> tuple[Order, OrderCancellation]:
+    ctx.require("order.cancel_request")
+    if not reason.strip():
+        raise InvalidInput("a cancellation request needs a reason", hint="add --reason TEXT")
+    order = orders.find(ctx, order_id)
+    orders.require_open(order, "take a cancellation request")
+    existing = orders.open_cancellation(ctx.session, order.id)
+    if existing is not None:
+        raise RuleViolation(
+            f"order {order.id} already has an open cancellation request "
+            f"(by {existing.requested_by})",
+            hint=f"answer it, or withdraw it: fpctl order cancel-withdraw {order.id}",
+            code="cancellation_open",
+        )
+    cancellation = OrderCancellation(
+        order_id=order.id,
+        side=side_of(ctx.actor),
+        requested_by=ctx.actor.label,
+        requested_by_id=ctx.actor.member_id,
+        reason=reason,
+        status=OPEN,
+        order_status=order.status,
+        created_at=ctx.now,
+        expires_at=ctx.now + CANCELLATION_ANSWER_WINDOW,
+    )
+    ctx.session.add(cancellation)
+    ctx.session.flush()
+    audit.record(
+        ctx.session,
+        ctx.actor,
+        ctx.now,
+        action="order.cancel_request",
+        target=target(cancellation),
+        account_id=order.account_id,
+        changes={
+            "status": (None, OPEN),
+            "side": (None, cancellation.side),
+            "reason": (None, reason),
+            "expires_at": (None, cancellation.expires_at),
+        },
+    )
+    return order, cancellation
+
+
+def _open_request(ctx: Context, action: str, order_id: int) -> tuple[Order, OrderCancellation]:
+    ctx.require(action)
+    order = orders.find(ctx, order_id)
+    cancellation = orders.open_cancellation(ctx.session, order.id)
+    if cancellation is None:
+        raise RuleViolation(
+            f"order {order.id} has no open cancellation request",
+            hint=f"fpctl order cancel-request {order.id} --reason TEXT",
+            code="no_open_request",
+        )
+    return order, cancellation
+
+
+def _answering(ctx: Context, action: str, order_id: int) -> tuple[Order, OrderCancellation]:
+    """Only the other side answers a request."""
+    order, cancellation = _open_request(ctx, action, order_id)
+    if side_of(ctx.actor) == cancellation.side:
+        other = "the freelancer" if cancellation.side == BUYER else "the buyer"
+        raise RuleViolation(
+            f"the {cancellation.side} asked for this cancellation: {other} answers it",
+            hint=f"withdraw it instead: fpctl order cancel-withdraw {order.id}",
+            code="own_request",
+        )
+    return order, cancellation
+
+
+def _close(
+    session: Session,
+    order: Order,
+    cancellation: OrderCancellation,
+    status: str,
+    *,
+    action: str,
+    actor: Actor,
+    now: datetime,
+    when: datetime | None = None,
+) -> None:
+    """Close the request (``when``: the moment it closed, if earlier than ``now``)."""
+    cancellation.status = status
+    cancellation.closed_at = when or now
+    cancellation.closed_by = actor.label
+    session.add(cancellation)
+    audit.record(
+        session,
+        actor,
+        now,
+        action=action,
+        target=target(cancellation),
+        account_id=order.account_id,
+        changes={"status": (OPEN, status)},
+    )
+
+
+def _by(ctx: Context) -> dict[str, Any]:
+    return {"actor": ctx.actor, "now": ctx.now}
+
+
+def accept(ctx: Context, order_id: int) -> tuple[Order, OrderCancellation]:
+    order, cancellation = _answering(ctx, "order.cancel_accept", order_id)
+    _close(ctx.session, order, cancellation, ACCEPTED, action="order.cancel_accept", **_by(ctx))
+    order_moves.close_cancelled(ctx.session, order, ctx.now, action="order.cancel", actor=ctx.actor)
+    return order, cancellation
+
+
+def _resume(ctx: Context, order: Order, cancellation: OrderCancellation) -> None:
+    """Back to where the order was; a delivery's review window gets the time on hold back."""
+    order.status = cancellation.order_status
+    if order.auto_complete_at is not None:
+        order.auto_complete_at += ctx.now - cancellation.created_at
+    order.updated_at = ctx.now
+    ctx.session.add(order)
+
+
+def decline(ctx: Context, order_id: int) -> tuple[Order, OrderCancellation]:
+    order, cancellation = _answering(ctx, "order.cancel_decline", order_id)
+    _close(ctx.session, order, cancellation, DECLINED, action="order.cancel_decline", **_by(ctx))
+    _resume(ctx, order, cancellation)
+    return order, cancellation
+
+
+def withdraw(ctx: Context, order_id: int) -> tuple[Order, OrderCancellation]:
+    order, cancellation = _open_request(ctx, "order.cancel_withdraw", order_id)
+    if ctx.actor.label != cancellation.requested_by and not (
+        ctx.actor.is_support and cancellation.side == BUYER
+    ):
+        raise PermissionDenied(
+            f"{ctx.actor.label} cannot withdraw this request: only its requester "
+            f"({cancellation.requested_by}) can"
+        )
+    _close(ctx.session, order, cancellation, WITHDRAWN, action="order.cancel_withdraw", **_by(ctx))
+    _resume(ctx, order, cancellation)
+    return order, cancellation
+
+
+# -- the 48-hour rule (settle.py) ----------------------------------------------------------
+
+DUE_SQL = "SELECT 1 FROM order_cancellation WHERE status = 'open' AND expires_at <= ? LIMIT 1"
+
+
+def accept_due(session: Session, now: datetime) -> int:
+    """Requests unanswered for 48 hours are accepted: the order is cancelled and refunded
+    as of the moment the window closed."""
+    due = session.exec(
+        select(OrderCancellation)
+        .where(OrderCancellation.status == OPEN)
+        .where(col(OrderCancellation.expires_at) <= now)
+        .order_by(col(OrderCancellation.id))
+    ).all()
+    for cancellation in due:
+        order = session.get(Order, cancellation.order_id)
+        assert order is not None
+        _close(
+            session,
+            order,
+            cancellation,
+            ACCEPTED,
+            action="order.cancel_auto_accept",
+            actor=SYSTEM,
+            now=now,
+            when=cancellation.expires_at,
+        )
+        order_moves.close_cancelled(session, order, now, action="order.cancel", actor=SYSTEM)
+    return len(due)
+
+
+def time_left(cancellation: OrderCancellation, now: datetime) -> int:
+    """Seconds until the request is accepted on its own (never negative)."""
+    return max(0, int((cancellation.expires_at - now).total_seconds()))

@@ -1,0 +1,298 @@
+"""The order lifecycle (SPEC §1.5): requirements, delivery, acceptance, revisions, the
+buyer's lone cancel, and the auto-completion 3 days after a delivery (8 days for a milestone).
+
+Buyer-side moves are made by members who see the order (or support); seller-side moves by
+the order's freelancer. While a mutual-cancellation request is open the order is on hold:
+no move is made until the request is answered, withdrawn or accepted on its own.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from fpctl.domain.actors import SYSTEM
+from fpctl.domain.orders import (
+    AUTO_COMPLETE_AFTER,
+    MILESTONE_REVIEW_WINDOW,
+    Move,
+    OrderKind,
+    OrderStatus,
+    after,
+    buyer_may_cancel_alone,
+    flags,
+)
+from fpctl.errors import InvalidInput, RuleViolation
+from fpctl.services import audit, order_money, orders
+from fpctl.services.context import Context
+from fpctl.store.tables import Order, OrderMilestone
+
+Changes = dict[str, tuple[Any, Any]]
+
+
+def _on_hold(ctx: Context, order: Order) -> None:
+    request = orders.open_cancellation(ctx.session, order.id)
+    if request is not None:
+        raise RuleViolation(
+            f"order {order.id} has an open cancellation request (requested by "
+            f"{request.requested_by}): it is on hold until the request is answered",
+            hint=f"fpctl order cancel-accept {order.id} | cancel-decline {order.id} | "
+            f"cancel-withdraw {order.id}",
+            code="cancellation_open",
+        )
+
+
+def _start(ctx: Context, action: str, order_id: int) -> Order:
+    ctx.require(action)
+    order = orders.find(ctx, order_id)
+    _on_hold(ctx, order)
+    return order
+
+
+def _move(ctx: Context, order: Order, move: Move, action: str, changes: Changes) -> Order:
+    before = order.status
+    order.status = after(order.status, move)
+    order.updated_at = ctx.now
+    ctx.session.add(order)
+    audit.record(
+        ctx.session,
+        ctx.actor,
+        ctx.now,
+        action=action,
+        target=orders.target(order),
+        account_id=order.account_id,
+        changes={"status": (before, order.status), **changes},
+    )
+    return order
+
+
+def submit_requirements(ctx: Context, order_id: int, text: str) -> Order:
+    order = _start(ctx, "order.requirements", order_id)
+    if not text.strip():
+        raise InvalidInput("the requirements are empty")
+    after(order.status, Move.SUBMIT_REQUIREMENTS)
+    order.requirements = text
+    order.requirements_at = ctx.now
+    return _move(ctx, order, Move.SUBMIT_REQUIREMENTS, "order.requirements", {})
+
+
+def skip_requirements(ctx: Context, order_id: int) -> Order:
+    order = _start(ctx, "order.skip_requirements", order_id)
+    after(order.status, Move.SKIP_REQUIREMENTS)
+    order.requirements_at = ctx.now
+    return _move(ctx, order, Move.SKIP_REQUIREMENTS, "order.skip_requirements", {})
+
+
+def current_milestone(session: Session, order: Order) -> OrderMilestone | None:
+    """The charged milestone not yet accepted (the one being worked on or reviewed)."""
+    return session.exec(
+        select(OrderMilestone)
+        .where(OrderMilestone.order_id == order.id)
+        .where(col(OrderMilestone.charged_at).is_not(None))
+        .where(col(OrderMilestone.accepted_at).is_(None))
+        .order_by(col(OrderMilestone.position))
+    ).first()
+
+
+def review_window(order: Order) -> Any:
+    return MILESTONE_REVIEW_WINDOW if order.kind == OrderKind.MILESTONES else AUTO_COMPLETE_AFTER
+
+
+def deliver(ctx: Context, order_id: int) -> Order:
+    order = _start(ctx, "order.deliver", order_id)
+    after(order.status, Move.DELIVER)
+    changes: Changes = {}
+    milestone = current_milestone(ctx.session, order)
+    if milestone is not None:
+        milestone.delivered_at = ctx.now
+        ctx.session.add(milestone)
+        changes["milestone"] = (None, milestone.position)
+    order.delivered_at = ctx.now
+    order.auto_complete_at = ctx.now + review_window(order)
+    return _move(ctx, order, Move.DELIVER, "order.deliver", changes)
+
+
+def ask_revision(ctx: Context, order_id: int, reason: str | None = None) -> Order:
+    order = _start(ctx, "order.revision", order_id)
+    after(order.status, Move.ASK_REVISION)
+    if order.revisions_used >= order.revisions_included:
+        included = order.revisions_included
+        raise RuleViolation(
+            f"order {order.id} has no revision left ({included} included, "
+            f"{order.revisions_used} used)",
+            hint="accept the delivery, or request a cancellation",
+            code="no_revisions_left",
+        )
+    order.revisions_used += 1
+    order.auto_complete_at = None
+    changes: Changes = {"revisions_used": (order.revisions_used - 1, order.revisions_used)}
+    if reason:
+        changes["reason"] = (None, reason)
+    return _move(ctx, order, Move.ASK_REVISION, "order.revision", changes)
+
+
+def accept(ctx: Context, order_id: int, *, action: str = "order.accept") -> Order:
+    """Accept the delivery: the order completes — or, for milestones, the delivered
+    milestone is accepted and the next one is charged and started."""
+    order = _start(ctx, action, order_id)
+    after(order.status, Move.ACCEPT)
+    if order.kind == OrderKind.MILESTONES:
+        return _accept_milestone(ctx, order, action)
+    return _complete(ctx.session, order, ctx.now, action=action, actor=ctx.actor)
+
+
+def _accept_milestone(ctx: Context, order: Order, action: str) -> Order:
+    milestone = current_milestone(ctx.session, order)
+    assert milestone is not None
+    milestone.accepted_at = ctx.now
+    ctx.session.add(milestone)
+    following = ctx.session.exec(
+        select(OrderMilestone)
+        .where(OrderMilestone.order_id == order.id)
+        .where(OrderMilestone.position == milestone.position + 1)
+    ).first()
+    if following is None:
+        return _complete(ctx.session, order, ctx.now, action=action, actor=ctx.actor)
+    following.charged_at = ctx.now
+    ctx.session.add(following)
+    order_money.pay(
+        ctx.session,
+        order,
+        following.amount_cents,
+        now=ctx.now,
+        purpose="milestone",
+        description=f"order {order.id}, milestone {following.position}: {following.title}",
+    )
+    before = order.status
+    order.status = OrderStatus.IN_PROGRESS
+    order.auto_complete_at = None
+    order.updated_at = ctx.now
+    ctx.session.add(order)
+    audit.record(
+        ctx.session,
+        ctx.actor,
+        ctx.now,
+        action=action,
+        target=orders.target(order),
+        account_id=order.account_id,
+        changes={
+            "status": (before, order.status),
+            "milestone": (milestone.position, following.position),
+            "paid_cents": (order.paid_cents - following.amount_cents, order.paid_cents),
+        },
+    )
+    return order
+
+
+def _complete(
+    session: Session,
+    order: Order,
+    now: datetime,
+    *,
+    action: str,
+    actor: Any,
+    completed_at: datetime | None = None,
+) -> Order:
+    """``completed_at`` is when the window closed, for a completion settled later."""
+    before = order.status
+    order.status = OrderStatus.COMPLETED
+    order.completed_at = completed_at or now
+    order.auto_complete_at = None
+    order.updated_at = now
+    session.add(order)
+    milestone = current_milestone(session, order) if order.kind == OrderKind.MILESTONES else None
+    if milestone is not None:
+        milestone.accepted_at = now
+        session.add(milestone)
+    audit.record(
+        session,
+        actor,
+        now,
+        action=action,
+        target=orders.target(order),
+        account_id=order.account_id,
+        changes={"status": (before, OrderStatus.COMPLETED)},
+    )
+    return order
+
+
+def cancel(ctx: Context, order_id: int) -> Order:
+    """The buyer cancels alone: before requirements are submitted, or once very late.
+    Everything paid goes back (credits to credits, the rest to the balance)."""
+    order = _start(ctx, "order.cancel", order_id)
+    orders.require_open(order, "be cancelled")
+    if not buyer_may_cancel_alone(order.status, order.due_at, ctx.now):
+        raise RuleViolation(
+            f"order {order.id} is {order.status}: the buyer cancels alone only before the "
+            "requirements are submitted, or once the order is 24 hours past its due date",
+            hint=f"fpctl order cancel-request {order.id} --reason TEXT",
+            code="cancel_not_allowed",
+        )
+    close_cancelled(ctx.session, order, ctx.now, action="order.cancel", actor=ctx.actor)
+    return order
+
+
+def close_cancelled(
+    session: Session, order: Order, now: datetime, *, action: str, actor: Any
+) -> Order:
+    """Cancel the order and refund everything paid for it, with a credit invoice."""
+    before = order.status
+    refunded_before = order.refunded_cents
+    order_money.refund_everything(
+        session, order, now=now, description=f"order {order.id} cancelled: refund"
+    )
+    order.status = OrderStatus.CANCELLED
+    order.closed_at = now
+    order.auto_complete_at = None
+    order.updated_at = now
+    session.add(order)
+    audit.record(
+        session,
+        actor,
+        now,
+        action=action,
+        target=orders.target(order),
+        account_id=order.account_id,
+        changes={
+            "status": (before, OrderStatus.CANCELLED),
+            "refunded_cents": (refunded_before, order.refunded_cents),
+        },
+    )
+    return order
+
+
+def order_flags(order: Order, now: datetime) -> list[str]:
+    return flags(order.status, order.due_at, now)
+
+
+# -- auto-completion (settle.py) -----------------------------------------------------------
+
+#: Is a delivery past its review window, with no open cancellation request holding it?
+DUE_SQL = (
+    "SELECT 1 FROM orders WHERE status = 'delivered' AND auto_complete_at <= ? "
+    "AND NOT EXISTS (SELECT 1 FROM order_cancellation c "
+    "WHERE c.order_id = orders.id AND c.status = 'open') LIMIT 1"
+)
+
+
+def complete_due(session: Session, now: datetime) -> int:
+    """Deliveries not acted on for 3 days (8 for a milestone) complete on their own; a
+    milestone order stops there (later milestones are never charged)."""
+    due = session.exec(
+        select(Order)
+        .where(Order.status == OrderStatus.DELIVERED)
+        .where(col(Order.auto_complete_at) <= now)
+        .order_by(col(Order.id))
+    ).all()
+    done = 0
+    for order in due:
+        if orders.open_cancellation(session, order.id) is not None:
+            continue  # on hold: the request settles first
+        when = order.auto_complete_at
+        _complete(
+            session, order, now, action="order.auto_complete", actor=SYSTEM, completed_at=when
+        )
+        done += 1
+    return done

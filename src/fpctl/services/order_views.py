@@ -1,0 +1,154 @@
+"""Orders as plain dicts (SPEC §3.4): the stable keys every output format shows.
+
+``OrderViews`` looks names up once per command (freelancers, accounts, open cancellation
+requests), so listing 100,000 orders costs no query per row.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from fpctl.clock import iso
+from fpctl.domain.orders import flags
+from fpctl.services.cancellations import time_left
+from fpctl.store.tables import Account, Freelancer, Order, OrderCancellation, OrderMilestone
+
+View = dict[str, Any]
+
+ORDER_COLUMNS = [
+    "id",
+    "status",
+    "kind",
+    "title",
+    "freelancer",
+    "placed_by",
+    "project",
+    "total_cents",
+    "paid_cents",
+    "flags",
+    "cancellation",
+    "due_at",
+]
+
+
+def _left(seconds: int) -> str:
+    hours, rest = divmod(seconds, 3600)
+    return f"{hours}h{rest // 60:02d}m"
+
+
+def cancellation_view(request: OrderCancellation, now: datetime) -> View:
+    seconds = time_left(request, now)
+    return {
+        "id": request.id,
+        "requested_by": request.requested_by,
+        "side": request.side,
+        "reason": request.reason,
+        "requested_at": iso(request.created_at),
+        "expires_at": iso(request.expires_at),
+        "seconds_left": seconds,
+        "time_left": _left(seconds),
+    }
+
+
+class OrderViews:
+    def __init__(self, session: Session, now: datetime) -> None:
+        self.session = session
+        self.now = now
+        self._usernames: dict[int, str] = {}
+        self._slugs: dict[int, str] = {}
+        self._open: dict[int, OrderCancellation] | None = None
+
+    def _username(self, freelancer_id: int) -> str:
+        if freelancer_id not in self._usernames:
+            freelancer = self.session.get(Freelancer, freelancer_id)
+            self._usernames[freelancer_id] = freelancer.username if freelancer else "?"
+        return self._usernames[freelancer_id]
+
+    def _slug(self, account_id: int) -> str:
+        if account_id not in self._slugs:
+            account = self.session.get(Account, account_id)
+            self._slugs[account_id] = account.slug if account else "?"
+        return self._slugs[account_id]
+
+    def _open_request(self, order_id: int) -> OrderCancellation | None:
+        if self._open is None:  # open requests are few: load them all once
+            rows = self.session.exec(
+                select(OrderCancellation).where(OrderCancellation.status == "open")
+            ).all()
+            self._open = {row.order_id: row for row in rows}
+        return self._open.get(order_id)
+
+    def row(self, order: Order) -> View:
+        request = self._open_request(order.id)  # type: ignore[arg-type]
+        return {
+            "id": order.id,
+            "status": order.status,
+            "kind": order.kind,
+            "title": order.title,
+            "freelancer": self._username(order.freelancer_id),
+            "placed_by": order.placed_by,
+            "project": order.project_id,
+            "quantity": order.quantity,
+            "unit_price_cents": order.unit_price_cents,
+            "total_cents": order.total_cents,
+            "paid_cents": order.paid_cents,
+            "refunded_cents": order.refunded_cents,
+            "flags": flags(order.status, order.due_at, self.now),
+            "cancellation": cancellation_view(request, self.now) if request else None,
+            "due_at": iso(order.due_at),
+            "delivered_at": iso(order.delivered_at),
+            "auto_completes_at": iso(order.auto_complete_at),
+            "completed_at": iso(order.completed_at),
+            "closed_at": iso(order.closed_at),
+            "revisions_included": order.revisions_included,
+            "revisions_used": order.revisions_used,
+            "shared": order.shared,
+            "account": self._slug(order.account_id),
+            "created_at": iso(order.created_at),
+        }
+
+    def full(self, order: Order, *, show_requirements: bool = True) -> View:
+        """``order show``: the row plus milestones, hourly terms and requirements."""
+        view = self.row(order)
+        view["requirements"] = order.requirements if show_requirements else None
+        view["milestones"] = [
+            milestone_view(m)
+            for m in self.session.exec(
+                select(OrderMilestone)
+                .where(OrderMilestone.order_id == order.id)
+                .order_by(col(OrderMilestone.position))
+            )
+        ]
+        view["hourly"] = (
+            {
+                "rate_cents": order.hourly_rate_cents,
+                "weekly_limit_hours": order.weekly_limit_hours,
+                "estimate_hours": order.estimate_hours,
+            }
+            if order.kind == "hourly"
+            else None
+        )
+        return view
+
+
+def milestone_view(milestone: OrderMilestone) -> View:
+    if milestone.accepted_at:
+        status = "accepted"
+    elif milestone.delivered_at:
+        status = "delivered"
+    elif milestone.charged_at:
+        status = "in_progress"
+    else:
+        status = "not_started"
+    return {
+        "position": milestone.position,
+        "title": milestone.title,
+        "amount_cents": milestone.amount_cents,
+        "status": status,
+        "charged_at": iso(milestone.charged_at),
+        "delivered_at": iso(milestone.delivered_at),
+        "accepted_at": iso(milestone.accepted_at),
+    }

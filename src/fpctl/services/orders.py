@@ -1,0 +1,170 @@
+"""Orders (SPEC §1.5): finding them, who sees them, and listing them.
+
+Checkout lives in ``checkout.py``, the lifecycle moves in ``order_moves.py``, mutual
+cancellation in ``cancellations.py``. Every lookup here goes through ``visible``: an order
+the actor cannot see behaves as not found (exit 3), so ids of hidden orders cannot be probed.
+
+Who sees an order: the admin, billing managers, support and a read with no actor see every
+order of the account; a member sees the orders they placed, orders shared with all members,
+and orders in projects they can see (public ones; private ones they own or collaborate on,
+or that are shared with all) — never orders in someone else's my-project; a freelancer sees
+the orders placed with them (seller side, any account).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from sqlalchemy import exists, or_
+from sqlmodel import Session, col, select
+
+from fpctl.domain.actors import Actor
+from fpctl.domain.enums import ActorKind, MemberStatus, Role
+from fpctl.domain.orders import TERMINAL, OrderStatus
+from fpctl.errors import NotFound, PermissionDenied, RuleViolation
+from fpctl.services.context import Context
+from fpctl.store.tables import (
+    Account,
+    Freelancer,
+    Member,
+    Order,
+    OrderCancellation,
+    Project,
+    ProjectMember,
+)
+
+OPEN_STATUSES = tuple(status.value for status in OrderStatus if status not in TERMINAL)
+
+
+def target(order: Order) -> str:
+    return f"order:{order.id}"
+
+
+def sees_all_orders(actor: Actor) -> bool:
+    return actor.sees_everything or actor.role in (Role.ADMIN, Role.BILLING_MANAGER)
+
+
+def _member_sees(member_id: int) -> Any:
+    """The SQL condition for the orders a (non-billing) member sees."""
+    collaborates = exists().where(
+        (ProjectMember.project_id == Project.id) & (ProjectMember.member_id == member_id)
+    )
+    project_visible = exists().where(
+        (Project.id == Order.project_id)
+        & (
+            (Project.kind == "public")
+            | (
+                (Project.kind == "private")
+                & (col(Project.shared_with_all) | (Project.owner_id == member_id) | collaborates)
+            )
+        )
+    )
+    return or_(Order.placed_by_id == member_id, col(Order.shared), project_visible)
+
+
+def visible(ctx: Context, *, by_id: bool = False) -> Any:
+    """``SELECT orders`` the actor may see, in the account the command works on."""
+    actor = ctx.actor
+    query = select(Order)
+    if actor.kind is ActorKind.FREELANCER:
+        query = query.where(Order.freelancer_id == actor.freelancer_id)
+        if ctx.account is not None:
+            query = query.where(Order.account_id == ctx.account.id)
+        return query
+    if actor.is_member and actor.status is not MemberStatus.ACTIVE:
+        raise PermissionDenied(f"{actor.label} is {actor.status} and can do nothing")
+    if actor.is_nobody and ctx.account is None and by_id:
+        return query  # an operator reading one order by id: its account follows from it
+    query = query.where(Order.account_id == ctx.the_account.id)
+    if sees_all_orders(actor):
+        return query
+    assert actor.member_id is not None
+    return query.where(_member_sees(actor.member_id))
+
+
+def find(ctx: Context, order_id: int) -> Order:
+    """An order the actor can see. For a freelancer acting without ``--account`` the order's
+    account becomes the account the command works on."""
+    order = ctx.session.exec(visible(ctx, by_id=True).where(Order.id == order_id)).first()
+    if order is None:
+        raise NotFound(f"no order {order_id}", hint="`fpctl order list` shows the orders you see")
+    if ctx.account is None:
+        ctx.account = ctx.session.get(Account, order.account_id)
+    return order
+
+
+def list_orders(
+    ctx: Context,
+    *,
+    status: str | None = None,
+    placed_by: str | None = None,
+    project_id: int | None = None,
+    freelancer: str | None = None,
+) -> Iterator[Order]:
+    """The orders the actor sees, oldest first, streamed (lists may hold 100,000 orders)."""
+    query = visible(ctx)
+    if status:
+        query = query.where(Order.status == OrderStatus(status))
+    if placed_by:
+        from fpctl.services.members import find_member
+
+        query = query.where(Order.placed_by_id == find_member(ctx, placed_by).id)
+    if project_id is not None:
+        query = query.where(Order.project_id == project_id)
+    if freelancer:
+        query = query.where(
+            Order.freelancer_id
+            == select(Freelancer.id)
+            .where(Freelancer.username == freelancer.strip().lstrip("@").casefold())
+            .scalar_subquery()
+        )
+    yield from ctx.session.exec(query.order_by(col(Order.id)).execution_options(yield_per=1000))
+
+
+def open_cancellation(session: Session, order_id: int) -> OrderCancellation | None:
+    return session.exec(
+        select(OrderCancellation)
+        .where(OrderCancellation.order_id == order_id)
+        .where(OrderCancellation.status == "open")
+    ).first()
+
+
+def require_open(order: Order, doing: str) -> None:
+    if order.status in TERMINAL:
+        raise RuleViolation(
+            f"order {order.id} is {order.status}: it cannot {doing}", code="order_closed"
+        )
+
+
+def count_open(session: Session, account_id: int) -> int:
+    """Orders that are not completed, cancelled or rejected (they block the switch)."""
+    rows = session.exec(
+        select(Order.id)
+        .where(Order.account_id == account_id)
+        .where(col(Order.status).in_(OPEN_STATUSES))
+    ).all()
+    return len(rows)
+
+
+def refuse_switch_while_open(session: Session, account: Account) -> None:
+    """SPEC §1.7: the switch to the regular marketplace waits until every order is closed."""
+    waiting = count_open(session, account.id)
+    if waiting:
+        raise RuleViolation(
+            f"{account.slug} has {waiting} open order{'s' if waiting > 1 else ''}: "
+            "the switch waits until every order is completed or cancelled",
+            hint=f"fpctl order list --account {account.slug} --status in_progress",
+            code="open_orders",
+        )
+
+
+def share_orders_of(session: Session, member: Member) -> int:
+    """A member who is removed or leaves: their orders become shared with all members."""
+    orders = session.exec(
+        select(Order).where(Order.placed_by_id == member.id).where(col(Order.shared).is_(False))
+    ).all()
+    for order in orders:
+        order.shared = True
+        session.add(order)
+    return len(orders)
