@@ -46,7 +46,8 @@ def test_summary_counts_what_was_made(cli: Cli, tmp_path: Path) -> None:
         "members": 30,
         "invitations": 51,
         "policies": 8,
-        "approval_requests": 12,
+        "approval_requests": 17,  # 12 for invitations, 5 for orders
+        "orders": 29,  # 3 × 10, one refused by a purchase limit
         "freelancers": 5,
         "services": 8,
         "slugs": SLUGS,
@@ -179,7 +180,7 @@ def test_dry_run_changes_nothing(cli: Cli, tmp_path: Path) -> None:
     assert cli("account", "list", "--db", db, "-o", "json").json == []
 
 
-def test_sizes_and_orders_note(cli: Cli, tmp_path: Path) -> None:
+def test_sizes(cli: Cli, tmp_path: Path) -> None:
     result = cli(
         "demo", "seed", "--db", tmp_path / "a.db", "--accounts", "5", "--members", "12",
         "--orders", "3", "-o", "json",
@@ -187,7 +188,27 @@ def test_sizes_and_orders_note(cli: Cli, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
     assert result.json["accounts"] == 5
     assert result.json["members"] == 5 * 12
-    assert "orders are not seeded yet" in result.stderr
+    assert 0 < result.json["orders"] <= 5 * 3  # a purchase limit may refuse some
+
+
+def test_orders_show_the_lifecycle(cli: Cli, tmp_path: Path) -> None:
+    db = tmp_path / "a.db"
+    _seed(cli, db)
+    orders = [
+        order
+        for slug in SLUGS
+        for order in cli("order", "list", "--db", db, "--account", slug, "-o", "json").json
+    ]
+    statuses = {order["status"] for order in orders}
+    assert {"awaiting_requirements", "in_progress", "delivered", "completed"} <= statuses
+    assert {"in_revision", "cancelled"} <= statuses
+    assert {"awaiting_approval", "rejected"} & statuses
+    assert any(order["cancellation"] for order in orders)  # an open request, with time left
+    assert any("late" in order["flags"] for order in orders)
+    assert {order["kind"] for order in orders} >= {"fixed", "milestones"}
+    completed = [o for o in orders if o["status"] == "completed"]
+    assert all(o["paid_cents"] == o["total_cents"] for o in completed if o["kind"] == "fixed")
+    assert cli("audit", "verify", "--db", db).exit_code == 0
 
 
 def test_too_few_members_is_a_usage_error(cli: Cli, tmp_path: Path) -> None:

@@ -25,13 +25,13 @@ def seed(
         ),
     ] = 10,
     orders: Annotated[
-        int, typer.Option(min=0, metavar="N", help="Orders per account (not seeded yet).")
-    ] = 0,
+        int, typer.Option(min=0, metavar="N", help="Orders per account, in every status.")
+    ] = 10,
     seed: Annotated[
         int, typer.Option(metavar="N", help="Same seed and same day: the same store.")
     ] = 1,
 ) -> None:
-    """Fill the store with demo accounts, members, invitations, policies and freelancers.
+    """Fill the store with demo accounts, members, invitations, policies, freelancers and orders.
 
     Everything is made through the same rules as real commands, so the audit trail is real.
     Events are placed before the start of the clock's UTC day (pin it with --now for a
@@ -39,9 +39,7 @@ def seed(
     from fpctl.clock import iso
     from fpctl.services import demo
 
-    if orders:
-        run.note("orders are not seeded yet (they come with the order commands): --orders ignored")
-    options = demo.DemoOptions(accounts=accounts, members=members, seed=seed)
+    options = demo.DemoOptions(accounts=accounts, members=members, seed=seed, orders=orders)
     with run.work(write=True) as ctx:
         summary = demo.seed(ctx, options)
     view = {"seed": summary.seed, "base_time": iso(summary.base_time), **summary.counts}

@@ -114,7 +114,7 @@ def list_(
     from fpctl.domain.orders import OrderStatus
     from fpctl.errors import InvalidInput
     from fpctl.services import orders
-    from fpctl.services.order_views import ORDER_COLUMNS, OrderViews
+    from fpctl.services.order_views import ORDER_COLUMNS, OrderViews, for_table
 
     if status is not None and status not in OrderStatus.__members__.values():
         raise InvalidInput(
@@ -126,11 +126,10 @@ def list_(
         found = orders.list_orders(
             ctx, status=status, placed_by=placed_by, project_id=project, freelancer=freelancer
         )
-        run.emit(
-            (views.row(order) for order in found),
-            columns=ORDER_COLUMNS if run.output == "table" else None,
-            title="Orders",
-        )
+        rows = (views.row(order) for order in found)
+        if run.output == "table":
+            rows = (for_table(row) for row in rows)
+        run.emit(rows, columns=ORDER_COLUMNS if run.output == "table" else None, title="Orders")
 
 
 @command(app, "show")

@@ -14,25 +14,32 @@ from __future__ import annotations
 import base64
 import random
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import func
 from sqlmodel import col, select
 
+from fpctl.clock import iso
 from fpctl.domain.actors import NOBODY, Actor, support
-from fpctl.domain.enums import ApprovalKind, Plan, Role
+from fpctl.domain.enums import ActorKind, ApprovalKind, Plan, Role
 from fpctl.errors import InvalidInput, RuleViolation
 from fpctl.services import (
     accounts,
     approvals,
+    cancellations,
+    checkout,
     freelancers,
     invitations,
     members,
+    order_moves,
+    payment_methods,
     policies,
     settle,
 )
 from fpctl.services.actors import member_actor
+from fpctl.services.checkout import OrderRequest
 from fpctl.services.context import Context
 from fpctl.services.invitations import InviteRequest
 from fpctl.services.policies import PolicySpec
@@ -44,6 +51,7 @@ from fpctl.store.tables import (
     FreelancerService,
     Invitation,
     Member,
+    Order,
     Policy,
 )
 
@@ -92,11 +100,30 @@ CATALOGUE = [
 CATALOGUE_DAYS_BEFORE = 140  # before any demo account exists
 
 
+DEFAULT_ORDERS = 10
+
+#: What happens to the demo orders, in turn: each story is a list of (days after the
+#: order, step). Together they show every order status, the flags and an open request.
+STORIES = [
+    "completed",
+    "in_progress",
+    "delivered",
+    "auto_completed",
+    "awaiting_requirements",
+    "in_revision",
+    "cancelled_by_agreement",
+    "cancellation_open",
+    "milestones",
+    "late",
+]
+
+
 @dataclass(frozen=True)
 class DemoOptions:
     accounts: int = DEFAULT_ACCOUNTS
     members: int = DEFAULT_MEMBERS  # people who joined each account, the admin included
     seed: int = DEFAULT_SEED
+    orders: int = DEFAULT_ORDERS  # per account
 
 
 @dataclass
@@ -124,6 +151,15 @@ class Team:
 
 
 Step = Callable[[datetime], None]
+
+
+@dataclass(frozen=True)
+class OrderStory:
+    story: str  # one of STORIES
+    buyer: str  # "admin" or a key of Team.people
+    days_before: int
+    username: str
+    service: int  # index in the freelancer's services
 
 
 def demo_slugs(count: int) -> list[str]:
@@ -244,6 +280,7 @@ class _Seeder:
         self.plan_team(team, created)
         self.plan_invitations(team)
         self.plan_policies(team)
+        self.plan_orders(team)
         return team
 
     def create(self, team: Team, when: datetime) -> None:
@@ -337,6 +374,134 @@ class _Seeder:
         for offset, spec in enumerate(specs):
             self.at(20 - offset, lambda t, s=spec: policies.add(self.as_admin(team, t), s))
 
+    # -- orders ------------------------------------------------------------------------------
+
+    def plan_orders(self, team: Team) -> None:
+        """A card at -60 days, then the orders, placed between -40 and -1 days by the
+        people who are there at the time, each following one of the STORIES."""
+        if not self.options.orders:
+            return
+        self.at(60, lambda t: self.add_card(team, t))
+        buyers = ["admin", "billing", "lead", "removed"] + [
+            key for key in team.people if key.startswith("extra")
+        ]
+        for number in range(self.options.orders):
+            story = STORIES[number % len(STORIES)]
+            days_before = max(1, 40 - number * 39 // max(1, self.options.orders))
+            if story in ("delivered", "cancellation_open", "in_revision"):
+                days_before = min(days_before, 2)
+            buyer = self.rng.choice(buyers)
+            if buyer == "removed" and days_before <= 25:
+                buyer = "lead"  # removed at -25: nobody orders for them after that
+            if buyer == "billing" and days_before >= 50:
+                buyer = "admin"
+            username, service = self.pick_service()
+            self.plan_order(team, OrderStory(story, buyer, days_before, username, service))
+
+    def pick_service(self) -> tuple[str, int]:
+        username, _, _, services = self.rng.choice(CATALOGUE)
+        return username, self.rng.randrange(len(services))
+
+    def add_card(self, team: Team, when: datetime) -> None:
+        expiry = f"12/{(self.base.year + 3) % 100:02d}"
+        payment_methods.add(
+            self.as_admin(team, when), card="4242 4242 4242 4242", expiry_text=expiry
+        )
+
+    def buyer_ctx(self, team: Team, buyer: str, when: datetime) -> Context:
+        if buyer == "admin":
+            return self.as_admin(team, when)
+        return self.as_member(team, team.people[buyer], when)
+
+    def seller_ctx(self, team: Team, username: str, when: datetime) -> Context:
+        freelancer = self.session.exec(
+            select(Freelancer).where(Freelancer.username == username)
+        ).one()
+        actor = Actor(kind=ActorKind.FREELANCER, label=f"@{username}", freelancer_id=freelancer.id)
+        return self.ctx(team, when, actor)
+
+    def plan_order(self, team: Team, plot: OrderStory) -> None:
+        story, buyer, days_before, username = (
+            plot.story,
+            plot.buyer,
+            plot.days_before,
+            plot.username,
+        )
+        placed: dict[str, int] = {}
+
+        def buyer_does(step: Callable[[Context, int], object]) -> Step:
+            return lambda t: self.act(
+                placed, lambda: step(self.buyer_ctx(team, buyer, t), placed["id"])
+            )
+
+        def seller_does(step: Callable[[Context, int], object]) -> Step:
+            return lambda t: self.act(
+                placed, lambda: step(self.seller_ctx(team, username, t), placed["id"])
+            )
+
+        def place(when: datetime) -> None:
+            service_id = self.service_id(username, plot.service)
+            ctx = self.buyer_ctx(team, buyer, when)
+            request = OrderRequest(freelancer=username, service_id=service_id)
+            if story == "milestones":
+                request = OrderRequest(
+                    freelancer=username,
+                    milestones=["Research=300", "First draft=500", "Final=400"],
+                )
+            if story in ("late", "in_progress"):
+                request.due = iso(when + timedelta(days=2 if story == "late" else 60))
+            with suppress(RuleViolation):  # refused by a purchase limit: that happens too
+                placed["id"] = checkout.place(ctx, request).order.id  # type: ignore[assignment]
+
+        requirements = buyer_does(
+            lambda ctx, order_id: order_moves.submit_requirements(ctx, order_id, "See the brief.")
+        )
+        deliver = seller_does(order_moves.deliver)
+        steps: list[tuple[int, Step]] = [(0, place)]  # (days after the placement, step)
+        if story != "awaiting_requirements":
+            steps.append((0, requirements))
+        if story in ("completed", "delivered", "auto_completed", "in_revision", "milestones"):
+            steps.append((1, deliver))
+        if story in ("completed", "milestones"):
+            steps.append((1, buyer_does(order_moves.accept)))
+        if story == "in_revision":
+            steps.append((1, buyer_does(order_moves.ask_revision)))
+        if story in ("cancelled_by_agreement", "cancellation_open"):
+            steps.append(
+                (
+                    1,
+                    seller_does(
+                        lambda ctx, order_id: cancellations.request(ctx, order_id, "Out of office")
+                    ),
+                )
+            )
+        if story == "cancelled_by_agreement":
+            steps.append((1, buyer_does(cancellations.accept)))
+        start = self.at(days_before, steps[0][1])
+        for number, (offset, step) in enumerate(steps[1:], start=1):
+            # later steps follow the placement in order: same minute, an hour apart
+            when = start + timedelta(days=offset, hours=number)
+            self.events.append(
+                (min(when, self.base - timedelta(minutes=1)), len(self.events), step)
+            )
+
+    def act(self, placed: dict[str, int], step: Callable[[], object]) -> None:
+        """Run a story's next step, unless the order was refused or is held (those stories
+        stop where the rules stopped them)."""
+        if "id" not in placed:
+            return
+        with suppress(RuleViolation):
+            step()
+
+    def service_id(self, username: str, index: int) -> int:
+        freelancer_id = select(Freelancer.id).where(Freelancer.username == username)
+        ids = self.session.exec(
+            select(FreelancerService.id)
+            .where(FreelancerService.freelancer_id == freelancer_id.scalar_subquery())
+            .order_by(col(FreelancerService.id))
+        ).all()
+        return ids[index % len(ids)]  # type: ignore[return-value]
+
     def plan_catalogue(self) -> None:
         """Support adds the freelancers and their services, one a minute (no random draw, so
         the accounts are the same as before the catalogue existed)."""
@@ -416,6 +581,7 @@ def seed(ctx: Context, options: DemoOptions) -> Summary:
             "invitations": _count(ctx, Invitation, ids),
             "policies": _count(ctx, Policy, ids),
             "approval_requests": _count(ctx, ApprovalRequest, ids),
+            "orders": _count(ctx, Order, ids),
             "freelancers": catalogue[0] - catalogue_before[0],
             "services": catalogue[1] - catalogue_before[1],
             "audit_records": ctx.session.exec(select(func.count()).select_from(AuditRecord)).one()

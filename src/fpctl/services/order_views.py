@@ -34,6 +34,15 @@ ORDER_COLUMNS = [
 ]
 
 
+def for_table(view: View) -> View:
+    """A list row for people: the open request as "seller asks · 23h10m left"."""
+    request = view["cancellation"]
+    if request is None:
+        return view
+    summary = f"{request['side']} asks · {request['time_left']} left"
+    return {**view, "cancellation": summary}
+
+
 def _left(seconds: int) -> str:
     hours, rest = divmod(seconds, 3600)
     return f"{hours}h{rest // 60:02d}m"

@@ -6,8 +6,9 @@ the actor cannot see behaves as not found (exit 3), so ids of hidden orders cann
 
 Who sees an order: the admin, billing managers, support and a read with no actor see every
 order of the account; a member sees the orders they placed, orders shared with all members,
-and orders in projects they can see (public ones; private ones they own or collaborate on,
-or that are shared with all) — never orders in someone else's my-project; a freelancer sees
+and orders in projects they can see (public ones; their own my-project, where support may
+have placed orders for them; private ones they own or collaborate on, or that are shared
+with all) — never orders in someone else's my-project; a freelancer sees
 the orders placed with them (seller side, any account).
 """
 
@@ -54,6 +55,7 @@ def _member_sees(member_id: int) -> Any:
         (Project.id == Order.project_id)
         & (
             (Project.kind == "public")
+            | ((Project.kind == "my") & (Project.owner_id == member_id))  # support placed it
             | (
                 (Project.kind == "private")
                 & (col(Project.shared_with_all) | (Project.owner_id == member_id) | collaborates)
@@ -160,10 +162,11 @@ def refuse_switch_while_open(session: Session, account: Account) -> None:
 
 
 def share_orders_of(session: Session, member: Member) -> int:
-    """A member who is removed or leaves: their orders become shared with all members."""
-    orders = session.exec(
-        select(Order).where(Order.placed_by_id == member.id).where(col(Order.shared).is_(False))
-    ).all()
+    """A member who is removed or leaves: their orders (those they placed, and those support
+    placed in their my-project) become shared with all members."""
+    personal = select(Project.id).where(Project.kind == "my").where(Project.owner_id == member.id)
+    theirs = or_(Order.placed_by_id == member.id, col(Order.project_id).in_(personal))
+    orders = session.exec(select(Order).where(theirs).where(col(Order.shared).is_(False))).all()
     for order in orders:
         order.shared = True
         session.add(order)
