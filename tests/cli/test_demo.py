@@ -47,7 +47,7 @@ def test_summary_counts_what_was_made(cli: Cli, tmp_path: Path) -> None:
         "invitations": 51,
         "policies": 8,
         "approval_requests": 17,  # 12 for invitations, 5 for orders
-        "orders": 29,  # 3 × 10, one refused by a purchase limit
+        "orders": 29,  # 3 accounts x 10, one refused by a purchase limit
         "freelancers": 5,
         "services": 8,
         "slugs": SLUGS,
