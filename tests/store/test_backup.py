@@ -141,6 +141,7 @@ def test_check_passes_on_a_healthy_store(cli: Cli, acme: str) -> None:
         "integrity": True,
         "foreign_keys": True,
         "schema": True,
+        "ledger": True,
         "audit_fence": True,
         "audit_chain": True,
     }

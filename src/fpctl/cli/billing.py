@@ -1,7 +1,9 @@
-"""fpctl billing: the account's payment methods (admin, billing managers, support)."""
+"""fpctl billing: the account's money, deposits, invoices, the ledger and payment methods
+(admin, billing managers, support; members cannot see billing)."""
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Annotated
 
 import typer
@@ -9,11 +11,96 @@ import typer
 from fpctl.cli.invocation import Invocation
 from fpctl.cli.options import command, group
 
-app = group("billing", "Billing: the account's payment methods.")
+app = group("billing", "Billing: balance, deposits, invoices, the ledger, payment methods.")
 payment_method_app = group("payment-method", "Cards and PayPal addresses the account pays with.")
 app.add_typer(payment_method_app)
 
 MethodId = Annotated[int, typer.Argument(metavar="ID", help="The payment method's id.")]
+
+
+class InvoiceKind(StrEnum):
+    INVOICE = "invoice"
+    CREDIT = "credit"
+
+
+@command(app, "show")
+def show(run: Invocation) -> None:
+    """The account's money at a glance: balance, credits, default payment method, invoices."""
+    from fpctl.services import billing
+    from fpctl.services.views import billing_view
+
+    with run.work(write=False) as ctx:
+        view = billing_view(billing.summary(ctx))
+    run.emit(view, title=f"Billing of {view['account']}")
+
+
+@command(app, "deposit", writes=True)
+def deposit(
+    run: Invocation,
+    amount: Annotated[str, typer.Argument(help="At least 1,000.00 USD, e.g. 1000 or $2,500.00.")],
+) -> None:
+    """Deposit funds into the shared balance from the default payment method."""
+    from fpctl.domain.money import parse_cents
+    from fpctl.services import billing
+    from fpctl.services.views import deposit_view
+
+    cents = parse_cents(amount)
+    with run.work(write=True) as ctx:
+        view = deposit_view(billing.deposit(ctx, cents))
+    run.emit(view)
+
+
+@command(app, "invoices", lists=True)
+def invoices(
+    run: Invocation,
+    kind: Annotated[InvoiceKind | None, typer.Option(help="Only invoices or credits.")] = None,
+    order: Annotated[
+        int | None, typer.Option(metavar="ID", help="Only the invoices of this order.")
+    ] = None,
+) -> None:
+    """List the account's invoices and credit invoices, oldest first."""
+    from fpctl.services import billing
+    from fpctl.services.views import INVOICE_COLUMNS, invoice_view
+
+    with run.work(write=False) as ctx:
+        slug = ctx.the_account.slug
+        found = billing.list_invoices(ctx, kind=kind and kind.value, order_id=order)
+        rows = [invoice_view(i, slug) for i in found]
+    run.emit(
+        rows,
+        columns=INVOICE_COLUMNS if run.output == "table" else None,
+        title=f"Invoices of {slug}",
+    )
+
+
+@command(app, "invoice")
+def invoice(
+    run: Invocation,
+    invoice_id: Annotated[int, typer.Argument(metavar="ID", help="The invoice's id.")],
+) -> None:
+    """Show one invoice as it was issued."""
+    from fpctl.services import billing
+    from fpctl.services.views import invoice_view
+
+    with run.work(write=False) as ctx:
+        view = invoice_view(billing.find_invoice(ctx, invoice_id), ctx.the_account.slug)
+    run.emit(view, title=f"Invoice {view['number']}")
+
+
+@command(app, "ledger", lists=True)
+def ledger(run: Invocation) -> None:
+    """List every movement of the balance and credits, and every card charge, oldest first."""
+    from fpctl.services import billing
+    from fpctl.services.views import LEDGER_COLUMNS, ledger_entry_view
+
+    with run.work(write=False) as ctx:
+        slug = ctx.the_account.slug
+        rows = [ledger_entry_view(e, slug) for e in billing.ledger_entries(ctx)]
+    run.emit(
+        rows,
+        columns=LEDGER_COLUMNS if run.output == "table" else None,
+        title=f"Ledger of {slug}",
+    )
 
 
 @command(payment_method_app, "add", writes=True)

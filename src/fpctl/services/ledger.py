@@ -217,3 +217,41 @@ def refund(
         method=None,
     )
     return invoice
+
+
+def deposit(
+    session: Session,
+    account: Account,
+    amount_cents: int,
+    method: PaymentMethod,
+    *,
+    now: datetime,
+    description: str,
+) -> Invoice:
+    """Money paid in from ``method`` to the shared balance, with its receipt."""
+    split = Split(0, 0, amount_cents)
+    invoice = _issue(
+        session,
+        account,
+        kind=INVOICE,
+        purpose="deposit",
+        description=description,
+        split=split,
+        now=now,
+        order_id=None,
+        method=method,
+    )
+    _enter(
+        session,
+        account,
+        kind="deposit",
+        credits_cents=0,
+        balance_cents=amount_cents,
+        method_cents=amount_cents,
+        now=now,
+        description=description,
+        order_id=None,
+        invoice=invoice,
+        method=method,
+    )
+    return invoice

@@ -11,9 +11,11 @@ import os
 import sqlite3
 from contextlib import closing, suppress
 from dataclasses import dataclass, field
+from itertools import groupby, pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from fpctl.domain.money import format_cents
 from fpctl.errors import InvalidInput, NotFound, RuleViolation
 from fpctl.store import schema
 from fpctl.store.db import create_store_engine, store_errors, unit_of_work
@@ -171,7 +173,7 @@ class CheckReport:
 
 
 def check(engine: Engine) -> CheckReport:
-    """Integrity, foreign keys, schema version, the audit fence and the audit chain.
+    """Integrity, foreign keys, schema version, the ledger, the audit fence and the chain.
 
     Read-only: a store behind ``HEAD`` is reported, not upgraded."""
     from fpctl.services import audit
@@ -184,6 +186,7 @@ def check(engine: Engine) -> CheckReport:
             _schema_version(connection),
         ]
         tables = set(_names(connection, "table"))
+        checks.append(_ledger(connection, tables))
         if "audit_record" not in tables:
             missing = "the store has no audit_record table"
             checks += [Check("audit_fence", False, missing), Check("audit_chain", False, missing)]
@@ -232,6 +235,57 @@ def _schema_version(connection: Connection) -> Check:
     return Check(
         "schema", False, f"at {revision}, not {schema.HEAD}: run `fpctl db upgrade`", facts=facts
     )
+
+
+_LEDGER_SQL = """
+SELECT e.account_id, a.slug, a.credits_cents AS credits, a.balance_cents AS balance, e.id,
+       e.credits_cents, e.balance_cents, e.credits_after_cents, e.balance_after_cents
+FROM ledger_entry e JOIN account a ON a.id = e.account_id
+ORDER BY e.account_id, e.id
+"""
+
+
+def _ledger(connection: Connection, tables: set[str]) -> Check:
+    """Each account's ledger is one chain: every entry's amounts after are the previous
+    ones plus its change, and the last ones are the account's. The opening amounts are
+    whatever the first entry started from (accounts may predate the ledger)."""
+    if "ledger_entry" not in tables:
+        return Check("ledger", True, "no ledger in this store")
+    problems: list[str] = []
+    accounts = entries = 0
+    for _, group in groupby(connection.exec_driver_sql(_LEDGER_SQL), key=lambda row: row[0]):
+        chain = list(group)
+        accounts += 1
+        entries += len(chain)
+        problems += _chain_problems(chain)
+    facts = {"accounts": accounts, "entries": entries}
+    if not problems:
+        detail = f"{entries} entries of {accounts} accounts add up"
+        return Check("ledger", True, detail, facts=facts)
+    return Check("ledger", False, f"{len(problems)} problems", problems[:_MAX_PROBLEMS], facts)
+
+
+def _chain_problems(chain: list[Any]) -> list[str]:
+    """One account's entries, in id order, against each other and against the account."""
+    problems = []
+    for before, entry in pairwise(chain):
+        credits = before.credits_after_cents + entry.credits_cents
+        balance = before.balance_after_cents + entry.balance_cents
+        if (entry.credits_after_cents, entry.balance_after_cents) != (credits, balance):
+            problems.append(
+                f"account {entry.slug}: ledger entry {entry.id} does not follow entry {before.id}"
+            )
+    last = chain[-1]
+    for name, held, ledger in (
+        ("credits", last.credits, last.credits_after_cents),
+        ("balance", last.balance, last.balance_after_cents),
+    ):
+        if held != ledger:
+            problems.append(
+                f"account {last.slug}: {name} is {format_cents(held)} "
+                f"but its ledger ends at {format_cents(ledger)}"
+            )
+    return problems
 
 
 def _audit_fence(connection: Connection) -> Check:

@@ -1,0 +1,156 @@
+"""Billing (SPEC §1.8): deposits into the shared balance, invoices, the ledger, a summary.
+
+Deposits are made by the admin, billing managers and support (``billing.deposit``) and are
+paid by the account's default payment method; each one is a ledger entry, a receipt
+(an invoice with purpose ``deposit``) and an audit record, in one transaction. Invoices,
+the ledger and the summary are billing history: the admin, billing managers, support, or
+an operator reading the store with no actor; members cannot see them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import col, func, select
+
+from fpctl.domain.money import format_cents
+from fpctl.domain.permissions import decide, rule_for
+from fpctl.errors import NotFound, PermissionDenied, RuleViolation
+from fpctl.services import audit, ledger
+from fpctl.services.context import Context
+from fpctl.services.members import require_reader
+from fpctl.services.payment_methods import describe
+from fpctl.store.tables import Invoice, LedgerEntry
+
+DEPOSIT = "billing.deposit"
+READ = "billing.invoices"
+MIN_DEPOSIT_CENTS = 100_000  # 1,000.00 USD
+
+
+@dataclass(frozen=True)
+class Deposit:
+    account: str
+    amount_cents: int
+    balance_cents: int  # after the deposit
+    invoice_id: int
+    payment_method: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class Summary:
+    account: str
+    balance_cents: int
+    credits_cents: int
+    default_payment_method: str | None
+    invoices: int
+
+
+def deposit(ctx: Context, amount_cents: int) -> Deposit:
+    """Move ``amount_cents`` from the default payment method into the shared balance."""
+    ctx.require(DEPOSIT)
+    if amount_cents < MIN_DEPOSIT_CENTS:
+        raise RuleViolation(
+            f"the minimum deposit is {format_cents(MIN_DEPOSIT_CENTS)}; "
+            f"{format_cents(amount_cents)} is too small",
+            code="deposit_too_small",
+        )
+    account = ctx.the_account
+    method = ledger.default_method(ctx.session, account.id)
+    if method is None:
+        raise RuleViolation(
+            "a deposit is paid by the default payment method, and the account has none",
+            hint="fpctl billing payment-method add",
+            code="no_payment_method",
+        )
+    before = account.balance_cents
+    description = f"Deposit of {format_cents(amount_cents)} into the shared balance"
+    invoice = ledger.deposit(
+        ctx.session, account, amount_cents, method, now=ctx.now, description=description
+    )
+    ctx.session.flush()
+    audit.record(
+        ctx.session,
+        ctx.actor,
+        ctx.now,
+        action=DEPOSIT,
+        target=f"account:{account.slug}",
+        account_id=account.id,
+        changes={"balance_cents": (before, account.balance_cents)},
+    )
+    assert invoice.id is not None
+    return Deposit(
+        account=account.slug,
+        amount_cents=amount_cents,
+        balance_cents=account.balance_cents,
+        invoice_id=invoice.id,
+        payment_method=describe(method),
+        at=ctx.now,
+    )
+
+
+def require_billing_reader(ctx: Context) -> None:
+    """Billing history: not for members (exit 4); a read with no actor may see it."""
+    require_reader(ctx)
+    if ctx.actor.is_nobody:
+        return
+    decision = decide(ctx.actor, READ)
+    if not decision.allowed:
+        why = rule_for(READ).who_can() if decision.denied_by_role else decision.reason
+        raise PermissionDenied(f"{ctx.actor.label} cannot see billing history: {why}")
+
+
+def _invoices(ctx: Context) -> Any:
+    return select(Invoice).where(Invoice.account_id == ctx.the_account.id)
+
+
+def list_invoices(
+    ctx: Context, *, kind: str | None = None, order_id: int | None = None
+) -> list[Invoice]:
+    """The account's invoices, oldest first; optionally one kind, or one order's."""
+    require_billing_reader(ctx)
+    query = _invoices(ctx)
+    if kind is not None:
+        query = query.where(Invoice.kind == kind)
+    if order_id is not None:
+        query = query.where(Invoice.order_id == order_id)
+    return list(ctx.session.exec(query.order_by(col(Invoice.id))).all())
+
+
+def find_invoice(ctx: Context, invoice_id: int) -> Invoice:
+    """One of the account's invoices; another account's is not found, like a missing one."""
+    require_billing_reader(ctx)
+    invoice = ctx.session.get(Invoice, invoice_id)
+    if invoice is None or invoice.account_id != ctx.the_account.id:
+        raise NotFound(
+            f"no invoice {invoice_id} in this account",
+            hint="`fpctl billing invoices` lists them",
+        )
+    return invoice
+
+
+def ledger_entries(ctx: Context) -> list[LedgerEntry]:
+    """Every movement of the account's balance and credits, and every card charge, oldest
+    first."""
+    require_billing_reader(ctx)
+    query = select(LedgerEntry).where(LedgerEntry.account_id == ctx.the_account.id)
+    return list(ctx.session.exec(query.order_by(col(LedgerEntry.id))).all())
+
+
+def summary(ctx: Context) -> Summary:
+    """The account's money at a glance."""
+    require_billing_reader(ctx)
+    account = ctx.the_account
+    method = ledger.default_method(ctx.session, account.id)
+    count = ctx.session.exec(
+        select(func.count()).select_from(Invoice).where(Invoice.account_id == account.id)
+    ).one()
+    return Summary(
+        account=account.slug,
+        balance_cents=account.balance_cents,
+        credits_cents=account.credits_cents,
+        default_payment_method=describe(method) if method is not None else None,
+        invoices=count,
+    )
