@@ -1,5 +1,98 @@
-"""fpctl order: more order commands (registered on the `order` group)."""
+"""fpctl order share | note | notes | comment | comments: visibility and collaboration on an
+order (SPEC §1.5). Registered on the `order` group."""
 
 from __future__ import annotations
 
-from fpctl.cli.order import app  # noqa: F401
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from fpctl.cli.invocation import Invocation
+from fpctl.cli.options import command
+from fpctl.cli.order import OrderId, app, emit_order
+
+if TYPE_CHECKING:
+    from fpctl.services.order_talk import Mentions
+
+Text = Annotated[str, typer.Argument(metavar="TEXT", help="The text (stored as given).")]
+
+
+@command(app, "share", writes=True)
+def share(run: Invocation, order_id: OrderId) -> None:
+    """Share the order with every member of the account (one-way: it cannot be unshared)."""
+    from fpctl.services import order_talk
+
+    with run.work(write=True) as ctx:
+        order, changed = order_talk.share(ctx, order_id)
+        if not changed:
+            run.note(f"order {order.id} is already shared with all members: unchanged")
+        emit_order(run, ctx, order)
+
+
+@command(app, "note", writes=True)
+def note(run: Invocation, order_id: OrderId, text: Text) -> None:
+    """Add a private note to an order: only you will see it (`fpctl order notes ID`)."""
+    from fpctl.services import order_talk
+
+    with run.work(write=True) as ctx:
+        view = order_talk.note_view(order_talk.add_note(ctx, order_id, text))
+    run.emit(view, title="Private note")
+
+
+@command(app, "notes", lists=True)
+def notes(run: Invocation, order_id: OrderId) -> None:
+    """List your own private notes on an order, oldest first (needs --as: notes are
+    private to their author)."""
+    from fpctl.services import order_talk
+
+    with run.work(write=False) as ctx:
+        rows = [order_talk.note_view(n) for n in order_talk.notes(ctx, order_id)]
+    run.emit(
+        rows,
+        columns=order_talk.NOTE_COLUMNS if run.output == "table" else None,
+        title=f"Your notes on order {order_id}",
+    )
+
+
+@command(app, "comment", writes=True)
+def comment(
+    run: Invocation,
+    order_id: OrderId,
+    text: Text,
+    reply_to: Annotated[
+        int | None,
+        typer.Option(metavar="COMMENT", help="Reply to this comment (on the same order)."),
+    ] = None,
+) -> None:
+    """Comment on an order for the team (never shown to the freelancer). `@email` mentions
+    an active member who sees the order."""
+    from fpctl.services import order_talk
+
+    with run.work(write=True) as ctx:
+        made, mentions = order_talk.add_comment(ctx, order_id, text, reply_to=reply_to)
+        view = order_talk.comment_view(made, order_talk.depth_of(ctx, made))
+    _report_ignored(run, mentions)
+    run.emit(view, title="Comment")
+
+
+def _report_ignored(run: Invocation, mentions: Mentions) -> None:
+    if mentions.ignored:
+        ignored = "; ".join(f"@{item.text} ({item.why})" for item in mentions.ignored)
+        run.note(f"not mentioned (the text is kept): {ignored}")
+
+
+@command(app, "comments", lists=True)
+def comments(run: Invocation, order_id: OrderId) -> None:
+    """List the team's comments on an order as threads: top-level comments oldest first,
+    each followed by its replies (oldest first at every level; `depth` counts the levels)."""
+    from fpctl.services import order_talk
+
+    with run.work(write=False) as ctx:
+        rows = [
+            order_talk.comment_view(c, depth) for c, depth in order_talk.comments(ctx, order_id)
+        ]
+    run.emit(
+        rows,
+        columns=order_talk.COMMENT_COLUMNS if run.output == "table" else None,
+        title=f"Comments on order {order_id}",
+    )
