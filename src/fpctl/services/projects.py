@@ -1,18 +1,47 @@
 """Projects (SPEC §1.6): every member's my-project, public and private projects.
 
 An order belongs to one project: the placer's my-project unless another is named.
+
+Who sees a project (``can_see``):
+
+- the admin and billing managers see every project of their account, my-projects
+  included (they see every order of the account, §1.5, so they see where the orders are);
+- a member sees their own my-project, every public project, and the private projects they
+  own or collaborate on, or that were shared with all members;
+- support and reads with no actor see every project of the account named; freelancers see
+  none.
+
+A project the actor cannot see behaves as not found (exit 3), as does another account's.
+
+Who changes a project: any active member creates public and private projects; any active
+member adds any active member to a public project (joining is adding yourself); only the
+owner of a private project (or support) adds its collaborators and shares it with all
+members, one-way. A my-project has no collaborators and is never shared.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlmodel import Session, select
+from sqlalchemy import func
+from sqlmodel import Session, col, select
 
-from fpctl.store.tables import Member, Project
+from fpctl.domain.actors import Actor
+from fpctl.domain.enums import ActorKind, MemberStatus, Role
+from fpctl.domain.text import require_text
+from fpctl.errors import NotFound, PermissionDenied, RuleViolation
+from fpctl.services import audit
+from fpctl.services.context import Context
+from fpctl.store.tables import Member, Order, Project, ProjectMember
 
 MY, PUBLIC, PRIVATE = "my", "public", "private"
 MY_PROJECT_NAME = "my-project"
+_SEES_ALL_ROLES = (Role.ADMIN, Role.BILLING_MANAGER)
+
+
+# -- every member's my-project -------------------------------------------------------------
 
 
 def open_personal(session: Session, member: Member, now: datetime) -> Project:
@@ -34,3 +63,324 @@ def personal(session: Session, member_id: int) -> Project:
         select(Project).where(Project.owner_id == member_id).where(Project.kind == MY)
     ).one()
     return project
+
+
+# -- who sees what ---------------------------------------------------------------------------
+
+
+def target(project: Project) -> str:
+    """How audit records name a project: ``project:7 Launch``."""
+    return f"project:{project.id} {project.name}"
+
+
+def collaborator_ids(session: Session, project_id: int) -> set[int]:
+    rows = session.exec(
+        select(ProjectMember.member_id).where(ProjectMember.project_id == project_id)
+    ).all()
+    return set(rows)
+
+
+def _visible(project: Project, actor: Actor, collaborators: set[int]) -> bool:
+    """``can_see`` with the project's collaborator ids already known."""
+    if actor.kind is ActorKind.FREELANCER:
+        return False
+    if not actor.is_member:
+        return True  # support, the system, and reads with no actor
+    if actor.account_id != project.account_id:
+        return False
+    if actor.role in _SEES_ALL_ROLES:
+        return True
+    if project.kind == MY:
+        return project.owner_id == actor.member_id
+    if project.kind == PUBLIC:
+        return True
+    return _is_insider(project, actor, collaborators) or project.shared_with_all
+
+
+def _is_insider(project: Project, actor: Actor, collaborators: set[int]) -> bool:
+    """The owner or a collaborator of the project."""
+    member_id = actor.member_id
+    return member_id is not None and (project.owner_id == member_id or member_id in collaborators)
+
+
+def can_see(session: Session, project: Project, actor: Actor) -> bool:
+    """Whether ``actor`` sees ``project`` (the rules in this module's docstring).
+
+    The admin and billing managers see every project of their account, my-projects
+    included; support, the system and nobody see everything; freelancers see nothing."""
+    if not actor.is_member or actor.role in _SEES_ALL_ROLES or project.kind != PRIVATE:
+        return _visible(project, actor, set())
+    assert project.id is not None
+    return _visible(project, actor, collaborator_ids(session, project.id))
+
+
+def _not_found(project_id: int) -> NotFound:
+    return NotFound(
+        f"no project {project_id} in this account", hint="`fpctl project list` shows them"
+    )
+
+
+def find(ctx: Context, project_id: int) -> Project:
+    """A project of ctx's account that ctx.actor can see; NotFound otherwise."""
+    project = ctx.session.get(Project, project_id)
+    if project is None or project.account_id != ctx.the_account.id:
+        raise _not_found(project_id)
+    if not can_see(ctx.session, project, ctx.actor):
+        raise _not_found(project_id)
+    return project
+
+
+def order_may_go_in(ctx: Context, project: Project) -> None:
+    """Raise if ctx.actor may not place an order in ``project``.
+
+    Someone else's my-project is refused (exit 5, ``personal_project``); a private project
+    the actor neither owns nor collaborates on (and not shared with all) is not found
+    (exit 3), even for the admin and billing managers, who see it. Support may place in any
+    project of the account."""
+    actor = ctx.actor
+    if project.account_id != ctx.the_account.id or actor.kind is ActorKind.FREELANCER:
+        raise _not_found(project.id or 0)
+    if not actor.is_member:
+        return
+    if project.kind == MY and project.owner_id != actor.member_id:
+        raise _personal_refusal(project, "only its owner places orders in it")
+    if project.kind != PRIVATE or project.shared_with_all:
+        return
+    assert project.id is not None
+    if not _is_insider(project, actor, collaborator_ids(ctx.session, project.id)):
+        if can_see(ctx.session, project, actor):
+            raise NotFound(
+                f"project {project.id} is private and {actor.label} is not a collaborator",
+                hint=f"its owner can add you: fpctl project add-member {project.id} EMAIL",
+            )
+        raise _not_found(project.id)
+
+
+def _personal_refusal(project: Project, why: str) -> RuleViolation:
+    return RuleViolation(
+        f"project {project.id} is {project.owner}'s my-project: {why}",
+        hint="create a project to work with others: fpctl project create NAME [--private]",
+        code="personal_project",
+    )
+
+
+# -- orders and spend --------------------------------------------------------------------------
+
+
+def orders_and_spend(session: Session, project_id: int) -> tuple[int, int]:
+    """The number of the project's orders, and its spend: paid minus refunded, in cents."""
+    spend = func.coalesce(func.sum(col(Order.paid_cents) - col(Order.refunded_cents)), 0)
+    row = session.exec(
+        select(func.count(col(Order.id)), spend).where(Order.project_id == project_id)
+    ).one()
+    return int(row[0]), int(row[1])
+
+
+def order_ids(session: Session, project_id: int) -> list[int]:
+    query = select(Order.id).where(Order.project_id == project_id).order_by(col(Order.id))
+    return [order_id for order_id in session.exec(query).all() if order_id is not None]
+
+
+def _orders_by_project(session: Session, account_id: int) -> dict[int, tuple[int, int]]:
+    spend = func.coalesce(func.sum(col(Order.paid_cents) - col(Order.refunded_cents)), 0)
+    query = (
+        select(Order.project_id, func.count(col(Order.id)), spend)
+        .where(Order.account_id == account_id)
+        .group_by(col(Order.project_id))
+    )
+    return {row[0]: (int(row[1]), int(row[2])) for row in session.exec(query).all()}
+
+
+# -- reading ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Summary:
+    """A project with what `project list` shows about it."""
+
+    project: Project
+    collaborators: int
+    orders: int
+    spend_cents: int
+
+
+@dataclass(frozen=True)
+class Detail:
+    """A project with what `project show` (and every change) shows about it."""
+
+    project: Project
+    collaborators: list[str]
+    orders: int
+    spend_cents: int
+    order_ids: list[int]
+
+
+def _require_reader(ctx: Context) -> None:
+    from fpctl.services.members import require_reader
+
+    if ctx.actor.kind is ActorKind.FREELANCER:
+        raise PermissionDenied(f"{ctx.actor.label} is a freelancer and cannot see projects")
+    require_reader(ctx)
+
+
+def collaborators(session: Session, project_id: int) -> list[Member]:
+    """The project's collaborators in the order they were added."""
+    query = (
+        select(Member)
+        .join(ProjectMember, col(ProjectMember.member_id) == col(Member.id))
+        .where(ProjectMember.project_id == project_id)
+        .order_by(col(ProjectMember.added_at), col(Member.id))
+    )
+    return list(session.exec(query).all())
+
+
+def detail(session: Session, project: Project) -> Detail:
+    assert project.id is not None
+    orders, spend = orders_and_spend(session, project.id)
+    emails = [member.email for member in collaborators(session, project.id)]
+    return Detail(project, emails, orders, spend, order_ids(session, project.id))
+
+
+def show(ctx: Context, project_id: int) -> Detail:
+    _require_reader(ctx)
+    return detail(ctx.session, find(ctx, project_id))
+
+
+def _collaborators_by_project(session: Session, account_id: int) -> dict[int, set[int]]:
+    query = (
+        select(ProjectMember.project_id, ProjectMember.member_id)
+        .join(Project, col(Project.id) == col(ProjectMember.project_id))
+        .where(Project.account_id == account_id)
+    )
+    found: dict[int, set[int]] = {}
+    for project_id, member_id in session.exec(query).all():
+        found.setdefault(project_id, set()).add(member_id)
+    return found
+
+
+def list_projects(ctx: Context) -> list[Summary]:
+    """The account's projects that the actor sees, oldest first (all of them with no actor)."""
+    _require_reader(ctx)
+    account_id = ctx.the_account.id
+    assert account_id is not None
+    query = select(Project).where(Project.account_id == account_id).order_by(col(Project.id))
+    team = _collaborators_by_project(ctx.session, account_id)
+    orders = _orders_by_project(ctx.session, account_id)
+    summaries = []
+    for project in ctx.session.exec(query).all():
+        insiders = team.get(project.id or 0, set())
+        if _visible(project, ctx.actor, insiders):
+            count, spend = orders.get(project.id or 0, (0, 0))
+            summaries.append(Summary(project, len(insiders), count, spend))
+    return summaries
+
+
+# -- changes ----------------------------------------------------------------------------------
+
+
+def _record(ctx: Context, project: Project, action: str, changes: dict[str, Any]) -> None:
+    audit.record(
+        ctx.session,
+        ctx.actor,
+        ctx.now,
+        action=action,
+        target=target(project),
+        account_id=project.account_id,
+        changes=changes,
+    )
+
+
+def create(ctx: Context, name: str, *, private: bool = False) -> Project:
+    """A public project (or a private one) owned by the actor (support owns none)."""
+    ctx.require("project.create")
+    cleaned = require_text(name, "the project name")
+    if cleaned.casefold() == MY_PROJECT_NAME:
+        raise RuleViolation(
+            f"{MY_PROJECT_NAME!r} is the name of every member's personal project",
+            hint="choose another name",
+            code="reserved_name",
+        )
+    account_id = ctx.the_account.id
+    assert account_id is not None
+    project = Project(
+        account_id=account_id,
+        name=cleaned,
+        kind=PRIVATE if private else PUBLIC,
+        owner_id=ctx.actor.member_id,
+        owner=ctx.actor.label,
+        created_at=ctx.now,
+    )
+    ctx.session.add(project)
+    ctx.session.flush()
+    changes = {"name": (None, project.name), "kind": (None, project.kind)}
+    _record(ctx, project, "project.create", changes)
+    return project
+
+
+def _require_owner(ctx: Context, project: Project, does: str) -> None:
+    """Only the owner of a private project (or support) may ``does``."""
+    if ctx.actor.is_support or project.owner_id == ctx.actor.member_id:
+        return
+    raise PermissionDenied(
+        f"{ctx.actor.label} cannot {does} project {project.id}: "
+        f"only its owner ({project.owner}) and support can",
+    )
+
+
+def _active_member(ctx: Context, email: str) -> Member:
+    from fpctl.services.members import find_member
+
+    member = find_member(ctx, email)
+    if member.status != MemberStatus.ACTIVE:
+        raise RuleViolation(
+            f"{member.email} is {member.status}: only active members can join projects",
+            code="member_inactive",
+        )
+    return member
+
+
+def add_member(ctx: Context, project_id: int, email: str) -> tuple[Project, str | None]:
+    """Add an active member of the account to a public or private project.
+
+    Returns the project and, when nothing changed (already a collaborator, or the owner),
+    the reason why; None when the member was added."""
+    ctx.require("project.add_member")
+    project = find(ctx, project_id)
+    if project.kind == MY:
+        raise _personal_refusal(project, "it has no collaborators")
+    if project.kind == PRIVATE:
+        _require_owner(ctx, project, "add collaborators to")
+    member = _active_member(ctx, email)
+    assert project.id is not None and member.id is not None
+    if member.id == project.owner_id:
+        return project, f"{member.email} owns project {project.id}: nothing changed"
+    if member.id in collaborator_ids(ctx.session, project.id):
+        return project, f"{member.email} is already in project {project.id}: nothing changed"
+    ctx.session.add(
+        ProjectMember(
+            project_id=project.id, member_id=member.id, added_by=ctx.actor.label, added_at=ctx.now
+        )
+    )
+    _record(ctx, project, "project.add_member", {"collaborator": (None, member.email)})
+    return project, None
+
+
+def share(ctx: Context, project_id: int) -> tuple[Project, str | None]:
+    """Share a private project with all members, one-way (there is no un-share).
+
+    Returns the project and, when nothing changed (public, or already shared), the reason
+    why; None when it was shared."""
+    ctx.require("project.share")
+    project = find(ctx, project_id)
+    if project.kind == MY:
+        raise _personal_refusal(project, "it cannot be shared")
+    if project.kind == PUBLIC:
+        return project, f"project {project.id} is public: every member sees it; nothing changed"
+    _require_owner(ctx, project, "share")
+    if project.shared_with_all:
+        return project, f"project {project.id} is already shared with all members: nothing changed"
+    project.shared_with_all = True
+    ctx.session.add(project)
+    ctx.session.flush()
+    _record(ctx, project, "project.share", {"shared_with_all": (False, True)})
+    return project, None

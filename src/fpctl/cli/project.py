@@ -1,0 +1,111 @@
+"""fpctl project: my-projects, public and private projects (SPEC §1.6)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from fpctl.cli.invocation import Invocation
+from fpctl.cli.options import command, group
+
+if TYPE_CHECKING:
+    from fpctl.services.context import Context
+    from fpctl.services.project_views import View
+    from fpctl.store.tables import Project
+
+app = group("project", "Projects: every member's my-project, public and private projects.")
+
+ProjectId = Annotated[int, typer.Argument(metavar="ID", help="The project's id.")]
+
+
+def _view(ctx: Context, project: Project) -> View:
+    from fpctl.services import projects
+    from fpctl.services.project_views import project_view
+
+    return project_view(projects.detail(ctx.session, project), ctx.the_account.slug)
+
+
+def _emit_project(run: Invocation, view: View) -> None:
+    from fpctl.services.project_views import PROJECT_SHOW_COLUMNS
+
+    title = f"Project {view['id']}: {view['name']}"
+    run.emit(view, columns=PROJECT_SHOW_COLUMNS if run.output == "table" else None, title=title)
+
+
+@command(app, "create", writes=True)
+def create(
+    run: Invocation,
+    name: Annotated[str, typer.Argument(help="The project's name.")],
+    private: Annotated[
+        bool,
+        typer.Option(
+            "--private", help="Visible to its collaborators only (default: public, all members)."
+        ),
+    ] = False,
+) -> None:
+    """Create a project owned by the acting member: public, or private with --private."""
+    from fpctl.services import projects
+
+    with run.work(write=True) as ctx:
+        project = projects.create(ctx, name, private=private)
+        view = _view(ctx, project)
+    _emit_project(run, view)
+
+
+@command(app, "list", lists=True)
+def list_(run: Invocation) -> None:
+    """List the projects the actor sees, oldest first (every project with no --as)."""
+    from fpctl.services import projects
+    from fpctl.services.project_views import PROJECT_COLUMNS, project_row
+
+    with run.work(write=False) as ctx:
+        slug = ctx.the_account.slug
+        rows = [project_row(summary, slug) for summary in projects.list_projects(ctx)]
+    run.emit(
+        rows,
+        columns=PROJECT_COLUMNS if run.output == "table" else None,
+        title=f"Projects of {slug}",
+    )
+
+
+@command(app, "show")
+def show(run: Invocation, project_id: ProjectId) -> None:
+    """Show a project: its collaborators, orders and spend."""
+    from fpctl.services import projects
+    from fpctl.services.project_views import project_view
+
+    with run.work(write=False) as ctx:
+        view = project_view(projects.show(ctx, project_id), ctx.the_account.slug)
+    _emit_project(run, view)
+
+
+@command(app, "add-member", writes=True)
+def add_member(
+    run: Invocation,
+    project_id: ProjectId,
+    email: Annotated[str, typer.Argument(help="An active member of the account.")],
+) -> None:
+    """Add a member to a project. Anyone may add to a public project (add yourself to
+    join); only the owner adds collaborators to a private one. My-projects have none."""
+    from fpctl.services import projects
+
+    with run.work(write=True) as ctx:
+        project, unchanged = projects.add_member(ctx, project_id, email)
+        view = _view(ctx, project)
+    if unchanged:
+        run.note(unchanged)
+    _emit_project(run, view)
+
+
+@command(app, "share", writes=True)
+def share(run: Invocation, project_id: ProjectId) -> None:
+    """Share a private project with all members (owner only; one-way: it cannot be undone)."""
+    from fpctl.services import projects
+
+    with run.work(write=True) as ctx:
+        project, unchanged = projects.share(ctx, project_id)
+        view = _view(ctx, project)
+    if unchanged:
+        run.note(unchanged)
+    _emit_project(run, view)
