@@ -54,19 +54,25 @@ def list_(
 
 @command(app, "show")
 def show(run: Invocation, username: Username) -> None:
-    """Show one freelancer and their services."""
-    from fpctl.services import freelancers
+    """Show one freelancer and their services; with an account (--as EMAIL or --account),
+    also the account's reviews of them and its order history with them."""
+    from fpctl.services import freelancers, reviews
     from fpctl.services.views import SERVICE_COLUMNS, freelancer_view
 
     with run.work(write=False) as ctx:
         freelancer = freelancers.find(ctx, username)
         view = freelancer_view(freelancer, services=freelancers.services_of(ctx, freelancer))
+        view.update(reviews.card(ctx, freelancer) or {})
     if run.output != "table":
         run.emit(view)
         return
     services = view.pop("services")
+    card = {key: view.pop(key) for key in ("reviews", "orders") if key in view}
     run.emit(view, title=f"{view['name']} (@{view['username']})")
     run.emit(services, columns=SERVICE_COLUMNS, title="Services")
+    if card:
+        run.emit(card["reviews"], columns=reviews.REVIEW_COLUMNS, title="Reviews")
+        run.emit(card["orders"], columns=reviews.HISTORY_COLUMNS, title="Order history")
 
 
 @command(service_app, "add", writes=True)

@@ -1,5 +1,64 @@
-"""fpctl order: more order commands (registered on the `order` group)."""
+"""fpctl order: after the order — review, the guarantee refund, and what comes next."""
 
 from __future__ import annotations
 
-from fpctl.cli.order import app  # noqa: F401
+from typing import Annotated
+
+import typer
+
+from fpctl.cli.invocation import Invocation
+from fpctl.cli.options import command
+from fpctl.cli.order import OrderId, app, emit_order
+
+
+@command(app, "review", writes=True)
+def review(
+    run: Invocation,
+    order_id: OrderId,
+    rating: Annotated[int, typer.Option(metavar="1-5", help="The rating, 1 to 5.")],
+    text: Annotated[
+        str | None, typer.Option(metavar="TEXT", help="What you thought of the work.")
+    ] = None,
+) -> None:
+    """Review a completed order (buyer side): a 1-5 rating and optional text, once per order.
+    Every member of the account sees it on the freelancer's card."""
+    from fpctl.services import reviews
+
+    with run.work(write=True) as ctx:
+        view = reviews.view_of(ctx, reviews.review(ctx, order_id, rating=rating, text=text))
+    run.emit(view)
+
+
+@command(app, "refund", writes=True)
+def refund(
+    run: Invocation,
+    order_id: OrderId,
+    amount: Annotated[
+        str | None,
+        typer.Option(metavar="AMOUNT", help="How much (default: everything not yet refunded)."),
+    ] = None,
+) -> None:
+    """Refund a completed, non-hourly order under the satisfaction guarantee (support, with
+    --reason, within 14 days of completion), to the account's balance."""
+    from fpctl.domain.money import format_cents
+    from fpctl.services import refunds
+
+    with run.work(write=True) as ctx:
+        done = refunds.refund(ctx, order_id, amount=amount)
+        run.note(
+            f"refunded {format_cents(done.amount_cents)} to {ctx.the_account.slug}'s balance"
+            + (f" (credit invoice {done.invoice.id})" if done.invoice is not None else "")
+        )
+        emit_order(run, ctx, done.order)
+
+
+@command(app, "next", lists=True)
+def next_(run: Invocation, order_id: OrderId) -> None:
+    """What can happen next to the order: who must act, by when, and the exact command."""
+    from fpctl.services.order_next import NEXT_COLUMNS, next_steps
+
+    with run.work(write=False) as ctx:
+        found = next_steps(ctx, order_id)
+    if found.note:
+        run.note(found.note)
+    run.emit(found.steps, columns=NEXT_COLUMNS, title=f"Order {order_id}: next")

@@ -1,0 +1,103 @@
+"""The Pro satisfaction guarantee (SPEC §1.5): support refunds a completed, non-hourly order
+within 14 days of its completion, with a reason, to the account's balance.
+
+The window is inclusive: a refund at exactly ``completed_at + 14 days`` is allowed, one a
+second later is not. The order stays completed; its ``refunded_cents`` grows. Several
+partial refunds are allowed until everything paid is refunded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from fpctl.domain.money import format_cents, parse_cents
+from fpctl.domain.orders import GUARANTEE_WINDOW, OrderKind, OrderStatus
+from fpctl.errors import RuleViolation
+from fpctl.services import audit, order_money, orders
+from fpctl.services.context import Context
+from fpctl.store.tables import Invoice, Order
+
+
+@dataclass
+class Refunded:
+    order: Order
+    amount_cents: int
+    invoice: Invoice | None
+
+
+def guarantee_ends(order: Order) -> datetime | None:
+    """The last instant a guarantee refund is allowed (None for orders it never covers)."""
+    if order.completed_at is None or order.kind == OrderKind.HOURLY:
+        return None
+    return order.completed_at + GUARANTEE_WINDOW
+
+
+def _check_covered(order: Order, now: datetime) -> None:
+    if order.kind == OrderKind.HOURLY:
+        raise RuleViolation(
+            f"order {order.id} is hourly: the satisfaction guarantee does not cover hourly orders",
+            code="hourly_not_covered",
+        )
+    if order.status != OrderStatus.COMPLETED:
+        raise RuleViolation(
+            f"order {order.id} is {order.status}: the guarantee covers completed orders",
+            hint=f"an open order is cancelled instead: fpctl order cancel-request {order.id}",
+            code="not_completed",
+        )
+    ends = guarantee_ends(order)
+    assert ends is not None
+    if now > ends:
+        raise RuleViolation(
+            f"order {order.id} completed on {order.completed_at:%Y-%m-%d %H:%M}Z: the "
+            f"14-day guarantee ended at {ends:%Y-%m-%d %H:%M:%S}Z",
+            code="guarantee_expired",
+        )
+
+
+def refund(ctx: Context, order_id: int, *, amount: str | None = None) -> Refunded:
+    """Refund ``amount`` (default: everything not yet refunded) to the account's balance,
+    with a credit invoice."""
+    ctx.require("order.refund")
+    cents = parse_cents(amount) if amount is not None else None
+    order = orders.find(ctx, order_id)
+    _check_covered(order, ctx.now)
+    refundable = order_money.refundable_cents(order)
+    if refundable <= 0:
+        raise RuleViolation(
+            f"order {order.id} was already refunded in full ({format_cents(order.refunded_cents)})",
+            code="already_refunded",
+        )
+    cents = refundable if cents is None else cents
+    if cents > refundable:
+        raise RuleViolation(
+            f"{format_cents(cents)} is more than what is left to refund on order {order.id} "
+            f"({format_cents(refundable)})",
+            hint=f"--amount {refundable // 100}.{refundable % 100:02d} at most",
+            code="refund_too_large",
+        )
+    before = order.refunded_cents
+    invoice = order_money.refund(
+        ctx.session,
+        order,
+        credits_cents=0,
+        balance_cents=cents,
+        now=ctx.now,
+        description=f"order {order.id}: satisfaction-guarantee refund",
+    )
+    order.updated_at = ctx.now
+    ctx.session.add(order)
+    audit.record(
+        ctx.session,
+        ctx.actor,
+        ctx.now,
+        action="order.refund",
+        target=orders.target(order),
+        account_id=order.account_id,
+        changes={
+            "refunded_cents": (before, order.refunded_cents),
+            "amount_cents": (None, cents),
+            "reason": (None, ctx.actor.reason),
+        },
+    )
+    return Refunded(order, cents, invoice)

@@ -1,0 +1,138 @@
+"""Reviews (SPEC §1.6): after completion the buyer rates the freelancer 1 to 5, with text.
+
+One review per order, left by a buyer-side member who sees the order (or support). Every
+member of the account sees the account's reviews of a freelancer, with the account's order
+history with them, on the freelancer's card (``freelancer show``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import col, select
+
+from fpctl.clock import iso
+from fpctl.domain.enums import ActorKind, MemberStatus
+from fpctl.domain.orders import OrderStatus
+from fpctl.errors import InvalidInput, RuleViolation
+from fpctl.services import audit, orders
+from fpctl.services.context import Context
+from fpctl.store.tables import Freelancer, Order, Review
+
+MIN_RATING, MAX_RATING = 1, 5
+
+View = dict[str, Any]
+
+
+def check_rating(rating: int) -> None:
+    if not MIN_RATING <= rating <= MAX_RATING:
+        raise InvalidInput(
+            f"a rating is {MIN_RATING} to {MAX_RATING}, not {rating}",
+            hint=f"--rating {MIN_RATING}..{MAX_RATING}",
+        )
+
+
+def of_order(ctx: Context, order_id: int) -> Review | None:
+    return ctx.session.exec(select(Review).where(Review.order_id == order_id)).first()
+
+
+def review(ctx: Context, order_id: int, *, rating: int, text: str | None = None) -> Review:
+    """Review a completed order (buyer side); a second review of the same order is refused."""
+    check_rating(rating)
+    ctx.require("order.review")
+    order = orders.find(ctx, order_id)
+    if order.status != OrderStatus.COMPLETED:
+        raise RuleViolation(
+            f"order {order.id} is {order.status}: only a completed order can be reviewed",
+            hint=f"`fpctl order next {order.id}` shows what the order waits for",
+            code="not_completed",
+        )
+    existing = of_order(ctx, order.id)
+    if existing is not None:
+        raise RuleViolation(
+            f"order {order.id} was already reviewed (by {existing.author})",
+            code="already_reviewed",
+        )
+    text = text if text and text.strip() else None
+    entry = Review(
+        order_id=order.id,
+        account_id=order.account_id,
+        freelancer_id=order.freelancer_id,
+        author=ctx.actor.label,
+        author_id=ctx.actor.member_id,
+        rating=rating,
+        text=text,
+        created_at=ctx.now,
+    )
+    ctx.session.add(entry)
+    ctx.session.flush()
+    audit.record(
+        ctx.session,
+        ctx.actor,
+        ctx.now,
+        action="order.review",
+        target=f"{orders.target(order)} review:{entry.id}",
+        account_id=order.account_id,
+        changes={"rating": (None, rating), "text": (None, text)},
+    )
+    return entry
+
+
+def review_view(entry: Review, username: str) -> View:
+    return {
+        "id": entry.id,
+        "order_id": entry.order_id,
+        "freelancer": username,
+        "rating": entry.rating,
+        "text": entry.text,
+        "author": entry.author,
+        "created_at": iso(entry.created_at),
+    }
+
+
+def view_of(ctx: Context, entry: Review) -> View:
+    freelancer = ctx.session.get(Freelancer, entry.freelancer_id)
+    assert freelancer is not None
+    return review_view(entry, freelancer.username)
+
+
+REVIEW_COLUMNS = ["id", "order_id", "rating", "text", "author", "created_at"]
+HISTORY_COLUMNS = ["id", "title", "status", "total_cents", "placed_by", "created_at"]
+
+
+def card(ctx: Context, freelancer: Freelancer) -> View | None:
+    """The account's side of a freelancer's card: its reviews of them and its order history
+    with them, visible to every member of the account. None when no account is named (or
+    the reader is a deactivated member, or a freelancer: this is the team's own record)."""
+    actor = ctx.actor
+    if ctx.account is None or actor.kind is ActorKind.FREELANCER:
+        return None
+    if actor.is_member and actor.status is not MemberStatus.ACTIVE:
+        return None
+    reviews = ctx.session.exec(
+        select(Review)
+        .where(Review.account_id == ctx.account.id)
+        .where(Review.freelancer_id == freelancer.id)
+        .order_by(col(Review.id))
+    ).all()
+    history = ctx.session.exec(
+        select(Order)
+        .where(Order.account_id == ctx.account.id)
+        .where(Order.freelancer_id == freelancer.id)
+        .order_by(col(Order.id))
+    ).all()
+    return {
+        "reviews": [review_view(r, freelancer.username) for r in reviews],
+        "orders": [
+            {
+                "id": o.id,
+                "title": o.title,
+                "status": o.status,
+                "total_cents": o.total_cents,
+                "placed_by": o.placed_by,
+                "created_at": iso(o.created_at),
+                "completed_at": iso(o.completed_at),
+            }
+            for o in history
+        ],
+    }
