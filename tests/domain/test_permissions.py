@@ -55,6 +55,7 @@ EXPECTED = {
     "order.deliver": "F",
     "order.skip_requirements": "F",
     "order.hours_log": "F",
+    "order.hours_limit": BUYERS,
     "order.refund": "s",
     "project.create": BUYERS,
     "project.add_member": BUYERS,

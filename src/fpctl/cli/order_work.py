@@ -1,5 +1,88 @@
-"""fpctl order: more order commands (registered on the `order` group)."""
+"""fpctl order milestone … and fpctl order hours …: milestones accepted one by one, hours
+logged on hourly orders and charged weekly (SPEC §1.5). Registered on the `order` group."""
 
 from __future__ import annotations
 
-from fpctl.cli.order import app  # noqa: F401
+from typing import Annotated
+
+import typer
+
+from fpctl.cli.invocation import Invocation
+from fpctl.cli.options import command, group
+from fpctl.cli.order import OrderId, app, change
+
+milestone_app = group("milestone", "Milestones of an order: list them, accept the delivered one.")
+hours_app = group("hours", "Hourly orders: log hours, the weekly report, the weekly limit.")
+app.add_typer(milestone_app)
+app.add_typer(hours_app)
+
+
+@command(milestone_app, "accept", writes=True)
+def milestone_accept(run: Invocation, order_id: OrderId) -> None:
+    """Accept the delivered milestone (buyer side): the next one is charged and started,
+    or the order completes after the last."""
+    from fpctl.services import order_work
+
+    change(run, lambda ctx: order_work.milestone_accept(ctx, order_id))
+
+
+@command(milestone_app, "list", lists=True)
+def milestone_list(run: Invocation, order_id: OrderId) -> None:
+    """List the order's milestones in order, with their status and when each was charged,
+    delivered and accepted."""
+    from fpctl.services import order_work
+
+    with run.work(write=False) as ctx:
+        run.emit(order_work.milestones(ctx, order_id), title=f"Milestones of order {order_id}")
+
+
+@command(hours_app, "log", writes=True)
+def hours_log(
+    run: Invocation,
+    order_id: OrderId,
+    week: Annotated[
+        str, typer.Option(metavar="YYYY-Www", help="The ISO week (this one or an earlier one).")
+    ],
+    hours: Annotated[str, typer.Option(metavar="H", help="Hours, e.g. 7.5 (two decimals).")],
+    description: Annotated[str, typer.Option(metavar="TEXT", help="What the hours were for.")],
+) -> None:
+    """Log hours for a week (the order's freelancer). Each week's hours are charged
+    together when the week ends, within the weekly limit."""
+    from fpctl.services import order_work
+
+    with run.work(write=True) as ctx:
+        row = order_work.log_hours(ctx, order_id, week=week, hours=hours, description=description)
+        run.emit(order_work.logged_view(ctx, row))
+
+
+@command(hours_app, "list", lists=True)
+def hours_list(run: Invocation, order_id: OrderId) -> None:
+    """The weekly report: one row per ISO week with hours, what was charged and its
+    invoice, or `open` until the week ends."""
+    from fpctl.services import order_work
+
+    with run.work(write=False) as ctx:
+        run.emit(
+            order_work.weeks(ctx, order_id),
+            columns=order_work.WEEK_COLUMNS if run.output == "table" else None,
+            title=f"Hours on order {order_id}",
+        )
+
+
+@command(hours_app, "limit", writes=True)
+def hours_limit(
+    run: Invocation,
+    order_id: OrderId,
+    hours: Annotated[
+        int | None, typer.Option(metavar="H", help="The new weekly limit (1 to 168 hours).")
+    ] = None,
+    none: Annotated[bool, typer.Option("--none", help="Remove the weekly limit.")] = False,
+) -> None:
+    """Change or remove the weekly hour limit (buyer side). Weeks not yet charged are
+    charged within the new limit."""
+    from fpctl.errors import InvalidInput
+    from fpctl.services import order_work
+
+    if (hours is None) == (not none):
+        raise InvalidInput("give exactly one of --hours H or --none")
+    change(run, lambda ctx: order_work.set_weekly_limit(ctx, order_id, hours))

@@ -94,6 +94,7 @@ PERMISSIONS: dict[str, Rule] = {
     "order.deliver": _rule("deliver orders", F, own=_SELLER),
     "order.skip_requirements": _rule("skip requirements", F, own=_SELLER),
     "order.hours_log": _rule("log hours", F, own=_SELLER),
+    "order.hours_limit": _rule("change the weekly hour limit", *_BUYERS),
     "order.refund": _rule("refund under the satisfaction guarantee", S),
     "project.create": _rule("create projects", *_BUYERS),
     "project.add_member": _rule("add project collaborators", *_BUYERS),

@@ -29,13 +29,14 @@ class Rule:
 
 
 def _rules() -> list[Rule]:
-    from fpctl.services import approvals, cancellations, invitations, order_moves
+    from fpctl.services import approvals, cancellations, invitations, order_moves, order_work
 
     return [
         Rule("approval.expire", approvals.expire_due, approvals.DUE_SQL),
         Rule("invitation.expire", invitations.expire_due, invitations.DUE_SQL),
         Rule("order.cancel_auto_accept", cancellations.accept_due, cancellations.DUE_SQL),
         Rule("order.auto_complete", order_moves.complete_due, order_moves.DUE_SQL),
+        Rule("order.hours_charge", order_work.charge_due_weeks, order_work.DUE_SQL),
     ]
 
 

@@ -1,0 +1,423 @@
+"""Work on an order as it happens (SPEC §1.5): milestones accepted one by one, and the hours
+a freelancer logs on an hourly order, charged week by week.
+
+Milestones: the first is charged at checkout; accepting a delivered milestone charges the
+next one (``order_moves.accept`` does the move; ``milestone_accept`` is its explicit name).
+
+Hourly orders: the order's freelancer logs hours for an ISO week (the current one, or an
+earlier one not yet charged and not before the order was placed) while the order is in
+progress, in revision or delivered. When a week ends (Monday 00:00 UTC) the settler
+``charge_due_weeks`` charges each order's hours of that week together, in one payment with
+one invoice: ``rate * billed hundredths // 100`` rounded down to the cent, where the billed
+hours are the hours logged, capped at the weekly limit in force when the week is charged
+(SPEC: "charged weekly for the logged hours within the limit"; the buyer may lower or
+remove the limit at any time). Choices where the spec is silent:
+
+- A week whose charge cannot be paid (no funds and no payment method) is left due, with
+  nothing recorded, and is tried again on every later settlement until it is paid; the
+  other orders' weeks are charged all the same (``tick`` never fails for one account).
+- The hours of an order that is cancelled (or rejected) before they were charged are never
+  charged; the week reports them as ``void``. A completed order's last week is still
+  charged when it ends.
+- While a mutual-cancellation request is open, hours cannot be logged (the order is on
+  hold); weeks that end meanwhile are charged as usual (a cancellation refunds them).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+from decimal import Decimal
+from itertools import groupby
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from fpctl.clock import iso
+from fpctl.domain.actors import SYSTEM
+from fpctl.domain.money import format_cents
+from fpctl.domain.orders import OrderKind, OrderStatus, parse_iso_week
+from fpctl.errors import InvalidInput, RuleViolation
+from fpctl.services import audit, order_money, order_moves, orders
+from fpctl.services.context import Context
+from fpctl.services.order_views import milestone_view
+from fpctl.store.tables import Order, OrderHours, OrderMilestone
+
+View = dict[str, Any]
+
+HOURS_IN_A_WEEK = 168
+#: While the freelancer works or the buyer reviews, hours may be logged.
+LOGGING_STATUSES = frozenset(
+    {OrderStatus.IN_PROGRESS, OrderStatus.IN_REVISION, OrderStatus.DELIVERED}
+)
+#: Orders whose uncharged hours are never charged.
+NEVER_CHARGED = (OrderStatus.CANCELLED.value, OrderStatus.REJECTED.value)
+OPEN, CHARGED, VOID = "open", "charged", "void"
+
+# -- milestones ----------------------------------------------------------------------------
+
+
+def _require_milestones(order: Order) -> None:
+    if order.kind != OrderKind.MILESTONES:
+        raise RuleViolation(
+            f"order {order.id} is a {order.kind} order: it has no milestones",
+            hint=f"fpctl order accept {order.id}",
+            code="not_milestones",
+        )
+
+
+def milestone_accept(ctx: Context, order_id: int) -> Order:
+    """Accept the delivered milestone: the next one is charged and started, or the order
+    completes after the last one."""
+    ctx.require("order.milestone_accept")
+    _require_milestones(orders.find(ctx, order_id))
+    return order_moves.accept(ctx, order_id, action="order.milestone_accept")
+
+
+def milestones(ctx: Context, order_id: int) -> list[View]:
+    order = orders.find(ctx, order_id)
+    _require_milestones(order)
+    rows = ctx.session.exec(
+        select(OrderMilestone)
+        .where(OrderMilestone.order_id == order.id)
+        .order_by(col(OrderMilestone.position))
+    )
+    return [milestone_view(row) for row in rows]
+
+
+# -- hours: parsing ------------------------------------------------------------------------
+
+_HOURS = re.compile(r"^\d{1,4}(\.\d{1,2})?$", re.ASCII)
+
+
+def parse_hours(text: str) -> int:
+    """``12.5`` → 1250 hundredths of an hour: more than 0, at most two decimals, at most
+    the hours of a week. Decimal arithmetic only (never floats)."""
+    cleaned = text.strip()
+    if not _HOURS.match(cleaned):
+        raise InvalidInput(
+            f"{text!r} is not a number of hours",
+            hint="write it like 7.5 or 12.25 (at most two decimals)",
+        )
+    hundredths = int(Decimal(cleaned) * 100)
+    if not 0 < hundredths <= HOURS_IN_A_WEEK * 100:
+        raise InvalidInput(f"hours are more than 0 and at most {HOURS_IN_A_WEEK}, not {text}")
+    return hundredths
+
+
+def format_hours(hundredths: int) -> str:
+    """1250 → ``12.50``."""
+    whole, part = divmod(hundredths, 100)
+    return f"{whole}.{part:02d}"
+
+
+@dataclass(frozen=True)
+class Week:
+    label: str  # 2026-W47
+    starts_at: datetime  # Monday 00:00 UTC
+    ends_at: datetime  # the next Monday 00:00 UTC: the week is charged then
+
+
+def week_of(text: str) -> Week:
+    monday = parse_iso_week(text)
+    year, number, _ = monday.isocalendar()
+    starts = datetime.combine(monday, time(0), tzinfo=UTC)
+    return Week(f"{year}-W{number:02d}", starts, starts + timedelta(days=7))
+
+
+# -- hours: logging ------------------------------------------------------------------------
+
+
+def _require_hourly(order: Order) -> None:
+    if order.kind != OrderKind.HOURLY:
+        raise RuleViolation(
+            f"order {order.id} is a {order.kind} order: hours are logged on hourly orders only",
+            code="not_hourly",
+        )
+
+
+def _week_rows(session: Session, order_id: int, week: str) -> list[OrderHours]:
+    return list(
+        session.exec(
+            select(OrderHours)
+            .where(OrderHours.order_id == order_id)
+            .where(OrderHours.week == week)
+            .order_by(col(OrderHours.id))
+        )
+    )
+
+
+def _check_loggable(ctx: Context, order: Order, week: Week) -> None:
+    if order.status not in LOGGING_STATUSES:
+        raise RuleViolation(
+            f"order {order.id} is {order.status}: hours are logged while it is in progress, "
+            "in revision or delivered",
+            code="order_not_running",
+        )
+    request = orders.open_cancellation(ctx.session, order.id)
+    if request is not None:
+        raise RuleViolation(
+            f"order {order.id} has an open cancellation request (requested by "
+            f"{request.requested_by}): it is on hold until the request is answered",
+            code="cancellation_open",
+        )
+    if week.starts_at > ctx.now:
+        raise InvalidInput(
+            f"{week.label} has not started yet: hours are logged for the current week or "
+            "an earlier one",
+            code="future_week",
+        )
+    if week.ends_at <= order.created_at:
+        raise RuleViolation(
+            f"{week.label} ended before order {order.id} was placed ({iso(order.created_at)})",
+            code="week_before_order",
+        )
+
+
+def log_hours(
+    ctx: Context, order_id: int, *, week: str, hours: str, description: str
+) -> OrderHours:
+    """The order's freelancer logs hours for one ISO week."""
+    ctx.require("order.hours_log")
+    order = orders.find(ctx, order_id)
+    _require_hourly(order)
+    the_week = week_of(week)
+    hundredths = parse_hours(hours)
+    text = description.strip()
+    if not text:
+        raise InvalidInput("say what the hours were for", hint="add --description TEXT")
+    _check_loggable(ctx, order, the_week)
+    logged = _week_rows(ctx.session, order.id, the_week.label)
+    if any(row.charged_at is not None for row in logged):
+        raise RuleViolation(
+            f"{the_week.label} of order {order.id} is already charged: no more hours for it",
+            code="week_charged",
+        )
+    _check_week_total(order, the_week.label, sum(r.hundredths for r in logged), hundredths)
+    row = OrderHours(
+        order_id=order.id,
+        week=the_week.label,
+        week_ends_at=the_week.ends_at,
+        hundredths=hundredths,
+        description=text,
+        logged_at=ctx.now,
+    )
+    ctx.session.add(row)
+    ctx.session.flush()
+    audit.record(
+        ctx.session,
+        ctx.actor,
+        ctx.now,
+        action="order.hours_log",
+        target=f"{orders.target(order)} hours:{row.id}",
+        account_id=order.account_id,
+        changes={
+            "week": (None, row.week),
+            "hours": (None, format_hours(hundredths)),
+            "description": (None, text),
+        },
+    )
+    return row
+
+
+def _check_week_total(order: Order, week: str, logged: int, adding: int) -> None:
+    total = logged + adding
+    limit = order.weekly_limit_hours
+    if limit is not None and total > limit * 100:
+        raise RuleViolation(
+            f"{format_hours(adding)} h more would take {week} of order {order.id} to "
+            f"{format_hours(total)} h: {format_hours(logged)} h logged, the weekly limit "
+            f"is {limit} h",
+            hint=f"the buyer can raise the limit: fpctl order hours limit {order.id} --hours H",
+            code="over_weekly_limit",
+        )
+    if total > HOURS_IN_A_WEEK * 100:
+        raise RuleViolation(
+            f"{week} has {HOURS_IN_A_WEEK} hours: {format_hours(logged)} h are logged already",
+            code="over_weekly_limit",
+        )
+
+
+def entry_view(row: OrderHours, order: Order, week_total: int) -> View:
+    return {
+        "id": row.id,
+        "order_id": row.order_id,
+        "week": row.week,
+        "hours": format_hours(row.hundredths),
+        "description": row.description,
+        "logged_at": iso(row.logged_at),
+        "week_hours": format_hours(week_total),
+        "weekly_limit_hours": order.weekly_limit_hours,
+        "week_ends_at": iso(row.week_ends_at),
+        "status": CHARGED if row.charged_at else OPEN,
+    }
+
+
+def logged_view(ctx: Context, row: OrderHours) -> View:
+    order = ctx.session.get(Order, row.order_id)
+    assert order is not None
+    total = sum(r.hundredths for r in _week_rows(ctx.session, row.order_id, row.week))
+    return entry_view(row, order, total)
+
+
+# -- hours: the weekly report and the limit ------------------------------------------------
+
+WEEK_COLUMNS = ["week", "hours", "entries", "charged_cents", "status", "invoice_id"]
+
+
+def _week_view(order: Order, week: str, rows: list[OrderHours]) -> View:
+    charged = [r for r in rows if r.charged_at is not None]
+    if charged:
+        status = CHARGED
+    elif order.status in NEVER_CHARGED:
+        status = VOID
+    else:
+        status = OPEN
+    return {
+        "order_id": order.id,
+        "week": week,
+        "hours": format_hours(sum(r.hundredths for r in rows)),
+        "entries": len(rows),
+        "charged_cents": sum(r.charged_cents or 0 for r in charged) if charged else None,
+        "status": status,
+        "invoice_id": charged[0].invoice_id if charged else None,
+        "week_ends_at": iso(rows[0].week_ends_at),
+        "charged_at": iso(charged[0].charged_at) if charged else None,
+    }
+
+
+def weeks(ctx: Context, order_id: int) -> list[View]:
+    """One row per ISO week with hours logged, oldest first: what was charged, or is open."""
+    order = orders.find(ctx, order_id)
+    _require_hourly(order)
+    rows = ctx.session.exec(
+        select(OrderHours)
+        .where(OrderHours.order_id == order.id)
+        .order_by(col(OrderHours.week_ends_at), col(OrderHours.id))
+    )
+    return [_week_view(order, week, list(group)) for week, group in groupby(rows, lambda r: r.week)]
+
+
+def set_weekly_limit(ctx: Context, order_id: int, hours: int | None) -> Order:
+    """The buyer changes the weekly limit (``None`` removes it). It applies from now on, to
+    new hours and to every week not yet charged."""
+    ctx.require("order.hours_limit")
+    order = orders.find(ctx, order_id)
+    _require_hourly(order)
+    orders.require_open(order, "change its weekly limit")
+    if hours is not None and not 1 <= hours <= HOURS_IN_A_WEEK:
+        raise InvalidInput(f"the weekly limit is 1 to {HOURS_IN_A_WEEK} hours, not {hours}")
+    before = order.weekly_limit_hours
+    order.weekly_limit_hours = hours
+    order.updated_at = ctx.now
+    ctx.session.add(order)
+    audit.record(
+        ctx.session,
+        ctx.actor,
+        ctx.now,
+        action="order.hours_limit",
+        target=orders.target(order),
+        account_id=order.account_id,
+        changes={"weekly_limit_hours": (before, hours)},
+    )
+    return order
+
+
+# -- the weekly charge (settle.py) ---------------------------------------------------------
+
+#: Has a week ended with hours not yet charged, on an order that may still be charged?
+DUE_SQL = (
+    "SELECT 1 FROM order_hours h JOIN orders o ON o.id = h.order_id "
+    "WHERE h.charged_at IS NULL AND h.week_ends_at <= ? "
+    "AND o.status NOT IN ('cancelled', 'rejected') LIMIT 1"
+)
+
+
+def _billed(order: Order, hundredths: int) -> int:
+    """The hours charged: those logged, within the weekly limit in force."""
+    limit = order.weekly_limit_hours
+    return hundredths if limit is None else min(hundredths, limit * 100)
+
+
+def _row_shares(rate_cents: int, rows: list[OrderHours], billed: int) -> list[int]:
+    """Each row's part of the week's charge, in the order logged: rows fill the billed
+    hours first come first; the parts add up exactly to ``rate * billed // 100`` rounded
+    down (each part is the difference of two rounded running totals)."""
+    shares, running, charged = [], 0, 0
+    for row in rows:
+        running = min(running + row.hundredths, billed)
+        total_so_far = rate_cents * running // 100
+        shares.append(total_so_far - charged)
+        charged = total_so_far
+    return shares
+
+
+def _charge_week(
+    session: Session, order: Order, week: str, rows: list[OrderHours], now: datetime
+) -> bool:
+    logged = sum(r.hundredths for r in rows)
+    billed = _billed(order, logged)
+    rate = order.hourly_rate_cents or 0
+    amount = rate * billed // 100
+    paid_before = order.paid_cents
+    try:
+        payment = order_money.pay(
+            session,
+            order,
+            amount,
+            now=now,
+            purpose="hourly",
+            description=f"order {order.id}: {format_hours(billed).rstrip('0').rstrip('.')} h "
+            f"in {week} at {format_cents(rate)}/h",
+        )
+    except RuleViolation:
+        return False  # left due: tried again at the next settlement (see the module's doc)
+    invoice_id = payment.invoice.id if payment.invoice else None
+    for row, share in zip(rows, _row_shares(rate, rows, billed), strict=True):
+        row.charged_at = now
+        row.charged_cents = share
+        row.invoice_id = invoice_id
+        session.add(row)
+    changes: dict[str, tuple[Any, Any]] = {
+        "week": (None, week),
+        "hours": (None, format_hours(billed)),
+        "charged_cents": (None, amount),
+        "paid_cents": (paid_before, order.paid_cents),
+    }
+    if billed != logged:
+        changes["logged_hours"] = (None, format_hours(logged))
+    audit.record(
+        session,
+        SYSTEM,
+        now,
+        action="order.hours_charge",
+        target=orders.target(order),
+        account_id=order.account_id,
+        changes=changes,
+    )
+    return True
+
+
+def _due_rows(session: Session, now: datetime) -> Iterable[tuple[OrderHours, Order]]:
+    return session.exec(
+        select(OrderHours, Order)
+        .join(Order, col(Order.id) == OrderHours.order_id)
+        .where(col(OrderHours.charged_at).is_(None))
+        .where(col(OrderHours.week_ends_at) <= now)
+        .where(col(Order.status).not_in(NEVER_CHARGED))
+        .order_by(col(OrderHours.order_id), col(OrderHours.week_ends_at), col(OrderHours.id))
+    ).all()
+
+
+def charge_due_weeks(session: Session, now: datetime) -> int:
+    """Charge every ended week's hours, one payment per order and week; return how many
+    order-weeks were charged. A week that cannot be paid stays due (see the module's doc)."""
+    charged = 0
+    for (_, week), group in groupby(_due_rows(session, now), lambda p: (p[0].order_id, p[0].week)):
+        pairs = list(group)
+        order = pairs[0][1]
+        if _charge_week(session, order, week, [row for row, _ in pairs], now):
+            charged += 1
+    return charged
