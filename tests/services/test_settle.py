@@ -12,6 +12,13 @@ from fpctl.services.invitations import InviteRequest
 AT = parse_instant("2026-11-01T10:00:00Z")
 
 
+ORDER_RULES_IDLE = {
+    "order.cancel_auto_accept": 0,
+    "order.auto_complete": 0,
+    "order.hours_charge": 0,
+}
+
+
 def test_settle_due_reports_each_settler(work: Any, acme: str) -> None:
     with work(as_="ada@acme.test") as ctx:
         invitations.invite_many(ctx, [InviteRequest("a@x.test"), InviteRequest("b@x.test")])
@@ -19,14 +26,17 @@ def test_settle_due_reports_each_settler(work: Any, acme: str) -> None:
         assert settle.settle_due(ctx.session, AT + timedelta(days=29)) == {
             "approval.expire": 0,
             "invitation.expire": 0,
+            **ORDER_RULES_IDLE,
         }
         assert settle.settle_due(ctx.session, AT + timedelta(days=30)) == {
             "approval.expire": 0,
             "invitation.expire": 2,
+            **ORDER_RULES_IDLE,
         }
         assert settle.settle_due(ctx.session, AT + timedelta(days=31)) == {
             "approval.expire": 0,
             "invitation.expire": 0,
+            **ORDER_RULES_IDLE,
         }
 
 
