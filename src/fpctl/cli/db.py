@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from fpctl.cli.invocation import Invocation
+from fpctl.cli.invocation import Invocation, refuse_in_batch
 from fpctl.cli.options import command, group
 
 if TYPE_CHECKING:
@@ -28,6 +28,7 @@ def upgrade(run: Invocation) -> None:
     """Bring the store's schema to the newest version (creates a new store)."""
     from fpctl.services import store_admin
 
+    refuse_in_batch("db upgrade")
     location = run.location()
     done = store_admin.upgrade(
         store_admin.open_engine(location, must_exist=False), dry_run=run.dry_run
@@ -56,6 +57,7 @@ def backup(
     An existing FILE is replaced only with --yes."""
     from fpctl.services import store_admin
 
+    refuse_in_batch("db backup")
     location = run.location()
     store_admin.require_store(location)
     made = store_admin.backup(
@@ -83,6 +85,7 @@ def check(run: Invocation) -> None:
     Exits 5 (store_check_failed) when any check fails."""
     from fpctl.services import store_admin
 
+    refuse_in_batch("db check")
     report = store_admin.check(store_admin.open_engine(run.location(), must_exist=True))
     if run.output == "table":
         run.emit(_check_rows(report), columns=["check", "status", "detail"], title="Store check")

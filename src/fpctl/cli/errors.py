@@ -2,7 +2,8 @@
 
 Commands run inside ``mapped()``: a domain error prints ``error:``/``hint:`` lines (and a
 JSON error object with ``-o json``) and exits with its code; anything unexpected is a bug:
-one line, exit 1, the traceback only with ``--debug``.
+one line, exit 1, the traceback only with ``--debug``. Inside ``fpctl batch`` (``at_line``)
+every error names the batch line it came from.
 """
 
 from __future__ import annotations
@@ -10,12 +11,33 @@ from __future__ import annotations
 import os
 import sys
 import traceback
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any
 
 import typer
 
 from fpctl.errors import ExitCode, FpctlError
+
+_LINE: ContextVar[int | None] = ContextVar("fpctl_batch_line", default=None)
+
+
+@contextmanager
+def at_line(number: int) -> Iterator[None]:
+    """Errors reported in this block start with ``line N:`` (and carry ``line`` in JSON)."""
+    token = _LINE.set(number)
+    try:
+        yield
+    finally:
+        _LINE.reset(token)
+
+
+def _located(error: Mapping[str, Any]) -> dict[str, Any]:
+    line = _LINE.get()
+    if line is None:
+        return dict(error)
+    return {**error, "message": f"line {line}: {error['message']}", "line": line}
 
 
 def wants_json(args: list[str]) -> bool:
@@ -38,7 +60,7 @@ def wants_debug(args: list[str]) -> bool:
 def report(error: FpctlError, *, as_json: bool) -> int:
     from fpctl.render import emit_error
 
-    emit_error(error.as_dict(), as_json=as_json)
+    emit_error(_located(error.as_dict()), as_json=as_json)
     return int(error.exit_code)
 
 
@@ -46,7 +68,7 @@ def report_usage(message: str, *, as_json: bool) -> int:
     from fpctl.render import emit_error
 
     error = {"code": "usage", "message": message, "hint": "run with --help to see the usage"}
-    emit_error(error, as_json=as_json)
+    emit_error(_located(error), as_json=as_json)
     return int(ExitCode.USAGE)
 
 
@@ -59,7 +81,7 @@ def report_bug(error: BaseException, *, as_json: bool, debug: bool) -> int:
     details = {"code": "internal_error", "message": message}
     if not debug:
         details["hint"] = "run again with --debug for the traceback, and report it"
-    emit_error(details, as_json=as_json)
+    emit_error(_located(details), as_json=as_json)
     return int(ExitCode.INTERNAL)
 
 

@@ -3,6 +3,10 @@
 ``Invocation.work()`` opens the store, brings its schema up to date, resolves ``--as`` and
 ``--account``, settles what is due as of now (SPEC §3.6), and yields the service Context
 inside one transaction: committed for a change, rolled back for a dry run or an error.
+
+Inside ``fpctl batch`` an *ambient* unit of work is set (``ambient()``): every command of the
+batch then joins the batch's one session and transaction instead of opening its own; the
+batch alone commits or rolls back.
 """
 
 from __future__ import annotations
@@ -10,19 +14,75 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from fpctl.errors import InvalidInput, PartialFailure
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from sqlalchemy import Engine
+    from sqlmodel import Session
 
     from fpctl.services.context import Context
     from fpctl.store.location import StoreLocation
 
 
 PROGRESS_MIN_ITEMS = 1000
+
+
+@dataclass
+class Ambient:
+    """The unit of work a batch holds open for all of its commands (one write lock)."""
+
+    location: StoreLocation
+    engine: Engine
+    session: Session
+    settled_at: datetime | None = None  # everything due up to this instant is settled
+    yes: bool = False  # the batch's --yes confirms for every line
+    quiet: bool = False  # the batch's -q silences every line's notes
+
+    def settle(self, now: datetime) -> None:
+        """Settle what is due as of ``now`` unless an earlier line settled up to it already
+        (settlers are idempotent; this only spares a batch the probes)."""
+        if self.settled_at is not None and now <= self.settled_at:
+            return
+        from fpctl.services import settle as settling
+
+        self.session.flush()
+        if settling.anything_due(self.session, now):
+            settling.settle_due(self.session, now)
+        self.settled_at = now
+
+
+_AMBIENT: ContextVar[Ambient | None] = ContextVar("fpctl_ambient_work", default=None)
+
+
+def current_ambient() -> Ambient | None:
+    """The batch's unit of work, when commands run inside ``fpctl batch``."""
+    return _AMBIENT.get()
+
+
+@contextmanager
+def ambient(work: Ambient) -> Iterator[Ambient]:
+    """Make every ``Invocation`` in this block join ``work`` (see ``fpctl batch``)."""
+    token = _AMBIENT.set(work)
+    try:
+        yield work
+    finally:
+        _AMBIENT.reset(token)
+
+
+def refuse_in_batch(what: str) -> None:
+    """Commands that need the store to themselves (upgrade, backup, check) cannot join."""
+    if _AMBIENT.get() is not None:
+        raise InvalidInput(
+            f"`fpctl {what}` cannot run inside a batch (it needs the store to itself)",
+            hint=f"run `fpctl {what}` on its own, before or after the batch",
+            code="not_in_batch",
+        )
 
 
 @dataclass
@@ -44,11 +104,17 @@ class Invocation:
     # -- the store -------------------------------------------------------------------------
 
     def location(self) -> StoreLocation:
+        joined = _AMBIENT.get()
+        if joined is not None:
+            return joined.location
         from fpctl.store.location import resolve
 
         return resolve(self.db)
 
     def engine(self) -> Engine:
+        joined = _AMBIENT.get()
+        if joined is not None:
+            return joined.engine
         if self._engine is None:
             from fpctl.store.db import create_store_engine, store_errors
             from fpctl.store.schema import ensure_current
@@ -73,6 +139,11 @@ class Invocation:
         from fpctl.services.context import Context
         from fpctl.store.db import unit_of_work
 
+        joined = _AMBIENT.get()
+        if joined is not None:
+            with self._joined(joined, write=write, settle=settle) as ctx:
+                yield ctx
+            return
         now = self.clock()
         engine = self.engine()
         if settle and not write:
@@ -91,12 +162,70 @@ class Invocation:
         if write and self.dry_run:
             self.note("dry run: nothing was changed")
 
+    @contextmanager
+    def transaction(self, *, write: bool) -> Iterator[Session]:
+        """A bare session for commands that need no actor (``tick``): their own unit of
+        work, or the batch's."""
+        from fpctl.store.db import unit_of_work
+
+        joined = _AMBIENT.get()
+        if joined is None:
+            with unit_of_work(self.engine(), write=write, dry_run=self.dry_run) as session:
+                yield session
+            return
+        with self._savepoint(joined, dry_run=write and self.dry_run):
+            yield joined.session
+
+    @contextmanager
+    def _joined(self, joined: Ambient, *, write: bool, settle: bool) -> Iterator[Context]:
+        """``work()`` inside a batch: the batch's session, no commit of its own, errors
+        propagate (the batch rolls everything back); a line's --dry-run undoes only that
+        line (a savepoint)."""
+        from fpctl.services import actors
+        from fpctl.services.context import Context
+
+        now = self.clock()
+        with self._savepoint(joined, dry_run=write and self.dry_run):
+            if settle:
+                joined.settle(now)
+            actor, account = actors.resolve(
+                joined.session, self.as_, account_slug=self.account, reason=self.reason
+            )
+            yield Context(session=joined.session, actor=actor, now=now, account=account)
+
+    @contextmanager
+    def _savepoint(self, joined: Ambient, *, dry_run: bool) -> Iterator[None]:
+        from fpctl.store.db import store_errors
+
+        session = joined.session
+        with store_errors():
+            if not dry_run:
+                yield
+                session.flush()  # a line's failure shows up at its line, not at the commit
+                return
+            info, settled_at = dict(session.info), joined.settled_at
+            savepoint = session.begin_nested()
+            try:
+                yield
+                session.flush()
+            finally:
+                savepoint.rollback()
+                session.info.clear()  # caches (the audit chain's head) as they were
+                session.info.update(info)
+                joined.settled_at = settled_at
+        self.note("dry run: nothing was changed")
+
+    @property
+    def _quiet(self) -> bool:
+        joined = _AMBIENT.get()
+        return self.quiet or (joined is not None and joined.quiet)
+
     # -- output ----------------------------------------------------------------------------
 
     def note(self, message: str) -> None:
         from fpctl.render import note
 
-        note(message, quiet=self.quiet)
+        note(message, quiet=self._quiet)
 
     def emit(
         self,
@@ -108,13 +237,14 @@ class Invocation:
         from fpctl.render import emit
 
         limit = sys.maxsize if self.all else self.limit
-        emit(data, self.output, columns=columns, title=title, limit=limit, quiet=self.quiet)
+        emit(data, self.output, columns=columns, title=title, limit=limit, quiet=self._quiet)
 
     @contextmanager
     def progress(self, message: str, *, items: int) -> Iterator[None]:
         """A spinner on stderr while big work runs (terminals only; SPEC §3.4: work that
         takes over about a second, which for bulk input means a thousand rows or more)."""
-        if self.quiet or items < PROGRESS_MIN_ITEMS or not sys.stderr.isatty():
+        quiet = self._quiet or _AMBIENT.get() is not None  # a batch shows its own progress
+        if quiet or items < PROGRESS_MIN_ITEMS or not sys.stderr.isatty():
             yield
             return
         from rich.console import Console
@@ -145,7 +275,8 @@ class Invocation:
     def confirm(self, question: str) -> None:
         """Destructive actions need --yes, or a 'y' typed at a terminal (a dry run changes
         nothing, so it needs neither)."""
-        if self.yes or self.dry_run:
+        joined = _AMBIENT.get()
+        if self.yes or self.dry_run or (joined is not None and joined.yes):
             return
         if not sys.stdin.isatty():
             raise InvalidInput(

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 from fpctl import __version__
 
 
-def run(args: list[str]) -> int:
+def run(args: list[str], command: Any | None = None) -> int:
     """Run one command line and return its exit code.
 
     Command bodies map their own errors (``cli.errors.mapped``); what is left here is what
-    Click raises while parsing, and anything that escapes before a command runs.
+    Click raises while parsing, and anything that escapes before a command runs. ``command``
+    is a Click command already built (``fpctl batch`` builds the CLI once for all lines).
     """
     import typer
 
@@ -21,7 +23,8 @@ def run(args: list[str]) -> int:
 
     as_json = errors.wants_json(args)
     try:
-        result = get_command(args).main(args, prog_name="fpctl", standalone_mode=False)
+        root = command if command is not None else get_command(args)
+        result = root.main(args, prog_name="fpctl", standalone_mode=False)
     except typer.Exit as done:
         return done.exit_code
     except typer.Abort:

@@ -12,10 +12,9 @@ def tick(run: Invocation) -> None:
     """Settle everything due now: expiries, auto-accepts, auto-completes, renewals."""
     from fpctl.clock import iso
     from fpctl.services import settle
-    from fpctl.store.db import unit_of_work
 
     now = run.clock()
-    with unit_of_work(run.engine(), write=True, dry_run=run.dry_run) as session:
+    with run.transaction(write=True) as session:  # its own, or the batch's
         settled = settle.settle_due(session, now)
     rows = [
         {"action": action, "settled": count, "now": iso(now)} for action, count in settled.items()

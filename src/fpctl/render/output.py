@@ -179,7 +179,7 @@ def note(message: str, *, quiet: bool = False) -> None:
         sys.stderr.write(safe_text(message) + "\n")
 
 
-def emit_error(error: Mapping[str, str], *, as_json: bool) -> None:
+def emit_error(error: Mapping[str, Any], *, as_json: bool) -> None:
     sys.stderr.write(f"error: {safe_text(error['message'])}\n")
     if error.get("hint"):
         sys.stderr.write(f"hint: {safe_text(error['hint'])}\n")
