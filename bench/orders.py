@@ -66,10 +66,10 @@ def prepare(db: Path) -> dict[str, str]:
 def lifecycle_batch(path: Path, orders: int) -> None:
     with path.open("w") as out:
         for order_id in range(1, orders + 1):
-            out.write(f"order place --freelancer lena --service 1 --as {ADMIN} -q\n")
-            out.write(f"order requirements {order_id} 'A fox logo' --as {ADMIN} -q\n")
-            out.write(f"order deliver {order_id} --as @lena -q\n")
-            out.write(f"order accept {order_id} --as {ADMIN} -q\n")
+            out.write(f"order place --freelancer lena --service 1 --as {ADMIN} -o json\n")
+            out.write(f"order requirements {order_id} 'A fox logo' --as {ADMIN} -o json\n")
+            out.write(f"order deliver {order_id} --as @lena -o json\n")
+            out.write(f"order accept {order_id} --as {ADMIN} -o json\n")
 
 
 def bench_lifecycle(folder: Path, orders: int) -> None:

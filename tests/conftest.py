@@ -85,7 +85,7 @@ SHOP = {
 }
 SHOP_SETUP = [
     ["freelancer", "add", "lena", "--name", "Lena Pro", "--pro"],
-    ["freelancer", "service", "add", "lena", "Logo design", "--price", "100.00", "--revisions", "1"],
+    ["freelancer", "service", "add", "lena", "Logo design", "--price", "100", "--revisions", "1"],
     ["freelancer", "add", "otto", "--name", "Otto"],
     ["freelancer", "service", "add", "otto", "Blog post", "--price", "50.00"],
 ]

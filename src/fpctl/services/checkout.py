@@ -39,7 +39,7 @@ from fpctl.services.audit import Entry
 from fpctl.services.context import Context
 from fpctl.services.invitations import APPROVAL_DAYS
 from fpctl.services.ledger import Payment
-from fpctl.services.orders import target
+from fpctl.services.orders import open_cancellation, target
 from fpctl.services.policies import is_active, list_policies
 from fpctl.store.tables import (
     ApprovalRequest,
@@ -410,8 +410,17 @@ def _waiting(session: Session, request: ApprovalRequest) -> Order:
 
 
 def approve_held(ctx: Context, request: ApprovalRequest) -> Entry:
-    """The order starts and its first payment is taken now (refused if it cannot be paid)."""
+    """The order starts and its first payment is taken now (refused if it cannot be paid,
+    or while a cancellation request holds the order)."""
     order = _waiting(ctx.session, request)
+    cancellation = open_cancellation(ctx.session, order.id)
+    if cancellation is not None:
+        raise RuleViolation(
+            f"order {order.id} has an open cancellation request (requested by "
+            f"{cancellation.requested_by}): it cannot be approved until the request is answered",
+            hint=f"reject it instead, or answer the request: fpctl order cancel-accept {order.id}",
+            code="cancellation_open",
+        )
     order.status = OrderStatus.AWAITING_REQUIREMENTS
     order.updated_at = ctx.now
     first_payment(ctx, order)
@@ -426,22 +435,29 @@ def approve_held(ctx: Context, request: ApprovalRequest) -> Entry:
     )
 
 
-def _close_held(order: Order, action: str, now: datetime) -> Entry:
+def _close_held(session: Session, order: Order, action: str, now: datetime) -> Entry:
+    """The order ends, never charged; an open cancellation request on it has nothing left
+    to cancel and is closed with it (so it can never reopen a rejected order)."""
     order.status = OrderStatus.REJECTED  # nothing was charged
     order.closed_at = now
     order.updated_at = now
-    return Entry(
-        action,
-        target(order),
-        order.account_id,
-        {"status": (OrderStatus.AWAITING_APPROVAL, OrderStatus.REJECTED)},
-    )
+    changes: dict[str, tuple[object, object]] = {
+        "status": (OrderStatus.AWAITING_APPROVAL, OrderStatus.REJECTED)
+    }
+    cancellation = open_cancellation(session, order.id)
+    if cancellation is not None:
+        cancellation.status = "withdrawn"
+        cancellation.closed_at = now
+        cancellation.closed_by = "system"
+        session.add(cancellation)
+        changes["cancellation"] = ("open", "withdrawn")
+    return Entry(action, target(order), order.account_id, changes)
 
 
 def reject_held(ctx: Context, request: ApprovalRequest) -> Entry:
     order = _waiting(ctx.session, request)
     ctx.session.add(order)
-    return _close_held(order, "order.reject", ctx.now)
+    return _close_held(ctx.session, order, "order.reject", ctx.now)
 
 
 def expire_held(session: Session, request: ApprovalRequest, now: datetime) -> Entry | None:
@@ -450,7 +466,29 @@ def expire_held(session: Session, request: ApprovalRequest, now: datetime) -> En
     if order.status != OrderStatus.AWAITING_APPROVAL:
         return None
     session.add(order)
-    return _close_held(order, "order.expire", now)
+    return _close_held(session, order, "order.expire", now)
+
+
+def withdraw_held(session: Session, order: Order, now: datetime) -> Entry | None:
+    """A held order cancelled before the admin decided: its pending request is withdrawn
+    (it can no longer be approved, and it leaves the admin's queue)."""
+    request = session.exec(
+        select(ApprovalRequest)
+        .where(ApprovalRequest.kind == ApprovalKind.ORDER)
+        .where(ApprovalRequest.subject_id == order.id)
+        .where(ApprovalRequest.status == ApprovalStatus.PENDING)
+    ).first()
+    if request is None:
+        return None
+    request.status = ApprovalStatus.WITHDRAWN
+    request.decided_at = now
+    session.add(request)
+    return Entry(
+        "approval.withdraw",
+        f"approval:{request.id} order:{order.id}",
+        order.account_id,
+        {"status": (ApprovalStatus.PENDING, ApprovalStatus.WITHDRAWN)},
+    )
 
 
 def describe_held(session: Session, request: ApprovalRequest) -> str:

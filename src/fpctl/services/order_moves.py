@@ -237,8 +237,14 @@ def cancel(ctx: Context, order_id: int) -> Order:
 def close_cancelled(
     session: Session, order: Order, now: datetime, *, action: str, actor: Any
 ) -> Order:
-    """Cancel the order and refund everything paid for it, with a credit invoice."""
+    """Cancel the order and refund everything paid for it, with a credit invoice; an order
+    still held for approval withdraws its pending request."""
+    from fpctl.services.checkout import withdraw_held
+
     before = order.status
+    withdrawn = (
+        withdraw_held(session, order, now) if before == OrderStatus.AWAITING_APPROVAL else None
+    )
     refunded_before = order.refunded_cents
     order_money.refund_everything(
         session, order, now=now, description=f"order {order.id} cancelled: refund"
@@ -248,18 +254,16 @@ def close_cancelled(
     order.auto_complete_at = None
     order.updated_at = now
     session.add(order)
-    audit.record(
-        session,
-        actor,
-        now,
-        action=action,
-        target=orders.target(order),
-        account_id=order.account_id,
-        changes={
+    entry = audit.Entry(
+        action,
+        orders.target(order),
+        order.account_id,
+        {
             "status": (before, OrderStatus.CANCELLED),
             "refunded_cents": (refunded_before, order.refunded_cents),
         },
     )
+    audit.record_many(session, actor, now, [entry, *([withdrawn] if withdrawn else [])])
     return order
 
 

@@ -191,7 +191,6 @@ class ApprovalRequest(SQLModel, table=True):
     reason: str | None = None
 
 
-
 class Project(SQLModel, table=True):
     """``my`` (one per member, never shared with collaborators), ``public`` or ``private``."""
 
@@ -311,7 +310,7 @@ class OrderHours(SQLModel, table=True):
     order_id: int = Field(foreign_key="orders.id", index=True)
     week: str  # 2026-W47
     week_ends_at: datetime = _when()  # the next Monday, 00:00 UTC: the week is charged then
-    hundredths: int  # hours × 100
+    hundredths: int  # hours times 100
     description: str
     logged_at: datetime = _when()
     charged_at: datetime | None = _when(nullable=True)
