@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
+from collections.abc import Callable
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,12 +35,15 @@ class Run:
         return json.loads(self.err.strip().splitlines()[-1])["error"]
 
 
-@pytest.fixture
-def fpctl(tmp_path: Path):  # type: ignore[no-untyped-def]
+Fpctl = Callable[..., Run]
+
+
+def runner(db: Path) -> Fpctl:
+    """Run the installed fpctl on the store ``db`` with a pinned clock, JSON out."""
     if not FPCTL.exists():
         pytest.skip(f"no installed fpctl next to {sys.executable}")
     env = {k: v for k, v in os.environ.items() if not k.startswith("FPCTL_")}
-    env |= {"FPCTL_DB": str(tmp_path / "e2e.db"), "FPCTL_NOW": "2026-11-01T10:00:00Z"}
+    env |= {"FPCTL_DB": str(db), "FPCTL_NOW": "2026-11-01T10:00:00Z"}
     env |= {"NO_COLOR": "1", "COLUMNS": "200"}
 
     def run(*args: str) -> Run:
@@ -53,6 +59,11 @@ def fpctl(tmp_path: Path):  # type: ignore[no-untyped-def]
         return Run(done.returncode, done.stdout, done.stderr)
 
     return run
+
+
+@pytest.fixture
+def fpctl(tmp_path: Path) -> Fpctl:
+    return runner(tmp_path / "e2e.db")
 
 
 def ok(result: Run) -> Any:
@@ -135,12 +146,26 @@ def test_done_means_scenario(fpctl) -> None:  # type: ignore[no-untyped-def]
     assert (verified["ok"], verified["records"]) == (True, len(trail))
 
 
+@pytest.fixture(scope="module")
+def acme_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """Acme with Ada and Mia, built once through the installed fpctl; tests get a copy."""
+    db = tmp_path_factory.mktemp("e2e") / "template.db"
+    build = runner(db)
+    ok(build("account", "create", "Acme Studio", "--admin", ADA))
+    invited = ok(build("team", "invite", MIA, "--as", ADA))
+    ok(build("team", "accept", invited["token"], "--name", "Mia"))
+    return db, invited["token"]
+
+
 @pytest.fixture
-def acme(fpctl):  # type: ignore[no-untyped-def]
-    ok(fpctl("account", "create", "Acme Studio", "--admin", ADA))
-    invited = ok(fpctl("team", "invite", MIA, "--as", ADA))
-    ok(fpctl("team", "accept", invited["token"], "--name", "Mia"))
-    return invited["token"]
+def acme(fpctl: Fpctl, acme_template: tuple[Path, str], tmp_path: Path) -> str:
+    template, token = acme_template
+    with (
+        closing(sqlite3.connect(template)) as source,
+        closing(sqlite3.connect(tmp_path / "e2e.db")) as target,
+    ):
+        source.backup(target)
+    return token
 
 
 @pytest.mark.parametrize(

@@ -90,8 +90,16 @@ class OrderViews:
             self._open = {row.order_id: row for row in rows}
         return self._open.get(order_id)
 
-    def row(self, order: Order) -> View:
-        request = self._open_request(order.id)  # type: ignore[arg-type]
+    def row(self, order: Order, *, single: bool = False) -> View:
+        """One order; ``single`` looks its own open request up instead of loading all."""
+        if single:
+            request = self.session.exec(
+                select(OrderCancellation)
+                .where(OrderCancellation.order_id == order.id)
+                .where(OrderCancellation.status == "open")
+            ).first()
+        else:
+            request = self._open_request(order.id)  # type: ignore[arg-type]
         return {
             "id": order.id,
             "status": order.status,
@@ -121,7 +129,7 @@ class OrderViews:
 
     def full(self, order: Order, *, show_requirements: bool = True) -> View:
         """``order show``: the row plus milestones, hourly terms and requirements."""
-        view = self.row(order)
+        view = self.row(order, single=True)
         view["requirements"] = order.requirements if show_requirements else None
         view["milestones"] = [
             milestone_view(m)
