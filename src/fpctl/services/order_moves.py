@@ -54,18 +54,7 @@ def _start(ctx: Context, action: str, order_id: int) -> Order:
 def _move(ctx: Context, order: Order, move: Move, action: str, changes: Changes) -> Order:
     before = order.status
     order.status = after(order.status, move)
-    order.updated_at = ctx.now
-    ctx.session.add(order)
-    audit.record(
-        ctx.session,
-        ctx.actor,
-        ctx.now,
-        action=action,
-        target=orders.target(order),
-        account_id=order.account_id,
-        changes={"status": (before, order.status), **changes},
-    )
-    return order
+    return orders.record_change(ctx, order, action, {"status": (before, order.status), **changes})
 
 
 def submit_requirements(ctx: Context, order_id: int, text: str) -> Order:
@@ -168,22 +157,12 @@ def _accept_milestone(ctx: Context, order: Order, action: str) -> Order:
     before = order.status
     order.status = OrderStatus.IN_PROGRESS
     order.auto_complete_at = None
-    order.updated_at = ctx.now
-    ctx.session.add(order)
-    audit.record(
-        ctx.session,
-        ctx.actor,
-        ctx.now,
-        action=action,
-        target=orders.target(order),
-        account_id=order.account_id,
-        changes={
-            "status": (before, order.status),
-            "milestone": (milestone.position, following.position),
-            "paid_cents": (order.paid_cents - following.amount_cents, order.paid_cents),
-        },
-    )
-    return order
+    changes = {
+        "status": (before, order.status),
+        "milestone": (milestone.position, following.position),
+        "paid_cents": (order.paid_cents - following.amount_cents, order.paid_cents),
+    }
+    return orders.record_change(ctx, order, action, changes)
 
 
 def _complete(

@@ -55,17 +55,7 @@ def share(ctx: Context, order_id: int) -> tuple[Order, bool]:
     if order.shared:
         return order, False
     order.shared = True
-    order.updated_at = ctx.now
-    ctx.session.add(order)
-    audit.record(
-        ctx.session,
-        ctx.actor,
-        ctx.now,
-        action="order.share",
-        target=orders.target(order),
-        account_id=order.account_id,
-        changes={"shared": (False, True)},
-    )
+    orders.record_change(ctx, order, "order.share", {"shared": (False, True)})
     return order, True
 
 

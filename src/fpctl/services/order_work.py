@@ -311,17 +311,7 @@ def set_weekly_limit(ctx: Context, order_id: int, hours: int | None) -> Order:
         raise InvalidInput(f"the weekly limit is 1 to {HOURS_IN_A_WEEK} hours, not {hours}")
     before = order.weekly_limit_hours
     order.weekly_limit_hours = hours
-    order.updated_at = ctx.now
-    ctx.session.add(order)
-    audit.record(
-        ctx.session,
-        ctx.actor,
-        ctx.now,
-        action="order.hours_limit",
-        target=orders.target(order),
-        account_id=order.account_id,
-        changes={"weekly_limit_hours": (before, hours)},
-    )
+    orders.record_change(ctx, order, "order.hours_limit", {"weekly_limit_hours": (before, hours)})
     return order
 
 

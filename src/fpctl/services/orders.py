@@ -24,6 +24,7 @@ from fpctl.domain.actors import Actor
 from fpctl.domain.enums import ActorKind, MemberStatus, Role
 from fpctl.domain.orders import TERMINAL, OrderStatus
 from fpctl.errors import NotFound, PermissionDenied, RuleViolation
+from fpctl.services import audit
 from fpctl.services.context import Context
 from fpctl.store.tables import (
     Account,
@@ -40,6 +41,24 @@ OPEN_STATUSES = tuple(status.value for status in OrderStatus if status not in TE
 
 def target(order: Order) -> str:
     return f"order:{order.id}"
+
+
+def record_change(
+    ctx: Context, order: Order, action: str, changes: dict[str, tuple[Any, Any]]
+) -> Order:
+    """Stamp the order as changed now and write the actor's audit record for it."""
+    order.updated_at = ctx.now
+    ctx.session.add(order)
+    audit.record(
+        ctx.session,
+        ctx.actor,
+        ctx.now,
+        action=action,
+        target=target(order),
+        account_id=order.account_id,
+        changes=changes,
+    )
+    return order
 
 
 def sees_all_orders(actor: Actor) -> bool:

@@ -14,7 +14,7 @@ from datetime import datetime
 from fpctl.domain.money import format_cents, parse_cents
 from fpctl.domain.orders import GUARANTEE_WINDOW, OrderKind, OrderStatus
 from fpctl.errors import RuleViolation
-from fpctl.services import audit, order_money, orders
+from fpctl.services import order_money, orders
 from fpctl.services.context import Context
 from fpctl.store.tables import Invoice, Order
 
@@ -85,19 +85,10 @@ def refund(ctx: Context, order_id: int, *, amount: str | None = None) -> Refunde
         now=ctx.now,
         description=f"order {order.id}: satisfaction-guarantee refund",
     )
-    order.updated_at = ctx.now
-    ctx.session.add(order)
-    audit.record(
-        ctx.session,
-        ctx.actor,
-        ctx.now,
-        action="order.refund",
-        target=orders.target(order),
-        account_id=order.account_id,
-        changes={
-            "refunded_cents": (before, order.refunded_cents),
-            "amount_cents": (None, cents),
-            "reason": (None, ctx.actor.reason),
-        },
-    )
+    changes = {
+        "refunded_cents": (before, order.refunded_cents),
+        "amount_cents": (None, cents),
+        "reason": (None, ctx.actor.reason),
+    }
+    orders.record_change(ctx, order, "order.refund", changes)
     return Refunded(order, cents, invoice)
