@@ -885,3 +885,21 @@ def test_show_of_a_hidden_order_is_not_found(cli: Cli, three: dict[str, int]) ->
     assert cli("order", "show", "2", *MIA, "-o", "json").exit_code == 3
     assert cli("order", "show", "2", *LENA, "-o", "json").exit_code == 3
     assert cli("order", "show", "2", *OTTO, "-o", "json").exit_code == 0
+
+
+@pytest.mark.parametrize("goes", ["remove", "leave"])
+def test_a_departing_members_orders_are_shared_and_audited(
+    cli: Cli, shop: dict[str, int], goes: str
+) -> None:
+    order = placed(cli, actor=MIA)
+    if goes == "remove":
+        assert cli("team", "remove", "mia@acme.test", "--yes", *ADA).exit_code == 0
+    else:
+        assert cli("team", "leave", "--yes", *MIA).exit_code == 0
+
+    assert cli("order", "show", str(order["id"]), "--as", "max@acme.test").exit_code == 0
+    shared = cli("audit", "list", "--account", "acme", "--action", "order.share", "-o", "json")
+    assert [(r["target"], r["changes"]) for r in shared.json] == [
+        (f"order:{order['id']}", {"shared": [False, True]})
+    ]
+    assert cli("audit", "verify").exit_code == 0

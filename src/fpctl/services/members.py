@@ -243,7 +243,7 @@ def remove(ctx: Context, email: str) -> tuple[Member, bool]:
         ctx, email, "team.remove", MemberStatus.REMOVED, allowed_from=_REMOVABLE
     )
     if changed:
-        orders.share_orders_of(ctx.session, member)
+        orders.share_orders_of(ctx, member)
     return member, changed
 
 
@@ -264,5 +264,5 @@ def leave(ctx: Context) -> Member:
     member = ctx.session.get(Member, ctx.actor.member_id)
     assert member is not None
     _change(ctx, member, "team.leave", status=MemberStatus.CLOSED)
-    orders.share_orders_of(ctx.session, member)  # they stay with the account, shared
+    orders.share_orders_of(ctx, member)  # they stay with the account, shared
     return member

@@ -180,13 +180,14 @@ def refuse_switch_while_open(session: Session, account: Account) -> None:
         )
 
 
-def share_orders_of(session: Session, member: Member) -> int:
+def share_orders_of(ctx: Context, member: Member) -> int:
     """A member who is removed or leaves: their orders (those they placed, and those support
-    placed in their my-project) become shared with all members."""
+    placed in their my-project) become shared with all members, each change audited."""
+    session = ctx.session
     personal = select(Project.id).where(Project.kind == "my").where(Project.owner_id == member.id)
     theirs = or_(Order.placed_by_id == member.id, col(Order.project_id).in_(personal))
-    orders = session.exec(select(Order).where(theirs).where(col(Order.shared).is_(False))).all()
-    for order in orders:
+    found = session.exec(select(Order).where(theirs).where(col(Order.shared).is_(False))).all()
+    for order in found:
         order.shared = True
-        session.add(order)
-    return len(orders)
+        record_change(ctx, order, "order.share", {"shared": (False, True)})
+    return len(found)
