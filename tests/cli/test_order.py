@@ -303,7 +303,10 @@ def test_who_may_place(cli: Cli, db: Path) -> None:
 
 
 def test_support_places_in_a_named_project(cli: Cli, db: Path) -> None:
-    refused(cli, db, 2, None, place, "--amount", "10", actor=SUPPORT)
+    default = placed(cli, "--amount", "10", actor=SUPPORT)  # no --project: the admin's
+    ada_project = ok(cli("project", "list", *ADA, "-o", "json"))
+    mine = [p["id"] for p in ada_project if p["kind"] == "my" and p["owner"] == "ada@acme.test"]
+    assert default["project"] == mine[0]
     project = ok(cli("project", "create", "Launch", *ADA, "-o", "json"))["id"]
     view = placed(cli, "--amount", "10", "--project", str(project), actor=SUPPORT)
     assert view["project"] == project

@@ -24,6 +24,7 @@ from fpctl.store.tables import (
     Order,
     OrderMilestone,
     PaymentMethod,
+    Project,
 )
 
 AT = parse_instant("2026-11-01T10:00:00Z")
@@ -194,10 +195,16 @@ def test_not_found_and_not_allowed(shop: Any, work: Any) -> None:
     refuses(work, PermissionDenied, None, actor={"as_": "@lena"}, amount="10")
 
 
-def test_support_needs_a_project(shop: Any, work: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_support_orders_go_to_the_admins_my_project(
+    shop: Any, work: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("FPCTL_AGENT", "sam")
     support = {"as_": "support", "account": "acme", "reason": "ticket"}
-    refuses(work, InvalidInput, None, actor=support, amount="10")
+    order = place(work, actor=support, amount="10")
+    with work(write=False) as ctx:
+        project = ctx.session.get(Project, order.project_id)
+        assert project is not None
+        assert (project.kind, project.owner) == ("my", "ada@acme.test")
 
 
 def test_the_due_date_is_kept(shop: Any, work: Any) -> None:

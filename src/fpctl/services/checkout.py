@@ -39,6 +39,7 @@ from fpctl.services.audit import Entry
 from fpctl.services.context import Context
 from fpctl.services.invitations import APPROVAL_DAYS
 from fpctl.services.ledger import Payment
+from fpctl.services.members import current_admin
 from fpctl.services.orders import open_cancellation, target
 from fpctl.services.policies import is_active, list_policies
 from fpctl.store.tables import (
@@ -111,12 +112,16 @@ def _project(ctx: Context, project_id: int | None) -> Project:
         project = projects.find(ctx, project_id)
         projects.order_may_go_in(ctx, project)
         return project
-    if ctx.actor.member_id is None:
+    if ctx.actor.member_id is not None:
+        return projects.personal(ctx.session, ctx.actor.member_id)
+    # Support has no my-project: its orders go to the admin's, unless it names another.
+    admin = current_admin(ctx)
+    if admin is None:
         raise InvalidInput(
-            "support places orders in a named project",
+            "the account has no admin, so support names the project",
             hint="add --project ID (`fpctl project list` shows them)",
         )
-    return projects.personal(ctx.session, ctx.actor.member_id)
+    return projects.personal(ctx.session, admin.id)  # type: ignore[arg-type]
 
 
 @dataclass
