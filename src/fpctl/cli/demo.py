@@ -46,4 +46,7 @@ def seed(
     view["slugs"] = summary.slugs
     run.emit(view, title="Demo store")
     first = summary.slugs[0]
-    run.note(f"try: fpctl account show {first}   ·   fpctl team list --account {first}")
+    run.note(
+        f"try: fpctl account show {first}   ·   fpctl team list --account {first}"
+        f"   ·   fpctl order list --account {first}"
+    )
