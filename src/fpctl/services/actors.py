@@ -12,7 +12,8 @@ from fpctl.domain.actors import Actor
 from fpctl.domain.emails import normalize_email
 from fpctl.domain.enums import ActorKind, MemberStatus, Role
 from fpctl.errors import NotFound
-from fpctl.store.tables import Account, Freelancer, Member
+from fpctl.services.freelancers import by_username
+from fpctl.store.tables import Account, Member
 
 
 def find_account(session: Session, slug: str) -> Account:
@@ -60,13 +61,6 @@ def _find_member(session: Session, email: str, account: Account | None) -> Membe
     return member
 
 
-def _find_freelancer(session: Session, username: str) -> Freelancer:
-    freelancer = session.exec(select(Freelancer).where(Freelancer.username == username)).first()
-    if freelancer is None:
-        raise NotFound(f"no freelancer @{username}", hint="`fpctl freelancer list` shows them")
-    return freelancer
-
-
 def resolve(
     session: Session,
     spec: str | None,
@@ -83,7 +77,7 @@ def resolve(
         agent = agent_name()
         return actors.support(agent, reason, account.id if account else None), account
     if spec.startswith("@"):
-        freelancer = _find_freelancer(session, spec[1:].strip().casefold())
+        freelancer = by_username(session, spec[1:].strip())
         actor = Actor(
             kind=ActorKind.FREELANCER,
             label=f"@{freelancer.username}",

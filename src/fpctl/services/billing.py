@@ -18,7 +18,7 @@ from sqlmodel import col, func, select
 from fpctl.domain.money import format_cents
 from fpctl.domain.permissions import decide, rule_for
 from fpctl.errors import NotFound, PermissionDenied, RuleViolation
-from fpctl.services import audit, ledger
+from fpctl.services import audit, ledger, payment_methods
 from fpctl.services.context import Context
 from fpctl.services.members import require_reader
 from fpctl.services.payment_methods import describe
@@ -58,7 +58,7 @@ def deposit(ctx: Context, amount_cents: int) -> Deposit:
             code="deposit_too_small",
         )
     account = ctx.the_account
-    method = ledger.default_method(ctx.session, account.id)
+    method = payment_methods.default_method(ctx.session, account.id)
     if method is None:
         raise RuleViolation(
             "a deposit is paid by the default payment method, and the account has none",
@@ -143,7 +143,7 @@ def summary(ctx: Context) -> Summary:
     """The account's money at a glance."""
     require_billing_reader(ctx)
     account = ctx.the_account
-    method = ledger.default_method(ctx.session, account.id)
+    method = payment_methods.default_method(ctx.session, account.id)
     count = ctx.session.exec(
         select(func.count()).select_from(Invoice).where(Invoice.account_id == account.id)
     ).one()

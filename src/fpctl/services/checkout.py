@@ -34,7 +34,7 @@ from fpctl.domain.orders import (
     parse_milestones,
 )
 from fpctl.errors import InvalidInput, NotFound, RuleViolation
-from fpctl.services import audit, order_money, projects
+from fpctl.services import audit, freelancers, order_money, projects
 from fpctl.services.audit import Entry
 from fpctl.services.context import Context
 from fpctl.services.invitations import APPROVAL_DAYS
@@ -78,14 +78,6 @@ class Placed:
     order: Order
     approval: ApprovalRequest | None
     payment: Payment | None
-
-
-def _freelancer(ctx: Context, username: str) -> Freelancer:
-    name = username.strip().lstrip("@").casefold()
-    freelancer = ctx.session.exec(select(Freelancer).where(Freelancer.username == name)).first()
-    if freelancer is None:
-        raise NotFound(f"no freelancer @{name}", hint="`fpctl freelancer list` shows them")
-    return freelancer
 
 
 def _service(ctx: Context, freelancer: Freelancer, service_id: int) -> FreelancerService:
@@ -268,7 +260,7 @@ def policy_holding(ctx: Context, total_cents: int) -> Policy | None:
 def place(ctx: Context, request: OrderRequest) -> Placed:
     ctx.require("order.place")
     account = ctx.the_account
-    freelancer = _freelancer(ctx, request.freelancer)
+    freelancer = freelancers.find(ctx, request.freelancer)
     terms = _terms(ctx, request, freelancer)
     due_at = _due(ctx, request.due)
     project = _project(ctx, request.project_id)
@@ -359,21 +351,9 @@ def first_payment(ctx: Context, order: Order) -> Payment:
     """What is charged when the order starts: all of a fixed order, the first milestone,
     or the hourly initiation fee."""
     if order.kind == OrderKind.MILESTONES:
-        first = ctx.session.exec(
-            select(OrderMilestone)
-            .where(OrderMilestone.order_id == order.id)
-            .where(OrderMilestone.position == 1)
-        ).one()
-        first.charged_at = ctx.now
-        ctx.session.add(first)
-        return order_money.pay(
-            ctx.session,
-            order,
-            first.amount_cents,
-            now=ctx.now,
-            purpose="milestone",
-            description=f"order {order.id}, milestone 1: {first.title}",
-        )
+        first = order_money.milestone_at(ctx.session, order, 1)
+        assert first is not None
+        return order_money.pay_milestone(ctx.session, order, first, now=ctx.now)
     if order.kind == OrderKind.HOURLY:
         return order_money.pay(
             ctx.session,

@@ -6,7 +6,7 @@ catalogue belongs to no account, so its audit records carry no account.
 
 from __future__ import annotations
 
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from fpctl.domain.money import parse_cents
 from fpctl.domain.text import normalize_username, require_text
@@ -20,8 +20,13 @@ MAX_REVISIONS = 100  # more is a typo, not an offer
 
 def find(ctx: Context, username: str) -> Freelancer:
     """The freelancer named ``username`` (with or without ``@``, any case)."""
+    return by_username(ctx.session, username)
+
+
+def by_username(session: Session, username: str) -> Freelancer:
+    """``find`` for callers that have a session but no Context yet (``--as @username``)."""
     name = username.strip().removeprefix("@").casefold()
-    found = ctx.session.exec(select(Freelancer).where(Freelancer.username == name)).first()
+    found = session.exec(select(Freelancer).where(Freelancer.username == name)).first()
     if found is None:
         raise NotFound(f"no freelancer @{name}", hint="`fpctl freelancer list` shows them")
     return found

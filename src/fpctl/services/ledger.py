@@ -13,11 +13,11 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from fpctl.domain.payments import Split, split_charge
 from fpctl.errors import RuleViolation
-from fpctl.services.payment_methods import describe
+from fpctl.services.payment_methods import default_method, describe
 from fpctl.store.tables import Account, Invoice, LedgerEntry, PaymentMethod
 
 INVOICE, CREDIT = "invoice", "credit"
@@ -29,15 +29,6 @@ class Payment:
 
     split: Split
     invoice: Invoice | None
-
-
-def default_method(session: Session, account_id: int) -> PaymentMethod | None:
-    return session.exec(
-        select(PaymentMethod)
-        .where(PaymentMethod.account_id == account_id)
-        .where(col(PaymentMethod.removed_at).is_(None))
-        .where(col(PaymentMethod.is_default).is_(True))
-    ).first()
 
 
 def billed_to(account: Account) -> str:

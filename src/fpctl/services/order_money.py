@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from fpctl.services import ledger
 from fpctl.services.ledger import Payment
-from fpctl.store.tables import Account, Invoice, Order
+from fpctl.store.tables import Account, Invoice, Order, OrderMilestone
 
 
 def account_of(session: Session, order: Order) -> Account:
@@ -44,6 +44,31 @@ def pay(
     order.paid_credits_cents += payment.split.credits_cents
     session.add(order)
     return payment
+
+
+def milestone_at(session: Session, order: Order, position: int) -> OrderMilestone | None:
+    return session.exec(
+        select(OrderMilestone)
+        .where(OrderMilestone.order_id == order.id)
+        .where(OrderMilestone.position == position)
+    ).first()
+
+
+def pay_milestone(
+    session: Session, order: Order, milestone: OrderMilestone, *, now: datetime
+) -> Payment:
+    """A milestone is charged when it starts: the first at checkout, each next one when the
+    previous one is accepted."""
+    milestone.charged_at = now
+    session.add(milestone)
+    return pay(
+        session,
+        order,
+        milestone.amount_cents,
+        now=now,
+        purpose="milestone",
+        description=f"order {order.id}, milestone {milestone.position}: {milestone.title}",
+    )
 
 
 def refundable_cents(order: Order) -> int:

@@ -137,23 +137,10 @@ def _accept_milestone(ctx: Context, order: Order, action: str) -> Order:
     assert milestone is not None
     milestone.accepted_at = ctx.now
     ctx.session.add(milestone)
-    following = ctx.session.exec(
-        select(OrderMilestone)
-        .where(OrderMilestone.order_id == order.id)
-        .where(OrderMilestone.position == milestone.position + 1)
-    ).first()
+    following = order_money.milestone_at(ctx.session, order, milestone.position + 1)
     if following is None:
         return _complete(ctx.session, order, ctx.now, action=action, actor=ctx.actor)
-    following.charged_at = ctx.now
-    ctx.session.add(following)
-    order_money.pay(
-        ctx.session,
-        order,
-        following.amount_cents,
-        now=ctx.now,
-        purpose="milestone",
-        description=f"order {order.id}, milestone {following.position}: {following.title}",
-    )
+    order_money.pay_milestone(ctx.session, order, following, now=ctx.now)
     before = order.status
     order.status = OrderStatus.IN_PROGRESS
     order.auto_complete_at = None

@@ -237,11 +237,7 @@ def _hourly_charges(plan: _Plan) -> None:
 
 
 def _milestone_after(plan: _Plan, milestone: OrderMilestone) -> str:
-    following = plan.ctx.session.exec(
-        select(OrderMilestone)
-        .where(OrderMilestone.order_id == plan.order.id)
-        .where(OrderMilestone.position == milestone.position + 1)
-    ).first()
+    following = order_money.milestone_at(plan.ctx.session, plan.order, milestone.position + 1)
     if following is None:
         return f"accept milestone {milestone.position} (the last): the order completes"
     return (

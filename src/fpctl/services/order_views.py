@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 from fpctl.clock import iso
 from fpctl.domain.orders import flags
 from fpctl.services.cancellations import time_left
+from fpctl.services.orders import open_cancellation
 from fpctl.store.tables import Account, Freelancer, Order, OrderCancellation, OrderMilestone
 
 View = dict[str, Any]
@@ -93,11 +94,7 @@ class OrderViews:
     def row(self, order: Order, *, single: bool = False) -> View:
         """One order; ``single`` looks its own open request up instead of loading all."""
         if single:
-            request = self.session.exec(
-                select(OrderCancellation)
-                .where(OrderCancellation.order_id == order.id)
-                .where(OrderCancellation.status == "open")
-            ).first()
+            request = open_cancellation(self.session, order.id)  # type: ignore[arg-type]
         else:
             request = self._open_request(order.id)  # type: ignore[arg-type]
         return {

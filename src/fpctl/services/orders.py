@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from sqlalchemy import exists, or_
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from fpctl.domain.actors import Actor
 from fpctl.domain.enums import ActorKind, MemberStatus, Role
@@ -137,7 +137,7 @@ def list_orders(
         query = query.where(
             Order.freelancer_id
             == select(Freelancer.id)
-            .where(Freelancer.username == freelancer.strip().lstrip("@").casefold())
+            .where(Freelancer.username == freelancer.strip().removeprefix("@").casefold())
             .scalar_subquery()
         )
     yield from ctx.session.exec(query.order_by(col(Order.id)).execution_options(yield_per=1000))
@@ -160,12 +160,12 @@ def require_open(order: Order, doing: str) -> None:
 
 def count_open(session: Session, account_id: int) -> int:
     """Orders that are not completed, cancelled or rejected (they block the switch)."""
-    rows = session.exec(
-        select(Order.id)
+    return session.exec(
+        select(func.count())
+        .select_from(Order)
         .where(Order.account_id == account_id)
         .where(col(Order.status).in_(OPEN_STATUSES))
-    ).all()
-    return len(rows)
+    ).one()
 
 
 def refuse_switch_while_open(session: Session, account: Account) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from fpctl.domain.emails import normalize_email
 from fpctl.domain.payments import card_last4, parse_expiry
@@ -38,10 +38,20 @@ def target(method: PaymentMethod) -> str:
     return f"payment_method:{method.id} {describe(method)}"
 
 
+def _active_of(account_id: int | None) -> Any:
+    query = select(PaymentMethod).where(PaymentMethod.account_id == account_id)
+    return query.where(col(PaymentMethod.removed_at).is_(None))
+
+
 def _active(ctx: Context) -> Any:
-    query = select(PaymentMethod).where(PaymentMethod.account_id == ctx.the_account.id)
-    query = query.where(col(PaymentMethod.removed_at).is_(None))
+    query = _active_of(ctx.the_account.id)
     return query.order_by(col(PaymentMethod.created_at), col(PaymentMethod.id))
+
+
+def default_method(session: Session, account_id: int | None) -> PaymentMethod | None:
+    """The account's default method (what charges fall back on), if it has one."""
+    query = _active_of(account_id).where(col(PaymentMethod.is_default).is_(True))
+    return session.exec(query).first()
 
 
 def _methods(ctx: Context) -> list[PaymentMethod]:
