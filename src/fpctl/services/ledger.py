@@ -246,3 +246,33 @@ def deposit(
         method=method,
     )
     return invoice
+
+
+def move_credits(
+    session: Session,
+    account: Account,
+    credits_cents: int,
+    *,
+    kind: str,
+    now: datetime,
+    description: str,
+) -> None:
+    """Add (or, negative, take) Pro credits outside any payment: credits set aside on a
+    switch and restored on the way back, points redeemed for credits. No invoice."""
+    if credits_cents == 0:
+        return
+    if account.credits_cents + credits_cents < 0:
+        raise ValueError("credits never go negative")
+    _enter(
+        session,
+        account,
+        kind=kind,
+        credits_cents=credits_cents,
+        balance_cents=0,
+        method_cents=0,
+        now=now,
+        description=description,
+        order_id=None,
+        invoice=None,
+        method=None,
+    )

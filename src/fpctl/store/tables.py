@@ -63,6 +63,19 @@ class Account(SQLModel, table=True):
     points: int = 0
     plan_started_at: datetime | None = _when(nullable=True)
     created_at: datetime = _when()
+    # Added by migration 0005 (kept after created_at: the order a migrated store has).
+    # The end of the paid Advanced cycle: the renewal is due then (settle: subscription.renew).
+    plan_renews_at: datetime | None = _when(nullable=True, index=True)
+    switched_at: datetime | None = _when(nullable=True)  # moved to the regular marketplace
+    # Pro credits kept while switched (SPEC §1.7); the default fills the existing rows.
+    credits_set_aside_cents: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    # When the 365-day spend window next drops an order: the tier may fall then.
+    tier_review_at: datetime | None = _when(nullable=True, index=True)
+    billing_full_name: str | None = None
+    billing_company: str | None = None
+    billing_address: str | None = None
+    billing_country: str | None = None
+    billing_tax_id: str | None = None
 
 
 class Member(SQLModel, table=True):
@@ -224,6 +237,7 @@ class Order(SQLModel, table=True):
     __table_args__ = (
         Index("ix_orders_account_status", "account_id", "status"),
         Index("ix_orders_status_auto_complete", "status", "auto_complete_at"),
+        Index("ix_orders_account_completed", "account_id", "completed_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -396,6 +410,28 @@ class LedgerEntry(SQLModel, table=True):
     method_cents: int = 0  # charged to (positive) the payment method
     credits_after_cents: int
     balance_after_cents: int
+    description: str
+
+
+class RewardEntry(SQLModel, table=True):
+    """Every change of the account's rewards points: earned, clawed back, redeemed."""
+
+    __tablename__ = "reward_entry"
+    __table_args__ = (Index("ix_reward_entry_account_at", "account_id", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id")
+    at: datetime = _when()
+    kind: str = _word()  # order, deposit, clawback, redeem
+    points: int  # signed change of the account's points
+    points_after: int
+    tier: str = _word()  # the tier when it happened
+    order_id: int | None = Field(default=None, foreign_key="orders.id", index=True)
+    invoice_id: int | None = Field(default=None, foreign_key="invoice.id")
+    reward: str | None = None  # redeemed for: credits, gift-card, donation
+    charity: str | None = None
+    value_cents: int | None = None  # what a redemption was worth
+    by: str  # who earned or redeemed (label), or "system"
     description: str
 
 
