@@ -215,8 +215,9 @@ def test_auto_complete_as_of_the_window_closing(shop: Any, work: Any) -> None:
     order = load(work, order_id, now=later)
     assert (order.status, order.completed_at, order.auto_complete_at) == ("completed", closes, None)
     with work(write=False) as ctx:
-        record = ctx.session.exec(select(AuditRecord).order_by(col(AuditRecord.id).desc())).first()
-        assert record is not None
+        query = select(AuditRecord).where(AuditRecord.target == f"order:{order_id}")
+        record = ctx.session.exec(query.order_by(col(AuditRecord.id).desc())).first()
+        assert record is not None  # then the points it earned (rewards.earn, on the account)
         assert (record.action, record.actor) == ("order.auto_complete", "system")
 
 

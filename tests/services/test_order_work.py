@@ -549,6 +549,25 @@ def test_a_completed_orders_last_week_is_still_charged(work: Work, shop: Any) ->
     assert order(work, order_id).status == "completed"
 
 
+def test_a_week_charged_after_completion_earns_its_points(work: Work, shop: Any) -> None:
+    order_id = place_hourly(work, rate="10.00")  # the 5.00 fee is paid at checkout
+    log(work, order_id, "3")
+    deliver(work, order_id)
+    with work(as_=ADA) as ctx:
+        order_moves.accept(ctx, order_id)
+    assert points(work) == 5  # silver: 1 per whole dollar of the fee
+    weeks(work, order_id, W44_END)  # the week ends: 30.00 charged after completion
+    assert points(work, W44_END) == 35
+    with work(now=W44_END) as ctx:  # settled once: a second settlement earns nothing more
+        settle.settle_due(ctx.session, W44_END)
+    assert points(work, W44_END) == 35
+
+
+def points(work: Work, now: datetime = T0) -> int:
+    with work(now=now) as ctx:
+        return ctx.session.exec(select(Account.points).where(Account.slug == "acme")).one()
+
+
 # -- the weekly report and the limit -------------------------------------------------------
 
 

@@ -30,6 +30,8 @@ COMMANDS = {
     "order": "order",
     "project": "project",
     "billing": "billing",
+    "subscription": "subscription",
+    "rewards": "rewards",
     "audit": "audit",
     "auth": "auth",
     "db": "db",

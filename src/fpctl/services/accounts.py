@@ -6,7 +6,8 @@ from sqlalchemy import func
 from sqlmodel import col, select
 
 from fpctl.domain.emails import normalize_email
-from fpctl.domain.enums import MemberStatus, Plan, Role
+from fpctl.domain.enums import AccountStatus, MemberStatus, Plan, Role
+from fpctl.domain.plans import add_months
 from fpctl.domain.text import require_text, slugify, validate_slug
 from fpctl.errors import InvalidInput, NotFound, RuleViolation
 from fpctl.services import audit
@@ -46,6 +47,8 @@ def create(
         name=name,
         plan=plan,
         plan_started_at=ctx.now if plan is Plan.ADVANCED else None,
+        # The first cycle starts unpaid (no payment method yet); renewals are charged.
+        plan_renews_at=add_months(ctx.now, 1) if plan is Plan.ADVANCED else None,
         created_at=ctx.now,
     )
     ctx.session.add(account)
@@ -127,3 +130,14 @@ def update(ctx: Context, **values: str | None) -> tuple[Account, bool]:
             changes=changes,
         )
     return account, bool(changes)
+
+
+def require_pro(account: Account, doing: str) -> None:
+    """Refuse (exit 5, ``account_switched``) what only a Pro account can do once the account
+    has switched to the regular marketplace; its history stays readable."""
+    if account.status == AccountStatus.SWITCHED:
+        raise RuleViolation(
+            f"{account.slug} has switched to the regular marketplace and cannot {doing}",
+            hint="the admin returns it to Pro with `fpctl subscription switch basic`",
+            code="account_switched",
+        )

@@ -34,7 +34,7 @@ from fpctl.domain.orders import (
     parse_milestones,
 )
 from fpctl.errors import InvalidInput, NotFound, RuleViolation
-from fpctl.services import audit, freelancers, order_money, projects
+from fpctl.services import accounts, audit, freelancers, order_money, projects
 from fpctl.services.audit import Entry
 from fpctl.services.context import Context
 from fpctl.services.invitations import APPROVAL_DAYS
@@ -260,6 +260,7 @@ def policy_holding(ctx: Context, total_cents: int) -> Policy | None:
 def place(ctx: Context, request: OrderRequest) -> Placed:
     ctx.require("order.place")
     account = ctx.the_account
+    accounts.require_pro(account, "place orders")
     freelancer = freelancers.find(ctx, request.freelancer)
     terms = _terms(ctx, request, freelancer)
     due_at = _due(ctx, request.due)

@@ -32,7 +32,7 @@ from fpctl.errors import (
     PermissionDenied,
     RuleViolation,
 )
-from fpctl.services import audit, policies
+from fpctl.services import accounts, audit, policies
 from fpctl.services.actors import member_actor
 from fpctl.services.audit import Entry
 from fpctl.services.context import Context
@@ -275,6 +275,7 @@ class _Batch:
 def invite_many(ctx: Context, requests: Sequence[InviteRequest]) -> list[InviteResult]:
     """Invite each request; a refused row is reported (``failed``), never raised."""
     ctx.require("team.invite")
+    accounts.require_pro(ctx.the_account, "invite members")
     emails: list[str | FpctlError] = []
     for request in requests:
         try:

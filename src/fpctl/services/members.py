@@ -223,6 +223,9 @@ def deactivate(ctx: Context, email: str) -> tuple[Member, bool]:
 
 
 def reactivate(ctx: Context, email: str) -> tuple[Member, bool]:
+    from fpctl.services.accounts import require_pro  # accounts imports this module
+
+    require_pro(ctx.the_account, "reactivate members")
     return _set_status(
         ctx, email, "team.reactivate", MemberStatus.ACTIVE, allowed_from=(MemberStatus.DEACTIVATED,)
     )

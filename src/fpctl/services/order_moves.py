@@ -25,7 +25,7 @@ from fpctl.domain.orders import (
     flags,
 )
 from fpctl.errors import InvalidInput, RuleViolation
-from fpctl.services import audit, order_money, orders
+from fpctl.services import audit, order_money, orders, rewards
 from fpctl.services.context import Context
 from fpctl.store.tables import Order, OrderMilestone
 
@@ -181,6 +181,7 @@ def _complete(
         account_id=order.account_id,
         changes={"status": (before, OrderStatus.COMPLETED)},
     )
+    rewards.on_order_completed(session, order, now, actor)
     return order
 
 

@@ -40,7 +40,7 @@ from fpctl.domain.actors import SYSTEM
 from fpctl.domain.money import format_cents
 from fpctl.domain.orders import OrderKind, OrderStatus, parse_iso_week
 from fpctl.errors import InvalidInput, RuleViolation
-from fpctl.services import audit, order_money, order_moves, orders
+from fpctl.services import audit, order_money, order_moves, orders, rewards
 from fpctl.services.context import Context
 from fpctl.services.order_views import milestone_view
 from fpctl.store.tables import Order, OrderHours, OrderMilestone
@@ -387,6 +387,8 @@ def _charge_week(
         account_id=order.account_id,
         changes=changes,
     )
+    if order.completed_at is not None:
+        rewards.on_charge_after_completion(session, order, amount, now)
     return True
 
 

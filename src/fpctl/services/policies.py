@@ -15,7 +15,7 @@ from fpctl.domain.actors import Actor
 from fpctl.domain.enums import AppliesTo, LimitMode, LimitPeriod, MemberStatus, Plan, PolicyKind
 from fpctl.domain.money import parse_cents
 from fpctl.errors import InvalidInput, NotFound, RuleViolation
-from fpctl.services import audit
+from fpctl.services import accounts, audit
 from fpctl.services.context import Context
 from fpctl.services.members import find_member, require_reader
 from fpctl.store.tables import Account, Member, Policy
@@ -99,6 +99,7 @@ _SAME = ("kind", "applies_to", "member_id", "over_cents", "amount_cents", "perio
 def add(ctx: Context, spec: PolicySpec) -> tuple[Policy, bool]:
     """Add a policy; an identical one already in force is reported unchanged."""
     ctx.require("policy.add")
+    accounts.require_pro(ctx.the_account, "add policies")
     policy = _build(ctx, spec)
     account = ctx.the_account
     if is_advanced_only(policy) and account.plan != Plan.ADVANCED:

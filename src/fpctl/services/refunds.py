@@ -14,7 +14,7 @@ from datetime import datetime
 from fpctl.domain.money import format_cents, parse_cents
 from fpctl.domain.orders import GUARANTEE_WINDOW, OrderKind, OrderStatus
 from fpctl.errors import RuleViolation
-from fpctl.services import order_money, orders
+from fpctl.services import order_money, orders, rewards
 from fpctl.services.context import Context
 from fpctl.store.tables import Invoice, Order
 
@@ -91,4 +91,5 @@ def refund(ctx: Context, order_id: int, *, amount: str | None = None) -> Refunde
         "reason": (None, ctx.actor.reason),
     }
     orders.record_change(ctx, order, "order.refund", changes)
+    rewards.on_refund(ctx.session, order, cents, ctx.now, ctx.actor)
     return Refunded(order, cents, invoice)

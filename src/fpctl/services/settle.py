@@ -29,7 +29,15 @@ class Rule:
 
 
 def _rules() -> list[Rule]:
-    from fpctl.services import approvals, cancellations, invitations, order_moves, order_work
+    from fpctl.services import (
+        approvals,
+        cancellations,
+        invitations,
+        order_moves,
+        order_work,
+        rewards,
+        subscriptions,
+    )
 
     return [
         Rule("approval.expire", approvals.expire_due, approvals.DUE_SQL),
@@ -37,6 +45,8 @@ def _rules() -> list[Rule]:
         Rule("order.cancel_auto_accept", cancellations.accept_due, cancellations.DUE_SQL),
         Rule("order.auto_complete", order_moves.complete_due, order_moves.DUE_SQL),
         Rule("order.hours_charge", order_work.charge_due_weeks, order_work.DUE_SQL),
+        Rule("subscription.renew", subscriptions.renew_due, subscriptions.DUE_SQL),
+        Rule("rewards.tier_review", rewards.review_due, rewards.DUE_SQL),
     ]
 
 

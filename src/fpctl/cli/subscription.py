@@ -1,0 +1,125 @@
+"""fpctl subscription: the Advanced plan (subscribe, cancel), and the switch to the regular
+marketplace and back (SPEC §1.7)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from fpctl.cli.invocation import Invocation
+from fpctl.cli.options import command, group
+
+if TYPE_CHECKING:
+    from fpctl.services.subscriptions import Subscription
+
+app = group("subscription", "The Advanced plan, and the switch to the regular marketplace.")
+
+
+class PaidPlan(StrEnum):
+    ADVANCED = "advanced"
+
+
+class Target(StrEnum):
+    FIVERR = "fiverr"
+    BASIC = "basic"
+    ADVANCED = "advanced"
+
+
+def subscription_view(subscription: Subscription) -> dict[str, Any]:
+    """The stable keys: money in cents, instants in ISO-8601; the change's own keys only
+    after a change (``refund_cents`` after a cancel or a switch, ``invoice_id`` after a
+    charge)."""
+    from fpctl.clock import iso
+
+    view: dict[str, Any] = {
+        "account": subscription.account,
+        "plan": subscription.plan,
+        "status": subscription.status,
+        "started_at": iso(subscription.started_at),
+        "renews_at": iso(subscription.renews_at),
+        "price_cents": subscription.price_cents,
+        "switched_at": iso(subscription.switched_at),
+        "credits_set_aside_cents": subscription.credits_set_aside_cents,
+    }
+    if subscription.refund_cents is not None:
+        view["refund_cents"] = subscription.refund_cents
+        view["credit_invoice_id"] = subscription.credit_invoice_id
+    if subscription.invoice_id is not None:
+        view["invoice_id"] = subscription.invoice_id
+    if subscription.deactivated or subscription.invitations_withdrawn:
+        view["deactivated"] = list(subscription.deactivated)
+        view["invitations_withdrawn"] = subscription.invitations_withdrawn
+    return view
+
+
+def _title(view: dict[str, Any]) -> str:
+    return f"Subscription of {view['account']}"
+
+
+@command(app, "show")
+def show(run: Invocation) -> None:
+    """The account's plan, when it renews, and whether it has switched to the marketplace."""
+    from fpctl.services import subscriptions
+
+    with run.work(write=False) as ctx:
+        view = subscription_view(subscriptions.show(ctx))
+    run.emit(view, title=_title(view))
+
+
+@command(app, "subscribe", writes=True)
+def subscribe(
+    run: Invocation,
+    plan: Annotated[PaidPlan, typer.Argument(help="The plan to subscribe to: advanced.")],
+) -> None:
+    """Subscribe to Advanced (129.00 USD a month): the first month is charged now to the
+    default payment method, never to credits or the balance."""
+    from fpctl.services import subscriptions
+
+    with run.work(write=True) as ctx:
+        view = subscription_view(subscriptions.subscribe(ctx))
+    run.emit(view, title=_title(view))
+
+
+@command(app, "cancel", writes=True)
+def cancel(run: Invocation) -> None:
+    """Cancel Advanced at once; the unused part of the month goes back to the shared balance."""
+    from fpctl.services import subscriptions
+
+    with run.work(write=False) as ctx:  # refuse before asking, not after
+        subscriptions.check_cancel(ctx)
+    run.confirm("Cancel the Advanced plan now (Advanced-only policies stop applying)?")
+    with run.work(write=True) as ctx:
+        view = subscription_view(subscriptions.cancel(ctx))
+    run.emit(view, title=_title(view))
+
+
+_QUESTIONS = {
+    Target.FIVERR: "Switch the account to the regular marketplace (every other member is "
+    "deactivated, credits are set aside, an Advanced plan is cancelled)?",
+    Target.BASIC: "Cancel the Advanced plan now (Advanced-only policies stop applying)?",
+}
+
+
+@command(app, "switch", writes=True)
+def switch(
+    run: Invocation,
+    target: Annotated[
+        Target,
+        typer.Argument(
+            help="fiverr: leave Pro for the regular marketplace; basic or advanced: that "
+            "plan (returns a switched account to Pro)."
+        ),
+    ],
+) -> None:
+    """Switch to the regular marketplace, back to Pro, or between plans (the admin)."""
+    from fpctl.services import subscriptions
+
+    with run.work(write=False) as ctx:  # refuse before asking, not after
+        needs_confirming = subscriptions.check_switch(ctx, target.value)
+    if needs_confirming:
+        run.confirm(_QUESTIONS[target])
+    with run.work(write=True) as ctx:
+        view = subscription_view(subscriptions.switch(ctx, target.value))
+    run.emit(view, title=_title(view))

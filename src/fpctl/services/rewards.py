@@ -1,0 +1,479 @@
+"""Rewards (SPEC §1.9): the tier from the last 365 days of spend, points earned and clawed
+back, and redemptions.
+
+Spend is ``paid_cents - refunded_cents`` of the account's orders completed in the window
+``(now - 365 days, now]``: an order completed exactly 365 days ago no longer counts. The
+tier is recomputed whenever spend changes (an order completes, a completed order is
+refunded) and when the window slides: ``account.tier_review_at`` is the instant the oldest
+order in the window leaves it, and the settler ``review_due`` recomputes the tier then (as
+the system). A silver account has nothing to fall from, so it has no review.
+
+Points, recorded one ``RewardEntry`` each (the account's rewards history):
+
+- a completed order earns ``order_points(paid - refunded, tier)`` at the tier the account
+  had **before** that order counted (then the tier is recomputed);
+- a deposit earns ``deposit_points(amount, tier)`` at gold and platinum;
+- a guarantee refund of a completed order claws back what the refund takes off the order's
+  points at the rate it earned at (``points(net before) - points(net after)``), capped at
+  what the order earned and was not yet clawed back, and at the account's points: points
+  never go negative, and a shortfall is forgiven;
+- a redemption spends points: credits go into the account's Pro credits; gift cards and
+  donations are recorded here (fulfilment happens outside fpctl).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from fpctl.clock import as_utc, iso
+from fpctl.domain.actors import SYSTEM, Actor
+from fpctl.domain.enums import Tier
+from fpctl.domain.money import format_cents
+from fpctl.domain.rewards import (
+    REDEMPTION_KINDS,
+    check_redemption,
+    deposit_points,
+    next_tier,
+    order_points,
+    tier_for,
+)
+from fpctl.errors import InvalidInput
+from fpctl.services import accounts, audit, ledger
+from fpctl.services.context import Context
+from fpctl.services.members import require_reader
+from fpctl.store.tables import Account, Invoice, Order, RewardEntry
+
+View = dict[str, Any]
+
+WINDOW = timedelta(days=365)
+TIER = "rewards.tier"
+EARN = "rewards.earn"
+CLAWBACK = "rewards.clawback"
+REDEEM = "rewards.redeem"
+#: Who may redeem each kind of reward (SPEC §2).
+REDEEM_ACTIONS = {
+    "credits": "rewards.redeem_credits",
+    "gift-card": "rewards.redeem_gift_card",
+    "donation": "rewards.redeem_donation",
+}
+ORDER, DEPOSIT, CLAWBACK_KIND, REDEEM_KIND = "order", "deposit", "clawback", "redeem"
+
+
+# -- spend and tier ------------------------------------------------------------------------
+
+
+def _in_window(account: Account, now: datetime) -> Any:
+    return (
+        select(Order)
+        .where(Order.account_id == account.id)
+        .where(col(Order.completed_at) > now - WINDOW)
+        .where(col(Order.completed_at) <= now)
+    )
+
+
+def spend_365d(
+    session: Session, account: Account, now: datetime, *, excluding: int | None = None
+) -> int:
+    """Net spend on orders completed in ``(now - 365 days, now]`` (``excluding`` one order:
+    the spend before that order counted)."""
+    query = _in_window(account, now).with_only_columns(
+        func.coalesce(func.sum(col(Order.paid_cents) - col(Order.refunded_cents)), 0)
+    )
+    if excluding is not None:
+        query = query.where(Order.id != excluding)
+    return int(session.exec(query).one())
+
+
+def _review_at(session: Session, account: Account, now: datetime) -> datetime | None:
+    """When the oldest order in the window leaves it; None when the tier cannot fall."""
+    if account.tier == Tier.SILVER:
+        return None
+    oldest = session.exec(
+        _in_window(account, now).with_only_columns(func.min(col(Order.completed_at)))
+    ).one()
+    return None if oldest is None else as_utc(oldest) + WINDOW
+
+
+def refresh_tier(session: Session, account: Account, now: datetime, actor: Actor) -> Tier:
+    """Recompute the tier from the spend as of ``now`` (audited when it changes) and when
+    it is next due for review."""
+    before = Tier(account.tier)
+    tier = tier_for(spend_365d(session, account, now))
+    if tier is not before:
+        account.tier = tier.value
+        audit.record(
+            session,
+            actor,
+            now,
+            action=TIER,
+            target=f"account:{account.slug}",
+            account_id=account.id,
+            changes={"tier": (before.value, tier.value)},
+        )
+    account.tier_review_at = _review_at(session, account, now)
+    session.add(account)
+    return tier
+
+
+# -- earning and clawing back --------------------------------------------------------------
+
+
+def _change_points(
+    session: Session,
+    account: Account,
+    points: int,
+    *,
+    kind: str,
+    now: datetime,
+    actor: Actor,
+    description: str,
+    tier: str | None = None,
+    **extra: Any,
+) -> RewardEntry:
+    """Move the account's points and write the history entry with the tier that applied
+    (default: the account's tier at that moment)."""
+    account.points += points
+    session.add(account)
+    entry = RewardEntry(
+        account_id=account.id,
+        at=now,
+        kind=kind,
+        points=points,
+        points_after=account.points,
+        tier=tier or account.tier,
+        by=actor.label,
+        description=description,
+        **extra,
+    )
+    session.add(entry)
+    return entry
+
+
+def _audit_points(
+    session: Session, account: Account, actor: Actor, now: datetime, action: str, **more: Any
+) -> None:
+    changes = {"points": (account.points - more.pop("points"), account.points)}
+    changes.update({key: (None, value) for key, value in more.items()})
+    audit.record(
+        session,
+        actor,
+        now,
+        action=action,
+        target=f"account:{account.slug}",
+        account_id=account.id,
+        changes=changes,
+    )
+
+
+def _account_of(session: Session, order: Order) -> Account:
+    account = session.get(Account, order.account_id)
+    assert account is not None
+    return account
+
+
+def on_order_completed(session: Session, order: Order, now: datetime, actor: Actor = SYSTEM) -> int:
+    """Points for a completed order at the tier before it counted, then the new tier.
+    Returns the points earned."""
+    account = _account_of(session, order)
+    tier_before = tier_for(spend_365d(session, account, now, excluding=order.id))
+    net = order.paid_cents - order.refunded_cents
+    points = order_points(max(net, 0), tier_before)
+    if points > 0:
+        _change_points(
+            session,
+            account,
+            points,
+            kind=ORDER,
+            now=now,
+            actor=actor,
+            description=f"order {order.id} completed: {format_cents(net)} at {tier_before.value}",
+            order_id=order.id,
+            tier=tier_before.value,  # the rate the order earned at, for a later clawback
+        )
+        _audit_points(session, account, actor, now, EARN, points=points, order_id=order.id)
+    refresh_tier(session, account, now, actor)
+    return points
+
+
+def on_refund(
+    session: Session, order: Order, refunded_cents: int, now: datetime, actor: Actor = SYSTEM
+) -> int:
+    """Claw back the points a refund takes off a completed order and recompute the tier
+    (call after ``order.refunded_cents`` grew). Returns the points clawed back."""
+    if order.completed_at is None:
+        return 0
+    account = _account_of(session, order)
+    taken = _clawback(session, account, order, refunded_cents, now=now, actor=actor)
+    refresh_tier(session, account, now, actor)
+    return taken
+
+
+def _clawback(
+    session: Session,
+    account: Account,
+    order: Order,
+    refunded_cents: int,
+    *,
+    now: datetime,
+    actor: Actor,
+) -> int:
+    entries = session.exec(select(RewardEntry).where(RewardEntry.order_id == order.id)).all()
+    earned = [e for e in entries if e.kind == ORDER]
+    if not earned:
+        return 0
+    rate = earned[0].tier
+    left = sum(e.points for e in entries)  # earned minus clawed back
+    net_after = max(order.paid_cents - order.refunded_cents, 0)
+    due = order_points(net_after + refunded_cents, rate) - order_points(net_after, rate)
+    taken = min(due, left, account.points)
+    if taken <= 0:
+        return 0
+    _change_points(
+        session,
+        account,
+        -taken,
+        kind=CLAWBACK_KIND,
+        now=now,
+        actor=actor,
+        description=f"order {order.id} refunded {format_cents(refunded_cents)}",
+        order_id=order.id,
+    )
+    _audit_points(session, account, actor, now, CLAWBACK, points=-taken, order_id=order.id)
+    return taken
+
+
+def on_charge_after_completion(
+    session: Session, order: Order, charged_cents: int, now: datetime
+) -> int:
+    """An hourly order's last week is charged when the week ends, which may be after the
+    order completed: that money earns its points at the rate the order earned at (the tier
+    before the order counted, when it earned nothing yet), and the tier is recomputed."""
+    account = _account_of(session, order)
+    earned = session.exec(
+        select(RewardEntry.tier)
+        .where(RewardEntry.order_id == order.id)
+        .where(RewardEntry.kind == ORDER)
+        .order_by(col(RewardEntry.id))
+    ).first()
+    rate = earned or tier_for(spend_365d(session, account, now, excluding=order.id)).value
+    net_after = max(order.paid_cents - order.refunded_cents, 0)
+    net_before = max(net_after - charged_cents, 0)
+    points = order_points(net_after, rate) - order_points(net_before, rate)
+    if points > 0:
+        _change_points(
+            session,
+            account,
+            points,
+            kind=ORDER,
+            now=now,
+            actor=SYSTEM,
+            description=f"order {order.id} charged {format_cents(charged_cents)} after it "
+            f"completed, at {rate}",
+            order_id=order.id,
+            tier=rate,
+        )
+        _audit_points(session, account, SYSTEM, now, EARN, points=points, order_id=order.id)
+    refresh_tier(session, account, now, SYSTEM)
+    return points
+
+
+def on_deposit(
+    session: Session,
+    account: Account,
+    amount_cents: int,
+    invoice: Invoice,
+    *,
+    now: datetime,
+    actor: Actor,
+) -> int:
+    """A deposit earns 1 point per 10 whole dollars at gold and platinum."""
+    points = deposit_points(amount_cents, account.tier)
+    if points > 0:
+        _change_points(
+            session,
+            account,
+            points,
+            kind=DEPOSIT,
+            now=now,
+            actor=actor,
+            description=f"deposit of {format_cents(amount_cents)} at {account.tier}",
+            invoice_id=invoice.id,
+        )
+        _audit_points(session, account, actor, now, EARN, points=points, invoice_id=invoice.id)
+    return points
+
+
+# -- reading -------------------------------------------------------------------------------
+
+
+def _require_rewards_reader(ctx: Context) -> None:
+    """Any active member (points belong to the account), support, or no actor; not a
+    freelancer, nor a member who is not active."""
+    require_reader(ctx)
+
+
+def summary(ctx: Context) -> View:
+    """``rewards show``: tier, points, spend over the window and what the next tier needs."""
+    _require_rewards_reader(ctx)
+    account = ctx.the_account
+    spend = spend_365d(ctx.session, account, ctx.now)
+    upcoming = next_tier(spend)
+    return {
+        "account": account.slug,
+        "tier": account.tier,
+        "points": account.points,
+        "spend_365d_cents": spend,
+        "next_tier": None if upcoming is None else upcoming[0].value,
+        "to_next_tier_cents": None if upcoming is None else upcoming[1],
+        "points_value_cents": account.points,  # 100 points = 1.00 USD
+    }
+
+
+ENTRY_COLUMNS = ["id", "at", "kind", "points", "points_after", "tier", "order_id", "description"]
+
+
+def entry_view(entry: RewardEntry) -> View:
+    return {
+        "id": entry.id,
+        "at": iso(entry.at),
+        "kind": entry.kind,
+        "points": entry.points,
+        "points_after": entry.points_after,
+        "tier": entry.tier,
+        "order_id": entry.order_id,
+        "reward": entry.reward,
+        "charity": entry.charity,
+        "value_cents": entry.value_cents,
+        "by": entry.by,
+        "description": entry.description,
+    }
+
+
+def history(ctx: Context) -> list[View]:
+    """Every change of the account's points, oldest first (like invoices and the ledger)."""
+    _require_rewards_reader(ctx)
+    entries = ctx.session.exec(
+        select(RewardEntry)
+        .where(RewardEntry.account_id == ctx.the_account.id)
+        .order_by(col(RewardEntry.id))
+    ).all()
+    return [entry_view(e) for e in entries]
+
+
+# -- redeeming -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Redemption:
+    account: str
+    points: int
+    reward: str
+    value_cents: int
+    points_after: int
+    credits_cents: int  # the account's Pro credits after
+    charity: str | None
+    at: datetime
+
+
+def check_charity(kind: str, charity: str | None) -> str | None:
+    """A donation names its charity; other rewards take none (exit 2)."""
+    if kind not in REDEMPTION_KINDS:
+        raise InvalidInput(f"{kind!r} is not a reward: use credits, gift-card or donation")
+    if kind == "donation":
+        if charity is None or not charity.strip():
+            raise InvalidInput("a donation names its charity", hint="add --charity NAME")
+        return charity.strip()
+    if charity is not None:
+        raise InvalidInput(f"--charity goes with --for donation, not --for {kind}")
+    return None
+
+
+def redeem(ctx: Context, points: int, kind: str, charity: str | None = None) -> Redemption:
+    """Spend points: credits go into the account's Pro credits (100 points = 1.00 USD);
+    gift cards and donations are recorded in the history."""
+    charity = check_charity(kind, charity)
+    ctx.require(REDEEM_ACTIONS[kind])
+    account = ctx.the_account
+    accounts.require_pro(account, "redeem points")
+    value = check_redemption(points, kind, available=account.points)
+    credits_before = account.credits_cents
+    what = f"{kind} for {charity}" if charity else kind
+    description = f"{points:,} points redeemed for {what} ({format_cents(value)})"
+    _change_points(
+        ctx.session,
+        account,
+        -points,
+        kind=REDEEM_KIND,
+        now=ctx.now,
+        actor=ctx.actor,
+        description=description,
+        reward=kind,
+        charity=charity,
+        value_cents=value,
+    )
+    if kind == "credits":
+        ledger.move_credits(
+            ctx.session, account, value, kind="reward", now=ctx.now, description=description
+        )
+    changes: dict[str, tuple[Any, Any]] = {
+        "points": (account.points + points, account.points),
+        "reward": (None, kind),
+        "value_cents": (None, value),
+    }
+    if kind == "credits":
+        changes["credits_cents"] = (credits_before, account.credits_cents)
+    if charity:
+        changes["charity"] = (None, charity)
+    audit.record(
+        ctx.session,
+        ctx.actor,
+        ctx.now,
+        action=REDEEM,
+        target=f"account:{account.slug}",
+        account_id=account.id,
+        changes=changes,
+    )
+    return Redemption(
+        account=account.slug,
+        points=points,
+        reward=kind,
+        value_cents=value,
+        points_after=account.points,
+        credits_cents=account.credits_cents,
+        charity=charity,
+        at=ctx.now,
+    )
+
+
+def redemption_view(redemption: Redemption) -> View:
+    return {
+        "account": redemption.account,
+        "points": redemption.points,
+        "reward": redemption.reward,
+        "value_cents": redemption.value_cents,
+        "points_after": redemption.points_after,
+        "credits_cents": redemption.credits_cents,
+        "charity": redemption.charity,
+        "at": iso(redemption.at),
+    }
+
+
+# -- the sliding window (settle.py) --------------------------------------------------------
+
+#: Has an account's oldest counted order left the 365-day window?
+DUE_SQL = "SELECT 1 FROM account WHERE tier_review_at <= ? LIMIT 1"
+
+
+def review_due(session: Session, now: datetime) -> int:
+    """Recompute the tier of every account whose window dropped an order (as the system)."""
+    due = session.exec(
+        select(Account).where(col(Account.tier_review_at) <= now).order_by(col(Account.id))
+    ).all()
+    for account in due:
+        refresh_tier(session, account, now, SYSTEM)
+    return len(due)

@@ -1,0 +1,456 @@
+"""The subscription (SPEC §1.7): the Advanced plan, its monthly renewals, and the switch to
+the regular marketplace and back.
+
+Advanced is paid by the default payment method only, a month at a time from its start date
+(``domain/plans.add_months``: a plan started on 31 January renews on 28/29 February, then
+31 March). A cancel ends it at once and pays the unused part of the current cycle back to the
+shared balance. Renewals are a time rule (``renew_due``, settled lazily and by ``tick``);
+with no default payment method at a renewal the plan lapses to basic.
+
+Switching to the regular marketplace closes the Pro team: every member but the admin is
+deactivated (each with its own ``team.deactivate`` record by the actor), open invitations
+are withdrawn with their approval requests, Pro credits are set aside and an Advanced plan
+is cancelled with its refund. Switching back restores the credits; members stay deactivated.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from fpctl.domain.actors import SYSTEM, Actor
+from fpctl.domain.enums import (
+    OPEN_INVITATION_STATUSES,
+    AccountStatus,
+    ApprovalStatus,
+    MemberStatus,
+    Plan,
+    Role,
+)
+from fpctl.domain.plans import ADVANCED_PRICE_CENTS, add_months, prorata_refund
+from fpctl.errors import RuleViolation
+from fpctl.services import accounts, audit, invitations, ledger, members, orders, payment_methods
+from fpctl.services.audit import Entry
+from fpctl.services.context import Context
+from fpctl.store.tables import Account, ApprovalRequest, Invitation, Member
+
+SUBSCRIBE = "subscription.subscribe"
+CANCEL = "subscription.cancel"
+SWITCH = "subscription.switch"
+RENEW = "subscription.renew"
+LAPSE = "subscription.lapse"
+
+FIVERR = "fiverr"
+TARGETS = (FIVERR, Plan.BASIC.value, Plan.ADVANCED.value)
+
+#: The account fields every subscription audit record shows before and after.
+_WATCHED = ("plan", "status", "credits_cents", "credits_set_aside_cents", "balance_cents")
+
+Changes = dict[str, tuple[Any, Any]]
+
+
+@dataclass(frozen=True)
+class Subscription:
+    """The account's plan as the CLI shows it; the money of the change that produced it."""
+
+    account: str
+    plan: str
+    status: str  # the account's: active | switched
+    started_at: datetime | None
+    renews_at: datetime | None
+    price_cents: int
+    switched_at: datetime | None
+    credits_set_aside_cents: int
+    refund_cents: int | None = None  # after a cancel or a switch
+    invoice_id: int | None = None  # the charge, after a subscribe (or a switch to advanced)
+    credit_invoice_id: int | None = None  # the refund's credit invoice, when one was issued
+    deactivated: tuple[str, ...] = ()  # members a switch to fiverr deactivated
+    invitations_withdrawn: int = 0  # open invitations a switch to fiverr withdrew
+
+
+def _subscription(account: Account, **change: Any) -> Subscription:
+    advanced = account.plan == Plan.ADVANCED
+    return Subscription(
+        account=account.slug,
+        plan=account.plan,
+        status=account.status,
+        started_at=account.plan_started_at if advanced else None,
+        renews_at=account.plan_renews_at if advanced else None,
+        price_cents=ADVANCED_PRICE_CENTS if advanced else 0,
+        switched_at=account.switched_at,
+        credits_set_aside_cents=account.credits_set_aside_cents,
+        **change,
+    )
+
+
+def _before(account: Account) -> dict[str, Any]:
+    return {key: getattr(account, key) for key in _WATCHED}
+
+
+def _changes(before: dict[str, Any], account: Account) -> Changes:
+    return {
+        key: (value, getattr(account, key))
+        for key, value in before.items()
+        if getattr(account, key) != value
+    }
+
+
+def _record(
+    session: Session,
+    actor: Actor,
+    now: datetime,
+    *,
+    action: str,
+    account: Account,
+    changes: Changes,
+) -> None:
+    audit.record(
+        session,
+        actor,
+        now,
+        action=action,
+        target=f"account:{account.slug}",
+        account_id=account.id,
+        changes=changes,
+    )
+
+
+def _cycle_text(start: datetime, end: datetime) -> str:
+    return f"Advanced plan, {start.date().isoformat()} to {end.date().isoformat()}"
+
+
+# -- reading --------------------------------------------------------------------------------
+
+
+def show(ctx: Context) -> Subscription:
+    """The account's plan, its cycle and its marketplace (reads need no actor)."""
+    members.require_reader(ctx)
+    return _subscription(ctx.the_account)
+
+
+# -- Advanced: subscribe and cancel ---------------------------------------------------------
+
+
+def _require_pro(account: Account, doing: str, hint: str) -> None:
+    try:
+        accounts.require_pro(account, doing)
+    except RuleViolation as refusal:
+        refusal.hint = hint
+        raise
+
+
+def _start_advanced(ctx: Context, account: Account) -> int:
+    """Charge the first month (default method only) and start the cycle now; the invoice."""
+    renews_at = add_months(ctx.now, 1)
+    payment = ledger.charge(
+        ctx.session,
+        account,
+        ADVANCED_PRICE_CENTS,
+        now=ctx.now,
+        purpose="subscription",
+        description=_cycle_text(ctx.now, renews_at),
+        method_only=True,
+    )
+    account.plan = Plan.ADVANCED
+    account.plan_started_at = ctx.now
+    account.plan_renews_at = renews_at
+    ctx.session.add(account)
+    assert payment.invoice is not None and payment.invoice.id is not None
+    return payment.invoice.id
+
+
+def _end_advanced(ctx: Context, account: Account) -> tuple[int, int | None]:
+    """Back to basic at once; the unused part of the cycle goes to the shared balance.
+    The refund, and its credit invoice (none for a zero refund)."""
+    assert account.plan_started_at is not None
+    refund = prorata_refund(account.plan_started_at, ctx.now)
+    invoice = ledger.refund(
+        ctx.session,
+        account,
+        credits_cents=0,
+        balance_cents=refund,
+        now=ctx.now,
+        description="Advanced plan cancelled: the unused part of the month",
+    )
+    account.plan = Plan.BASIC
+    account.plan_started_at = None
+    account.plan_renews_at = None
+    ctx.session.add(account)
+    return refund, invoice.id if invoice is not None else None
+
+
+def check_subscribe(ctx: Context) -> Account:
+    """Raise if the account may not subscribe now (asked before any change)."""
+    ctx.require(SUBSCRIBE)
+    account = ctx.the_account
+    _require_pro(account, "subscribe to Advanced", "fpctl subscription switch advanced")
+    if account.plan == Plan.ADVANCED:
+        raise RuleViolation(
+            f"{account.slug} is already on the Advanced plan "
+            f"(it renews on {account.plan_renews_at:%Y-%m-%d})",
+            code="already_advanced",
+        )
+    return account
+
+
+def subscribe(ctx: Context) -> Subscription:
+    """Advanced from now: the first month is charged to the default payment method."""
+    account = check_subscribe(ctx)
+    before = _before(account)
+    invoice_id = _start_advanced(ctx, account)
+    changes = _changes(before, account)
+    changes["plan_renews_at"] = (None, account.plan_renews_at)
+    changes["invoice"] = (None, invoice_id)
+    _record(ctx.session, ctx.actor, ctx.now, action=SUBSCRIBE, account=account, changes=changes)
+    return _subscription(account, invoice_id=invoice_id)
+
+
+def check_cancel(ctx: Context) -> Account:
+    """Raise if the plan cannot be cancelled (asked before the confirmation prompt)."""
+    ctx.require(CANCEL)
+    account = ctx.the_account
+    _require_pro(account, "cancel a plan", "a switched account is on basic already")
+    if account.plan != Plan.ADVANCED:
+        raise RuleViolation(
+            f"{account.slug} is on the basic plan: there is no Advanced plan to cancel",
+            hint="fpctl subscription subscribe advanced",
+            code="not_advanced",
+        )
+    return account
+
+
+def cancel(ctx: Context) -> Subscription:
+    """Basic from now; the unused part of the cycle is refunded pro rata to the balance."""
+    account = check_cancel(ctx)
+    before = _before(account)
+    refund, credit_id = _end_advanced(ctx, account)
+    changes = _changes(before, account)
+    changes["refund_cents"] = (None, refund)
+    _record(ctx.session, ctx.actor, ctx.now, action=CANCEL, account=account, changes=changes)
+    return _subscription(account, refund_cents=refund, credit_invoice_id=credit_id)
+
+
+# -- the switch -----------------------------------------------------------------------------
+
+
+def check_switch(ctx: Context, target: str) -> bool:
+    """Raise if the switch is refused (before the confirmation prompt); whether it needs
+    confirming: leaving Pro, or ending an Advanced plan."""
+    ctx.require(SWITCH)
+    account = ctx.the_account
+    switched = account.status == AccountStatus.SWITCHED
+    if target == FIVERR:
+        if switched:
+            raise RuleViolation(
+                f"{account.slug} has already switched to the regular marketplace",
+                hint="fpctl subscription switch basic returns it to Pro",
+                code="already_switched",
+            )
+        orders.refuse_switch_while_open(ctx.session, account)
+        return True
+    if switched:
+        return False
+    if account.plan == target:
+        raise RuleViolation(
+            f"{account.slug} is already on the {target} plan", code="already_on_plan"
+        )
+    if target == Plan.BASIC:
+        check_cancel(ctx)
+        return True
+    check_subscribe(ctx)
+    return False
+
+
+def switch(ctx: Context, target: str) -> Subscription:
+    """``fiverr``: leave Pro. ``basic``/``advanced``: come back to Pro on that plan, or, on
+    a Pro account, cancel or subscribe (audited as such)."""
+    check_switch(ctx, target)
+    account = ctx.the_account
+    if target == FIVERR:
+        return _leave_pro(ctx, account)
+    if account.status == AccountStatus.SWITCHED:
+        return _return_to_pro(ctx, account, target)
+    return cancel(ctx) if target == Plan.BASIC else subscribe(ctx)
+
+
+def _deactivate_others(ctx: Context, account: Account) -> list[str]:
+    """Every active member but the admin, each with their own ``team.deactivate`` record."""
+    others = ctx.session.exec(
+        select(Member)
+        .where(Member.account_id == account.id)
+        .where(Member.status == MemberStatus.ACTIVE)
+        .where(Member.role != Role.ADMIN)
+        .order_by(col(Member.id))
+    ).all()
+    emails = [member.email for member in others]
+    for email in emails:
+        members.deactivate(ctx, email)
+    return emails
+
+
+def _withdraw_invitations(ctx: Context, account: Account) -> int:
+    """Open invitations are withdrawn (with their approval requests), as by their inviter."""
+    open_ones = ctx.session.exec(
+        select(Invitation.id)
+        .where(Invitation.account_id == account.id)
+        .where(col(Invitation.status).in_(OPEN_INVITATION_STATUSES))
+        .order_by(col(Invitation.id))
+    ).all()
+    for invitation_id in open_ones:
+        invitations.withdraw(ctx, str(invitation_id))
+    return len(open_ones)
+
+
+def _withdraw_requests(ctx: Context, account: Account) -> None:
+    """Any approval request still pending (held orders already block the switch) closes."""
+    from fpctl.services.approvals import target as approval_target
+
+    pending = ctx.session.exec(
+        select(ApprovalRequest)
+        .where(ApprovalRequest.account_id == account.id)
+        .where(ApprovalRequest.status == ApprovalStatus.PENDING)
+    ).all()
+    entries = []
+    for request in pending:
+        request.status = ApprovalStatus.WITHDRAWN
+        request.decided_at = ctx.now
+        ctx.session.add(request)
+        entries.append(
+            Entry(
+                "approval.withdraw",
+                approval_target(request),
+                account.id,
+                {"status": (ApprovalStatus.PENDING, ApprovalStatus.WITHDRAWN)},
+            )
+        )
+    audit.record_many(ctx.session, ctx.actor, ctx.now, entries)
+
+
+def _leave_pro(ctx: Context, account: Account) -> Subscription:
+    before = _before(account)
+    refund, credit_id = (
+        _end_advanced(ctx, account) if account.plan == Plan.ADVANCED else (None, None)
+    )
+    deactivated = _deactivate_others(ctx, account)
+    withdrawn = _withdraw_invitations(ctx, account)
+    _withdraw_requests(ctx, account)
+    credits = account.credits_cents
+    ledger.move_credits(
+        ctx.session,
+        account,
+        -credits,
+        kind="set_aside",
+        now=ctx.now,
+        description="Pro credits set aside: the account switched to the regular marketplace",
+    )
+    account.credits_set_aside_cents += credits
+    account.status = AccountStatus.SWITCHED
+    account.switched_at = ctx.now
+    ctx.session.add(account)
+    changes = _changes(before, account)
+    changes["to"] = (None, FIVERR)
+    if refund is not None:
+        changes["refund_cents"] = (None, refund)
+    _record(ctx.session, ctx.actor, ctx.now, action=SWITCH, account=account, changes=changes)
+    return _subscription(
+        account,
+        refund_cents=refund if refund is not None else 0,
+        credit_invoice_id=credit_id,
+        deactivated=tuple(deactivated),
+        invitations_withdrawn=withdrawn,
+    )
+
+
+def _return_to_pro(ctx: Context, account: Account, target: str) -> Subscription:
+    before = _before(account)
+    invoice_id = _start_advanced(ctx, account) if target == Plan.ADVANCED else None
+    credits = account.credits_set_aside_cents
+    ledger.move_credits(
+        ctx.session,
+        account,
+        credits,
+        kind="restore",
+        now=ctx.now,
+        description="Pro credits restored: the account returned to Pro",
+    )
+    account.credits_set_aside_cents = 0
+    account.status = AccountStatus.ACTIVE
+    account.switched_at = None
+    ctx.session.add(account)
+    changes = _changes(before, account)
+    changes["to"] = (None, target)
+    if invoice_id is not None:
+        changes["invoice"] = (None, invoice_id)
+    _record(ctx.session, ctx.actor, ctx.now, action=SWITCH, account=account, changes=changes)
+    return _subscription(account, refund_cents=0, invoice_id=invoice_id)
+
+
+# -- renewals (settle.py) -------------------------------------------------------------------
+
+#: Is an active Advanced plan at (or past) the end of its paid cycle?
+DUE_SQL = (
+    "SELECT 1 FROM account WHERE plan = 'advanced' AND status = 'active' "
+    "AND plan_renews_at <= ? LIMIT 1"
+)
+
+
+def _next_renewal(start: datetime, renews_at: datetime) -> datetime:
+    """The cycle after the one ending at ``renews_at``, counted from the start date."""
+    months = (renews_at.year - start.year) * 12 + renews_at.month - start.month
+    return add_months(start, months + 1)
+
+
+def _renew_once(session: Session, account: Account, now: datetime) -> bool:
+    """Charge the cycle starting at ``plan_renews_at``; False when the plan lapsed instead."""
+    assert account.plan_started_at is not None and account.plan_renews_at is not None
+    begin = account.plan_renews_at
+    before = _before(account)
+    if payment_methods.default_method(session, account.id) is None:
+        account.plan = Plan.BASIC
+        account.plan_started_at = None
+        account.plan_renews_at = None
+        session.add(account)
+        changes = _changes(before, account)
+        changes["lapsed_at"] = (None, begin)
+        _record(session, SYSTEM, now, action=LAPSE, account=account, changes=changes)
+        return False
+    end = _next_renewal(account.plan_started_at, begin)
+    payment = ledger.charge(
+        session,
+        account,
+        ADVANCED_PRICE_CENTS,
+        now=begin,
+        purpose="subscription",
+        description=_cycle_text(begin, end),
+        method_only=True,
+    )
+    account.plan_renews_at = end
+    session.add(account)
+    assert payment.invoice is not None
+    changes = {"plan_renews_at": (begin, end), "invoice": (None, payment.invoice.id)}
+    _record(session, SYSTEM, now, action=RENEW, account=account, changes=changes)
+    return True
+
+
+def renew_due(session: Session, now: datetime) -> int:
+    """Charge every Advanced cycle that has begun by ``now`` (missed ones one by one, each
+    dated at its own start); with no default payment method the plan lapses to basic.
+    Returns how many cycles were charged or plans lapsed."""
+    due = session.exec(
+        select(Account)
+        .where(Account.plan == Plan.ADVANCED)
+        .where(Account.status == AccountStatus.ACTIVE)
+        .where(col(Account.plan_renews_at) <= now)
+        .order_by(col(Account.id))
+    ).all()
+    settled = 0
+    for account in due:
+        while account.plan_renews_at is not None and account.plan_renews_at <= now:
+            settled += 1
+            if not _renew_once(session, account, now):
+                break
+    session.flush()
+    return settled
