@@ -17,6 +17,7 @@ BILL = ("--as", "bill@acme.test")
 MIA = ("--as", "mia@acme.test")
 SUPPORT = ("--as", "support", "--reason", "ticket 7", "--account", "acme")
 OPERATOR = ("--account", "acme")
+NO_BILLING_INFO = dict.fromkeys(("full_name", "company", "address", "country", "tax_id"))
 
 
 @pytest.fixture(autouse=True)
@@ -56,7 +57,7 @@ def receipt(id_: int, amount: int) -> dict[str, Any]:
         "balance_cents": 0,
         "method_cents": amount,
         "payment_method": "card *4242",
-        "billed_to": {"account": "acme", "name": "Acme", "company": None},
+        "billed_to": {"account": "acme", "name": "Acme", **NO_BILLING_INFO},
         "account": "acme",
         "issued_at": NOW,
     }
@@ -83,6 +84,7 @@ def test_a_deposit_prints_the_deposit(cli: Cli, shop: Any) -> None:
         "credits_cents": 0,
         "default_payment_method": "card *4242",
         "invoices": 1,
+        "billing_info": NO_BILLING_INFO,
     }
     [record] = [
         r for r in cli("audit", "list", "-o", "json").json if r["action"] == "billing.deposit"
@@ -276,6 +278,7 @@ def test_show_with_nothing_yet(cli: Cli, team: Any) -> None:
         "credits_cents": 0,
         "default_payment_method": None,
         "invoices": 0,
+        "billing_info": NO_BILLING_INFO,
     }
 
 

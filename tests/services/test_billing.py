@@ -18,6 +18,7 @@ BILL = {"as_": "bill@acme.test"}
 MIA = {"as_": "mia@acme.test"}
 SUPPORT = {"as_": "support", "account": "acme", "reason": "ticket 9"}
 OPERATOR = {"account": "acme"}  # a read with no actor
+NO_INFO = dict.fromkeys(("full_name", "company", "address", "country", "tax_id"))
 AT = parse_instant("2026-11-01T10:00:00Z")
 
 
@@ -164,7 +165,7 @@ def test_the_admin_billing_managers_support_and_operators_read_billing(
         assert [i.id for i in billing.list_invoices(ctx)] == [1, 2, 3]
         assert billing.find_invoice(ctx, 2).purpose == "order"
         assert [e.kind for e in billing.ledger_entries(ctx)] == ["deposit", "charge", "refund"]
-        assert billing.summary(ctx) == billing.Summary("acme", 100_000, 0, "card *4242", 3)
+        assert billing.summary(ctx) == billing.Summary("acme", 100_000, 0, "card *4242", 3, NO_INFO)
 
 
 @pytest.mark.parametrize(
@@ -198,7 +199,7 @@ def test_another_accounts_invoice_is_not_found(work: Any, history: None, cli: An
     with work(as_="gus@globex.test", write=False) as ctx:
         assert billing.list_invoices(ctx) == []
         assert billing.ledger_entries(ctx) == []
-        assert billing.summary(ctx) == billing.Summary("globex", 0, 0, None, 0)
+        assert billing.summary(ctx) == billing.Summary("globex", 0, 0, None, 0, NO_INFO)
         for invoice_id in (1, 99):
             with pytest.raises(NotFound, match=f"no invoice {invoice_id} in this account"):
                 billing.find_invoice(ctx, invoice_id)

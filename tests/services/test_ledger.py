@@ -111,7 +111,11 @@ def test_a_charge_takes_credits_then_balance_then_the_method(work: Any, shop: An
             "amount": 10_000,
             "split": (1_000, 2_000, 7_000),
             "method": "card *4242",
-            "billed_to": {"account": "acme", "name": "Acme", "company": None},
+            "billed_to": {
+                "account": "acme",
+                "name": "Acme",
+                **dict.fromkeys(("full_name", "company", "address", "country", "tax_id")),
+            },
             "issued_at": AT,
         }
     ]

@@ -4,15 +4,21 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated
+from pathlib import Path
+from typing import Annotated, Any
 
 import typer
 
 from fpctl.cli.invocation import Invocation
 from fpctl.cli.options import command, group
 
-app = group("billing", "Billing: balance, deposits, invoices, the ledger, payment methods.")
+app = group(
+    "billing",
+    "Billing: balance, billing information, deposits, invoices, the ledger, payment methods.",
+)
+info_app = group("info", "The billing information invoices are made out to.")
 payment_method_app = group("payment-method", "Cards and PayPal addresses the account pays with.")
+app.add_typer(info_app)
 app.add_typer(payment_method_app)
 
 MethodId = Annotated[int, typer.Argument(metavar="ID", help="The payment method's id.")]
@@ -32,6 +38,52 @@ def show(run: Invocation) -> None:
     with run.work(write=False) as ctx:
         view = billing_view(billing.summary(ctx))
     run.emit(view, title=f"Billing of {view['account']}")
+
+
+@command(info_app, "show")
+def info_show(run: Invocation) -> None:
+    """The billing information the next invoice will be made out to."""
+    from fpctl.services import billing
+    from fpctl.services.views import billing_info_view
+
+    with run.work(write=False) as ctx:
+        view = billing_info_view(ctx.the_account.slug, billing.billing_info(ctx))
+    run.emit(view, title=f"Billing information of {view['account']}")
+
+
+_CLEARS = " An empty value clears it."
+
+
+@command(info_app, "set", writes=True)
+def info_set(
+    run: Invocation,
+    full_name: Annotated[
+        str | None, typer.Option(help="The name invoices are made out to." + _CLEARS)
+    ] = None,
+    company: Annotated[str | None, typer.Option(help="The company name." + _CLEARS)] = None,
+    address: Annotated[str | None, typer.Option(help="The postal address." + _CLEARS)] = None,
+    country: Annotated[str | None, typer.Option(help="The country." + _CLEARS)] = None,
+    tax_id: Annotated[
+        str | None, typer.Option(help="The tax ID (e.g. a VAT number)." + _CLEARS)
+    ] = None,
+) -> None:
+    """Set the billing information new invoices are made out to (issued ones never change)."""
+    from fpctl.services import billing_info
+    from fpctl.services.views import billing_info_view
+
+    with run.work(write=True) as ctx:
+        account, changed = billing_info.set_info(
+            ctx,
+            full_name=full_name,
+            company=company,
+            address=address,
+            country=country,
+            tax_id=tax_id,
+        )
+        view = billing_info_view(account.slug, billing_info.details(account))
+    if not changed:
+        run.note(f"{view['account']} already has this billing information: nothing changed")
+    run.emit(view)
 
 
 @command(app, "deposit", writes=True)
@@ -57,20 +109,45 @@ def invoices(
     order: Annotated[
         int | None, typer.Option(metavar="ID", help="Only the invoices of this order.")
     ] = None,
+    export: Annotated[
+        Path | None,
+        typer.Option(
+            metavar="DIR",
+            help="Also write DIR/invoices.csv and one printable DIR/invoice-<number>.html per "
+            "invoice (DIR is created when missing; a re-run overwrites the same files).",
+        ),
+    ] = None,
 ) -> None:
-    """List the account's invoices and credit invoices, oldest first."""
+    """List the account's invoices and credit invoices, oldest first; --export writes them
+    to files."""
     from fpctl.services import billing
     from fpctl.services.views import INVOICE_COLUMNS, invoice_view
 
+    if export is not None:
+        from fpctl.render.invoice_export import check_directory
+
+        check_directory(export)
     with run.work(write=False) as ctx:
         slug = ctx.the_account.slug
         found = billing.list_invoices(ctx, kind=kind and kind.value, order_id=order)
         rows = [invoice_view(i, slug) for i in found]
-    run.emit(
-        rows,
-        columns=INVOICE_COLUMNS if run.output == "table" else None,
-        title=f"Invoices of {slug}",
+    columns = INVOICE_COLUMNS
+    if export is not None:
+        rows, columns = _exported(run, rows, export), [*INVOICE_COLUMNS, "file"]
+    run.emit(rows, columns=columns if run.output == "table" else None, title=f"Invoices of {slug}")
+
+
+def _exported(run: Invocation, rows: list[dict[str, Any]], directory: Path) -> list[dict[str, Any]]:
+    """Write the export and say so on stderr; the rows gain the path of their document."""
+    from fpctl.render.invoice_export import INDEX, export
+
+    written = export(rows, directory)
+    count = len(written)
+    run.note(
+        f"wrote {count + 1} files to {directory}: {INDEX} and {count} invoice "
+        f"document{'s' if count != 1 else ''}"
     )
+    return written
 
 
 @command(app, "invoice")

@@ -18,7 +18,8 @@ from sqlmodel import col, func, select
 from fpctl.domain.money import format_cents
 from fpctl.domain.permissions import decide, rule_for
 from fpctl.errors import NotFound, PermissionDenied, RuleViolation
-from fpctl.services import audit, ledger, payment_methods
+from fpctl.services import accounts, audit, ledger, payment_methods, rewards
+from fpctl.services.billing_info import details as billing_details
 from fpctl.services.context import Context
 from fpctl.services.members import require_reader
 from fpctl.services.payment_methods import describe
@@ -46,11 +47,13 @@ class Summary:
     credits_cents: int
     default_payment_method: str | None
     invoices: int
+    billing_info: dict[str, str | None]  # what the next invoice will be made out to
 
 
 def deposit(ctx: Context, amount_cents: int) -> Deposit:
     """Move ``amount_cents`` from the default payment method into the shared balance."""
     ctx.require(DEPOSIT)
+    accounts.require_pro(ctx.the_account, "take deposits")
     if amount_cents < MIN_DEPOSIT_CENTS:
         raise RuleViolation(
             f"the minimum deposit is {format_cents(MIN_DEPOSIT_CENTS)}; "
@@ -80,6 +83,7 @@ def deposit(ctx: Context, amount_cents: int) -> Deposit:
         account_id=account.id,
         changes={"balance_cents": (before, account.balance_cents)},
     )
+    rewards.on_deposit(ctx.session, account, amount_cents, invoice, now=ctx.now, actor=ctx.actor)
     assert invoice.id is not None
     return Deposit(
         account=account.slug,
@@ -153,4 +157,11 @@ def summary(ctx: Context) -> Summary:
         credits_cents=account.credits_cents,
         default_payment_method=describe(method) if method is not None else None,
         invoices=count,
+        billing_info=billing_details(account),
     )
+
+
+def billing_info(ctx: Context) -> dict[str, str | None]:
+    """The billing information the next invoice will be made out to (billing readers)."""
+    require_billing_reader(ctx)
+    return billing_details(ctx.the_account)

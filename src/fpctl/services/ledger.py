@@ -32,8 +32,13 @@ class Payment:
 
 
 def billed_to(account: Account) -> str:
-    """The billing details an invoice keeps as they were when it was issued."""
-    return json.dumps({"account": account.slug, "name": account.name, "company": account.company})
+    """The billing details an invoice keeps as they were when it was issued: the account's
+    slug and name, and its billing information (``billing info set``; None where unset).
+    Invoices issued before billing information existed kept ``company`` from the account's
+    business details."""
+    from fpctl.services.billing_info import details
+
+    return json.dumps({"account": account.slug, "name": account.name, **details(account)})
 
 
 def _issue(

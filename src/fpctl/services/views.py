@@ -311,4 +311,10 @@ def billing_view(summary: Summary) -> View:
         "credits_cents": summary.credits_cents,
         "default_payment_method": summary.default_payment_method,
         "invoices": summary.invoices,
+        "billing_info": dict(summary.billing_info),
     }
+
+
+def billing_info_view(account_slug: str, info: dict[str, str | None]) -> View:
+    """``billing info show | set``: what the next invoice will be made out to."""
+    return {"account": account_slug, **info}

@@ -1,0 +1,117 @@
+"""``billing invoices --export DIR``: an index (``invoices.csv``) and one printable HTML
+document per invoice (``invoice-<number>.html``), written into DIR.
+
+Each file is written to a temporary name in DIR and then renamed over the old one, so a
+re-run replaces the same files whole and an interrupted run never leaves half a file.
+Files of earlier exports that this run does not write are left alone.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from fpctl.errors import InvalidInput
+from fpctl.render.invoice_html import document
+from fpctl.render.safe import neutralize_formula
+
+INDEX = "invoices.csv"
+BILLED_TO_KEYS = ("account", "name", "full_name", "company", "address", "country", "tax_id")
+#: The index's columns: every key of the invoice view (``billed_to`` spread out), and the
+#: file name of the invoice's document, relative to the index.
+INDEX_COLUMNS = [
+    "id",
+    "number",
+    "kind",
+    "purpose",
+    "order_id",
+    "description",
+    "amount_cents",
+    "credits_cents",
+    "balance_cents",
+    "method_cents",
+    "payment_method",
+    *(f"billed_to_{key}" for key in BILLED_TO_KEYS),
+    "account",
+    "issued_at",
+    "file",
+]
+
+
+def file_name(invoice: Mapping[str, Any]) -> str:
+    return f"invoice-{invoice['number']}.html"
+
+
+def check_directory(directory: Path) -> None:
+    """Refuse (exit 2) a path that exists and is not a directory, before anything is read."""
+    if directory.exists() and not directory.is_dir():
+        raise InvalidInput(
+            f"{directory} exists and is not a directory",
+            hint="give --export a directory (it is created when missing)",
+            code="not_a_directory",
+        )
+
+
+@contextmanager
+def _write_errors(directory: Path) -> Iterator[None]:
+    try:
+        yield
+    except OSError as error:
+        raise InvalidInput(
+            f"cannot write the export to {directory}: {error.strerror or error}",
+            hint="choose a directory you can write to",
+            code="export_failed",
+        ) from None
+
+
+def _replace(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` whole: a temporary file beside it, then a rename (the
+    file gets the usual permissions, as any file the user writes)."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with temporary.open("w", encoding="utf-8", newline="") as out:
+            out.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def _cell(value: Any) -> str:
+    """A CSV cell; text a spreadsheet would run as a formula gets a leading quote."""
+    return "" if value is None else neutralize_formula(str(value))
+
+
+def _flat(invoice: Mapping[str, Any]) -> dict[str, Any]:
+    """The invoice view with its ``billed_to`` snapshot spread into ``billed_to_*`` cells
+    (invoices issued before billing information existed leave those cells empty)."""
+    billed = invoice.get("billed_to") or {}
+    spread = {f"billed_to_{key}": billed.get(key) for key in BILLED_TO_KEYS}
+    return {**invoice, **spread}
+
+
+def index_csv(rows: Sequence[Mapping[str, Any]]) -> str:
+    """The index: a header row, then one row per invoice (RFC 4180, CRLF line ends)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(INDEX_COLUMNS)
+    writer.writerows([_cell(_flat(row).get(key)) for key in INDEX_COLUMNS] for row in rows)
+    return buffer.getvalue()
+
+
+def export(invoices: Sequence[Mapping[str, Any]], directory: Path) -> list[dict[str, Any]]:
+    """Write every invoice's document and the index into ``directory`` (created when
+    missing). Returns the invoices with ``file``: the path each one was written to."""
+    check_directory(directory)
+    rows = [{**invoice, "file": file_name(invoice)} for invoice in invoices]
+    with _write_errors(directory):
+        directory.mkdir(parents=True, exist_ok=True)
+        for row in rows:
+            _replace(directory / row["file"], document(row))
+        _replace(directory / INDEX, index_csv(rows))
+    return [{**row, "file": str(directory / row["file"])} for row in rows]
