@@ -137,3 +137,25 @@ def test_columns_is_respected(monkeypatch: pytest.MonkeyPatch) -> None:
     shown = table([LONG])
     assert max(len(line) for line in shown) <= 60
     assert len(shown) > 6  # folded to fit
+
+
+def test_object_with_a_list_of_objects_shows_a_small_table() -> None:
+    shown = table(
+        {
+            "slug": "acme",
+            "members_by_role": {"admin": 1, "member": 2},
+            "recent_activity": [
+                {"at": "2026-11-01T10:00:00Z", "actor": "ada@acme.test", "amount_cents": 1250},
+                {"at": "2026-11-01T09:00:00Z", "actor": "Eve\x1b[2J", "amount_cents": None},
+            ],
+            "nothing": [],
+        }
+    )
+    assert shown == [
+        "slug             acme",
+        "members by role  admin=1, member=2",
+        "recent activity  AT                    ACTOR          AMOUNT",
+        "                 2026-11-01T10:00:00Z  ada@acme.test  $12.50",
+        "                 2026-11-01T09:00:00Z  Eve[2J",
+        "nothing",
+    ]

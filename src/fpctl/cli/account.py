@@ -56,16 +56,14 @@ def show(
         typer.Argument(help="Default: --account or the actor's.", autocompletion=complete_accounts),
     ] = None,
 ) -> None:
-    """Show one account."""
-    from fpctl.services import accounts
-    from fpctl.services.views import account_view
+    """Show the account's dashboard: details, plan, rewards, team, and what waits on it."""
+    from fpctl.services import dashboard
 
     with run.work(write=False) as ctx:
-        account = accounts.show(ctx, slug)
-        view = account_view(
-            account, members=accounts.member_counts(ctx, [account.id]).get(account.id, 0)
-        )
+        view = dashboard.dashboard_view(dashboard.show(ctx, slug))
     # The view, not the ORM object: the session is closed here and the account expired.
+    if run.output == "table":
+        view = dashboard.compact_activity(view)
     run.emit(view, title=f"{view['name']} ({view['slug']})")
 
 

@@ -6,7 +6,7 @@ import os
 from collections.abc import Mapping, Sequence
 from typing import Any, TextIO
 
-from rich.console import Console
+from rich.console import Console, RenderableType
 from rich.table import Table
 from rich.text import Text
 
@@ -128,5 +128,24 @@ def draw_object(
     table.add_column(style="bold")
     table.add_column(overflow="fold")
     for key in columns or obj.keys():
-        table.add_row(Text(key.removesuffix("_cents").replace("_", " ")), cell(key, obj.get(key)))
+        table.add_row(Text(key.removesuffix("_cents").replace("_", " ")), value(key, obj.get(key)))
     _console(out).print(table)
+
+
+def value(key: str, shown: Any) -> RenderableType:
+    """An object's value: a list of objects (an account's recent activity) becomes a small
+    table of its own, one line per item; anything else is one cell."""
+    if isinstance(shown, list | tuple) and shown and all(isinstance(v, Mapping) for v in shown):
+        return nested_rows(shown)
+    return cell(key, shown)
+
+
+def nested_rows(rows: Sequence[Mapping[str, Any]]) -> Table:
+    keys = list(rows[0].keys())
+    table = Table(box=None, padding=(0, 2, 0, 0), show_edge=False, header_style="")
+    for key in keys:
+        money = key.endswith("_cents")
+        table.add_column(header(key), overflow="fold", justify="right" if money else "left")
+    for row in rows:
+        table.add_row(*(cell(key, row.get(key)) for key in keys))
+    return table

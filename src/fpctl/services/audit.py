@@ -153,6 +153,11 @@ class AuditFilter:
     since: datetime | None = None
 
 
+def reads_audit(actor: Any) -> bool:
+    """Who may read the audit trail: the admin, support, and runs without an actor."""
+    return not actor.is_member or actor.is_admin
+
+
 def list_records(ctx: Any, where: AuditFilter) -> Iterator[tuple[AuditRecord, str | None]]:
     """Records (with their account's slug) oldest first, streamed.
 
@@ -166,7 +171,7 @@ def list_records(ctx: Any, where: AuditFilter) -> Iterator[tuple[AuditRecord, st
     from fpctl.store.tables import Account
 
     require_reader(ctx)
-    if ctx.actor.is_member and not ctx.actor.is_admin:
+    if not reads_audit(ctx.actor):
         raise PermissionDenied(
             f"{ctx.actor.label} cannot read the audit trail: only the admin and support can"
         )

@@ -1,0 +1,196 @@
+"""``account show``: the account dashboard — the account's details plus what needs attention.
+
+Every figure is one SQL count (grouped where several come from one table), so the dashboard
+costs a handful of queries whatever the size of the account. Each figure counts only what
+the actor could list with the matching command, so a dashboard never reveals more than the
+lists do:
+
+- members and invitations: every reader sees the whole team (``team list``, ``team
+  invitations``);
+- orders and their open cancellation requests: the orders the actor sees (``order list``);
+- pending approvals: the admin, support and no actor see all, others their own requests
+  (``approvals list``);
+- recent activity: only those who may read the audit trail (``audit list``: the admin,
+  support, no actor); for anyone else it is None.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from fpctl.clock import iso
+from fpctl.domain.enums import (
+    OPEN_INVITATION_STATUSES,
+    ApprovalStatus,
+    MemberStatus,
+    Plan,
+    Role,
+)
+from fpctl.services import orders
+from fpctl.services.accounts import show as find_shown_account
+from fpctl.services.audit import reads_audit
+from fpctl.services.context import Context
+from fpctl.services.views import View, account_view, audit_view
+from fpctl.store.tables import (
+    Account,
+    ApprovalRequest,
+    AuditRecord,
+    Invitation,
+    Member,
+    Order,
+    OrderCancellation,
+)
+
+#: How many audit records the dashboard shows, newest first.
+RECENT_ACTIVITY = 5
+#: The roles and statuses always present in the counts (zero when nobody has them).
+ROLES = tuple(role.value for role in Role)
+MEMBER_STATUSES = tuple(status.value for status in MemberStatus)
+SEAT_STATUSES = (MemberStatus.ACTIVE.value, MemberStatus.DEACTIVATED.value)
+#: The compact columns of the activity list in tables (JSON keeps whole audit views).
+ACTIVITY_COLUMNS = ("at", "actor", "action", "target")
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    account: Account
+    members_by_role: dict[str, int]  # seats: active and deactivated members
+    members_by_status: dict[str, int]  # everyone who ever joined
+    open_orders: int
+    open_cancellation_requests: int
+    open_invitations: int
+    pending_approvals: int
+    recent_activity: list[AuditRecord] | None  # None: the actor may not read the audit trail
+
+    @property
+    def seats(self) -> int:
+        return sum(self.members_by_role.values())
+
+
+def show(ctx: Context, slug: str | None = None) -> Dashboard:
+    """The dashboard of the account ``slug`` (default: the one the command works on)."""
+    account = find_shown_account(ctx, slug)  # who may read it, and exit 3 for another's
+    assert account.id is not None
+    by_role, by_status = _member_counts(ctx.session, account.id)
+    activity = _recent_activity(ctx.session, account.id) if reads_audit(ctx.actor) else None
+    return Dashboard(
+        account=account,
+        members_by_role=by_role,
+        members_by_status=by_status,
+        open_orders=_open_orders(ctx, account.id),
+        open_cancellation_requests=_open_cancellations(ctx, account.id),
+        open_invitations=_open_invitations(ctx.session, account.id),
+        pending_approvals=_pending_approvals(ctx, account.id),
+        recent_activity=activity,
+    )
+
+
+def _member_counts(session: Session, account_id: int) -> tuple[dict[str, int], dict[str, int]]:
+    """Seats per role and members per status, from one grouped query."""
+    rows = session.exec(
+        select(Member.role, Member.status, func.count())
+        .where(Member.account_id == account_id)
+        .group_by(Member.role, Member.status)
+    ).all()
+    by_role = dict.fromkeys(ROLES, 0)
+    by_status = dict.fromkeys(MEMBER_STATUSES, 0)
+    for role, status, count in rows:
+        by_status[status] = by_status.get(status, 0) + count
+        if status in SEAT_STATUSES:
+            by_role[role] = by_role.get(role, 0) + count
+    return by_role, by_status
+
+
+def _visible_order_ids(ctx: Context, account_id: int) -> Any:
+    """The ids of the account's orders the actor sees, as a subquery."""
+    if orders.sees_all_orders(ctx.actor):
+        return select(Order.id).where(Order.account_id == account_id)
+    return orders.visible(ctx).with_only_columns(col(Order.id))
+
+
+def _open_orders(ctx: Context, account_id: int) -> int:
+    if orders.sees_all_orders(ctx.actor):
+        return orders.count_open(ctx.session, account_id)
+    seen = _visible_order_ids(ctx, account_id)
+    return ctx.session.exec(
+        select(func.count())
+        .select_from(Order)
+        .where(col(Order.id).in_(seen))
+        .where(col(Order.status).in_(orders.OPEN_STATUSES))
+    ).one()
+
+
+def _open_cancellations(ctx: Context, account_id: int) -> int:
+    return ctx.session.exec(
+        select(func.count())
+        .select_from(OrderCancellation)
+        .where(OrderCancellation.status == "open")
+        .where(col(OrderCancellation.order_id).in_(_visible_order_ids(ctx, account_id)))
+    ).one()
+
+
+def _open_invitations(session: Session, account_id: int) -> int:
+    return session.exec(
+        select(func.count())
+        .select_from(Invitation)
+        .where(Invitation.account_id == account_id)
+        .where(col(Invitation.status).in_(OPEN_INVITATION_STATUSES))
+    ).one()
+
+
+def _pending_approvals(ctx: Context, account_id: int) -> int:
+    """All pending requests for those who decide them; a requester's own otherwise."""
+    query = (
+        select(func.count())
+        .select_from(ApprovalRequest)
+        .where(ApprovalRequest.account_id == account_id)
+        .where(ApprovalRequest.status == ApprovalStatus.PENDING)
+    )
+    if not (ctx.actor.sees_everything or ctx.actor.is_admin):
+        query = query.where(ApprovalRequest.requested_by_id == ctx.actor.member_id)
+    return ctx.session.exec(query).one()
+
+
+def _recent_activity(session: Session, account_id: int) -> list[AuditRecord]:
+    return list(
+        session.exec(
+            select(AuditRecord)
+            .where(AuditRecord.account_id == account_id)
+            .order_by(col(AuditRecord.id).desc())
+            .limit(RECENT_ACTIVITY)
+        ).all()
+    )
+
+
+def dashboard_view(dashboard: Dashboard) -> View:
+    """``account view`` keys (``members``: the seat count) plus the dashboard's figures;
+    ``recent_activity`` holds whole audit views, newest first, or None."""
+    account = dashboard.account
+    details = account_view(account, members=dashboard.seats)
+    activity = dashboard.recent_activity
+    return details | {
+        "renews_at": iso(account.plan_renews_at) if account.plan == Plan.ADVANCED else None,
+        "credits_set_aside_cents": account.credits_set_aside_cents,
+        "members_by_role": dashboard.members_by_role,
+        "members_by_status": dashboard.members_by_status,
+        "open_orders": dashboard.open_orders,
+        "open_cancellation_requests": dashboard.open_cancellation_requests,
+        "open_invitations": dashboard.open_invitations,
+        "pending_approvals": dashboard.pending_approvals,
+        "recent_activity": None
+        if activity is None
+        else [audit_view(record, account.slug) for record in activity],
+    }
+
+
+def compact_activity(view: View) -> View:
+    """For tables: each activity line only says when, who, what and on what."""
+    activity = view.get("recent_activity")
+    if activity is None:
+        return view
+    rows = [{key: entry[key] for key in ACTIVITY_COLUMNS} for entry in activity]
+    return view | {"recent_activity": rows}

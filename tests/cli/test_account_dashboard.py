@@ -1,0 +1,231 @@
+"""`fpctl account show`: the account dashboard (counts that need attention, recent activity),
+and who sees which figures."""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import Cli, Outcome
+
+ADA = ("--as", "ada@acme.test")
+BILL = ("--as", "bill@acme.test")
+MIA = ("--as", "mia@acme.test")
+MAX = ("--as", "max@acme.test")
+LENA = ("--as", "@lena")
+SUPPORT = ("--as", "support", "--reason", "ticket 4", "--account", "acme")
+
+ACCOUNT_KEYS = {
+    "id", "slug", "name", "plan", "status", "tier", "points", "balance_cents", "credits_cents",
+    "company", "website", "industry", "created_at", "members",
+}  # fmt: skip
+DASHBOARD_KEYS = ACCOUNT_KEYS | {
+    "renews_at", "credits_set_aside_cents", "members_by_role", "members_by_status",
+    "open_orders", "open_cancellation_requests", "open_invitations", "pending_approvals",
+    "recent_activity",
+}  # fmt: skip
+AUDIT_KEYS = {
+    "id", "at", "actor", "actor_kind", "agent", "action", "target", "account", "reason",
+    "changes", "prev_hash", "hash",
+}  # fmt: skip
+
+
+@pytest.fixture(autouse=True)
+def _agent(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FPCTL_AGENT", "sam")
+
+
+def ok(result: Outcome) -> Any:
+    assert result.exit_code == 0, result.stderr
+    return result.json if result.stdout.strip() else None
+
+
+def dashboard(cli: Cli, *args: str) -> dict[str, Any]:
+    return ok(cli("account", "show", *args, "-o", "json"))
+
+
+def place(cli: Cli, actor: tuple[str, ...], service: str = "1") -> int:
+    freelancer = "lena" if service == "1" else "otto"
+    placed = cli("order", "place", "--freelancer", freelancer, "--service", service, *actor,
+                 "-o", "json")  # fmt: skip
+    return int(ok(placed)["id"])
+
+
+@pytest.fixture
+def busy(cli: Cli, shop: dict[str, int]) -> dict[str, int]:
+    """acme with something waiting everywhere:
+
+    - orders: mia's (with an open cancellation request by lena), max's, and ada's cancelled
+      one (closed: not counted);
+    - invitations: zoe@ pending (by ada), yan@ awaiting approval (by mia, under an
+      invite-approval policy), which makes one pending approval request (mia's);
+    - max deactivated.
+    """
+    mia_order = place(cli, MIA)
+    max_order = place(cli, MAX, service="2")
+    ada_order = place(cli, ADA, service="2")
+    ok(cli("order", "cancel", str(ada_order), *ADA, "--yes", "-o", "json"))
+    ok(cli("order", "cancel-request", str(mia_order), "--reason", "busy", *LENA, "-o", "json"))
+    ok(cli("team", "invite", "zoe@acme.test", *ADA, "-o", "json"))
+    ok(cli("policy", "add", "invite-approval", *ADA, "-o", "json"))
+    invited = ok(cli("team", "invite", "yan@acme.test", *MIA, "-o", "json"))
+    assert invited["status"] == "awaiting_approval"
+    ok(cli("team", "deactivate", "max@acme.test", *ADA, "--yes", "-o", "json"))
+    return {"mia_order": mia_order, "max_order": max_order, "ada_order": ada_order}
+
+
+def test_every_key_of_a_known_store(cli: Cli, busy: dict[str, int]) -> None:
+    view = dashboard(cli, *ADA)
+    assert set(view) == DASHBOARD_KEYS
+    assert {key: view[key] for key in ("slug", "plan", "status", "tier", "points")} == {
+        "slug": "acme",
+        "plan": "basic",
+        "status": "active",
+        "tier": "silver",
+        "points": 0,
+    }
+    assert view["members"] == 4  # active and deactivated hold a seat
+    assert view["members_by_role"] == {"admin": 1, "billing_manager": 1, "member": 2}
+    assert view["members_by_status"] == {"active": 3, "deactivated": 1, "removed": 0, "closed": 0}
+    assert (view["renews_at"], view["credits_set_aside_cents"]) == (None, 0)
+    assert view["open_orders"] == 2  # ada's cancelled order is closed
+    assert view["open_cancellation_requests"] == 1
+    assert view["open_invitations"] == 2  # zoe pending, yan awaiting approval
+    assert view["pending_approvals"] == 1
+
+
+def test_recent_activity_is_the_five_newest_audit_records(cli: Cli, busy: dict[str, int]) -> None:
+    activity = dashboard(cli, *ADA)["recent_activity"]
+    trail = ok(cli("audit", "list", "--account", "acme", "-o", "json"))
+    assert activity == list(reversed(trail))[:5]  # whole audit views, newest first
+    assert set(activity[0]) == AUDIT_KEYS
+    assert [(entry["actor"], entry["action"]) for entry in activity] == [
+        ("ada@acme.test", "team.deactivate"),
+        ("mia@acme.test", "team.invite"),
+        ("ada@acme.test", "policy.add"),
+        ("ada@acme.test", "team.invite"),
+        ("@lena", "order.cancel_request"),
+    ]
+
+
+def store(db: Path, statement: str) -> None:
+    """A direct write for a state another command owns (the plan cycle, a switch)."""
+    with closing(sqlite3.connect(db)) as connection, connection:
+        connection.execute(statement)
+
+
+def test_renewal_on_advanced(cli: Cli, isolated_env: Path, shop: dict[str, int]) -> None:
+    store(
+        isolated_env,
+        "UPDATE account SET plan = 'advanced', plan_started_at = '2026-11-01 10:00:00.000000', "
+        "plan_renews_at = '2026-12-01 10:00:00.000000'",
+    )
+    view = dashboard(cli, *ADA)
+    assert (view["plan"], view["renews_at"]) == ("advanced", "2026-12-01T10:00:00Z")
+
+
+def test_credits_set_aside_on_a_switched_account(
+    cli: Cli, isolated_env: Path, shop: dict[str, int]
+) -> None:
+    store(
+        isolated_env,
+        "UPDATE account SET status = 'switched', credits_set_aside_cents = 2550, "
+        "switched_at = '2026-10-30 10:00:00.000000'",
+    )
+    view = dashboard(cli, *ADA)
+    assert (view["status"], view["credits_set_aside_cents"], view["credits_cents"]) == (
+        "switched",
+        2550,
+        0,
+    )
+    assert view["renews_at"] is None
+
+
+def test_the_admin_support_and_no_actor_see_the_same(cli: Cli, busy: dict[str, int]) -> None:
+    admin = dashboard(cli, *ADA)
+    assert dashboard(cli, *SUPPORT) == admin
+    assert dashboard(cli, "acme") == admin
+
+
+def test_a_member_sees_counts_of_what_they_may_see(cli: Cli, busy: dict[str, int]) -> None:
+    admin = dashboard(cli, *ADA)
+    mine = dashboard(cli, *MIA)
+    assert set(mine) == DASHBOARD_KEYS
+    same = ("members", "members_by_role", "members_by_status", "open_invitations", "points")
+    assert {key: mine[key] for key in same} == {key: admin[key] for key in same}
+    assert mine["open_orders"] == 1  # only her own: max's order is in his my-project
+    assert mine["open_cancellation_requests"] == 1  # on her order
+    assert mine["pending_approvals"] == 1  # her own request
+    assert mine["recent_activity"] is None  # members cannot read the audit trail
+    assert ok(cli("order", "list", *MIA, "-o", "json"))[0]["id"] == busy["mia_order"]
+
+
+def test_the_billing_manager_sees_every_order_but_not_the_trail(
+    cli: Cli, busy: dict[str, int]
+) -> None:
+    view = dashboard(cli, *BILL)
+    assert (view["open_orders"], view["open_cancellation_requests"]) == (2, 1)
+    assert view["pending_approvals"] == 0  # requests of others are the admin's to decide
+    assert view["recent_activity"] is None
+    assert cli("audit", "list", *BILL, "-o", "json").exit_code == 4  # the rule it follows
+
+
+def test_a_member_sees_no_one_elses_cancellations(cli: Cli, shop: dict[str, int]) -> None:
+    mia_order = place(cli, MIA)
+    ok(cli("order", "cancel-request", str(mia_order), "--reason", "busy", *LENA, "-o", "json"))
+    theirs = dashboard(cli, *MAX)
+    assert (theirs["open_orders"], theirs["open_cancellation_requests"]) == (0, 0)
+
+
+def test_another_accounts_slug_is_not_found_for_a_member(cli: Cli, busy: dict[str, int]) -> None:
+    ok(cli("account", "create", "Beta", "--admin", "bea@beta.test", "-o", "json"))
+    hidden = cli("account", "show", "beta", *MIA, "-o", "json")
+    assert hidden.exit_code == 3
+    assert hidden.error["code"] == "not_found"
+    assert hidden.stdout == ""
+    theirs = dashboard(cli, "beta")["recent_activity"]
+    assert [(entry["account"], entry["action"]) for entry in theirs] == [("beta", "account.create")]
+    assert all(entry["account"] == "acme" for entry in dashboard(cli, "acme")["recent_activity"])
+
+
+def test_a_deactivated_member_sees_nothing(cli: Cli, busy: dict[str, int]) -> None:
+    refused = cli("account", "show", *MAX, "-o", "json")
+    assert refused.exit_code == 4
+    assert refused.stdout == ""
+
+
+def test_table_shows_plan_rewards_counts_and_activity(cli: Cli, busy: dict[str, int]) -> None:
+    result = cli("account", "show", *ADA)
+    assert result.exit_code == 0, result.stderr
+    lines = [" ".join(line.split()) for line in result.stdout.splitlines()]
+    assert lines[0] == "Acme (acme)"
+    for expected in (
+        "plan basic",
+        "tier silver",
+        "points 0",
+        "renews at",
+        "credits set aside $0.00",
+        "members by role admin=1, billing_manager=1, member=2",
+        "members by status active=3, deactivated=1, removed=0, closed=0",
+        "open orders 2",
+        "open cancellation requests 1",
+        "open invitations 2",
+        "pending approvals 1",
+        "recent activity AT ACTOR ACTION TARGET",
+    ):
+        assert expected in lines
+    activity = lines[lines.index("recent activity AT ACTOR ACTION TARGET") + 1 :]
+    assert len(activity) == 5
+    assert activity[0].split()[1:3] == ["ada@acme.test", "team.deactivate"]
+    assert "hash" not in result.stdout  # tables show the activity compactly
+
+
+def test_a_members_table_has_no_activity_line(cli: Cli, busy: dict[str, int]) -> None:
+    result = cli("account", "show", *MIA)
+    assert result.exit_code == 0, result.stderr
+    lines = [line.rstrip() for line in result.stdout.splitlines()]
+    assert lines[-1] == "recent activity"
