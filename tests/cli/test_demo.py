@@ -95,7 +95,8 @@ def test_every_role_and_status_is_present(cli: Cli, tmp_path: Path) -> None:
         "expired",
         "superseded",
     }
-    assert {a["status"] for a in approvals} == {"pending", "approved", "rejected", "expired"}
+    # (a held order cancelled by mutual agreement also leaves a withdrawn request)
+    assert {a["status"] for a in approvals} >= {"pending", "approved", "rejected", "expired"}
     assert {p["kind"] for p in policies} == {
         "invite-approval",
         "order-approval",

@@ -98,6 +98,7 @@ CATALOGUE = [
     ("yuki_data", "Yuki Tanaka", True, [("Dashboards", "1,800", 2), ("Data cleanup", "400", 0)]),
 ]  # fmt: skip
 CATALOGUE_DAYS_BEFORE = 140  # before any demo account exists
+CARD_DAYS_BEFORE = 60  # a basic account adds its card before its first order
 
 
 DEFAULT_ORDERS = 10
@@ -277,6 +278,9 @@ class _Seeder:
         created = self.rng.randint(100, 130)
         self.at(created, lambda t: self.create(team, t), hour=9)
         self.at(created, lambda t: self.describe(team, t), hour=11)
+        # Advanced renews monthly from the sign-up, paid by the card: it is there from day one.
+        card_day = created if plan is Plan.ADVANCED else CARD_DAYS_BEFORE
+        self.at(card_day, lambda t: self.add_card(team, t), hour=12)
         self.plan_team(team, created)
         self.plan_invitations(team)
         self.plan_policies(team)
@@ -304,7 +308,7 @@ class _Seeder:
             industry=team.industry,
         )
 
-    def plan_team(self, team: Team, created: float) -> None:
+    def plan_team(self, team: Team, created: int) -> None:
         people = team.people
         for key in ("lead", "deactivated", "removed", "closed"):
             people[key] = self.person(team)
@@ -377,11 +381,10 @@ class _Seeder:
     # -- orders ------------------------------------------------------------------------------
 
     def plan_orders(self, team: Team) -> None:
-        """A card at -60 days, then the orders, placed between -40 and -1 days by the
-        people who are there at the time, each following one of the STORIES."""
+        """The orders, placed between -40 and -1 days by the people who are there at the
+        time, each following one of the STORIES (the card is there from -60 days)."""
         if not self.options.orders:
             return
-        self.at(60, lambda t: self.add_card(team, t))
         buyers = ["admin", "billing", "lead", "removed"] + [
             key for key in team.people if key.startswith("extra")
         ]
