@@ -28,6 +28,7 @@ from fpctl.errors import InvalidInput, RuleViolation
 from fpctl.services import (
     accounts,
     approvals,
+    billing_info,
     cancellations,
     checkout,
     freelancers,
@@ -306,6 +307,14 @@ class _Seeder:
             company=f"{team.name} Ltd",
             website=f"https://www.{team.domain}",
             industry=team.industry,
+        )
+        billing_info.set_info(
+            self.as_admin(team, when),
+            full_name=team.admin.name,
+            company=f"{team.name} Ltd",
+            address=f"{10 + team.index} Market Street, Springfield",
+            country="US",
+            tax_id=f"US-{team.index + 1:02d}-{team.account_id:07d}",
         )
 
     def plan_team(self, team: Team, created: int) -> None:
