@@ -226,7 +226,10 @@ def test_without_export_rows_have_no_file(cli: Cli, history: None) -> None:
     assert all("file" not in row for row in rows)
 
 
-def test_the_table_lists_the_files(cli: Cli, history: None, out: Path) -> None:
+def test_the_table_lists_the_files(
+    cli: Cli, history: None, out: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "400")  # room for a long temporary path, unshortened
     result = export(cli, out, output="table")
 
     assert result.exit_code == 0, result.stderr
