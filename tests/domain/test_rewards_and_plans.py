@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import calendar
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from fpctl.domain.enums import Tier
 from fpctl.domain.plans import add_months, cycle_at, prorata_refund
@@ -106,3 +109,43 @@ def test_prorata_refund_rounds_down_to_the_cent(now: datetime, refund: int) -> N
 def test_prorata_in_a_31_and_a_28_day_cycle() -> None:
     assert prorata_refund(at(2026, 12, 1), at(2026, 12, 2)) == 12_900 * 30 // 31
     assert prorata_refund(at(2027, 2, 1), at(2027, 2, 2)) == 12_900 * 27 // 28
+
+
+# -- properties over any start and instant ---------------------------------------------------
+
+_elapsed = st.integers(min_value=0, max_value=3_000 * 86_400).map(lambda s: timedelta(seconds=s))
+_instants = st.datetimes(
+    min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1), timezones=st.just(UTC)
+).map(lambda instant: instant.replace(microsecond=0))  # prorata_refund counts whole seconds
+
+
+@given(start=_instants, elapsed=_elapsed)
+def test_the_cycle_holds_now_and_starts_on_the_start_day(
+    start: datetime, elapsed: timedelta
+) -> None:
+    now = start + elapsed
+    begin, end = cycle_at(start, now)
+    assert begin <= now < end
+    assert begin.time() == end.time() == start.time()
+    assert begin.day <= start.day and end.day <= start.day  # clamped, never later
+    assert 28 <= (end - begin).days <= 31
+
+
+@given(start=_instants, elapsed=_elapsed)
+def test_the_refund_is_whole_cents_between_nothing_and_a_month(
+    start: datetime, elapsed: timedelta
+) -> None:
+    now = start + elapsed
+    refund = prorata_refund(start, now)
+    assert isinstance(refund, int) and 0 <= refund <= 12_900
+    begin, end = cycle_at(start, now)
+    assert prorata_refund(start, begin) == 12_900  # nothing used at the start of a cycle
+    unused, length = (end - now).total_seconds(), (end - begin).total_seconds()
+    assert refund * length <= 12_900 * unused < (refund + 1) * length  # the floor, exactly
+
+
+@given(start=_instants, months=st.integers(min_value=0, max_value=240))
+def test_adding_months_keeps_the_day_when_the_month_has_it(start: datetime, months: int) -> None:
+    later = add_months(start, months)
+    assert (later.year - start.year) * 12 + later.month - start.month == months
+    assert later.day == min(start.day, calendar.monthrange(later.year, later.month)[1])
