@@ -3,6 +3,9 @@ window and redemptions (SPEC §1.9, §2)."""
 
 from __future__ import annotations
 
+import sqlite3
+from contextlib import closing
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -385,3 +388,41 @@ def test_show_and_history_render_as_tables(cli: Cli, points: int) -> None:
     assert "gold" in table.stdout and "4000" in table.stdout.replace(",", "")
     listed = ok(cli("rewards", "history", *OPERATOR))
     assert "order" in listed.stdout
+
+
+# -- db check ----------------------------------------------------------------------------------
+
+
+def test_db_check_adds_up_the_rewards_history(cli: Cli, points: int) -> None:
+    ok(redeem(cli, "1000", "credits"))
+
+    report = ok(cli("db", "check", "-o", "json")).json
+
+    assert report["rewards"]["ok"] is True
+    assert report["rewards"]["detail"] == "3 entries of 1 accounts add up"
+
+
+@pytest.mark.parametrize(
+    ("tamper", "problem"),
+    [
+        (
+            "UPDATE account SET points = 99 WHERE slug = 'acme'",
+            "account acme: points are 99 but its rewards history ends at 4,000",
+        ),
+        (
+            "UPDATE reward_entry SET points = 1 WHERE id = 2",
+            "account acme: reward entry 2 does not follow entry 1",
+        ),
+    ],
+)
+def test_db_check_catches_tampered_points(
+    cli: Cli, points: int, isolated_env: Path, tamper: str, problem: str
+) -> None:
+    with closing(sqlite3.connect(isolated_env)) as db, db:
+        db.execute(tamper)
+
+    result = cli("db", "check", "-o", "json")
+
+    assert result.exit_code == 5
+    assert result.json["failed"] == ["rewards"]
+    assert result.json["rewards"]["problems"] == [problem]

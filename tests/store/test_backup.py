@@ -142,6 +142,7 @@ def test_check_passes_on_a_healthy_store(cli: Cli, acme: str) -> None:
         "foreign_keys": True,
         "schema": True,
         "ledger": True,
+        "rewards": True,
         "audit_fence": True,
         "audit_chain": True,
     }

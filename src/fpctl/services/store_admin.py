@@ -173,7 +173,8 @@ class CheckReport:
 
 
 def check(engine: Engine) -> CheckReport:
-    """Integrity, foreign keys, schema version, the ledger, the audit fence and the chain.
+    """Integrity, foreign keys, schema version, the ledger, rewards points, the audit fence
+    and the chain.
 
     Read-only: a store behind ``HEAD`` is reported, not upgraded."""
     from fpctl.services import audit
@@ -187,6 +188,7 @@ def check(engine: Engine) -> CheckReport:
         ]
         tables = set(_names(connection, "table"))
         checks.append(_ledger(connection, tables))
+        checks.append(_rewards(connection, tables))
         if "audit_record" not in tables:
             missing = "the store has no audit_record table"
             checks += [Check("audit_fence", False, missing), Check("audit_chain", False, missing)]
@@ -285,6 +287,54 @@ def _chain_problems(chain: list[Any]) -> list[str]:
                 f"account {last.slug}: {name} is {format_cents(held)} "
                 f"but its ledger ends at {format_cents(ledger)}"
             )
+    return problems
+
+
+_REWARDS_SQL = """
+SELECT e.account_id, a.slug, a.points AS held, e.id, e.points, e.points_after
+FROM reward_entry e JOIN account a ON a.id = e.account_id
+ORDER BY e.account_id, e.id
+"""
+
+
+def _rewards(connection: Connection, tables: set[str]) -> Check:
+    """Each account's rewards history is one chain, like the ledger: every entry's points
+    after are the previous ones plus its change, never negative, and the last are the
+    account's points."""
+    if "reward_entry" not in tables:
+        return Check("rewards", True, "no rewards history in this store")
+    problems: list[str] = []
+    accounts = entries = 0
+    for _, group in groupby(connection.exec_driver_sql(_REWARDS_SQL), key=lambda row: row[0]):
+        chain = list(group)
+        accounts += 1
+        entries += len(chain)
+        problems += _points_problems(chain)
+    facts = {"accounts": accounts, "entries": entries}
+    if not problems:
+        return Check(
+            "rewards", True, f"{entries} entries of {accounts} accounts add up", facts=facts
+        )
+    return Check("rewards", False, f"{len(problems)} problems", problems[:_MAX_PROBLEMS], facts)
+
+
+def _points_problems(chain: list[Any]) -> list[str]:
+    problems = [
+        f"account {entry.slug}: reward entry {entry.id} does not follow entry {before.id}"
+        for before, entry in pairwise(chain)
+        if entry.points_after != before.points_after + entry.points
+    ]
+    problems += [
+        f"account {entry.slug}: reward entry {entry.id} leaves {entry.points_after:,} points"
+        for entry in chain
+        if entry.points_after < 0
+    ]
+    last = chain[-1]
+    if last.held != last.points_after:
+        problems.append(
+            f"account {last.slug}: points are {last.held:,} "
+            f"but its rewards history ends at {last.points_after:,}"
+        )
     return problems
 
 
