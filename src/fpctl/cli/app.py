@@ -68,8 +68,14 @@ def root(
     """
 
 
-def build(names: Iterable[str]) -> typer.Typer:
-    """A root app holding the named top-level commands."""
+def _outline(group: typer.Typer) -> typer.Typer:
+    """The group's name and help without its commands: all the root help shows of it."""
+    return typer.Typer(name=group.info.name, help=group.info.help, rich_markup_mode=None)
+
+
+def build(names: Iterable[str], *, outline: bool = False) -> typer.Typer:
+    """A root app holding the named top-level commands (``outline``: groups without their
+    commands, for the root help, which would otherwise convert every command of every group)."""
     app = typer.Typer(
         name="fpctl",
         help="Administer Pro team accounts: members, invitations, policies, orders, billing.",
@@ -83,7 +89,7 @@ def build(names: Iterable[str]) -> typer.Typer:
     for name in names:
         module = importlib.import_module(f"fpctl.cli.{COMMANDS[name]}")
         if hasattr(module, "app"):
-            app.add_typer(module.app)
+            app.add_typer(_outline(module.app) if outline else module.app)
         else:
             module.register(app)
     return app
@@ -117,7 +123,10 @@ def get_command(args: list[str] | None = None) -> Any:
         from typer.completion import completion_init
 
         completion_init()
-    return typer.main.get_command(build(_wanted(args or [])))
+    args = args or []
+    if not os.environ.get(COMPLETE_VAR) and args in ([], ["--help"], ["-h"]):
+        return typer.main.get_command(build(COMMANDS, outline=True))
+    return typer.main.get_command(build(_wanted(args)))
 
 
 def __getattr__(name: str) -> Any:
