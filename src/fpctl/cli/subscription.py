@@ -4,15 +4,12 @@ marketplace and back (SPEC §1.7)."""
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import typer
 
 from fpctl.cli.invocation import Invocation
 from fpctl.cli.options import command, group
-
-if TYPE_CHECKING:
-    from fpctl.services.subscriptions import Subscription
 
 app = group("subscription", "The Advanced plan, and the switch to the regular marketplace.")
 
@@ -27,33 +24,6 @@ class Target(StrEnum):
     ADVANCED = "advanced"
 
 
-def subscription_view(subscription: Subscription) -> dict[str, Any]:
-    """The stable keys: money in cents, instants in ISO-8601; the change's own keys only
-    after a change (``refund_cents`` after a cancel or a switch, ``invoice_id`` after a
-    charge)."""
-    from fpctl.clock import iso
-
-    view: dict[str, Any] = {
-        "account": subscription.account,
-        "plan": subscription.plan,
-        "status": subscription.status,
-        "started_at": iso(subscription.started_at),
-        "renews_at": iso(subscription.renews_at),
-        "price_cents": subscription.price_cents,
-        "switched_at": iso(subscription.switched_at),
-        "credits_set_aside_cents": subscription.credits_set_aside_cents,
-    }
-    if subscription.refund_cents is not None:
-        view["refund_cents"] = subscription.refund_cents
-        view["credit_invoice_id"] = subscription.credit_invoice_id
-    if subscription.invoice_id is not None:
-        view["invoice_id"] = subscription.invoice_id
-    if subscription.deactivated or subscription.invitations_withdrawn:
-        view["deactivated"] = list(subscription.deactivated)
-        view["invitations_withdrawn"] = subscription.invitations_withdrawn
-    return view
-
-
 def _title(view: dict[str, Any]) -> str:
     return f"Subscription of {view['account']}"
 
@@ -64,7 +34,7 @@ def show(run: Invocation) -> None:
     from fpctl.services import subscriptions
 
     with run.work(write=False) as ctx:
-        view = subscription_view(subscriptions.show(ctx))
+        view = subscriptions.view(subscriptions.show(ctx))
     run.emit(view, title=_title(view))
 
 
@@ -78,7 +48,7 @@ def subscribe(
     from fpctl.services import subscriptions
 
     with run.work(write=True) as ctx:
-        view = subscription_view(subscriptions.subscribe(ctx))
+        view = subscriptions.view(subscriptions.subscribe(ctx))
     run.emit(view, title=_title(view))
 
 
@@ -91,7 +61,7 @@ def cancel(run: Invocation) -> None:
         subscriptions.check_cancel(ctx)
     run.confirm("Cancel the Advanced plan now (Advanced-only policies stop applying)?")
     with run.work(write=True) as ctx:
-        view = subscription_view(subscriptions.cancel(ctx))
+        view = subscriptions.view(subscriptions.cancel(ctx))
     run.emit(view, title=_title(view))
 
 
@@ -121,5 +91,5 @@ def switch(
     if needs_confirming:
         run.confirm(_QUESTIONS[target])
     with run.work(write=True) as ctx:
-        view = subscription_view(subscriptions.switch(ctx, target.value))
+        view = subscriptions.view(subscriptions.switch(ctx, target.value))
     run.emit(view, title=_title(view))
