@@ -141,8 +141,8 @@ def test_db_upgrade_dry_run_creates_nothing(cli: Cli, isolated_env: Path) -> Non
 
     assert result.exit_code == 0, result.stderr
     assert result.json["changed"] is True
-    with closing(sqlite3.connect(isolated_env)) as db:
-        assert db.execute("SELECT count(*) FROM sqlite_master").fetchone() == (0,)
+    assert (result.json["from"], result.json["to"]) == (None, schema.HEAD)
+    assert not isolated_env.exists()  # not even an empty file
 
 
 def test_a_store_newer_than_this_fpctl_is_refused(cli: Cli, acme: str, isolated_env: Path) -> None:

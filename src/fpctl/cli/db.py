@@ -31,7 +31,8 @@ def upgrade(run: Invocation) -> None:
     refuse_in_batch("db upgrade")
     location = run.location()
     done = store_admin.upgrade(
-        store_admin.open_engine(location, must_exist=False), dry_run=run.dry_run
+        store_admin.open_engine(location, must_exist=False, dry_run=run.dry_run),
+        dry_run=run.dry_run,
     )
     if not done.changed:
         run.note(f"the store is already at {done.to_revision}: nothing changed")

@@ -19,11 +19,10 @@ from fpctl.domain.money import format_cents
 from fpctl.errors import InvalidInput, NotFound, RuleViolation
 from fpctl.store import schema
 from fpctl.store.db import create_store_engine, store_errors, unit_of_work
+from fpctl.store.location import StoreLocation
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
-
-    from fpctl.store.location import StoreLocation
 
 AUDIT_TRIGGERS = ("audit_record_no_delete", "audit_record_no_update")
 _MAX_PROBLEMS = 20  # problems listed per check; the count is always complete
@@ -38,10 +37,14 @@ def require_store(location: StoreLocation) -> None:
         )
 
 
-def open_engine(location: StoreLocation, *, must_exist: bool) -> Engine:
-    """An engine that leaves the schema alone (``upgrade`` and ``check`` look at it first)."""
+def open_engine(location: StoreLocation, *, must_exist: bool, dry_run: bool = False) -> Engine:
+    """An engine that leaves the schema alone (``upgrade`` and ``check`` look at it first).
+    A dry run on a store file that does not exist yet works on an empty in-memory store, so
+    that it leaves no file behind."""
     if must_exist:
         require_store(location)
+    if dry_run and location.path is not None and not location.path.exists():
+        return create_store_engine(StoreLocation(url="sqlite://", path=None))
     return create_store_engine(location)
 
 
