@@ -71,6 +71,12 @@ ALLOWED = (
         "the demo seeder's chance (0.25) that an extra member is a billing manager",
     ),
     Allowed(
+        "fpctl.services.network",
+        "_ratings",
+        ROUND,
+        "SQLite's ROUND of the average review rating (1-5) to one decimal: a rating, not money",
+    ),
+    Allowed(
         "fpctl.domain.money",
         "parse_cents",
         DECIMAL,

@@ -29,6 +29,7 @@ COMMANDS = {
     "freelancer": "freelancer",
     "order": "order",
     "project": "project",
+    "network": "network",
     "billing": "billing",
     "subscription": "subscription",
     "rewards": "rewards",

@@ -56,11 +56,15 @@ def list_(
 def show(run: Invocation, username: Username) -> None:
     """Show one freelancer and their services; with an account (--as EMAIL or --account),
     also the account's reviews of them and its order history with them."""
-    from fpctl.services import freelancers, reviews
+    from fpctl.services import freelancers, network, reviews
     from fpctl.services.views import SERVICE_COLUMNS, freelancer_view
 
-    with run.work(write=False) as ctx:
+    # A member's look is remembered for their network (a write); anyone else only reads.
+    actor = (run.as_ or "").strip()
+    by_member = bool(actor) and not actor.startswith("@") and actor.casefold() != "support"
+    with run.work(write=by_member) as ctx:
         freelancer = freelancers.find(ctx, username)
+        network.record_view(ctx, freelancer)
         view = freelancer_view(freelancer, services=freelancers.services_of(ctx, freelancer))
         view.update(reviews.card(ctx, freelancer) or {})
     if run.output != "table":

@@ -465,6 +465,107 @@ AUDIT_TRIGGERS = (
 for _statement in AUDIT_TRIGGERS:
     event.listen(AuditRecord.__table__, "after_create", DDL(_statement))  # type: ignore[attr-defined]
 
+
+# -- the freelancer network (SPEC §1.6; migration 0006) ---------------------------------------
+
+
+class SavedFreelancer(SQLModel, table=True):
+    """A freelancer saved to the account's network; the saver is recorded (once per account)."""
+
+    __tablename__ = "saved_freelancer"
+    __table_args__ = (
+        Index("uq_saved_freelancer_account", "account_id", "freelancer_id", unique=True),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id")
+    freelancer_id: int = Field(foreign_key="freelancer.id", index=True)
+    saved_by_id: int | None = Field(default=None, foreign_key="member.id")
+    saved_by: str  # the saver's label (email, or support:agent)
+    saved_at: datetime = _when()
+
+
+class FreelancerView(SQLModel, table=True):
+    """The latest time a member viewed a freelancer (`freelancer show --as EMAIL`)."""
+
+    __tablename__ = "freelancer_view"
+    __table_args__ = (
+        Index("uq_freelancer_view_member", "member_id", "freelancer_id", unique=True),
+        Index("ix_freelancer_view_account", "account_id", "freelancer_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id")
+    member_id: int = Field(foreign_key="member.id")
+    freelancer_id: int = Field(foreign_key="freelancer.id")
+    viewed_at: datetime = _when()
+
+
+class NetworkList(SQLModel, table=True):
+    """A named list of freelancers and services, owned by the member who created it."""
+
+    __tablename__ = "network_list"
+    # Names are the owner's own: two members may both keep a "Designers" list.
+    __table_args__ = (
+        Index("uq_network_list_owner_name", "account_id", "owner", "name", unique=True),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id")
+    owner_id: int | None = Field(default=None, foreign_key="member.id")
+    owner: str  # the creator's label (email, or support:agent)
+    name: str
+    created_at: datetime = _when()
+
+
+class NetworkListItem(SQLModel, table=True):
+    """A freelancer on a list, or one of their services (service_id set)."""
+
+    __tablename__ = "network_list_item"
+    __table_args__ = (
+        # Once per list: a freelancer on their own, and each service.
+        Index(
+            "uq_network_list_item_freelancer",
+            "list_id",
+            "freelancer_id",
+            unique=True,
+            sqlite_where=text("service_id IS NULL"),
+        ),
+        Index(
+            "uq_network_list_item_service",
+            "list_id",
+            "service_id",
+            unique=True,
+            sqlite_where=text("service_id IS NOT NULL"),
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    list_id: int = Field(foreign_key="network_list.id")
+    freelancer_id: int = Field(foreign_key="freelancer.id")
+    service_id: int | None = Field(default=None, foreign_key="freelancer_service.id")
+    added_by: str
+    added_at: datetime = _when()
+
+
+class NetworkListShare(SQLModel, table=True):
+    """A list shared with a member of its account, or (read-only) with another Pro account."""
+
+    __tablename__ = "network_list_share"
+    __table_args__ = (
+        Index("ix_network_list_share_list", "list_id"),
+        Index("ix_network_list_share_member", "member_id"),
+        Index("ix_network_list_share_account", "account_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    list_id: int = Field(foreign_key="network_list.id")
+    member_id: int | None = Field(default=None, foreign_key="member.id")
+    account_id: int | None = Field(default=None, foreign_key="account.id")
+    shared_by: str
+    shared_at: datetime = _when()
+
+
 __all__ = [
     "AUDIT_TRIGGERS",
     "Account",
@@ -472,10 +573,14 @@ __all__ = [
     "AuditRecord",
     "Freelancer",
     "FreelancerService",
+    "FreelancerView",
     "Invitation",
     "Invoice",
     "LedgerEntry",
     "Member",
+    "NetworkList",
+    "NetworkListItem",
+    "NetworkListShare",
     "Order",
     "OrderCancellation",
     "OrderComment",
@@ -487,4 +592,6 @@ __all__ = [
     "Project",
     "ProjectMember",
     "Review",
+    "RewardEntry",
+    "SavedFreelancer",
 ]

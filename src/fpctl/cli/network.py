@@ -1,0 +1,155 @@
+"""fpctl network: saved, hired and viewed freelancers, and lists of them (SPEC §1.6)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+from fpctl.cli.invocation import Invocation
+from fpctl.cli.options import command, group
+
+app = group("network", "The freelancer network: saved, hired and viewed freelancers, and lists.")
+
+ListId = Annotated[int, typer.Argument(metavar="LIST", help="The list's id.")]
+
+NETWORK_COLUMNS = ["username", "name", "saved", "saved_by", "hired_orders", "spent_cents"]
+NETWORK_COLUMNS += ["last_viewed_at", "rating", "reviews"]
+LIST_COLUMNS = ["id", "name", "owner", "account", "items", "shared_with", "read_only"]
+ITEM_COLUMNS = ["username", "service_id", "service", "added_by", "added_at"]
+
+
+class Only(StrEnum):
+    SAVED = "saved"
+    HIRED = "hired"
+    VIEWED = "viewed"
+
+
+def _emit_list(run: Invocation, view: dict[str, object]) -> None:
+    run.emit(view, title=f"List {view['id']}: {view['name']}")
+
+
+@command(app, "save", writes=True)
+def save(
+    run: Invocation,
+    username: Annotated[
+        str, typer.Argument(metavar="USERNAME", help="The freelancer (@ optional).")
+    ],
+) -> None:
+    """Save a freelancer to the account's network (the saver is recorded)."""
+    from fpctl.clock import iso
+    from fpctl.services import network
+
+    with run.work(write=True) as ctx:
+        saved, freelancer, changed = network.save(ctx, username)
+        view = {
+            "account": ctx.the_account.slug,
+            "username": freelancer.username,
+            "name": freelancer.name,
+            "saved_by": saved.saved_by,
+            "saved_at": iso(saved.saved_at),
+        }
+    if not changed:
+        run.note(f"@{freelancer.username} is already saved: nothing changed")
+    run.emit(view)
+
+
+@command(app, "list", lists=True)
+def list_(
+    run: Invocation,
+    saved: Annotated[bool, typer.Option("--saved", help="Only saved freelancers.")] = False,
+    hired: Annotated[bool, typer.Option("--hired", help="Only hired freelancers.")] = False,
+    viewed: Annotated[bool, typer.Option("--viewed", help="Only those you viewed.")] = False,
+) -> None:
+    """The account's network: freelancers saved, hired (completed orders) or viewed by you,
+    with the account's orders, spend and reviews with them."""
+    from fpctl.errors import InvalidInput
+    from fpctl.services import network
+
+    chosen = [name for name, on in (("saved", saved), ("hired", hired), ("viewed", viewed)) if on]
+    if len(chosen) > 1:
+        raise InvalidInput("choose at most one of --saved, --hired and --viewed")
+    with run.work(write=False) as ctx:
+        rows = network.network(ctx, only=chosen[0] if chosen else None)
+        title = f"Network of {ctx.the_account.slug}"
+    run.emit(rows, columns=NETWORK_COLUMNS if run.output == "table" else None, title=title)
+
+
+@command(app, "lists", lists=True)
+def lists(run: Invocation) -> None:
+    """The lists you see: yours, those shared with you, and (read-only) those another
+    account shared with yours."""
+    from fpctl.services import network_lists
+
+    with run.work(write=False) as ctx:
+        rows = network_lists.lists(ctx)
+    run.emit(rows, columns=LIST_COLUMNS if run.output == "table" else None, title="Lists")
+
+
+@command(app, "list-create", writes=True)
+def list_create(
+    run: Invocation, name: Annotated[str, typer.Argument(help="The list's name.")]
+) -> None:
+    """Create a list of freelancers and services, owned by you."""
+    from fpctl.services import network_lists
+
+    with run.work(write=True) as ctx:
+        view = network_lists.list_view(ctx, network_lists.list_create(ctx, name))
+    _emit_list(run, view)
+
+
+@command(app, "list-show", lists=True)
+def list_show(run: Invocation, list_id: ListId) -> None:
+    """The freelancers and services on a list you see."""
+    from fpctl.services import network_lists
+
+    with run.work(write=False) as ctx:
+        rows = network_lists.items(ctx, list_id)
+    run.emit(rows, columns=ITEM_COLUMNS if run.output == "table" else None, title=f"List {list_id}")
+
+
+@command(app, "list-add", writes=True)
+def list_add(
+    run: Invocation,
+    list_id: ListId,
+    target: Annotated[
+        str,
+        typer.Argument(metavar="USERNAME|SERVICE", help="A freelancer, or a service's id."),
+    ],
+) -> None:
+    """Add a freelancer or one of their services to a list you see (not a read-only one)."""
+    from fpctl.services import network_lists
+
+    with run.work(write=True) as ctx:
+        reach, unchanged = network_lists.list_add(ctx, list_id, target)
+        view = network_lists.list_view(ctx, reach)
+    if unchanged:
+        run.note(unchanged)
+    _emit_list(run, view)
+
+
+@command(app, "list-share", writes=True)
+def list_share(
+    run: Invocation,
+    list_id: ListId,
+    member: Annotated[
+        str | None, typer.Option(metavar="EMAIL", help="An active member of the account.")
+    ] = None,
+) -> None:
+    """Share a list with a member of its account (--member EMAIL), or read-only with another
+    Pro account (--account SLUG: here the account shared with; the list's owner or support
+    only). The list names its own account, so support needs no other --account."""
+    from fpctl.errors import InvalidInput
+    from fpctl.services import network_lists
+
+    other = run.account
+    if (member is None) == (other is None):
+        raise InvalidInput("give exactly one of --member EMAIL and --account SLUG")
+    run.account = None  # --account names the account shared with, not the one worked on
+    with run.work(write=True) as ctx:
+        reach, unchanged = network_lists.list_share(ctx, list_id, member=member, account=other)
+        view = network_lists.list_view(ctx, reach)
+    if unchanged:
+        run.note(unchanged)
+    _emit_list(run, view)

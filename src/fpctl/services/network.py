@@ -1,0 +1,188 @@
+"""The freelancer network (SPEC §1.6): saved, hired and viewed freelancers.
+
+- Saved freelancers belong to the account (one row per freelancer; the saver is recorded).
+- Hired freelancers are derived from the account's orders: every completed order the
+  account placed with them counts, whoever placed it (the freelancer card shows the same
+  history to every member, §1.6); ``spent_cents`` is paid minus refunded over them.
+- Viewed freelancers are the acting member's own: `freelancer show --as EMAIL` records the
+  latest view (no audit record: a view changes nothing of the account's state).
+
+Lists are in ``services/network_lists.py``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import col, select
+
+from fpctl.domain.enums import ActorKind, MemberStatus
+from fpctl.domain.orders import OrderStatus
+from fpctl.errors import PermissionDenied
+from fpctl.services import audit
+from fpctl.services.context import Context
+from fpctl.services.freelancers import by_username
+from fpctl.store.tables import (
+    Freelancer,
+    FreelancerView,
+    Order,
+    Review,
+    SavedFreelancer,
+)
+
+View = dict[str, Any]
+FILTERS = ("saved", "hired", "viewed")
+
+
+def require_network_reader(ctx: Context) -> None:
+    """Freelancers see nothing of an account's network; inactive members can do nothing."""
+    from fpctl.services.members import require_reader
+
+    if ctx.actor.kind is ActorKind.FREELANCER:
+        raise PermissionDenied(f"{ctx.actor.label} is a freelancer and cannot see the network")
+    require_reader(ctx)
+
+
+def record(ctx: Context, action: str, target: str, changes: dict[str, Any]) -> None:
+    audit.record(
+        ctx.session,
+        ctx.actor,
+        ctx.now,
+        action=action,
+        target=target,
+        account_id=ctx.the_account.id,
+        changes=changes,
+    )
+
+
+# -- saved, hired, viewed ----------------------------------------------------------------------
+
+
+def save(ctx: Context, username: str) -> tuple[SavedFreelancer, Freelancer, bool]:
+    """Save a freelancer to the account's network. False: already saved (nothing changed)."""
+    ctx.require("network.save")
+    freelancer = by_username(ctx.session, username)
+    account_id = ctx.the_account.id
+    found = ctx.session.exec(
+        select(SavedFreelancer)
+        .where(SavedFreelancer.account_id == account_id)
+        .where(SavedFreelancer.freelancer_id == freelancer.id)
+    ).first()
+    if found is not None:
+        return found, freelancer, False
+    saved = SavedFreelancer(
+        account_id=account_id,
+        freelancer_id=freelancer.id,
+        saved_by_id=ctx.actor.member_id,
+        saved_by=ctx.actor.label,
+        saved_at=ctx.now,
+    )
+    ctx.session.add(saved)
+    ctx.session.flush()
+    target = f"freelancer:{freelancer.id} @{freelancer.username}"
+    record(ctx, "network.save", target, {"saved": (False, True)})
+    return saved, freelancer, True
+
+
+def record_view(ctx: Context, freelancer: Freelancer) -> None:
+    """Remember that the acting (active) member viewed ``freelancer``; others leave no trace."""
+    actor = ctx.actor
+    if not actor.is_member or actor.status is not MemberStatus.ACTIVE or actor.member_id is None:
+        return
+    found = ctx.session.exec(
+        select(FreelancerView)
+        .where(FreelancerView.member_id == actor.member_id)
+        .where(FreelancerView.freelancer_id == freelancer.id)
+    ).first()
+    if found is None:
+        assert actor.account_id is not None and freelancer.id is not None
+        found = FreelancerView(
+            account_id=actor.account_id,
+            member_id=actor.member_id,
+            freelancer_id=freelancer.id,
+            viewed_at=ctx.now,
+        )
+    found.viewed_at = ctx.now
+    ctx.session.add(found)
+    ctx.session.flush()
+
+
+def _hired(ctx: Context) -> dict[int, tuple[int, int]]:
+    """Per freelancer: the account's completed orders with them and the spend on them."""
+    spend = func.coalesce(func.sum(col(Order.paid_cents) - col(Order.refunded_cents)), 0)
+    query = (
+        select(Order.freelancer_id, func.count(col(Order.id)), spend)
+        .where(Order.account_id == ctx.the_account.id)
+        .where(Order.status == OrderStatus.COMPLETED)
+        .group_by(col(Order.freelancer_id))
+    )
+    return {row[0]: (int(row[1]), int(row[2])) for row in ctx.session.exec(query).all()}
+
+
+def _viewed(ctx: Context) -> dict[int, datetime]:
+    """The actor's own views; support and nobody see the account's latest view of each."""
+    query = select(FreelancerView).where(FreelancerView.account_id == ctx.the_account.id)
+    if ctx.actor.is_member:
+        query = query.where(FreelancerView.member_id == ctx.actor.member_id)
+    latest: dict[int, datetime] = {}
+    for view in ctx.session.exec(query).all():
+        seen = latest.get(view.freelancer_id)
+        latest[view.freelancer_id] = view.viewed_at if seen is None else max(seen, view.viewed_at)
+    return latest
+
+
+def _ratings(ctx: Context) -> dict[int, tuple[Any, int]]:
+    """Per freelancer: the account's average rating of them (1-5 to one decimal, rounded
+    by SQLite: a rating, not money) and how many reviews it left."""
+    average = func.round(func.avg(Review.rating), 1)
+    query = (
+        select(Review.freelancer_id, average, func.count(col(Review.id)))
+        .where(Review.account_id == ctx.the_account.id)
+        .group_by(col(Review.freelancer_id))
+    )
+    return {row[0]: (row[1], int(row[2])) for row in ctx.session.exec(query)}
+
+
+def network(ctx: Context, *, only: str | None = None) -> list[View]:
+    """The account's network by username: saved, hired or viewed (``only`` narrows it)."""
+    from fpctl.clock import iso
+
+    require_network_reader(ctx)
+    saved = {
+        s.freelancer_id: s
+        for s in ctx.session.exec(
+            select(SavedFreelancer).where(SavedFreelancer.account_id == ctx.the_account.id)
+        ).all()
+    }
+    hired, viewed, ratings = _hired(ctx), _viewed(ctx), _ratings(ctx)
+    wanted = {"saved": set(saved), "hired": set(hired), "viewed": set(viewed)}
+    ids = wanted[only] if only else set(saved) | set(hired) | set(viewed)
+    if not ids:
+        return []
+    freelancers = ctx.session.exec(
+        select(Freelancer).where(col(Freelancer.id).in_(ids)).order_by(col(Freelancer.username))
+    ).all()
+    rows = []
+    for freelancer in freelancers:
+        fid = freelancer.id or 0
+        entry = saved.get(fid)
+        orders, spent = hired.get(fid, (0, 0))
+        rating, reviews = ratings.get(fid, (None, 0))
+        rows.append(
+            {
+                "username": freelancer.username,
+                "name": freelancer.name,
+                "pro": freelancer.pro,
+                "saved": entry is not None,
+                "saved_by": entry.saved_by if entry else None,
+                "saved_at": iso(entry.saved_at) if entry else None,
+                "hired_orders": orders,
+                "spent_cents": spent,
+                "last_viewed_at": iso(viewed.get(fid)),
+                "rating": rating,
+                "reviews": reviews,
+            }
+        )
+    return rows
