@@ -123,6 +123,27 @@ def record(
     record_many(session, actor, now, [Entry(action, target, account_id, changes or {})])
 
 
+def record_on_account(
+    session: Session,
+    actor: Actor,
+    now: datetime,
+    account: Any,
+    *,
+    action: str,
+    changes: Changes,
+) -> None:
+    """A change of the account itself (its plan, money, points, billing details)."""
+    record(
+        session,
+        actor,
+        now,
+        action=action,
+        target=f"account:{account.slug}",
+        account_id=account.id,
+        changes=changes,
+    )
+
+
 @dataclass(frozen=True)
 class Break:
     record_id: int

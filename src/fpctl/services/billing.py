@@ -74,13 +74,12 @@ def deposit(ctx: Context, amount_cents: int) -> Deposit:
         ctx.session, account, amount_cents, method, now=ctx.now, description=description
     )
     ctx.session.flush()
-    audit.record(
+    audit.record_on_account(
         ctx.session,
         ctx.actor,
         ctx.now,
+        account,
         action=DEPOSIT,
-        target=f"account:{account.slug}",
-        account_id=account.id,
         changes={"balance_cents": (before, account.balance_cents)},
     )
     rewards.on_deposit(ctx.session, account, amount_cents, invoice, now=ctx.now, actor=ctx.actor)

@@ -64,13 +64,12 @@ def set_info(ctx: Context, **values: str | None) -> tuple[Account, bool]:
         setattr(account, FIELDS[key], value)
     if changes:
         ctx.session.add(account)
-        audit.record(
+        audit.record_on_account(
             ctx.session,
             ctx.actor,
             ctx.now,
+            account,
             action=SET,
-            target=f"account:{account.slug}",
-            account_id=account.id,
             changes=changes,
         )
     return account, bool(changes)

@@ -106,13 +106,12 @@ def refresh_tier(session: Session, account: Account, now: datetime, actor: Actor
     tier = tier_for(spend_365d(session, account, now))
     if tier is not before:
         account.tier = tier.value
-        audit.record(
+        audit.record_on_account(
             session,
             actor,
             now,
+            account,
             action=TIER,
-            target=f"account:{account.slug}",
-            account_id=account.id,
             changes={"tier": (before.value, tier.value)},
         )
     account.tier_review_at = _review_at(session, account, now)
@@ -159,13 +158,12 @@ def _audit_points(
 ) -> None:
     changes = {"points": (account.points - more.pop("points"), account.points)}
     changes.update({key: (None, value) for key, value in more.items()})
-    audit.record(
+    audit.record_on_account(
         session,
         actor,
         now,
+        account,
         action=action,
-        target=f"account:{account.slug}",
-        account_id=account.id,
         changes=changes,
     )
 
@@ -429,13 +427,12 @@ def redeem(ctx: Context, points: int, kind: str, charity: str | None = None) -> 
         changes["credits_cents"] = (credits_before, account.credits_cents)
     if charity:
         changes["charity"] = (None, charity)
-    audit.record(
+    audit.record_on_account(
         ctx.session,
         ctx.actor,
         ctx.now,
+        account,
         action=REDEEM,
-        target=f"account:{account.slug}",
-        account_id=account.id,
         changes=changes,
     )
     return Redemption(

@@ -22,7 +22,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from fpctl.clock import iso
-from fpctl.domain.actors import SYSTEM, Actor
+from fpctl.domain.actors import SYSTEM
 from fpctl.domain.enums import (
     OPEN_INVITATION_STATUSES,
     AccountStatus,
@@ -97,26 +97,6 @@ def _changes(before: dict[str, Any], account: Account) -> Changes:
         for key, value in before.items()
         if getattr(account, key) != value
     }
-
-
-def _record(
-    session: Session,
-    actor: Actor,
-    now: datetime,
-    *,
-    action: str,
-    account: Account,
-    changes: Changes,
-) -> None:
-    audit.record(
-        session,
-        actor,
-        now,
-        action=action,
-        target=f"account:{account.slug}",
-        account_id=account.id,
-        changes=changes,
-    )
 
 
 def _cycle_text(start: datetime, end: datetime) -> str:
@@ -230,7 +210,9 @@ def subscribe(ctx: Context) -> Subscription:
     changes = _changes(before, account)
     changes["plan_renews_at"] = (None, account.plan_renews_at)
     changes["invoice"] = (None, invoice_id)
-    _record(ctx.session, ctx.actor, ctx.now, action=SUBSCRIBE, account=account, changes=changes)
+    audit.record_on_account(
+        ctx.session, ctx.actor, ctx.now, account, action=SUBSCRIBE, changes=changes
+    )
     return _subscription(account, invoice_id=invoice_id)
 
 
@@ -255,7 +237,9 @@ def cancel(ctx: Context) -> Subscription:
     refund, credit_id = _end_advanced(ctx, account)
     changes = _changes(before, account)
     changes["refund_cents"] = (None, refund)
-    _record(ctx.session, ctx.actor, ctx.now, action=CANCEL, account=account, changes=changes)
+    audit.record_on_account(
+        ctx.session, ctx.actor, ctx.now, account, action=CANCEL, changes=changes
+    )
     return _subscription(account, refund_cents=refund, credit_invoice_id=credit_id)
 
 
@@ -380,7 +364,9 @@ def _leave_pro(ctx: Context, account: Account) -> Subscription:
     changes["to"] = (None, FIVERR)
     if refund is not None:
         changes["refund_cents"] = (None, refund)
-    _record(ctx.session, ctx.actor, ctx.now, action=SWITCH, account=account, changes=changes)
+    audit.record_on_account(
+        ctx.session, ctx.actor, ctx.now, account, action=SWITCH, changes=changes
+    )
     return _subscription(
         account,
         refund_cents=refund if refund is not None else 0,
@@ -410,7 +396,9 @@ def _return_to_pro(ctx: Context, account: Account, target: str) -> Subscription:
     changes["to"] = (None, target)
     if invoice_id is not None:
         changes["invoice"] = (None, invoice_id)
-    _record(ctx.session, ctx.actor, ctx.now, action=SWITCH, account=account, changes=changes)
+    audit.record_on_account(
+        ctx.session, ctx.actor, ctx.now, account, action=SWITCH, changes=changes
+    )
     return _subscription(account, refund_cents=0, invoice_id=invoice_id)
 
 
@@ -441,7 +429,7 @@ def _renew_once(session: Session, account: Account, now: datetime) -> bool:
         session.add(account)
         changes = _changes(before, account)
         changes["lapsed_at"] = (None, begin)
-        _record(session, SYSTEM, now, action=LAPSE, account=account, changes=changes)
+        audit.record_on_account(session, SYSTEM, now, account, action=LAPSE, changes=changes)
         return False
     end = _next_renewal(account.plan_started_at, begin)
     payment = ledger.charge(
@@ -457,7 +445,7 @@ def _renew_once(session: Session, account: Account, now: datetime) -> bool:
     session.add(account)
     assert payment.invoice is not None
     changes = {"plan_renews_at": (begin, end), "invoice": (None, payment.invoice.id)}
-    _record(session, SYSTEM, now, action=RENEW, account=account, changes=changes)
+    audit.record_on_account(session, SYSTEM, now, account, action=RENEW, changes=changes)
     return True
 
 
