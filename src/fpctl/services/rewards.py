@@ -153,19 +153,37 @@ def _change_points(
     return entry
 
 
-def _audit_points(
-    session: Session, account: Account, actor: Actor, now: datetime, action: str, **more: Any
+def _record_points(
+    session: Session,
+    account: Account,
+    points: int,
+    *,
+    kind: str,
+    action: str,
+    now: datetime,
+    actor: Actor,
+    description: str,
+    tier: str | None = None,
+    order_id: int | None = None,
+    invoice_id: int | None = None,
 ) -> None:
-    changes = {"points": (account.points - more.pop("points"), account.points)}
-    changes.update({key: (None, value) for key, value in more.items()})
-    audit.record_on_account(
+    """Points earned or clawed back: the history entry and its audit record (the points
+    before and after, and the order or deposit invoice they came from)."""
+    _change_points(
         session,
-        actor,
-        now,
         account,
-        action=action,
-        changes=changes,
+        points,
+        kind=kind,
+        now=now,
+        actor=actor,
+        description=description,
+        tier=tier,
+        order_id=order_id,
+        invoice_id=invoice_id,
     )
+    source = ("order_id", order_id) if order_id is not None else ("invoice_id", invoice_id)
+    changes = {"points": (account.points - points, account.points), source[0]: (None, source[1])}
+    audit.record_on_account(session, actor, now, account, action=action, changes=changes)
 
 
 def _account_of(session: Session, order: Order) -> Account:
@@ -174,27 +192,86 @@ def _account_of(session: Session, order: Order) -> Account:
     return account
 
 
-def on_order_completed(session: Session, order: Order, now: datetime, actor: Actor = SYSTEM) -> int:
-    """Points for a completed order at the tier before it counted, then the new tier.
-    Returns the points earned."""
-    account = _account_of(session, order)
-    tier_before = tier_for(spend_365d(session, account, now, excluding=order.id))
-    net = order.paid_cents - order.refunded_cents
-    points = order_points(max(net, 0), tier_before)
+def _net(order: Order) -> int:
+    return max(order.paid_cents - order.refunded_cents, 0)
+
+
+def _earn_on_order(
+    session: Session,
+    account: Account,
+    order: Order,
+    *,
+    rate: str,
+    net_before: int,
+    now: datetime,
+    actor: Actor,
+    description: str,
+) -> int:
+    """The points the order's money earns from ``net_before`` to its net now, at ``rate``
+    (kept on the entry: a later clawback takes back at the same rate)."""
+    points = order_points(_net(order), rate) - order_points(net_before, rate)
     if points > 0:
-        _change_points(
+        _record_points(
             session,
             account,
             points,
             kind=ORDER,
+            action=EARN,
             now=now,
             actor=actor,
-            description=f"order {order.id} completed: {format_cents(net)} at {tier_before.value}",
+            description=description,
+            tier=rate,
             order_id=order.id,
-            tier=tier_before.value,  # the rate the order earned at, for a later clawback
         )
-        _audit_points(session, account, actor, now, EARN, points=points, order_id=order.id)
+    return points
+
+
+def on_order_completed(session: Session, order: Order, now: datetime, actor: Actor = SYSTEM) -> int:
+    """Points for a completed order at the tier before it counted, then the new tier.
+    Returns the points earned."""
+    account = _account_of(session, order)
+    rate = tier_for(spend_365d(session, account, now, excluding=order.id)).value
+    net = order.paid_cents - order.refunded_cents
+    points = _earn_on_order(
+        session,
+        account,
+        order,
+        rate=rate,
+        net_before=0,
+        now=now,
+        actor=actor,
+        description=f"order {order.id} completed: {format_cents(net)} at {rate}",
+    )
     refresh_tier(session, account, now, actor)
+    return points
+
+
+def on_charge_after_completion(
+    session: Session, order: Order, charged_cents: int, now: datetime
+) -> int:
+    """An hourly order's last week is charged when the week ends, which may be after the
+    order completed: that money earns its points at the rate the order earned at (the tier
+    before the order counted, when it earned nothing yet), and the tier is recomputed."""
+    account = _account_of(session, order)
+    earned = session.exec(
+        select(RewardEntry.tier)
+        .where(RewardEntry.order_id == order.id)
+        .where(RewardEntry.kind == ORDER)
+        .order_by(col(RewardEntry.id))
+    ).first()
+    rate = earned or tier_for(spend_365d(session, account, now, excluding=order.id)).value
+    points = _earn_on_order(
+        session,
+        account,
+        order,
+        rate=rate,
+        net_before=max(_net(order) - charged_cents, 0),
+        now=now,
+        actor=SYSTEM,
+        description=f"order {order.id} charged {format_cents(charged_cents)} after it "
+        f"completed, at {rate}",
+    )
+    refresh_tier(session, account, now, SYSTEM)
     return points
 
 
@@ -226,58 +303,23 @@ def _clawback(
         return 0
     rate = earned[0].tier
     left = sum(e.points for e in entries)  # earned minus clawed back
-    net_after = max(order.paid_cents - order.refunded_cents, 0)
+    net_after = _net(order)
     due = order_points(net_after + refunded_cents, rate) - order_points(net_after, rate)
     taken = min(due, left, account.points)
     if taken <= 0:
         return 0
-    _change_points(
+    _record_points(
         session,
         account,
         -taken,
         kind=CLAWBACK_KIND,
+        action=CLAWBACK,
         now=now,
         actor=actor,
         description=f"order {order.id} refunded {format_cents(refunded_cents)}",
         order_id=order.id,
     )
-    _audit_points(session, account, actor, now, CLAWBACK, points=-taken, order_id=order.id)
     return taken
-
-
-def on_charge_after_completion(
-    session: Session, order: Order, charged_cents: int, now: datetime
-) -> int:
-    """An hourly order's last week is charged when the week ends, which may be after the
-    order completed: that money earns its points at the rate the order earned at (the tier
-    before the order counted, when it earned nothing yet), and the tier is recomputed."""
-    account = _account_of(session, order)
-    earned = session.exec(
-        select(RewardEntry.tier)
-        .where(RewardEntry.order_id == order.id)
-        .where(RewardEntry.kind == ORDER)
-        .order_by(col(RewardEntry.id))
-    ).first()
-    rate = earned or tier_for(spend_365d(session, account, now, excluding=order.id)).value
-    net_after = max(order.paid_cents - order.refunded_cents, 0)
-    net_before = max(net_after - charged_cents, 0)
-    points = order_points(net_after, rate) - order_points(net_before, rate)
-    if points > 0:
-        _change_points(
-            session,
-            account,
-            points,
-            kind=ORDER,
-            now=now,
-            actor=SYSTEM,
-            description=f"order {order.id} charged {format_cents(charged_cents)} after it "
-            f"completed, at {rate}",
-            order_id=order.id,
-            tier=rate,
-        )
-        _audit_points(session, account, SYSTEM, now, EARN, points=points, order_id=order.id)
-    refresh_tier(session, account, now, SYSTEM)
-    return points
 
 
 def on_deposit(
@@ -292,32 +334,26 @@ def on_deposit(
     """A deposit earns 1 point per 10 whole dollars at gold and platinum."""
     points = deposit_points(amount_cents, account.tier)
     if points > 0:
-        _change_points(
+        _record_points(
             session,
             account,
             points,
             kind=DEPOSIT,
+            action=EARN,
             now=now,
             actor=actor,
             description=f"deposit of {format_cents(amount_cents)} at {account.tier}",
             invoice_id=invoice.id,
         )
-        _audit_points(session, account, actor, now, EARN, points=points, invoice_id=invoice.id)
     return points
 
 
 # -- reading -------------------------------------------------------------------------------
 
 
-def _require_rewards_reader(ctx: Context) -> None:
-    """Any active member (points belong to the account), support, or no actor; not a
-    freelancer, nor a member who is not active."""
-    require_reader(ctx)
-
-
 def summary(ctx: Context) -> View:
     """``rewards show``: tier, points, spend over the window and what the next tier needs."""
-    _require_rewards_reader(ctx)
+    require_reader(ctx)  # any active member (points are the account's), support, nobody
     account = ctx.the_account
     spend = spend_365d(ctx.session, account, ctx.now)
     upcoming = next_tier(spend)
@@ -354,7 +390,7 @@ def entry_view(entry: RewardEntry) -> View:
 
 def history(ctx: Context) -> list[View]:
     """Every change of the account's points, oldest first (like invoices and the ledger)."""
-    _require_rewards_reader(ctx)
+    require_reader(ctx)
     entries = ctx.session.exec(
         select(RewardEntry)
         .where(RewardEntry.account_id == ctx.the_account.id)
