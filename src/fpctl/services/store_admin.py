@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Callable
 from contextlib import closing, suppress
 from dataclasses import dataclass, field
 from itertools import groupby, pairwise
@@ -256,18 +257,27 @@ def _ledger(connection: Connection, tables: set[str]) -> Check:
     whatever the first entry started from (accounts may predate the ledger)."""
     if "ledger_entry" not in tables:
         return Check("ledger", True, "no ledger in this store")
+    return _chains(connection, "ledger", _LEDGER_SQL, _chain_problems)
+
+
+def _chains(
+    connection: Connection,
+    name: str,
+    sql: str,
+    problems_of: Callable[[list[Any]], list[str]],
+) -> Check:
+    """Run ``sql`` (rows ordered by account, then entry) and check each account's chain."""
     problems: list[str] = []
     accounts = entries = 0
-    for _, group in groupby(connection.exec_driver_sql(_LEDGER_SQL), key=lambda row: row[0]):
+    for _, group in groupby(connection.exec_driver_sql(sql), key=lambda row: row[0]):
         chain = list(group)
         accounts += 1
         entries += len(chain)
-        problems += _chain_problems(chain)
+        problems += problems_of(chain)
     facts = {"accounts": accounts, "entries": entries}
     if not problems:
-        detail = f"{entries} entries of {accounts} accounts add up"
-        return Check("ledger", True, detail, facts=facts)
-    return Check("ledger", False, f"{len(problems)} problems", problems[:_MAX_PROBLEMS], facts)
+        return Check(name, True, f"{entries} entries of {accounts} accounts add up", facts=facts)
+    return Check(name, False, f"{len(problems)} problems", problems[:_MAX_PROBLEMS], facts)
 
 
 def _chain_problems(chain: list[Any]) -> list[str]:
@@ -306,19 +316,7 @@ def _rewards(connection: Connection, tables: set[str]) -> Check:
     account's points."""
     if "reward_entry" not in tables:
         return Check("rewards", True, "no rewards history in this store")
-    problems: list[str] = []
-    accounts = entries = 0
-    for _, group in groupby(connection.exec_driver_sql(_REWARDS_SQL), key=lambda row: row[0]):
-        chain = list(group)
-        accounts += 1
-        entries += len(chain)
-        problems += _points_problems(chain)
-    facts = {"accounts": accounts, "entries": entries}
-    if not problems:
-        return Check(
-            "rewards", True, f"{entries} entries of {accounts} accounts add up", facts=facts
-        )
-    return Check("rewards", False, f"{len(problems)} problems", problems[:_MAX_PROBLEMS], facts)
+    return _chains(connection, "rewards", _REWARDS_SQL, _points_problems)
 
 
 def _points_problems(chain: list[Any]) -> list[str]:
