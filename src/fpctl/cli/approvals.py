@@ -32,7 +32,7 @@ def list_(
         ]
     run.emit(
         rows,
-        columns=APPROVAL_COLUMNS if run.output == "table" else None,
+        table_columns=APPROVAL_COLUMNS,
         title=f"Approval requests of {slug}",
     )
 

@@ -35,9 +35,7 @@ def list_(
     )
     with run.work(write=False) as ctx:
         rows = (audit_view(record, slug) for record, slug in audit.list_records(ctx, where))
-        run.emit(
-            rows, columns=AUDIT_COLUMNS if run.output == "table" else None, title="Audit trail"
-        )
+        run.emit(rows, table_columns=AUDIT_COLUMNS, title="Audit trail")
 
 
 @command(app, "verify")

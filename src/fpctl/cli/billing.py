@@ -134,7 +134,7 @@ def invoices(
     columns = INVOICE_COLUMNS
     if export is not None:
         rows, columns = _exported(run, rows, export), [*INVOICE_COLUMNS, "file"]
-    run.emit(rows, columns=columns if run.output == "table" else None, title=f"Invoices of {slug}")
+    run.emit(rows, table_columns=columns, title=f"Invoices of {slug}")
 
 
 def _exported(run: Invocation, rows: list[dict[str, Any]], directory: Path) -> list[dict[str, Any]]:
@@ -175,7 +175,7 @@ def ledger(run: Invocation) -> None:
         rows = [ledger_entry_view(e, slug) for e in billing.ledger_entries(ctx)]
     run.emit(
         rows,
-        columns=LEDGER_COLUMNS if run.output == "table" else None,
+        table_columns=LEDGER_COLUMNS,
         title=f"Ledger of {slug}",
     )
 
@@ -217,7 +217,7 @@ def list_(run: Invocation) -> None:
         rows = [payment_method_view(m, slug) for m in payment_methods.list_methods(ctx)]
     run.emit(
         rows,
-        columns=PAYMENT_METHOD_COLUMNS if run.output == "table" else None,
+        table_columns=PAYMENT_METHOD_COLUMNS,
         title=f"Payment methods of {slug}",
     )
 

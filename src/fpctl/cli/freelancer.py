@@ -49,7 +49,7 @@ def list_(
 
     with run.work(write=False) as ctx:
         rows = [freelancer_view(f) for f in freelancers.list_freelancers(ctx, pro=pro or None)]
-    run.emit(rows, columns=FREELANCER_COLUMNS if run.output == "table" else None)
+    run.emit(rows, table_columns=FREELANCER_COLUMNS)
 
 
 @command(app, "show")

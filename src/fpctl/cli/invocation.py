@@ -232,10 +232,15 @@ class Invocation:
         data: Mapping[str, Any] | Iterable[Mapping[str, Any]],
         *,
         columns: Sequence[str] | None = None,
+        table_columns: Sequence[str] | None = None,
         title: str | None = None,
     ) -> None:
+        """``columns`` choose the keys shown in every format; ``table_columns`` only those of
+        a table for people (machine formats keep every key)."""
         from fpctl.render import emit
 
+        if table_columns is not None and self.output == "table":
+            columns = table_columns
         limit = sys.maxsize if self.all else self.limit
         emit(data, self.output, columns=columns, title=title, limit=limit, quiet=self._quiet)
 

@@ -73,7 +73,7 @@ def list_(
     with run.work(write=False) as ctx:
         rows = network.network(ctx, only=chosen[0] if chosen else None)
         title = f"Network of {ctx.the_account.slug}"
-    run.emit(rows, columns=NETWORK_COLUMNS if run.output == "table" else None, title=title)
+    run.emit(rows, table_columns=NETWORK_COLUMNS, title=title)
 
 
 @command(app, "lists", lists=True)
@@ -84,7 +84,7 @@ def lists(run: Invocation) -> None:
 
     with run.work(write=False) as ctx:
         rows = network_lists.lists(ctx)
-    run.emit(rows, columns=LIST_COLUMNS if run.output == "table" else None, title="Lists")
+    run.emit(rows, table_columns=LIST_COLUMNS, title="Lists")
 
 
 @command(app, "list-create", writes=True)
@@ -106,7 +106,7 @@ def list_show(run: Invocation, list_id: ListId) -> None:
 
     with run.work(write=False) as ctx:
         rows = network_lists.items(ctx, list_id)
-    run.emit(rows, columns=ITEM_COLUMNS if run.output == "table" else None, title=f"List {list_id}")
+    run.emit(rows, table_columns=ITEM_COLUMNS, title=f"List {list_id}")
 
 
 @command(app, "list-add", writes=True)

@@ -129,7 +129,7 @@ def list_(
         rows = (views.row(order) for order in found)
         if run.output == "table":
             rows = (for_table(row) for row in rows)
-        run.emit(rows, columns=ORDER_COLUMNS if run.output == "table" else None, title="Orders")
+        run.emit(rows, table_columns=ORDER_COLUMNS, title="Orders")
 
 
 @command(app, "show")

@@ -49,7 +49,7 @@ def notes(run: Invocation, order_id: OrderId) -> None:
         rows = [order_talk.note_view(n) for n in order_talk.notes(ctx, order_id)]
     run.emit(
         rows,
-        columns=order_talk.NOTE_COLUMNS if run.output == "table" else None,
+        table_columns=order_talk.NOTE_COLUMNS,
         title=f"Your notes on order {order_id}",
     )
 
@@ -93,6 +93,6 @@ def comments(run: Invocation, order_id: OrderId) -> None:
         ]
     run.emit(
         rows,
-        columns=order_talk.COMMENT_COLUMNS if run.output == "table" else None,
+        table_columns=order_talk.COMMENT_COLUMNS,
         title=f"Comments on order {order_id}",
     )

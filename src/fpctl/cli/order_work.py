@@ -64,7 +64,7 @@ def hours_list(run: Invocation, order_id: OrderId) -> None:
     with run.work(write=False) as ctx:
         run.emit(
             order_work.weeks(ctx, order_id),
-            columns=order_work.WEEK_COLUMNS if run.output == "table" else None,
+            table_columns=order_work.WEEK_COLUMNS,
             title=f"Hours on order {order_id}",
         )
 

@@ -103,7 +103,7 @@ def list_(run: Invocation) -> None:
         ]
     run.emit(
         rows,
-        columns=POLICY_COLUMNS if run.output == "table" else None,
+        table_columns=POLICY_COLUMNS,
         title=f"Policies of {slug}",
     )
 

@@ -30,7 +30,7 @@ def _emit_project(run: Invocation, view: View) -> None:
     from fpctl.services.project_views import PROJECT_SHOW_COLUMNS
 
     title = f"Project {view['id']}: {view['name']}"
-    run.emit(view, columns=PROJECT_SHOW_COLUMNS if run.output == "table" else None, title=title)
+    run.emit(view, table_columns=PROJECT_SHOW_COLUMNS, title=title)
 
 
 @command(app, "create", writes=True)
@@ -64,7 +64,7 @@ def list_(run: Invocation) -> None:
         rows = [project_row(summary, slug) for summary in projects.list_projects(ctx)]
     run.emit(
         rows,
-        columns=PROJECT_COLUMNS if run.output == "table" else None,
+        table_columns=PROJECT_COLUMNS,
         title=f"Projects of {slug}",
     )
 

@@ -88,6 +88,6 @@ def history(run: Invocation) -> None:
         rows = rewards.history(ctx)
     run.emit(
         rows,
-        columns=rewards.ENTRY_COLUMNS if run.output == "table" else None,
+        table_columns=rewards.ENTRY_COLUMNS,
         title=f"Rewards history of {slug}",
     )

@@ -43,9 +43,7 @@ def list_(
     with run.work(write=False) as ctx:
         slug = ctx.the_account.slug
         rows = [member_view(m, slug) for m in members.list_members(ctx, role=role, status=status)]
-    run.emit(
-        rows, columns=MEMBER_COLUMNS if run.output == "table" else None, title=f"Members of {slug}"
-    )
+    run.emit(rows, table_columns=MEMBER_COLUMNS, title=f"Members of {slug}")
 
 
 #: Rows per transaction in a non-atomic bulk run: memory stays flat however long the input,
@@ -199,7 +197,7 @@ def invitations_(
         ]
     run.emit(
         rows,
-        columns=INVITATION_COLUMNS if run.output == "table" else None,
+        table_columns=INVITATION_COLUMNS,
         title=f"Invitations of {slug}",
     )
 

@@ -19,7 +19,7 @@ def tick(run: Invocation) -> None:
     rows = [
         {"action": action, "settled": count, "now": iso(now)} for action, count in settled.items()
     ]
-    run.emit(rows, columns=["action", "settled"] if run.output == "table" else None)
+    run.emit(rows, table_columns=["action", "settled"])
 
 
 def register(app: typer.Typer) -> None:
