@@ -56,12 +56,13 @@ def list_(
 def show(run: Invocation, username: Username) -> None:
     """Show one freelancer and their services; with an account (--as EMAIL or --account),
     also the account's reviews of them and its order history with them."""
+    from fpctl.domain.actors import kind_of
+    from fpctl.domain.enums import ActorKind
     from fpctl.services import freelancers, network, reviews
     from fpctl.services.views import SERVICE_COLUMNS, freelancer_view
 
     # A member's look is remembered for their network (a write); anyone else only reads.
-    actor = (run.as_ or "").strip()
-    by_member = bool(actor) and not actor.startswith("@") and actor.casefold() != "support"
+    by_member = kind_of(run.as_) is ActorKind.MEMBER
     with run.work(write=by_member) as ctx:
         freelancer = freelancers.find(ctx, username)
         network.record_view(ctx, freelancer)

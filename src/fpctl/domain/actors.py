@@ -53,3 +53,16 @@ def support(agent: str, reason: str | None, account_id: int | None = None) -> Ac
         reason=reason,
         account_id=account_id,
     )
+
+
+def kind_of(spec: str | None) -> ActorKind:
+    """Who an ``--as`` value names: nobody (empty), support, a freelancer (``@username``)
+    or a member (an email)."""
+    spec = (spec or "").strip()
+    if not spec:
+        return ActorKind.NOBODY
+    if spec.casefold() == "support":
+        return ActorKind.SUPPORT
+    if spec.startswith("@"):
+        return ActorKind.FREELANCER
+    return ActorKind.MEMBER

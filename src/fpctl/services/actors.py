@@ -70,13 +70,14 @@ def resolve(
 ) -> tuple[Actor, Account | None]:
     """The actor and the account: ``--as EMAIL`` implies its member's account."""
     account = find_account(session, account_slug) if account_slug else None
+    kind = actors.kind_of(spec)
     spec = (spec or "").strip()
-    if not spec:
+    if kind is ActorKind.NOBODY:
         return actors.NOBODY, account
-    if spec.casefold() == "support":
+    if kind is ActorKind.SUPPORT:
         agent = agent_name()
         return actors.support(agent, reason, account.id if account else None), account
-    if spec.startswith("@"):
+    if kind is ActorKind.FREELANCER:
         freelancer = by_username(session, spec[1:].strip())
         actor = Actor(
             kind=ActorKind.FREELANCER,
