@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import col, select
 
+from fpctl.clock import as_utc
 from fpctl.domain.enums import ActorKind, MemberStatus
 from fpctl.domain.orders import OrderStatus
 from fpctl.errors import PermissionDenied
@@ -123,14 +124,14 @@ def _hired(ctx: Context) -> dict[int, tuple[int, int]]:
 
 def _viewed(ctx: Context) -> dict[int, datetime]:
     """The actor's own views; support and nobody see the account's latest view of each."""
-    query = select(FreelancerView).where(FreelancerView.account_id == ctx.the_account.id)
+    query = (
+        select(FreelancerView.freelancer_id, func.max(FreelancerView.viewed_at))
+        .where(FreelancerView.account_id == ctx.the_account.id)
+        .group_by(col(FreelancerView.freelancer_id))
+    )
     if ctx.actor.is_member:
         query = query.where(FreelancerView.member_id == ctx.actor.member_id)
-    latest: dict[int, datetime] = {}
-    for view in ctx.session.exec(query).all():
-        seen = latest.get(view.freelancer_id)
-        latest[view.freelancer_id] = view.viewed_at if seen is None else max(seen, view.viewed_at)
-    return latest
+    return {freelancer_id: as_utc(at) for freelancer_id, at in ctx.session.exec(query)}
 
 
 def _ratings(ctx: Context) -> dict[int, tuple[Any, int]]:
