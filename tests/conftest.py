@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -190,25 +189,25 @@ def shop(isolated_env: Path, _templates: dict[str, Path]) -> dict[str, int]:
 
 
 @pytest.fixture
-def engine(isolated_env: Path) -> Any:
-    from fpctl.store.db import create_store_engine
-    from fpctl.store.location import resolve
-    from fpctl.store.schema import ensure_current
+def store(isolated_env: Path) -> Any:
+    """The test's store, opened as every client opens it (``services.work.open_store``)."""
+    from fpctl.services.work import open_store
 
-    engine = create_store_engine(resolve(str(isolated_env)))
-    ensure_current(engine)
-    yield engine
-    engine.dispose()
+    opened = open_store(str(isolated_env))
+    yield opened
+    opened.engine.dispose()
 
 
 @pytest.fixture
-def work(engine: Any) -> Callable[..., Any]:
-    """``with work(as_="ada@acme.test", now=...) as ctx:`` — one committed unit of work."""
-    from fpctl.services import actors, settle
-    from fpctl.services.context import Context
-    from fpctl.store.db import unit_of_work
+def engine(store: Any) -> Any:
+    return store.engine
 
-    @contextmanager
+
+@pytest.fixture
+def work(store: Any) -> Callable[..., Any]:
+    """``with work(as_="ada@acme.test", now=...) as ctx:`` — one committed unit of work."""
+    from fpctl.services.work import unit_of_work
+
     def open_work(
         as_: str | None = None,
         *,
@@ -216,11 +215,7 @@ def work(engine: Any) -> Callable[..., Any]:
         reason: str | None = None,
         now: datetime | str = NOW,
         write: bool = True,
-    ) -> Iterator[Context]:
-        at = clock.parse_instant(now) if isinstance(now, str) else now
-        with unit_of_work(engine, write=write) as session:
-            settle.settle_due(session, at)
-            actor, found = actors.resolve(session, as_, account_slug=account, reason=reason)
-            yield Context(session=session, actor=actor, now=at, account=found)
+    ) -> Any:
+        return unit_of_work(store, as_=as_, account=account, reason=reason, now=now, write=write)
 
     return open_work

@@ -29,7 +29,7 @@ from fpctl.errors import FpctlError
 from fpctl.services import accounts, actors, audit, invitations, members
 from fpctl.services.context import Context
 from fpctl.services.invitations import InviteRequest
-from fpctl.store.db import create_store_engine, unit_of_work
+from fpctl.store.db import create_store_engine, transaction
 from fpctl.store.location import resolve
 from fpctl.store.schema import ensure_current
 
@@ -78,7 +78,7 @@ class Teams(RuleBasedStateMachine):
     def work(
         self, as_: str | None = None, *, account: str | None = None, reason: str | None = None
     ) -> Iterator[Context]:
-        with unit_of_work(self.engine, write=True) as session:
+        with transaction(self.engine, write=True) as session:
             actor, found = actors.resolve(session, as_, account_slug=account, reason=reason)
             yield Context(session=session, actor=actor, now=NOW, account=found)
 
@@ -317,7 +317,7 @@ class Teams(RuleBasedStateMachine):
 
     @invariant()
     def the_audit_chain_verifies(self) -> None:
-        with unit_of_work(self.engine, write=False) as session:
+        with transaction(self.engine, write=False) as session:
             broken, count, _ = audit.verify(session)
         assert broken is None
         assert count == self.expected_records

@@ -71,7 +71,9 @@ def test_stdin(cli: Cli, acme: str) -> None:
     result = cli("batch", "-", "-o", "json", input=f"team invite bob@acme.test --as {ADA}\n")
 
     assert result.exit_code == 0, result.stderr
-    assert result.json["email"] == "bob@acme.test"
+    [line] = result.json
+    assert (line["line"], line["command"]) == (1, f"team invite bob@acme.test --as {ADA}")
+    assert line["result"]["email"] == "bob@acme.test"
     invited = cli("team", "invitations", "--account", "acme", "-o", "json").json
     assert [i["email"] for i in invited] == ["bob@acme.test"]
 
@@ -92,7 +94,7 @@ team invite never@acme.test --as {ADA}
 
     assert result.exit_code == 3  # the failing command's own exit code (not found)
     assert "error: line 3: no member zed@acme.test in this account" in result.stderr
-    assert "never@acme.test" not in result.stdout  # nothing after the failing line ran
+    assert result.stdout == ""  # lines 1-2 were rolled back: their output (a token) is not shown
     assert "commands done" not in result.stderr
     assert state(cli) == before
 
@@ -107,10 +109,38 @@ def test_json_error_names_the_line(cli: Cli, team: dict[str, str], tmp_path: Pat
     result = cli("batch", source, "-o", "json")
 
     assert result.exit_code == 4
+    assert result.stdout == ""
     assert result.error["code"] == "permission_denied"
     assert result.error["message"].startswith("line 4: ")
     assert result.error["line"] == 4
     assert state(cli) == before
+
+
+def test_a_lines_own_format_when_the_batch_prints_for_people(
+    cli: Cli, team: dict[str, str], tmp_path: Path
+) -> None:
+    source = write(
+        tmp_path,
+        """team list --role billing_manager -o csv
+team invite bob@acme.test -o json
+""",
+    )
+    result = cli("batch", source, "--as", ADA, "--account", "acme", "-q")
+
+    assert result.exit_code == 0, result.stderr
+    csv_part, json_part = result.stdout.split("{", 1)
+    assert csv_part.splitlines()[1].startswith("2,bill@acme.test,")
+    assert json.loads("{" + json_part)["email"] == "bob@acme.test"
+
+
+def test_ndjson_is_one_object_a_line(cli: Cli, team: dict[str, str], tmp_path: Path) -> None:
+    source = write(tmp_path, "team invite bob@acme.test\nteam list --role billing_manager\n")
+    result = cli("batch", source, "--as", ADA, "-o", "ndjson")
+
+    assert result.exit_code == 0, result.stderr
+    invited, listed = [json.loads(text) for text in result.stdout.splitlines()]
+    assert (invited["line"], invited["result"]["email"]) == (1, "bob@acme.test")
+    assert (listed["command"], len(listed["result"])) == ("team list --role billing_manager", 1)
 
 
 def test_a_read_sees_an_earlier_write(cli: Cli, team: dict[str, str], tmp_path: Path) -> None:
@@ -125,7 +155,7 @@ team list --role billing_manager --account acme
     result = cli("batch", source, "-o", "json")
 
     assert result.exit_code == 0, result.stderr
-    _, invitations, _, billing = documents(result.stdout)
+    _, invitations, _, billing = [line["result"] for line in result.json]
     assert [i["email"] for i in invitations] == ["bob@acme.test"]
     assert sorted(m["email"] for m in billing) == ["bill@acme.test", "mia@acme.test"]
 
@@ -182,11 +212,11 @@ team list --role billing_manager -o csv
     result = cli("batch", source, "--as", ADA, "--account", "acme", "-o", "json", "--now", later)
 
     assert result.exit_code == 0, result.stderr
-    bob, carl = documents(result.stdout[: result.stdout.index("id,email,")])
+    bob, carl, billing = [line["result"] for line in result.json]  # one JSON document
     assert (bob["invited_by"], bob["created_at"]) == (ADA, later)
     assert (carl["invited_by"], carl["created_at"]) == ("mia@acme.test", "2026-11-06T08:00:00Z")
-    assert result.stdout.strip().splitlines()[-1].startswith("2,bill@acme.test,")  # its own -o
-    assert os.environ["FPCTL_NOW"] == NOW  # the defaults are restored afterwards
+    assert [m["email"] for m in billing] == ["bill@acme.test"]
+    assert os.environ["FPCTL_NOW"] == NOW  # the environment is left alone
     assert "FPCTL_AS" not in os.environ
     assert "FPCTL_OUTPUT" not in os.environ
 
@@ -283,7 +313,7 @@ team deactivate zed@acme.test --as {ADA}
     result = cli("batch", source)
 
     assert result.exit_code == 3
-    assert len(documents(result.stdout)[0]) == 5
+    assert result.stdout == ""
     assert cli("team", "invitations", "--account", "acme", "-o", "json").json == []
 
 

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
-from fpctl.store.db import unit_of_work
+from fpctl.store.db import transaction
 
 
 def _pragma(engine: Any, name: str) -> Any:
@@ -42,17 +42,17 @@ def test_foreign_keys_are_enforced_inside_a_unit_of_work(engine: Any) -> None:
     )
     with (
         pytest.raises(IntegrityError, match="FOREIGN KEY"),
-        unit_of_work(engine, write=True) as session,
+        transaction(engine, write=True) as session,
     ):
         session.execute(orphan)
-    with unit_of_work(engine, write=False) as session:
+    with transaction(engine, write=False) as session:
         assert session.execute(text("SELECT count(*) FROM member")).scalar() == 0
 
 
 def test_a_write_unit_of_work_holds_the_write_lock_from_its_start(
     engine: Any, isolated_env: Path
 ) -> None:
-    with unit_of_work(engine, write=True) as session:
+    with transaction(engine, write=True) as session:
         session.execute(text("SELECT 1"))  # a read, yet the write lock is already taken
         with closing(sqlite3.connect(isolated_env, timeout=0, isolation_level=None)) as other:
             with pytest.raises(sqlite3.OperationalError, match="locked"):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 import os
 from collections.abc import Iterable
+from functools import cache
 from typing import Annotated, Any
 
 import typer
@@ -126,8 +127,15 @@ def get_command(args: list[str] | None = None) -> Any:
         completion_init()
     args = args or []
     if not os.environ.get(COMPLETE_VAR) and args in ([], ["--help"], ["-h"]):
-        return typer.main.get_command(build(COMMANDS, outline=True))
-    return typer.main.get_command(build(_wanted(args)))
+        return _converted((*COMMANDS,), outline=True)
+    return _converted(tuple(_wanted(args)))
+
+
+@cache
+def _converted(names: tuple[str, ...], *, outline: bool = False) -> Any:
+    """The Click command for these top-level commands, built once per process (a process
+    that runs many command lines in-process, such as the tests, builds each tree once)."""
+    return typer.main.get_command(build(names, outline=outline))
 
 
 def __getattr__(name: str) -> Any:

@@ -1,45 +1,35 @@
 """fpctl batch: many commands, one transaction (SPEC §3.1).
 
 Each line is an fpctl command line (``fpctl`` optional, shell quoting, ``#`` comments). The
-CLI is built once, the store opened and its schema checked once, one write transaction taken
-with ``BEGIN IMMEDIATE``, and what is due settled once; then every line runs in-process
-through ``cli.main.run`` with an *ambient* unit of work set (``cli.invocation.ambient``), so
-its reads and writes join the batch's session instead of opening their own. The first line
-that exits non-zero stops the batch and rolls everything back; its error names the line and
-keeps its own exit code. Options given to the batch are the lines' defaults: they are exported
-as the ``FPCTL_*`` environment defaults while the batch runs.
+CLI is built once, the store opened and its schema checked once, one shared write transaction
+taken with ``BEGIN IMMEDIATE`` (``services.work.shared_work``), and what is due settled once;
+then every line runs in-process through ``cli.main.run`` as a ``BatchLine``, Click's
+``ctx.obj``: its units of work join the shared transaction, it takes the batch's options for
+those it leaves unset, and its output is held. The first line that exits non-zero stops the
+batch and rolls everything back: nothing any line printed reaches stdout, and the error names
+the line and keeps its own exit code. After the commit the held output is printed: each
+line's as it would print alone, or with ``-o json`` one array of ``{"line", "command",
+"result"}`` (``ndjson``: one such object a line).
 """
 
 from __future__ import annotations
 
-import os
 import shlex
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
-from fpctl.cli.invocation import Invocation
-from fpctl.cli.options import command
+from fpctl.cli.invocation import BatchLine, Emitted, Invocation
+from fpctl.cli.options import INHERITED, command
 from fpctl.errors import FpctlError, InvalidInput
 
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
 
-#: The batch's own options that every line inherits unless it sets its own, by the env
-#: variable its option reads (cli/options.py).
-DEFAULTS = {
-    "output": "FPCTL_OUTPUT",
-    "as_": "FPCTL_AS",
-    "reason": "FPCTL_REASON",
-    "account": "FPCTL_ACCOUNT",
-    "now": "FPCTL_NOW",
-    "debug": "FPCTL_DEBUG",
-}
+    from fpctl.services.work import Shared
 
 PROGRESS_AFTER_SECONDS = 1.0
 
@@ -73,7 +63,9 @@ def batch(
     if not lines:
         run.note("batch: no commands")
         return
-    done = _run_all(run, lines)
+    held = _run_all(run, lines)
+    _print_held(run, held)
+    done = len(lines)
     if run.dry_run:
         run.note(f"batch: {done} commands run; dry run: nothing was changed")
     else:
@@ -151,74 +143,78 @@ def _check(number: int, args: list[str], *, as_json: bool) -> None:
 def _fail(number: int, error: FpctlError, as_json: bool) -> NoReturn:
     from fpctl.cli import errors
 
-    with errors.at_line(number):
-        code = errors.report(error, as_json=as_json)
-    raise typer.Exit(code)
+    raise typer.Exit(errors.report(error, as_json=as_json, line=number))
 
 
 # -- running them -----------------------------------------------------------------------------
 
 
-def _run_all(run: Invocation, lines: list[Line]) -> int:
-    """Every line in one unit of work; the first non-zero exit rolls it all back."""
+def _run_all(run: Invocation, lines: list[Line]) -> list[BatchLine]:
+    """Every line in one shared unit of work; the first non-zero exit rolls it all back.
+    Returns each line's held output, to print once the batch has committed."""
     import typer.main
 
-    from fpctl.cli import errors
     from fpctl.cli.app import COMMANDS, build
-    from fpctl.cli.invocation import Ambient, ambient
     from fpctl.cli.main import run as run_line
-    from fpctl.store.db import unit_of_work
+    from fpctl.services.work import shared_work
 
     root = typer.main.get_command(build(name for name in COMMANDS if name != "batch"))
-    now = run.clock()
-    location, engine = run.location(), run.engine()  # the schema is checked here, once
-    done = 0
+    defaults = {name: getattr(run, name) for name in INHERITED}
+    done: list[BatchLine] = []
+    # The write lock is taken here, for the whole batch; the schema was checked by store().
     with (
-        _defaults(run),
-        unit_of_work(engine, write=True, dry_run=run.dry_run) as session,
+        shared_work(run.store(), now=run.clock(), dry_run=run.dry_run) as shared,
         _Progress(run, total=len(lines)) as progress,
     ):
-        joined = Ambient(location, engine, session, yes=run.yes, quiet=run.quiet)
-        joined.settle(now)  # the write lock is taken here, for the whole batch
-        with ambient(joined):
-            for line in lines:
-                with errors.at_line(line.number):
-                    code = run_line(line.args, root)
-                if code != 0:
-                    raise typer.Exit(code)  # unit_of_work rolls everything back
-                done += 1
-                progress.advance(done)
+        for line in lines:
+            batch_line = _line(shared, line, defaults)
+            code = run_line(line.args, root, line=batch_line)
+            if code != 0:
+                raise typer.Exit(code)  # shared_work rolls everything back
+            done.append(batch_line)
+            progress.advance(len(done))
     return done
 
 
-@contextmanager
-def _defaults(run: Invocation) -> Iterator[None]:
-    """The batch's options as the lines' environment defaults, restored afterwards (and
-    the clock un-pinned from the last line's --now)."""
-    from fpctl import clock
+def _line(shared: Shared, line: Line, defaults: dict[str, Any]) -> BatchLine:
+    return BatchLine(shared, line.number, shlex.join(line.args), defaults)
 
-    values = {
-        "output": run.output,
-        "as_": run.as_,
-        "reason": run.reason,
-        "account": run.account,
-        "now": run.now,
-        "debug": "1" if run.debug else None,
-    }
-    saved = {name: os.environ.get(name) for name in DEFAULTS.values()}
-    try:
-        for option, name in DEFAULTS.items():
-            value = values[option]
-            if value is not None:
-                os.environ[name] = str(value)
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
+
+def _print_held(run: Invocation, done: list[BatchLine]) -> None:
+    """What the lines printed, now that it is kept: in JSON one document for the batch."""
+    from fpctl.render import emit, note
+
+    if run.output in ("json", "ndjson"):
+        for batch_line in done:
+            for message in _notes(batch_line):
+                note(message)
+        rows = [_result(batch_line) for batch_line in done]
+        emit(rows, run.output)
+        return
+    for batch_line in done:
+        for item in batch_line.held:
+            if isinstance(item, str):
+                note(item)
             else:
-                os.environ[name] = value
-        clock.set_now(run.now)
+                emit(
+                    item.data,
+                    item.output,
+                    columns=item.columns,
+                    title=item.title,
+                    limit=item.limit,
+                    quiet=batch_line.quiet,
+                )
+
+
+def _notes(batch_line: BatchLine) -> list[str]:
+    return [item for item in batch_line.held if isinstance(item, str)]
+
+
+def _result(batch_line: BatchLine) -> dict[str, Any]:
+    """One line in a JSON batch: what it printed, as data (``null`` when nothing)."""
+    outputs = [item.data for item in batch_line.held if isinstance(item, Emitted)]
+    result = outputs[0] if len(outputs) == 1 else (outputs or None)
+    return {"line": batch_line.number, "command": batch_line.command, "result": result}
 
 
 class _Progress:

@@ -28,7 +28,7 @@ def upgrade(run: Invocation) -> None:
     """Bring the store's schema to the newest version (creates a new store)."""
     from fpctl.services import store_admin
 
-    refuse_in_batch("db upgrade")
+    refuse_in_batch(run, "db upgrade")
     location = run.location()
     done = store_admin.upgrade(
         store_admin.open_engine(location, must_exist=False, dry_run=run.dry_run),
@@ -58,11 +58,11 @@ def backup(
     An existing FILE is replaced only with --yes."""
     from fpctl.services import store_admin
 
-    refuse_in_batch("db backup")
+    refuse_in_batch(run, "db backup")
     location = run.location()
     store_admin.require_store(location)
     made = store_admin.backup(
-        run.engine(), location.path, file, overwrite=run.yes, dry_run=run.dry_run
+        run.store().engine, location.path, file, overwrite=run.yes, dry_run=run.dry_run
     )
     if run.dry_run:
         run.note("dry run: nothing was written")
@@ -86,7 +86,7 @@ def check(run: Invocation) -> None:
     Exits 5 (store_check_failed) when any check fails."""
     from fpctl.services import store_admin
 
-    refuse_in_batch("db check")
+    refuse_in_batch(run, "db check")
     report = store_admin.check(store_admin.open_engine(run.location(), must_exist=True))
     if run.output == "table":
         run.emit(_check_rows(report), columns=["check", "status", "detail"], title="Store check")

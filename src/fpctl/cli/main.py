@@ -8,12 +8,13 @@ from typing import Any
 from fpctl import __version__
 
 
-def run(args: list[str], command: Any | None = None) -> int:
+def run(args: list[str], command: Any | None = None, *, line: Any | None = None) -> int:
     """Run one command line and return its exit code.
 
     Command bodies map their own errors (``cli.errors.mapped``); what is left here is what
     Click raises while parsing, and anything that escapes before a command runs. ``command``
-    is a Click command already built (``fpctl batch`` builds the CLI once for all lines).
+    is a Click command already built; ``line`` is the ``BatchLine`` a command of ``fpctl
+    batch`` runs as (handed to it as Click's ``ctx.obj``).
     """
     import typer
 
@@ -21,26 +22,28 @@ def run(args: list[str], command: Any | None = None) -> int:
     from fpctl.cli.app import get_command
     from fpctl.errors import FpctlError
 
-    as_json = errors.wants_json(args)
+    default_output = line.defaults.get("output") if line is not None else None
+    as_json = errors.wants_json(args, default=default_output)
     try:
         root = command if command is not None else get_command(args)
-        result = root.main(args, prog_name="fpctl", standalone_mode=False)
+        result = root.main(args, prog_name="fpctl", standalone_mode=False, obj=line)
     except typer.Exit as done:
         return done.exit_code
     except typer.Abort:
-        return errors.report_usage("aborted", as_json=as_json)
+        return errors.report_usage("aborted", as_json=as_json, line=line)
     except typer.TyperException as error:  # Click's usage errors (Typer vendors Click)
         message = error.format_message() if hasattr(error, "format_message") else str(error)
         if type(error).__name__ == "NoArgsIsHelpError":  # `fpctl team`: the group's help
             print(message)
             return 0
-        return errors.report_usage(message, as_json=as_json)
+        return errors.report_usage(message, as_json=as_json, line=line)
     except FpctlError as error:
-        return errors.report(error, as_json=as_json)
+        return errors.report(error, as_json=as_json, line=line)
     except (KeyboardInterrupt, BrokenPipeError):
         return 130
     except Exception as error:
-        return errors.report_bug(error, as_json=as_json, debug=errors.wants_debug(args))
+        debug = errors.wants_debug(args)
+        return errors.report_bug(error, as_json=as_json, debug=debug, line=line)
     return result if isinstance(result, int) else 0
 
 

@@ -15,7 +15,7 @@ import typer
 
 from fpctl.cli import errors
 from fpctl.cli.completion import complete_accounts, complete_actors
-from fpctl.cli.invocation import Invocation
+from fpctl.cli.invocation import BatchLine, Invocation
 from fpctl.render.output import parse_format
 
 _OUTPUT_HELP = "Output format: table, json, ndjson, csv or tsv."
@@ -179,6 +179,25 @@ LIST_OPTIONS: list[tuple[str, Any, Any]] = [
 ]
 
 
+#: The options a batch line takes from the batch when it does not give its own.
+INHERITED = ("output", "as_", "reason", "account", "now", "quiet", "debug", "yes")
+
+
+def _inherit(context: typer.Context, values: dict[str, Any]) -> dict[str, Any]:
+    """A batch line's options: its own command line first, then the batch's options (Click's
+    ``ctx.obj``), then the environment and the defaults."""
+    line = context.obj
+    if not isinstance(line, BatchLine):
+        return values
+    for name in INHERITED:
+        inherited = line.defaults.get(name)
+        source = context.get_parameter_source(name)
+        given = source is not None and source.name == "COMMANDLINE"
+        if name in values and inherited not in (None, False) and not given:
+            values[name] = inherited
+    return values
+
+
 def _with_options(
     func: Callable[..., Any], extra: list[tuple[str, Any, Any]]
 ) -> Callable[..., Any]:
@@ -186,13 +205,21 @@ def _with_options(
     hints = get_type_hints(func, include_extras=True)
     names = {name for name, _, _ in extra}
 
-    def command(**values: Any) -> Any:
+    def command(click_context: typer.Context, **values: Any) -> Any:
+        values = _inherit(click_context, values)
+        line = click_context.obj if isinstance(click_context.obj, BatchLine) else None
         run = Invocation(**{name: values.pop(name) for name in names if name in values})
-        with errors.mapped(as_json=run.output == "json", debug=run.debug):
+        run.batch = line
+        with errors.mapped(as_json=run.output == "json", debug=run.debug, line=line):
             run.output = parse_format(run.output)  # before any change is made
             return func(run, **values)
 
-    params = [p.replace(annotation=hints.get(p.name, p.annotation)) for p in own]
+    params = [
+        inspect.Parameter(
+            "click_context", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=typer.Context
+        )
+    ]
+    params += [p.replace(annotation=hints.get(p.name, p.annotation)) for p in own]
     params += [
         inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=kind, default=default)
         for name, kind, default in extra

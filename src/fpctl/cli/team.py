@@ -129,9 +129,7 @@ def _invite_one(run: Invocation, email: str, role: Role) -> None:
     from fpctl.services.views import invitation_view
 
     with run.work(write=True) as ctx:
-        [result] = invitations.invite_many(ctx, [invitations.InviteRequest(email, role)])
-        if result.error is not None:
-            raise result.error
+        result = invitations.invite(ctx, email, role)
         assert result.invitation is not None
         view = invitation_view(
             result.invitation,

@@ -67,16 +67,19 @@ def resolve(
     *,
     account_slug: str | None,
     reason: str | None,
+    agent: str | None = None,
 ) -> tuple[Actor, Account | None]:
-    """The actor and the account: ``--as EMAIL`` implies its member's account."""
+    """The actor and the account: ``--as EMAIL`` implies its member's account. ``agent``
+    names the person acting as support (default: ``agent_name()``)."""
     account = find_account(session, account_slug) if account_slug else None
     kind = actors.kind_of(spec)
     spec = (spec or "").strip()
     if kind is ActorKind.NOBODY:
         return actors.NOBODY, account
     if kind is ActorKind.SUPPORT:
-        agent = agent_name()
-        return actors.support(agent, reason, account.id if account else None), account
+        return actors.support(
+            agent or agent_name(), reason, account.id if account else None
+        ), account
     if kind is ActorKind.FREELANCER:
         freelancer = by_username(session, spec[1:].strip())
         actor = Actor(

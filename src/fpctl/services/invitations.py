@@ -297,6 +297,14 @@ def invite_many(ctx: Context, requests: Sequence[InviteRequest]) -> list[InviteR
     return results
 
 
+def invite(ctx: Context, email: str, role: str = Role.MEMBER) -> InviteResult:
+    """Invite one address; a refusal is raised (with its own code and exit status)."""
+    [result] = invite_many(ctx, [InviteRequest(email, role)])
+    if result.error is not None:
+        raise result.error
+    return result
+
+
 # -- acting on one invitation --------------------------------------------------------------
 
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from fpctl.domain.money import format_cents
 from fpctl.errors import InvalidInput, NotFound, RuleViolation
 from fpctl.store import schema
-from fpctl.store.db import create_store_engine, store_errors, unit_of_work
+from fpctl.store.db import create_store_engine, store_errors, transaction
 from fpctl.store.location import StoreLocation
 
 if TYPE_CHECKING:
@@ -64,7 +64,7 @@ class Upgrade:
 
 def upgrade(engine: Engine, *, dry_run: bool = False) -> Upgrade:
     """Bring the store to ``schema.HEAD`` in one write transaction (a dry run rolls it back)."""
-    with unit_of_work(engine, write=True, dry_run=dry_run) as session:
+    with transaction(engine, write=True, dry_run=dry_run) as session:
         before, after = schema.upgrade(session.connection())
     return Upgrade(before, after)
 
@@ -183,7 +183,7 @@ def check(engine: Engine) -> CheckReport:
     Read-only: a store behind ``HEAD`` is reported, not upgraded."""
     from fpctl.services import audit
 
-    with unit_of_work(engine, write=False) as session:
+    with transaction(engine, write=False) as session:
         connection = session.connection()
         checks = [
             _integrity(connection),

@@ -82,7 +82,7 @@ def store_errors() -> Iterator[None]:
 
 
 @contextmanager
-def unit_of_work(engine: Engine, *, write: bool, dry_run: bool = False) -> Iterator[Session]:
+def transaction(engine: Engine, *, write: bool, dry_run: bool = False) -> Iterator[Session]:
     """One transaction: committed at the end of the block, rolled back on any error or dry run."""
     bind = engine.execution_options(fpctl_write=write)
     with store_errors(), Session(bind, expire_on_commit=False, autoflush=True) as session:

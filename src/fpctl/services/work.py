@@ -1,0 +1,205 @@
+"""The unit of work: what every use case runs inside, opened from plain values.
+
+``open_store()`` finds the store, opens it and brings its schema up to date (once per
+process). ``unit_of_work(store, as_=..., now=..., write=...)`` then yields the ``Context`` of
+one transaction: what is due settled first (SPEC §3.6), the actor and the account resolved
+from ``as_``/``account``; committed at the end of the block, rolled back on any error or for
+a dry run. ``shared_work()`` holds one write transaction open for several units of work
+(``fpctl batch``): each joins it with ``join=``, and only the shared one commits.
+
+The command line is one client of this module; a script is another::
+
+    from fpctl.services import invitations, work
+
+    store = work.open_store("acme.db")
+    with work.unit_of_work(store, as_="ada@acme.test", write=True) as ctx:
+        invitations.invite(ctx, "bob@acme.test")
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from fpctl import clock
+from fpctl.services import actors
+from fpctl.services import settle as settling
+from fpctl.services.context import Context
+from fpctl.store.db import create_store_engine, store_errors, transaction
+from fpctl.store.location import StoreLocation, resolve
+from fpctl.store.schema import ensure_current
+
+
+@dataclass(frozen=True)
+class Store:
+    """An opened store: where it is and the engine on it (schema checked when opened)."""
+
+    location: StoreLocation
+    engine: Engine
+
+
+def open_store(target: str | None = None) -> Store:
+    """The store at ``target``, a SQLite file (``None``: ``FPCTL_DB``, else the default
+    file; ``FPCTL_DATABASE_URL`` wins over both), its schema brought up to date."""
+    location = resolve(target)
+    engine = create_store_engine(location)
+    with store_errors():
+        ensure_current(engine)
+    return Store(location, engine)
+
+
+@dataclass
+class Shared:
+    """One write transaction that several units of work join: one write lock, one commit."""
+
+    store: Store
+    session: Session
+    settled_at: datetime | None = None  # everything due up to this instant is settled
+
+    def settle(self, now: datetime) -> None:
+        """Settle what is due as of ``now``, unless settled up to it already."""
+        if self.settled_at is not None and now <= self.settled_at:
+            return
+        self.session.flush()
+        settle_if_due(self.session, now)
+        self.settled_at = now
+
+
+@contextmanager
+def shared_work(
+    store: Store, *, now: datetime | str | None = None, dry_run: bool = False
+) -> Iterator[Shared]:
+    """Take the write lock now and hold it for every unit of work that joins; commit at the
+    end (roll back on any error, or for a dry run)."""
+    with transaction(store.engine, write=True, dry_run=dry_run) as session:
+        shared = Shared(store, session)
+        shared.settle(instant(now))
+        yield shared
+
+
+def instant(now: datetime | str | None) -> datetime:
+    """``now`` as an aware UTC instant; ``None`` reads the clock (``FPCTL_NOW`` or the system)."""
+    if now is None:
+        return clock.now()
+    if isinstance(now, str):
+        return clock.parse_instant(now)
+    return clock.as_utc(now)
+
+
+def settle_if_due(session: Session, now: datetime) -> None:
+    """Run the settlers only when a one-row probe finds something due."""
+    if settling.anything_due(session, now):
+        settling.settle_due(session, now)
+
+
+@contextmanager
+def unit_of_work(
+    store: Store | str | None = None,
+    *,
+    as_: str | None = None,
+    account: str | None = None,
+    reason: str | None = None,
+    agent: str | None = None,
+    now: datetime | str | None = None,
+    write: bool = False,
+    dry_run: bool = False,
+    settle: bool = True,
+    join: Shared | None = None,
+) -> Iterator[Context]:
+    """One use case's transaction and its ``Context`` (see the module docstring).
+
+    ``agent`` names the person behind ``as_="support"`` (default ``FPCTL_AGENT``, else the
+    login name). Joined to ``join``, nothing commits here: a dry run undoes only this unit of
+    work (a savepoint), and an error propagates to whoever holds the shared transaction.
+    """
+    at = instant(now)
+    if join is not None:
+        with _joined(join, at, write=write, dry_run=dry_run, settle=settle) as session:
+            yield _context(session, at, as_=as_, account=account, reason=reason, agent=agent)
+        return
+    opened = store if isinstance(store, Store) else open_store(store)
+    if settle and not write:
+        _settle_before_read(opened.engine, at)
+    with transaction(opened.engine, write=write, dry_run=dry_run) as session:
+        if settle and write:
+            settle_if_due(session, at)
+        yield _context(session, at, as_=as_, account=account, reason=reason, agent=agent)
+
+
+@contextmanager
+def session_of(
+    store: Store | str | None = None,
+    *,
+    write: bool = False,
+    dry_run: bool = False,
+    join: Shared | None = None,
+) -> Iterator[Session]:
+    """A bare transaction with no actor and nothing settled first (``fpctl tick`` settles
+    itself): its own, or the shared one."""
+    if join is not None:
+        with _savepoint(join, dry_run=write and dry_run):
+            yield join.session
+        return
+    opened = store if isinstance(store, Store) else open_store(store)
+    with transaction(opened.engine, write=write, dry_run=dry_run) as session:
+        yield session
+
+
+def _settle_before_read(engine: Engine, now: datetime) -> None:
+    """A read settles what is due in a write transaction of its own, taken only when the
+    probes find something, so reads neither queue behind writers nor write for nothing."""
+    with transaction(engine, write=False) as session:
+        due = settling.anything_due(session, now)
+    if due:
+        with transaction(engine, write=True) as session:
+            settle_if_due(session, now)  # again: another process may have settled it
+
+
+def _context(
+    session: Session,
+    now: datetime,
+    *,
+    as_: str | None,
+    account: str | None,
+    reason: str | None,
+    agent: str | None,
+) -> Context:
+    actor, found = actors.resolve(session, as_, account_slug=account, reason=reason, agent=agent)
+    return Context(session=session, actor=actor, now=now, account=found)
+
+
+@contextmanager
+def _joined(
+    join: Shared, now: datetime, *, write: bool, dry_run: bool, settle: bool
+) -> Iterator[Session]:
+    with _savepoint(join, dry_run=write and dry_run):
+        if settle:
+            join.settle(now)
+        yield join.session
+
+
+@contextmanager
+def _savepoint(join: Shared, *, dry_run: bool) -> Iterator[None]:
+    """Flush at the end, so a failure shows up in the unit of work that caused it; a dry run
+    rolls back to a savepoint and restores the session's caches (the audit chain's head)."""
+    session = join.session
+    with store_errors():
+        if not dry_run:
+            yield
+            session.flush()
+            return
+        info, settled_at = dict(session.info), join.settled_at
+        savepoint = session.begin_nested()
+        try:
+            yield
+            session.flush()
+        finally:
+            savepoint.rollback()
+            session.info.clear()
+            session.info.update(info)
+            join.settled_at = settled_at
