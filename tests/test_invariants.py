@@ -14,7 +14,7 @@ import shutil
 import sqlite3
 import tempfile
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +26,7 @@ from sqlalchemy import text
 
 from fpctl import clock
 from fpctl.errors import FpctlError
-from fpctl.services import accounts, actors, audit, invitations, members
+from fpctl.services import accounts, audit, invitations, members, work
 from fpctl.services.context import Context
 from fpctl.services.invitations import InviteRequest
 from fpctl.store.db import create_store_engine, transaction
@@ -74,13 +74,13 @@ class Teams(RuleBasedStateMachine):
 
     # -- plumbing ------------------------------------------------------------------------
 
-    @contextmanager
     def work(
         self, as_: str | None = None, *, account: str | None = None, reason: str | None = None
-    ) -> Iterator[Context]:
-        with transaction(self.engine, write=True) as session:
-            actor, found = actors.resolve(session, as_, account_slug=account, reason=reason)
-            yield Context(session=session, actor=actor, now=NOW, account=found)
+    ) -> AbstractContextManager[Context]:
+        store = work.Store(resolve(str(self.directory / "fpctl.db")), self.engine)
+        return work.unit_of_work(
+            store, as_=as_, account=account, reason=reason, now=NOW, write=True
+        )
 
     def query(self, sql: str, **params: Any) -> list[Any]:
         """Reads for the checks go through plain sqlite3: cheap, and outside the ORM."""
