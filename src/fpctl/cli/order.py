@@ -22,19 +22,19 @@ app = group("order", "Orders: place, follow, deliver, accept, cancel, refund.")
 OrderId = Annotated[int, typer.Argument(metavar="ID", help="The order's id.")]
 
 
-def emit_order(run: Invocation, ctx: Context, order: Order) -> None:
-    """Print the order as ``order show`` does (call inside the unit of work)."""
+def order_view(ctx: Context, order: Order) -> dict[str, Any]:
+    """The order as ``order show`` prints it (build it inside the unit of work)."""
     from fpctl.services.order_views import OrderViews
 
-    run.emit(OrderViews(ctx.session, ctx.now).full(order))
+    return OrderViews(ctx.session, ctx.now).full(order)
 
 
 def change(run: Invocation, do: Callable[[Context], Any]) -> None:
-    """Run one change on an order in a write unit of work and print the order."""
+    """Run one change on an order in a write unit of work; print the order once committed."""
     with run.work(write=True) as ctx:
         result = do(ctx)
-        order = result[0] if isinstance(result, tuple) else result
-        emit_order(run, ctx, order)
+        view = order_view(ctx, result[0] if isinstance(result, tuple) else result)
+    run.emit(view)
 
 
 @command(app, "place", writes=True)
@@ -89,12 +89,13 @@ def place(
     )
     with run.work(write=True) as ctx:
         placed = checkout.place(ctx, request)
-        if placed.approval is not None:
-            run.note(
-                f"order {placed.order.id} waits for the admin's approval "
-                f"(request {placed.approval.id}); nothing was charged"
-            )
-        emit_order(run, ctx, placed.order)
+        view = order_view(ctx, placed.order)
+    if placed.approval is not None:
+        run.note(
+            f"order {placed.order.id} waits for the admin's approval "
+            f"(request {placed.approval.id}); nothing was charged"
+        )
+    run.emit(view)
 
 
 @command(app, "list", lists=True)
@@ -138,7 +139,8 @@ def show(run: Invocation, order_id: OrderId) -> None:
     from fpctl.services import orders
 
     with run.work(write=False) as ctx:
-        emit_order(run, ctx, orders.find(ctx, order_id))
+        view = order_view(ctx, orders.find(ctx, order_id))
+    run.emit(view)
 
 
 @command(app, "requirements", writes=True)

@@ -8,7 +8,7 @@ import typer
 
 from fpctl.cli.invocation import Invocation
 from fpctl.cli.options import command
-from fpctl.cli.order import OrderId, app, emit_order
+from fpctl.cli.order import OrderId, app, order_view
 
 
 @command(app, "review", writes=True)
@@ -45,11 +45,12 @@ def refund(
 
     with run.work(write=True) as ctx:
         done = refunds.refund(ctx, order_id, amount=amount)
-        run.note(
-            f"refunded {format_cents(done.amount_cents)} to {ctx.the_account.slug}'s balance"
-            + (f" (credit invoice {done.invoice.id})" if done.invoice is not None else "")
-        )
-        emit_order(run, ctx, done.order)
+        slug, view = ctx.the_account.slug, order_view(ctx, done.order)
+    run.note(
+        f"refunded {format_cents(done.amount_cents)} to {slug}'s balance"
+        + (f" (credit invoice {done.invoice.id})" if done.invoice is not None else "")
+    )
+    run.emit(view)
 
 
 @command(app, "next", lists=True)

@@ -9,7 +9,7 @@ import typer
 
 from fpctl.cli.invocation import Invocation
 from fpctl.cli.options import command
-from fpctl.cli.order import OrderId, app, emit_order
+from fpctl.cli.order import OrderId, app, order_view
 
 if TYPE_CHECKING:
     from fpctl.services.order_talk import Mentions
@@ -24,9 +24,10 @@ def share(run: Invocation, order_id: OrderId) -> None:
 
     with run.work(write=True) as ctx:
         order, changed = order_talk.share(ctx, order_id)
-        if not changed:
-            run.note(f"order {order.id} is already shared with all members: unchanged")
-        emit_order(run, ctx, order)
+        view = order_view(ctx, order)
+    if not changed:
+        run.note(f"order {order.id} is already shared with all members: unchanged")
+    run.emit(view)
 
 
 @command(app, "note", writes=True)

@@ -52,7 +52,8 @@ def hours_log(
 
     with run.work(write=True) as ctx:
         row = order_work.log_hours(ctx, order_id, week=week, hours=hours, description=description)
-        run.emit(order_work.logged_view(ctx, row))
+        view = order_work.logged_view(ctx, row)
+    run.emit(view)
 
 
 @command(hours_app, "list", lists=True)
