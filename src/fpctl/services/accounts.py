@@ -10,7 +10,6 @@ from fpctl.domain.enums import AccountStatus, MemberStatus, Plan, Role
 from fpctl.domain.plans import add_months
 from fpctl.domain.text import require_text, slugify, validate_slug
 from fpctl.errors import InvalidInput, NotFound, RuleViolation
-from fpctl.services import audit
 from fpctl.services.actors import find_account, member_actor
 from fpctl.services.context import Context
 from fpctl.services.members import add_member, ensure_email_free, require_reader
@@ -55,10 +54,7 @@ def create(
     ctx.session.flush()
     admin = add_member(ctx, account, email=email, name=admin_name or email, role=Role.ADMIN)
     actor = ctx.actor if not ctx.actor.is_nobody else member_actor(admin)
-    audit.record(
-        ctx.session,
-        actor,
-        ctx.now,
+    ctx.as_actor(actor).record(
         action="account.create",
         target=f"account:{account.id} {slug}",
         account_id=account.id,
@@ -120,10 +116,7 @@ def update(ctx: Context, **values: str | None) -> tuple[Account, bool]:
         setattr(account, key, after)
     if changes:
         ctx.session.add(account)
-        audit.record(
-            ctx.session,
-            ctx.actor,
-            ctx.now,
+        ctx.record(
             action="account.update",
             target=f"account:{account.id} {account.slug}",
             account_id=account.id,

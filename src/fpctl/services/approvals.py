@@ -178,7 +178,7 @@ def _decide(
             {"status": (ApprovalStatus.PENDING, status), "reason": (None, reason)},
         )
     ]
-    audit.record_many(ctx.session, ctx.actor, ctx.now, entries + ([decided] if decided else []))
+    ctx.record_many(entries + ([decided] if decided else []))
     return request, True
 
 

@@ -18,7 +18,7 @@ from sqlmodel import col, func, select
 from fpctl.domain.money import format_cents
 from fpctl.domain.permissions import decide, rule_for
 from fpctl.errors import NotFound, PermissionDenied, RuleViolation
-from fpctl.services import accounts, audit, ledger, payment_methods, rewards
+from fpctl.services import accounts, ledger, payment_methods, rewards
 from fpctl.services.billing_info import details as billing_details
 from fpctl.services.context import Context
 from fpctl.services.members import require_reader
@@ -74,10 +74,7 @@ def deposit(ctx: Context, amount_cents: int) -> Deposit:
         ctx.session, account, amount_cents, method, now=ctx.now, description=description
     )
     ctx.session.flush()
-    audit.record_on_account(
-        ctx.session,
-        ctx.actor,
-        ctx.now,
+    ctx.record_on_account(
         account,
         action=DEPOSIT,
         changes={"balance_cents": (before, account.balance_cents)},

@@ -11,7 +11,6 @@ escapes it for where it goes (terminal, CSV, HTML).
 from __future__ import annotations
 
 from fpctl.errors import InvalidInput
-from fpctl.services import audit
 from fpctl.services.context import Context
 from fpctl.store.tables import Account
 
@@ -64,10 +63,7 @@ def set_info(ctx: Context, **values: str | None) -> tuple[Account, bool]:
         setattr(account, FIELDS[key], value)
     if changes:
         ctx.session.add(account)
-        audit.record_on_account(
-            ctx.session,
-            ctx.actor,
-            ctx.now,
+        ctx.record_on_account(
             account,
             action=SET,
             changes=changes,

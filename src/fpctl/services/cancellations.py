@@ -62,10 +62,7 @@ def request(ctx: Context, order_id: int, reason: str) -> tuple[Order, OrderCance
     )
     ctx.session.add(cancellation)
     ctx.session.flush()
-    audit.record(
-        ctx.session,
-        ctx.actor,
-        ctx.now,
+    ctx.record(
         action="order.cancel_request",
         target=target(cancellation),
         account_id=order.account_id,

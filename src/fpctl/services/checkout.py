@@ -34,7 +34,7 @@ from fpctl.domain.orders import (
     parse_milestones,
 )
 from fpctl.errors import InvalidInput, NotFound, RuleViolation
-from fpctl.services import accounts, audit, freelancers, order_money, projects
+from fpctl.services import accounts, freelancers, order_money, projects
 from fpctl.services.audit import Entry
 from fpctl.services.context import Context
 from fpctl.services.invitations import APPROVAL_DAYS
@@ -326,7 +326,7 @@ def place(ctx: Context, request: OrderRequest) -> Placed:
         )
     else:
         payment = first_payment(ctx, order)
-    audit.record_many(ctx.session, ctx.actor, ctx.now, entries)
+    ctx.record_many(entries)
     return Placed(order, approval, payment)
 
 

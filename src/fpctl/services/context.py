@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from sqlmodel import Session
 
 from fpctl.domain.actors import Actor
 from fpctl.domain.permissions import Decision, require
-from fpctl.errors import InvalidInput, NotFound, PermissionDenied
+from fpctl.errors import InvalidInput, PermissionDenied
+from fpctl.services import audit
+from fpctl.services.audit import Changes, Entry
 from fpctl.store.tables import Account
 
 
@@ -58,7 +60,32 @@ class Context:
             )
         return require(self.actor, action)
 
-    def check_same_account(self, account_id: int, what: str) -> None:
-        """Objects of another account answer as missing, so their ids cannot be probed."""
-        if self.account is not None and account_id != self.account.id:
-            raise NotFound(f"no {what}")
+    def as_actor(self, actor: Actor) -> Context:
+        """The same unit of work with another actor (the new admin records the sign-up)."""
+        return replace(self, actor=actor)
+
+    # -- the audit trail: every change records who did it, when, in its transaction ------
+
+    def record(
+        self,
+        *,
+        action: str,
+        target: str,
+        account_id: int | None,
+        changes: Changes | None = None,
+    ) -> None:
+        """One audit record of a change this actor makes now."""
+        self.record_many([Entry(action, target, account_id, changes or {})])
+
+    def record_many(self, entries: Iterable[Entry]) -> int:
+        """Audit records for ``entries``, in order; returns how many were written."""
+        return audit.record_many(self.session, self.actor, self.now, entries)
+
+    def record_on_account(self, account: Account, *, action: str, changes: Changes) -> None:
+        """A change of the account itself (its plan, money, points, billing details)."""
+        self.record(
+            action=action,
+            target=f"account:{account.slug}",
+            account_id=account.id,
+            changes=changes,
+        )

@@ -11,7 +11,6 @@ from sqlmodel import Session, col, select
 from fpctl.domain.money import parse_cents
 from fpctl.domain.text import normalize_username, require_text
 from fpctl.errors import InvalidInput, NotFound, RuleViolation
-from fpctl.services import audit
 from fpctl.services.context import Context
 from fpctl.store.tables import Freelancer, FreelancerService
 
@@ -47,10 +46,7 @@ def add(ctx: Context, username: str, *, name: str | None = None, pro: bool = Fal
     freelancer = Freelancer(username=handle, name=display, pro=pro, created_at=ctx.now)
     ctx.session.add(freelancer)
     ctx.session.flush()
-    audit.record(
-        ctx.session,
-        ctx.actor,
-        ctx.now,
+    ctx.record(
         action="freelancer.add",
         target=f"freelancer:{freelancer.id} @{handle}",
         account_id=None,
@@ -78,10 +74,7 @@ def add_service(
     )
     ctx.session.add(service)
     ctx.session.flush()
-    audit.record(
-        ctx.session,
-        ctx.actor,
-        ctx.now,
+    ctx.record(
         action="freelancer.service_add",
         target=f"service:{service.id} @{freelancer.username}",
         account_id=None,

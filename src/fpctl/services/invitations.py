@@ -269,7 +269,7 @@ class _Batch:
             existing.superseded_by_id = new_id  # now that the new row exists
             session.add(existing)
         insert_rows(connection, ApprovalRequest.__table__, self.approval_rows)
-        audit.record_many(session, self.ctx.actor, self.ctx.now, self.entries)
+        self.ctx.record_many(self.entries)
 
 
 def invite_many(ctx: Context, requests: Sequence[InviteRequest]) -> list[InviteResult]:
@@ -387,7 +387,7 @@ def withdraw(ctx: Context, ref: str) -> tuple[Invitation, bool]:
     invitation.status = InvitationStatus.WITHDRAWN
     invitation.closed_at = ctx.now
     ctx.session.add(invitation)
-    audit.record_many(ctx.session, ctx.actor, ctx.now, entries)
+    ctx.record_many(entries)
     return invitation, True
 
 
@@ -409,10 +409,7 @@ def resend(ctx: Context, ref: str) -> Invitation:
     invitation.expires_at = ctx.now + timedelta(days=PENDING_DAYS)
     invitation.resent_count += 1
     ctx.session.add(invitation)
-    audit.record(
-        ctx.session,
-        ctx.actor,
-        ctx.now,
+    ctx.record(
         action="team.resend",
         target=target(invitation),
         account_id=invitation.account_id,
@@ -455,10 +452,7 @@ def accept(ctx: Context, token: str, name: str) -> tuple[Member, Invitation]:
     invitation.member_id = member.id
     ctx.session.add(invitation)
     ctx.account = account
-    audit.record(
-        ctx.session,
-        member_actor(member),
-        ctx.now,
+    ctx.as_actor(member_actor(member)).record(
         action="team.accept",
         target=target(invitation),
         account_id=account.id,

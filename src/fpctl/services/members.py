@@ -8,7 +8,7 @@ from sqlmodel import select
 from fpctl.domain.emails import normalize_email
 from fpctl.domain.enums import ActorKind, MemberStatus, Role
 from fpctl.errors import EmailTaken, FpctlError, NotFound, PermissionDenied, RuleViolation
-from fpctl.services import audit, orders, projects
+from fpctl.services import orders, projects
 from fpctl.services.actors import current_seat
 from fpctl.services.context import Context
 from fpctl.store.tables import HELD_EMAIL, Account, Member
@@ -126,10 +126,7 @@ def _change(ctx: Context, member: Member, action: str, **after: str) -> None:
         setattr(member, key, value)
     member.updated_at = ctx.now
     ctx.session.add(member)
-    audit.record(
-        ctx.session,
-        ctx.actor,
-        ctx.now,
+    ctx.record(
         action=action,
         target=target(member),
         account_id=member.account_id,

@@ -22,7 +22,6 @@ from fpctl.clock import as_utc
 from fpctl.domain.enums import ActorKind, MemberStatus
 from fpctl.domain.orders import OrderStatus
 from fpctl.errors import PermissionDenied
-from fpctl.services import audit
 from fpctl.services.context import Context
 from fpctl.services.freelancers import by_username
 from fpctl.store.tables import (
@@ -47,10 +46,7 @@ def require_network_reader(ctx: Context) -> None:
 
 
 def record(ctx: Context, action: str, target: str, changes: dict[str, Any]) -> None:
-    audit.record(
-        ctx.session,
-        ctx.actor,
-        ctx.now,
+    ctx.record(
         action=action,
         target=target,
         account_id=ctx.the_account.id,

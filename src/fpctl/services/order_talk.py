@@ -30,7 +30,7 @@ from fpctl.domain.actors import Actor
 from fpctl.domain.emails import normalize_email
 from fpctl.domain.enums import ActorKind, MemberStatus
 from fpctl.errors import InvalidInput, NotFound, PermissionDenied
-from fpctl.services import audit, orders
+from fpctl.services import orders
 from fpctl.services.actors import member_actor
 from fpctl.services.context import Context
 from fpctl.store.tables import Member, Order, OrderComment, OrderNote, Project
@@ -114,10 +114,7 @@ def add_note(ctx: Context, order_id: int, text: str) -> OrderNote:
     )
     ctx.session.add(note)
     ctx.session.flush()
-    audit.record(
-        ctx.session,
-        ctx.actor,
-        ctx.now,
+    ctx.record(
         action="order.note",
         target=f"{orders.target(order)} note:{note.id}",
         account_id=order.account_id,
@@ -238,10 +235,7 @@ def add_comment(
     )
     ctx.session.add(comment)
     ctx.session.flush()
-    audit.record(
-        ctx.session,
-        ctx.actor,
-        ctx.now,
+    ctx.record(
         action="order.comment",
         target=f"{orders.target(order)} comment:{comment.id}",
         account_id=order.account_id,

@@ -206,10 +206,7 @@ def log_hours(
     )
     ctx.session.add(row)
     ctx.session.flush()
-    audit.record(
-        ctx.session,
-        ctx.actor,
-        ctx.now,
+    ctx.record(
         action="order.hours_log",
         target=f"{orders.target(order)} hours:{row.id}",
         account_id=order.account_id,

@@ -24,7 +24,6 @@ from fpctl.domain.actors import Actor
 from fpctl.domain.enums import ActorKind, MemberStatus, Role
 from fpctl.domain.orders import TERMINAL, OrderStatus
 from fpctl.errors import NotFound, PermissionDenied, RuleViolation
-from fpctl.services import audit
 from fpctl.services.context import Context
 from fpctl.store.tables import (
     Account,
@@ -49,10 +48,7 @@ def record_change(
     """Stamp the order as changed now and write the actor's audit record for it."""
     order.updated_at = ctx.now
     ctx.session.add(order)
-    audit.record(
-        ctx.session,
-        ctx.actor,
-        ctx.now,
+    ctx.record(
         action=action,
         target=target(order),
         account_id=order.account_id,

@@ -17,7 +17,6 @@ from fpctl.domain.emails import normalize_email
 from fpctl.domain.payments import card_last4, parse_expiry
 from fpctl.domain.permissions import require
 from fpctl.errors import InvalidInput, NotFound
-from fpctl.services import audit
 from fpctl.services.context import Context
 from fpctl.services.members import require_reader
 from fpctl.services.views import card_expiry
@@ -102,10 +101,7 @@ def add(
         changes["paypal_email"] = (None, method.paypal_email)
     if method.is_default:
         changes["default"] = (False, True)
-    audit.record(
-        ctx.session,
-        ctx.actor,
-        ctx.now,
+    ctx.record(
         action="billing.payment_method_add",
         target=target(method),
         account_id=account.id,
@@ -144,10 +140,7 @@ def remove(ctx: Context, method_id: int) -> tuple[PaymentMethod, PaymentMethod |
         successor.is_default = True
         ctx.session.add(successor)
     ctx.session.flush()
-    audit.record(
-        ctx.session,
-        ctx.actor,
-        ctx.now,
+    ctx.record(
         action="billing.payment_method_remove",
         target=target(method),
         account_id=method.account_id,
@@ -171,10 +164,7 @@ def make_default(ctx: Context, method_id: int) -> tuple[PaymentMethod, bool]:
     method.is_default = True
     ctx.session.add(method)
     ctx.session.flush()
-    audit.record(
-        ctx.session,
-        ctx.actor,
-        ctx.now,
+    ctx.record(
         action="billing.payment_method_default",
         target=target(method),
         account_id=method.account_id,

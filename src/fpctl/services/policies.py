@@ -15,7 +15,7 @@ from fpctl.domain.actors import Actor
 from fpctl.domain.enums import AppliesTo, LimitMode, LimitPeriod, MemberStatus, Plan, PolicyKind
 from fpctl.domain.money import parse_cents
 from fpctl.errors import InvalidInput, NotFound, RuleViolation
-from fpctl.services import accounts, audit
+from fpctl.services import accounts
 from fpctl.services.context import Context
 from fpctl.services.members import find_member, require_reader
 from fpctl.store.tables import Account, Member, Policy
@@ -115,10 +115,7 @@ def add(ctx: Context, spec: PolicySpec) -> tuple[Policy, bool]:
     ctx.session.add(policy)
     ctx.session.flush()
     changes = {key: (None, getattr(policy, key)) for key in _SAME if getattr(policy, key)}
-    audit.record(
-        ctx.session,
-        ctx.actor,
-        ctx.now,
+    ctx.record(
         action="policy.add",
         target=target(policy),
         account_id=account.id,
@@ -140,10 +137,7 @@ def remove(ctx: Context, policy_id: int) -> Policy:
     """Remove a policy. Requests already waiting keep it: removing approves nothing."""
     ctx.require("policy.remove")
     policy = find(ctx, policy_id)
-    audit.record(
-        ctx.session,
-        ctx.actor,
-        ctx.now,
+    ctx.record(
         action="policy.remove",
         target=target(policy),
         account_id=policy.account_id,

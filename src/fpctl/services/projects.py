@@ -32,7 +32,6 @@ from fpctl.domain.actors import Actor
 from fpctl.domain.enums import ActorKind, MemberStatus, Role
 from fpctl.domain.text import require_text
 from fpctl.errors import NotFound, PermissionDenied, RuleViolation
-from fpctl.services import audit
 from fpctl.services.context import Context
 from fpctl.store.tables import Member, Order, Project, ProjectMember
 
@@ -279,10 +278,7 @@ def list_projects(ctx: Context) -> list[Summary]:
 
 
 def _record(ctx: Context, project: Project, action: str, changes: dict[str, Any]) -> None:
-    audit.record(
-        ctx.session,
-        ctx.actor,
-        ctx.now,
+    ctx.record(
         action=action,
         target=target(project),
         account_id=project.account_id,

@@ -15,7 +15,7 @@ from fpctl.clock import iso
 from fpctl.domain.enums import ActorKind, MemberStatus
 from fpctl.domain.orders import OrderStatus
 from fpctl.errors import InvalidInput, RuleViolation
-from fpctl.services import audit, orders
+from fpctl.services import orders
 from fpctl.services.context import Context
 from fpctl.store.tables import Freelancer, Order, Review
 
@@ -66,10 +66,7 @@ def review(ctx: Context, order_id: int, *, rating: int, text: str | None = None)
     )
     ctx.session.add(entry)
     ctx.session.flush()
-    audit.record(
-        ctx.session,
-        ctx.actor,
-        ctx.now,
+    ctx.record(
         action="order.review",
         target=f"{orders.target(order)} review:{entry.id}",
         account_id=order.account_id,

@@ -463,10 +463,7 @@ def redeem(ctx: Context, points: int, kind: str, charity: str | None = None) -> 
         changes["credits_cents"] = (credits_before, account.credits_cents)
     if charity:
         changes["charity"] = (None, charity)
-    audit.record_on_account(
-        ctx.session,
-        ctx.actor,
-        ctx.now,
+    ctx.record_on_account(
         account,
         action=REDEEM,
         changes=changes,

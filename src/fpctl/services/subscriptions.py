@@ -210,9 +210,7 @@ def subscribe(ctx: Context) -> Subscription:
     changes = _changes(before, account)
     changes["plan_renews_at"] = (None, account.plan_renews_at)
     changes["invoice"] = (None, invoice_id)
-    audit.record_on_account(
-        ctx.session, ctx.actor, ctx.now, account, action=SUBSCRIBE, changes=changes
-    )
+    ctx.record_on_account(account, action=SUBSCRIBE, changes=changes)
     return _subscription(account, invoice_id=invoice_id)
 
 
@@ -237,9 +235,7 @@ def cancel(ctx: Context) -> Subscription:
     refund, credit_id = _end_advanced(ctx, account)
     changes = _changes(before, account)
     changes["refund_cents"] = (None, refund)
-    audit.record_on_account(
-        ctx.session, ctx.actor, ctx.now, account, action=CANCEL, changes=changes
-    )
+    ctx.record_on_account(account, action=CANCEL, changes=changes)
     return _subscription(account, refund_cents=refund, credit_invoice_id=credit_id)
 
 
@@ -336,7 +332,7 @@ def _withdraw_requests(ctx: Context, account: Account) -> None:
                 {"status": (ApprovalStatus.PENDING, ApprovalStatus.WITHDRAWN)},
             )
         )
-    audit.record_many(ctx.session, ctx.actor, ctx.now, entries)
+    ctx.record_many(entries)
 
 
 def _leave_pro(ctx: Context, account: Account) -> Subscription:
@@ -364,9 +360,7 @@ def _leave_pro(ctx: Context, account: Account) -> Subscription:
     changes["to"] = (None, FIVERR)
     if refund is not None:
         changes["refund_cents"] = (None, refund)
-    audit.record_on_account(
-        ctx.session, ctx.actor, ctx.now, account, action=SWITCH, changes=changes
-    )
+    ctx.record_on_account(account, action=SWITCH, changes=changes)
     return _subscription(
         account,
         refund_cents=refund if refund is not None else 0,
@@ -396,9 +390,7 @@ def _return_to_pro(ctx: Context, account: Account, target: str) -> Subscription:
     changes["to"] = (None, target)
     if invoice_id is not None:
         changes["invoice"] = (None, invoice_id)
-    audit.record_on_account(
-        ctx.session, ctx.actor, ctx.now, account, action=SWITCH, changes=changes
-    )
+    ctx.record_on_account(account, action=SWITCH, changes=changes)
     return _subscription(account, refund_cents=0, invoice_id=invoice_id)
 
 
