@@ -84,6 +84,9 @@ def update(
             ctx, name=name, company=company, website=website, industry=industry
         )
         view = account_view(account)
-    if not changed:
-        run.note(f"account {view['slug']} already has these details: nothing changed")
-    run.emit(view)
+    run.emit_change(
+        view,
+        unchanged=None
+        if changed
+        else f"account {view['slug']} already has these details: nothing changed",
+    )

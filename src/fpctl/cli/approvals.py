@@ -47,9 +47,12 @@ def _decide(run: Invocation, request_id: int, reason: str | None, approve: bool)
         view = approval_view(
             request, ctx.the_account.slug, subject=approvals.describe(ctx.session, request)
         )
-    if not changed:
-        run.note(f"request {request.id} was already {request.status}: nothing changed")
-    run.emit(view)
+    run.emit_change(
+        view,
+        unchanged=None
+        if changed
+        else f"request {request.id} was already {request.status}: nothing changed",
+    )
 
 
 @command(app, "approve", writes=True)

@@ -81,9 +81,12 @@ def info_set(
             tax_id=tax_id,
         )
         view = billing_info_view(account.slug, billing_info.details(account))
-    if not changed:
-        run.note(f"{view['account']} already has this billing information: nothing changed")
-    run.emit(view)
+    run.emit_change(
+        view,
+        unchanged=None
+        if changed
+        else f"{view['account']} already has this billing information: nothing changed",
+    )
 
 
 @command(app, "deposit", writes=True)
@@ -247,6 +250,9 @@ def default(run: Invocation, method_id: MethodId) -> None:
     with run.work(write=True) as ctx:
         method, changed = payment_methods.make_default(ctx, method_id)
         view = payment_method_view(method, ctx.the_account.slug)
-    if not changed:
-        run.note(f"payment method {method_id} is already the default: nothing changed")
-    run.emit(view)
+    run.emit_change(
+        view,
+        unchanged=None
+        if changed
+        else f"payment method {method_id} is already the default: nothing changed",
+    )

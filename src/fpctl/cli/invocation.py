@@ -177,6 +177,21 @@ class Invocation:
             return
         emit(data, self.output, columns=columns, title=title, limit=limit, quiet=self._quiet)
 
+    def emit_change(
+        self,
+        view: Mapping[str, Any],
+        *,
+        unchanged: str | None,
+        table_columns: Sequence[str] | None = None,
+        title: str | None = None,
+    ) -> None:
+        """Print a change's object, after its commit. A change that had nothing to do
+        (``unchanged``: why) prints the object as it is and says why on stderr; the JSON keeps
+        the object's own shape (SPEC §3.4; docs/decisions.md, "Nothing changed")."""
+        if unchanged is not None:
+            self.note(unchanged)
+        self.emit(view, table_columns=table_columns, title=title)
+
     def _held(
         self,
         data: Mapping[str, Any] | Iterable[Mapping[str, Any]],

@@ -26,8 +26,8 @@ class Only(StrEnum):
     VIEWED = "viewed"
 
 
-def _emit_list(run: Invocation, view: dict[str, object]) -> None:
-    run.emit(view, title=f"List {view['id']}: {view['name']}")
+def _emit_list(run: Invocation, view: dict[str, object], *, unchanged: str | None = None) -> None:
+    run.emit_change(view, unchanged=unchanged, title=f"List {view['id']}: {view['name']}")
 
 
 @command(app, "save", writes=True)
@@ -50,9 +50,10 @@ def save(
             "saved_by": saved.saved_by,
             "saved_at": iso(saved.saved_at),
         }
-    if not changed:
-        run.note(f"@{freelancer.username} is already saved: nothing changed")
-    run.emit(view)
+    run.emit_change(
+        view,
+        unchanged=None if changed else f"@{freelancer.username} is already saved: nothing changed",
+    )
 
 
 @command(app, "list", lists=True)
@@ -124,9 +125,7 @@ def list_add(
     with run.work(write=True) as ctx:
         reach, unchanged = network_lists.list_add(ctx, list_id, target)
         view = network_lists.list_view(ctx, reach)
-    if unchanged:
-        run.note(unchanged)
-    _emit_list(run, view)
+    _emit_list(run, view, unchanged=unchanged)
 
 
 @command(app, "list-share", writes=True)
@@ -150,6 +149,4 @@ def list_share(
     with run.work(write=True) as ctx:
         reach, unchanged = network_lists.list_share(ctx, list_id, member=member, account=other)
         view = network_lists.list_view(ctx, reach)
-    if unchanged:
-        run.note(unchanged)
-    _emit_list(run, view)
+    _emit_list(run, view, unchanged=unchanged)

@@ -25,9 +25,12 @@ def share(run: Invocation, order_id: OrderId) -> None:
     with run.work(write=True) as ctx:
         order, changed = order_talk.share(ctx, order_id)
         view = order_view(ctx, order)
-    if not changed:
-        run.note(f"order {order.id} is already shared with all members: unchanged")
-    run.emit(view)
+    run.emit_change(
+        view,
+        unchanged=None
+        if changed
+        else f"order {order.id} is already shared with all members: unchanged",
+    )
 
 
 @command(app, "note", writes=True)

@@ -63,9 +63,10 @@ def add(
     with run.work(write=True) as ctx:
         policy, changed = policies.add(ctx, spec)
         view = _view(ctx, policy)
-    if not changed:
-        run.note(f"policy {policy.id} is already in force: nothing changed")
-    run.emit(view)
+    run.emit_change(
+        view,
+        unchanged=None if changed else f"policy {policy.id} is already in force: nothing changed",
+    )
 
 
 def _view(ctx: Context, policy: Policy) -> dict[str, Any]:

@@ -26,11 +26,11 @@ def _view(ctx: Context, project: Project) -> View:
     return project_view(projects.detail(ctx.session, project), ctx.the_account.slug)
 
 
-def _emit_project(run: Invocation, view: View) -> None:
+def _emit_project(run: Invocation, view: View, *, unchanged: str | None = None) -> None:
     from fpctl.services.project_views import PROJECT_SHOW_COLUMNS
 
     title = f"Project {view['id']}: {view['name']}"
-    run.emit(view, table_columns=PROJECT_SHOW_COLUMNS, title=title)
+    run.emit_change(view, unchanged=unchanged, table_columns=PROJECT_SHOW_COLUMNS, title=title)
 
 
 @command(app, "create", writes=True)
@@ -93,9 +93,7 @@ def add_member(
     with run.work(write=True) as ctx:
         project, unchanged = projects.add_member(ctx, project_id, email)
         view = _view(ctx, project)
-    if unchanged:
-        run.note(unchanged)
-    _emit_project(run, view)
+    _emit_project(run, view, unchanged=unchanged)
 
 
 @command(app, "share", writes=True)
@@ -106,6 +104,4 @@ def share(run: Invocation, project_id: ProjectId) -> None:
     with run.work(write=True) as ctx:
         project, unchanged = projects.share(ctx, project_id)
         view = _view(ctx, project)
-    if unchanged:
-        run.note(unchanged)
-    _emit_project(run, view)
+    _emit_project(run, view, unchanged=unchanged)

@@ -27,6 +27,9 @@ def set_(
     with run.work(write=True) as ctx:
         member, changed = members.set_role(ctx, email, role)
         view = member_view(member, ctx.the_account.slug)
-    if not changed:
-        run.note(f"{view['email']} is already {view['role']}: nothing changed")
-    run.emit(view)
+    run.emit_change(
+        view,
+        unchanged=None
+        if changed
+        else f"{view['email']} is already {view['role']}: nothing changed",
+    )

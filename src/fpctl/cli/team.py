@@ -228,9 +228,12 @@ def _invitation_change(run: Invocation, ref: str, verb: str) -> None:
         view = invitation_view(
             invitation, ctx.the_account.slug, show_token=invitations.token_visible(ctx, invitation)
         )
-    if not changed:
-        run.note(f"invitation {invitation.id} was already {invitation.status}: nothing changed")
-    run.emit(view)
+    run.emit_change(
+        view,
+        unchanged=None
+        if changed
+        else f"invitation {invitation.id} was already {invitation.status}: nothing changed",
+    )
 
 
 @command(app, "withdraw", writes=True)
@@ -257,9 +260,12 @@ def _member_change(run: Invocation, email: str, verb: str) -> None:
     with run.work(write=True) as ctx:
         member, changed = change(ctx, email)
         view = member_view(member, ctx.the_account.slug)
-    if not changed:
-        run.note(f"{member.email} is already {member.status}: nothing changed")
-    run.emit(view)
+    run.emit_change(
+        view,
+        unchanged=None
+        if changed
+        else f"{member.email} is already {member.status}: nothing changed",
+    )
 
 
 @command(app, "deactivate", writes=True)
