@@ -20,6 +20,7 @@ from sqlmodel import Session
 from fpctl.clock import iso
 from fpctl.domain.actors import Actor
 from fpctl.store.bulk import insert_rows
+from fpctl.store.rows import table_of
 from fpctl.store.tables import AuditRecord
 
 GENESIS = "0" * 64
@@ -105,7 +106,7 @@ def record_many(session: Session, actor: Actor, now: datetime, entries: Iterable
         rows.append(row)
     if rows:
         session.flush()  # keep the data rows ahead of their records (foreign keys)
-        insert_rows(session.connection(), AuditRecord.__table__, rows)
+        insert_rows(session.connection(), table_of(AuditRecord), rows)
         session.info[_CHAIN_KEY] = (last_id, last_hash)
     return len(rows)
 
@@ -211,7 +212,7 @@ def list_records(ctx: Any, where: AuditFilter) -> Iterator[tuple[AuditRecord, st
         query = query.where(AuditRecord.actor == where.actor.strip())
     if where.since:
         query = query.where(col(AuditRecord.at) >= where.since)
-    return iter(ctx.session.exec(query.order_by(AuditRecord.id)).yield_per(1000))
+    return iter(ctx.session.exec(query.order_by(col(AuditRecord.id))).yield_per(1000))
 
 
 def verify(session: Session) -> tuple[Break | None, int, str]:

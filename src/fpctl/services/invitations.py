@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func, text
 from sqlmodel import Session, col, select
@@ -38,6 +39,7 @@ from fpctl.services.audit import Entry
 from fpctl.services.context import Context
 from fpctl.services.members import add_member, ensure_email_free, holder_refusal, require_reader
 from fpctl.store.bulk import insert_rows
+from fpctl.store.rows import id_of, table_of
 from fpctl.store.tables import (
     HELD_EMAIL,
     OPEN_INVITATION,
@@ -161,12 +163,12 @@ class _Batch:
         self.ctx = ctx
         self.account: Account = ctx.the_account
         self.holders = _holders(ctx.session, emails)
-        self.open: dict[str, Invitation | NewInvitation] = _open_invitations(
-            ctx.session, self.account.id, emails
+        self.open: dict[str, Invitation | NewInvitation] = dict(
+            _open_invitations(ctx.session, id_of(self.account), emails)
         )
         self.next_id = (ctx.session.exec(select(func.max(Invitation.id))).one() or 0) + 1
-        self.new_rows: list[dict] = []
-        self.approval_rows: list[dict] = []
+        self.new_rows: list[dict[str, Any]] = []
+        self.approval_rows: list[dict[str, Any]] = []
         self.entries: list[Entry] = []
         self.superseded: list[tuple[Invitation, int]] = []
         self.inviter = ctx.actor.label
@@ -218,7 +220,7 @@ class _Batch:
         policy = self.policy
         status = InvitationStatus.AWAITING_APPROVAL if policy else InvitationStatus.PENDING
         days = APPROVAL_DAYS if policy else PENDING_DAYS
-        row = {
+        row: dict[str, Any] = {  # column values, for insert_rows
             "id": self.next_id,
             "account_id": self.account.id,
             "email": email,
@@ -264,11 +266,11 @@ class _Batch:
         session = self.ctx.session
         session.flush()  # superseded rows close first: one open invitation per email
         connection = session.connection()
-        insert_rows(connection, Invitation.__table__, self.new_rows)
+        insert_rows(connection, table_of(Invitation), self.new_rows)
         for existing, new_id in self.superseded:
             existing.superseded_by_id = new_id  # now that the new row exists
             session.add(existing)
-        insert_rows(connection, ApprovalRequest.__table__, self.approval_rows)
+        insert_rows(connection, table_of(ApprovalRequest), self.approval_rows)
         audit.record_many(session, self.ctx.actor, self.ctx.now, self.entries)
 
 
@@ -312,7 +314,7 @@ def find(ctx: Context, ref: str) -> Invitation:
             query.where(Invitation.email == address).order_by(col(Invitation.id).desc())
         ).all()
         open_ones = [i for i in candidates if i.status in OPEN_INVITATION_STATUSES]
-        invitation = (open_ones or candidates or [None])[0]
+        invitation = next(iter(open_ones or candidates), None)
     if invitation is None:
         raise NotFound(
             f"no invitation {ref!r} in this account", hint="`fpctl team invitations` lists them"
@@ -467,7 +469,7 @@ def list_invitations(ctx: Context, *, status: str | None = None) -> list[Invitat
     query = select(Invitation).where(Invitation.account_id == ctx.the_account.id)
     if status:
         query = query.where(Invitation.status == InvitationStatus(status))
-    return list(ctx.session.exec(query.order_by(Invitation.id)).all())
+    return list(ctx.session.exec(query.order_by(col(Invitation.id))).all())
 
 
 def token_visible(ctx: Context, invitation: Invitation | NewInvitation) -> bool:

@@ -22,6 +22,7 @@ from fpctl.store.tables import (
 
 if TYPE_CHECKING:
     from fpctl.services.billing import Deposit, Summary
+    from fpctl.services.invitations import NewInvitation
 
 View = dict[str, Any]
 
@@ -101,7 +102,9 @@ def member_view(member: Member, account_slug: str) -> View:
     }
 
 
-def invitation_view(invitation: Invitation, account_slug: str, *, show_token: bool) -> View:
+def invitation_view(
+    invitation: Invitation | NewInvitation, account_slug: str, *, show_token: bool
+) -> View:
     is_open = invitation.status in OPEN_INVITATION_STATUSES
     return {
         "id": invitation.id,
