@@ -74,7 +74,7 @@ def member_counts(ctx: Context, account_ids: list[int]) -> dict[int, int]:
         select(Member.account_id, func.count())
         .where(col(Member.account_id).in_(account_ids))
         .where(col(Member.status).in_([MemberStatus.ACTIVE, MemberStatus.DEACTIVATED]))
-        .group_by(Member.account_id)
+        .group_by(col(Member.account_id))
     ).all()
     return dict(rows)
 

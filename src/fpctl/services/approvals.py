@@ -131,7 +131,7 @@ def list_requests(ctx: Context, *, status: str | None = None) -> list[ApprovalRe
         query = query.where(ApprovalRequest.status == ApprovalStatus(status))
     if not (ctx.actor.sees_everything or ctx.actor.is_admin):
         query = query.where(ApprovalRequest.requested_by_id == ctx.actor.member_id)
-    return list(ctx.session.exec(query.order_by(ApprovalRequest.id)).all())
+    return list(ctx.session.exec(query.order_by(col(ApprovalRequest.id))).all())
 
 
 def describe(session: Session, request: ApprovalRequest) -> str | None:

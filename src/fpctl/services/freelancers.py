@@ -13,6 +13,7 @@ from fpctl.domain.text import normalize_username, require_text
 from fpctl.errors import InvalidInput, NotFound, RuleViolation
 from fpctl.services import audit
 from fpctl.services.context import Context
+from fpctl.store.rows import id_of
 from fpctl.store.tables import Freelancer, FreelancerService
 
 MAX_REVISIONS = 100  # more is a typo, not an offer
@@ -70,7 +71,7 @@ def add_service(
         raise InvalidInput(f"--revisions must be between 0 and {MAX_REVISIONS}, not {revisions}")
     freelancer = find(ctx, username)
     service = FreelancerService(
-        freelancer_id=freelancer.id,
+        freelancer_id=id_of(freelancer),
         title=title,
         price_cents=price_cents,
         revisions=revisions,

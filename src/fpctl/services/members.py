@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import text
-from sqlmodel import select
+from sqlmodel import col, select
 
 from fpctl.domain.emails import normalize_email
 from fpctl.domain.enums import ActorKind, MemberStatus, Role
@@ -11,6 +11,7 @@ from fpctl.errors import EmailTaken, FpctlError, NotFound, PermissionDenied, Rul
 from fpctl.services import audit, orders, projects
 from fpctl.services.actors import current_seat
 from fpctl.services.context import Context
+from fpctl.store.rows import id_of
 from fpctl.store.tables import HELD_EMAIL, Account, Member
 
 TERMINAL = (MemberStatus.REMOVED, MemberStatus.CLOSED)
@@ -56,7 +57,7 @@ def ensure_email_free(ctx: Context, email: str, account: Account | None = None) 
 
 def add_member(ctx: Context, account: Account, *, email: str, name: str, role: Role) -> Member:
     member = Member(
-        account_id=account.id,
+        account_id=id_of(account),
         email=email,
         name=name,
         role=role,
@@ -99,7 +100,7 @@ def _admin_seats(ctx: Context, *, besides: Member) -> list[Member]:
             .where(Member.account_id == ctx.the_account.id)
             .where(Member.role == Role.ADMIN)
             .where(Member.id != besides.id)
-            .order_by(Member.id)
+            .order_by(col(Member.id))
         ).all()
     )
 
@@ -113,7 +114,7 @@ def list_members(
         query = query.where(Member.role == Role(role))
     if status:
         query = query.where(Member.status == MemberStatus(status))
-    return list(ctx.session.exec(query.order_by(Member.id)).all())
+    return list(ctx.session.exec(query.order_by(col(Member.id))).all())
 
 
 def _change(ctx: Context, member: Member, action: str, **after: str) -> None:

@@ -25,6 +25,7 @@ from fpctl.errors import PermissionDenied
 from fpctl.services import audit
 from fpctl.services.context import Context
 from fpctl.services.freelancers import by_username
+from fpctl.store.rows import id_of
 from fpctl.store.tables import (
     Freelancer,
     FreelancerView,
@@ -65,7 +66,7 @@ def save(ctx: Context, username: str) -> tuple[SavedFreelancer, Freelancer, bool
     """Save a freelancer to the account's network. False: already saved (nothing changed)."""
     ctx.require("network.save")
     freelancer = by_username(ctx.session, username)
-    account_id = ctx.the_account.id
+    account_id = id_of(ctx.the_account)
     found = ctx.session.exec(
         select(SavedFreelancer)
         .where(SavedFreelancer.account_id == account_id)
@@ -75,7 +76,7 @@ def save(ctx: Context, username: str) -> tuple[SavedFreelancer, Freelancer, bool
         return found, freelancer, False
     saved = SavedFreelancer(
         account_id=account_id,
-        freelancer_id=freelancer.id,
+        freelancer_id=id_of(freelancer),
         saved_by_id=ctx.actor.member_id,
         saved_by=ctx.actor.label,
         saved_at=ctx.now,

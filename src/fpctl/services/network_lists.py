@@ -22,6 +22,7 @@ from fpctl.errors import NotFound, PermissionDenied, RuleViolation
 from fpctl.services.context import Context
 from fpctl.services.freelancers import by_username
 from fpctl.services.network import View, record, require_network_reader
+from fpctl.store.rows import id_of
 from fpctl.store.tables import (
     Account,
     Freelancer,
@@ -79,7 +80,7 @@ def _candidates(ctx: Context) -> list[NetworkList]:
     shared_in = select(NetworkListShare.list_id).where(NetworkListShare.account_id == account_id)
     query = (
         select(NetworkList)
-        .where(or_(NetworkList.account_id == account_id, col(NetworkList.id).in_(shared_in)))
+        .where(or_(col(NetworkList.account_id) == account_id, col(NetworkList.id).in_(shared_in)))
         .order_by(col(NetworkList.id))
     )
     return list(ctx.session.exec(query).all())
@@ -186,7 +187,7 @@ def list_create(ctx: Context, name: str) -> Reach:
     """A new empty list owned by the actor; the actor's list names are their own."""
     ctx.require("network.list_create")
     cleaned = require_text(name, "the list name")
-    account_id = ctx.the_account.id
+    account_id = id_of(ctx.the_account)
     mine = ctx.session.exec(
         select(NetworkList.name)
         .where(NetworkList.account_id == account_id)

@@ -33,7 +33,7 @@ Changes = dict[str, tuple[Any, Any]]
 
 
 def _on_hold(ctx: Context, order: Order) -> None:
-    request = orders.open_cancellation(ctx.session, order.id)
+    request = orders.open_cancellation(ctx.session, order)
     if request is not None:
         raise RuleViolation(
             f"order {order.id} has an open cancellation request (requested by "
@@ -259,7 +259,7 @@ def complete_due(session: Session, now: datetime) -> int:
     ).all()
     done = 0
     for order in due:
-        if orders.open_cancellation(session, order.id) is not None:
+        if orders.open_cancellation(session, order) is not None:
             continue  # on hold: the request settles first
         when = order.auto_complete_at
         _complete(

@@ -34,6 +34,7 @@ from fpctl.services import members, order_money, orders, refunds, reviews
 from fpctl.services.cancellations import BUYER
 from fpctl.services.context import Context
 from fpctl.services.order_moves import current_milestone
+from fpctl.store.rows import id_of
 from fpctl.store.tables import (
     Account,
     ApprovalRequest,
@@ -362,7 +363,7 @@ def _open_request(plan: _Plan, request: OrderCancellation) -> None:
 
 def _completed(plan: _Plan) -> None:
     order = plan.order
-    if reviews.of_order(plan.ctx, order.id) is None:
+    if reviews.of_order(plan.ctx, id_of(order)) is None:
         plan.add(
             "review",
             BUYER_WHO,
@@ -410,7 +411,7 @@ def next_steps(ctx: Context, order_id: int) -> Next:
         _completed(plan)
         note = None if plan.steps else f"order {order.id} is completed: nothing is left to do"
         return Next(order, plan.steps, note)
-    request = orders.open_cancellation(ctx.session, order.id)
+    request = orders.open_cancellation(ctx.session, order)
     if request is not None:
         _open_request(plan, request)
         return Next(order, plan.steps, f"order {order.id} is on hold: {_held(request)}")

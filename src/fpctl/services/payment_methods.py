@@ -21,6 +21,7 @@ from fpctl.services import audit
 from fpctl.services.context import Context
 from fpctl.services.members import require_reader
 from fpctl.services.views import card_expiry
+from fpctl.store.rows import id_of
 from fpctl.store.tables import PaymentMethod
 
 PERMISSION = "billing.payment_method"
@@ -75,20 +76,20 @@ def add(
         raise InvalidInput(
             "give exactly one of --card NUMBER (with --expiry MM/YY) or --paypal EMAIL"
         )
-    account = ctx.the_account
+    account_id = id_of(ctx.the_account)
     if card is not None:
         if expiry_text is None:
             raise InvalidInput("--card needs --expiry MM/YY")
         last4 = card_last4(card)
         month, year = parse_expiry(expiry_text, ctx.now)
         method = PaymentMethod(
-            account_id=account.id, kind=CARD, last4=last4, exp_month=month, exp_year=year
+            account_id=account_id, kind=CARD, last4=last4, exp_month=month, exp_year=year
         )
     else:
         if expiry_text is not None:
             raise InvalidInput("--expiry goes with --card, not --paypal")
         method = PaymentMethod(
-            account_id=account.id, kind=PAYPAL, paypal_email=normalize_email(paypal or "")
+            account_id=account_id, kind=PAYPAL, paypal_email=normalize_email(paypal or "")
         )
     existing = _methods(ctx)
     method.is_default = not existing
@@ -108,7 +109,7 @@ def add(
         ctx.now,
         action="billing.payment_method_add",
         target=target(method),
-        account_id=account.id,
+        account_id=account_id,
         changes=changes,
     )
     return method

@@ -46,6 +46,7 @@ from fpctl.errors import InvalidInput
 from fpctl.services import accounts, audit, ledger
 from fpctl.services.context import Context
 from fpctl.services.members import require_reader
+from fpctl.store.rows import id_of
 from fpctl.store.tables import Account, Invoice, Order, RewardEntry
 
 View = dict[str, Any]
@@ -139,7 +140,7 @@ def _change_points(
     account.points += points
     session.add(account)
     entry = RewardEntry(
-        account_id=account.id,
+        account_id=id_of(account),
         at=now,
         kind=kind,
         points=points,
