@@ -17,8 +17,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import exists, or_
+from sqlalchemy import ColumnElement, exists, or_
 from sqlmodel import Session, col, func, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from fpctl.domain.actors import Actor
 from fpctl.domain.enums import ActorKind, MemberStatus, Role
@@ -66,7 +67,7 @@ def sees_all_orders(actor: Actor) -> bool:
     return actor.sees_everything or actor.role in (Role.ADMIN, Role.BILLING_MANAGER)
 
 
-def _member_sees(member_id: int) -> Any:
+def _member_sees(member_id: int) -> ColumnElement[bool]:
     """The SQL condition for the orders a (non-billing) member sees."""
     collaborates = exists().where(
         (col(ProjectMember.project_id) == Project.id) & (ProjectMember.member_id == member_id)
@@ -85,7 +86,7 @@ def _member_sees(member_id: int) -> Any:
     return or_(col(Order.placed_by_id) == member_id, col(Order.shared), project_visible)
 
 
-def visible(ctx: Context, *, by_id: bool = False) -> Any:
+def visible(ctx: Context, *, by_id: bool = False) -> SelectOfScalar[Order]:
     """``SELECT orders`` the actor may see, in the account the command works on."""
     actor = ctx.actor
     query = select(Order)

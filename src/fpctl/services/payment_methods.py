@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from fpctl.domain.emails import normalize_email
 from fpctl.domain.payments import card_last4, parse_expiry
@@ -39,12 +40,12 @@ def target(method: PaymentMethod) -> str:
     return f"payment_method:{method.id} {describe(method)}"
 
 
-def _active_of(account_id: int | None) -> Any:
+def _active_of(account_id: int | None) -> SelectOfScalar[PaymentMethod]:
     query = select(PaymentMethod).where(PaymentMethod.account_id == account_id)
     return query.where(col(PaymentMethod.removed_at).is_(None))
 
 
-def _active(ctx: Context) -> Any:
+def _active(ctx: Context) -> SelectOfScalar[PaymentMethod]:
     query = _active_of(ctx.the_account.id)
     return query.order_by(col(PaymentMethod.created_at), col(PaymentMethod.id))
 
