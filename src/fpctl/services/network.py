@@ -35,7 +35,6 @@ from fpctl.store.tables import (
 )
 
 View = dict[str, Any]
-FILTERS = ("saved", "hired", "viewed")
 
 
 def require_network_reader(ctx: Context) -> None:

@@ -22,7 +22,6 @@ from fpctl.domain.orders import (
     OrderStatus,
     after,
     buyer_may_cancel_alone,
-    flags,
 )
 from fpctl.errors import InvalidInput, RuleViolation
 from fpctl.services import audit, order_money, orders, rewards
@@ -232,10 +231,6 @@ def close_cancelled(
     )
     audit.record_many(session, actor, now, [entry, *([withdrawn] if withdrawn else [])])
     return order
-
-
-def order_flags(order: Order, now: datetime) -> list[str]:
-    return flags(order.status, order.due_at, now)
 
 
 # -- auto-completion (settle.py) -----------------------------------------------------------

@@ -45,7 +45,6 @@ RENEW = "subscription.renew"
 LAPSE = "subscription.lapse"
 
 FIVERR = "fiverr"
-TARGETS = (FIVERR, Plan.BASIC.value, Plan.ADVANCED.value)
 
 #: The account fields every subscription audit record shows before and after.
 _WATCHED = ("plan", "status", "credits_cents", "credits_set_aside_cents", "balance_cents")
