@@ -13,7 +13,6 @@ from fpctl.domain.orders import (
     OrderStatus,
     after,
     buyer_may_cancel_alone,
-    cancellation_may_be_requested,
     check_hourly_terms,
     flags,
     moves_from,
@@ -87,12 +86,6 @@ def test_the_buyer_cancels_alone_before_requirements_or_when_very_late() -> None
     assert not buyer_may_cancel_alone(S.IN_PROGRESS, DUE, DUE + timedelta(hours=23))
     assert buyer_may_cancel_alone(S.IN_PROGRESS, DUE, DUE + timedelta(hours=24))
     assert not buyer_may_cancel_alone(S.DELIVERED, DUE, DUE + timedelta(days=9))
-
-
-def test_a_cancellation_request_needs_an_open_order_without_one() -> None:
-    assert cancellation_may_be_requested(S.IN_PROGRESS, has_open_request=False)
-    assert not cancellation_may_be_requested(S.IN_PROGRESS, has_open_request=True)
-    assert not cancellation_may_be_requested(S.COMPLETED, has_open_request=False)
 
 
 def test_milestones_parse_from_title_equals_amount() -> None:

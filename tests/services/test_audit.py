@@ -11,8 +11,9 @@ from sqlmodel import select
 from fpctl.clock import parse_instant
 from fpctl.domain.actors import SYSTEM
 from fpctl.errors import PermissionDenied
-from fpctl.services import audit
-from fpctl.services.audit import GENESIS, AuditFilter, Entry
+from fpctl.services import audit, audit_trail
+from fpctl.services.audit import GENESIS, Entry
+from fpctl.services.audit_trail import AuditFilter
 from fpctl.store.tables import AuditRecord
 
 AT = parse_instant("2026-11-01T10:00:00Z")
@@ -76,14 +77,14 @@ def test_find_break_names_the_first_bad_record(work: Any, tamper: Any, problem: 
 
 def test_a_member_is_refused_before_any_record_is_read(work: Any, team: Any) -> None:
     with work(as_="mia@acme.test", write=False) as ctx, pytest.raises(PermissionDenied):
-        audit.list_records(ctx, AuditFilter())  # raises at the call, not on iteration
+        audit_trail.list_records(ctx, AuditFilter())  # raises at the call, not on iteration
 
 
 def test_filters_combine(work: Any, team: Any) -> None:
     with work(as_="ada@acme.test", write=False) as ctx:
         found = [
             r.action
-            for r, slug in audit.list_records(
+            for r, slug in audit_trail.list_records(
                 ctx, AuditFilter(action="team.*", actor="mia@acme.test")
             )
         ]

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import event
 
 from fpctl.errors import PermissionDenied
-from fpctl.services import audit, dashboard
+from fpctl.services import audit_trail, dashboard
 from tests.conftest import Cli
 
 ADA = "ada@acme.test"
@@ -71,12 +71,12 @@ def test_recent_activity_follows_the_audit_list_rule(
 ) -> None:
     with work(actor, account=account, reason=reason, write=False) as ctx:
         try:
-            audit.list_records(ctx, audit.AuditFilter())
+            audit_trail.list_records(ctx, audit_trail.AuditFilter())
             may_list = True
         except PermissionDenied:
             may_list = False
         activity = dashboard.show(ctx).recent_activity
-    assert audit.reads_audit(ctx.actor) is may_list
+    assert audit_trail.reads_audit(ctx.actor) is may_list
     assert (activity is not None) is may_list
 
 

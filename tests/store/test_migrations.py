@@ -29,7 +29,7 @@ def _fresh(path: Path) -> Any:
 def _migrated(path: Path) -> Any:
     engine = create_store_engine(resolve(str(path)))
     with engine.execution_options(fpctl_write=True).begin() as connection:
-        runner.upgrade_to_head(connection)
+        runner.upgrade_to_head(connection, schema.current_revision(connection))
     return engine
 
 

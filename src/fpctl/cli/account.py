@@ -40,11 +40,12 @@ def list_(run: Invocation) -> None:
     """List accounts (a member sees only their own)."""
     from fpctl.services import accounts
     from fpctl.services.views import ACCOUNT_COLUMNS, account_view
+    from fpctl.store.rows import id_of
 
     with run.work(write=False) as ctx:
         found = accounts.list_accounts(ctx)
-        counts = accounts.member_counts(ctx, [a.id for a in found])
-        rows = [account_view(a, members=counts.get(a.id, 0)) for a in found]
+        counts = accounts.member_counts(ctx, [id_of(a) for a in found])
+        rows = [account_view(a, members=counts.get(id_of(a), 0)) for a in found]
     run.emit(rows, columns=None if run.output != "table" else ACCOUNT_COLUMNS)
 
 

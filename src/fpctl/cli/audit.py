@@ -27,14 +27,14 @@ def list_(
 ) -> None:
     """List audit records, oldest first."""
     from fpctl.clock import parse_instant
-    from fpctl.services import audit
+    from fpctl.services import audit_trail
     from fpctl.services.views import AUDIT_COLUMNS, audit_view
 
-    where = audit.AuditFilter(
+    where = audit_trail.AuditFilter(
         action=action, actor=actor, since=parse_instant(since) if since else None
     )
     with run.work(write=False) as ctx:
-        rows = (audit_view(record, slug) for record, slug in audit.list_records(ctx, where))
+        rows = (audit_view(record, slug) for record, slug in audit_trail.list_records(ctx, where))
         run.emit(rows, table_columns=AUDIT_COLUMNS, title="Audit trail")
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -42,7 +42,11 @@ def seed(
     options = demo.DemoOptions(accounts=accounts, members=members, seed=seed, orders=orders)
     with run.work(write=True) as ctx:
         summary = demo.seed(ctx, options)
-    view = {"seed": summary.seed, "base_time": iso(summary.base_time), **summary.counts}
+    view: dict[str, Any] = {
+        "seed": summary.seed,
+        "base_time": iso(summary.base_time),
+        **summary.counts,
+    }
     view["slugs"] = summary.slugs
     run.emit(view, title="Demo store")
     first = summary.slugs[0]

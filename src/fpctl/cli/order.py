@@ -5,36 +5,13 @@ Every change prints the order as it now is (``order show``'s object).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated
 
 import typer
 
 from fpctl.cli.invocation import Invocation
-from fpctl.cli.options import command, group
-
-if TYPE_CHECKING:
-    from fpctl.services.context import Context
-    from fpctl.store.tables import Order
-
-app = group("order", "Orders: place, follow, deliver, accept, cancel, refund.")
-
-OrderId = Annotated[int, typer.Argument(metavar="ID", help="The order's id.")]
-
-
-def order_view(ctx: Context, order: Order) -> dict[str, Any]:
-    """The order as ``order show`` prints it (build it inside the unit of work)."""
-    from fpctl.services.order_views import OrderViews
-
-    return OrderViews(ctx.session, ctx.now).full(order)
-
-
-def change(run: Invocation, do: Callable[[Context], Any]) -> None:
-    """Run one change on an order in a write unit of work; print the order once committed."""
-    with run.work(write=True) as ctx:
-        result = do(ctx)
-        view = order_view(ctx, result[0] if isinstance(result, tuple) else result)
-    run.emit(view)
+from fpctl.cli.options import command
+from fpctl.cli.order_base import OrderId, app, change, order_view
 
 
 @command(app, "place", writes=True)
@@ -236,5 +213,5 @@ def cancel_withdraw(run: Invocation, order_id: OrderId) -> None:
     change(run, lambda ctx: cancellations.withdraw(ctx, order_id))
 
 
-# Commands kept in their own modules, registered on this group when it is built.
+# Commands kept in their own modules (over order_base), registered on the group when it is built.
 from fpctl.cli import order_after, order_talk, order_work  # noqa: E402, F401

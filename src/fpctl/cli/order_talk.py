@@ -9,7 +9,7 @@ import typer
 
 from fpctl.cli.invocation import Invocation
 from fpctl.cli.options import command
-from fpctl.cli.order import OrderId, app, order_view
+from fpctl.cli.order_base import OrderId, app, order_view
 
 if TYPE_CHECKING:
     from fpctl.services.order_talk import Mentions

@@ -9,7 +9,7 @@ import typer
 
 from fpctl.cli.invocation import Invocation
 from fpctl.cli.options import command, group
-from fpctl.cli.order import OrderId, app, change
+from fpctl.cli.order_base import OrderId, app, change
 
 milestone_app = group("milestone", "Milestones of an order: list them, accept the delivered one.")
 hours_app = group("hours", "Hourly orders: log hours, the weekly report, the weekly limit.")

@@ -77,7 +77,7 @@ def _view(ctx: Context, policy: Policy) -> dict[str, Any]:
     return policy_view(
         policy,
         ctx.the_account.slug,
-        member_email=emails.get(policy.member_id),
+        member_email=None if policy.member_id is None else emails.get(policy.member_id),
         active=policies.is_active(policy, ctx.the_account),
     )
 
@@ -97,7 +97,7 @@ def list_(run: Invocation) -> None:
             policy_view(
                 p,
                 account.slug,
-                member_email=emails.get(p.member_id),
+                member_email=None if p.member_id is None else emails.get(p.member_id),
                 active=policies.is_active(p, account),
             )
             for p in found

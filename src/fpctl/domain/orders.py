@@ -111,10 +111,6 @@ def buyer_may_cancel_alone(
     return "very_late" in flags(current, due_at, now)
 
 
-def cancellation_may_be_requested(status: OrderStatus | str, has_open_request: bool) -> bool:
-    return OrderStatus(status) not in TERMINAL and not has_open_request
-
-
 # -- what a buyer asks for -------------------------------------------------------------------
 
 MIN_MILESTONES, MAX_MILESTONES = 2, 5

@@ -37,6 +37,13 @@ def card_last4(number: str) -> str:
     return digits[-4:]
 
 
+def card_expiry(month: int | None, year: int | None) -> str | None:
+    """``MM/YY`` for a card's expiry; None when there is none (PayPal)."""
+    if month is None or year is None:
+        return None
+    return f"{month:02d}/{year % 100:02d}"
+
+
 def parse_expiry(text: str, now: datetime) -> tuple[int, int]:
     """``MM/YY`` → (month, year); refused when malformed or already past."""
     match = _EXPIRY.match(text.strip())

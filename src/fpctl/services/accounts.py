@@ -6,13 +6,14 @@ from sqlalchemy import func
 from sqlmodel import col, select
 
 from fpctl.domain.emails import normalize_email
-from fpctl.domain.enums import AccountStatus, MemberStatus, Plan, Role
+from fpctl.domain.enums import MemberStatus, Plan, Role
 from fpctl.domain.plans import add_months
 from fpctl.domain.text import require_text, slugify, validate_slug
 from fpctl.errors import InvalidInput, NotFound, RuleViolation
-from fpctl.services.actors import find_account, member_actor
+from fpctl.services.actors import member_actor
 from fpctl.services.context import Context
-from fpctl.services.members import add_member, ensure_email_free, require_reader
+from fpctl.services.lookups import find_account, require_reader
+from fpctl.services.members import add_member, ensure_email_free
 from fpctl.store.tables import Account, Member
 
 ACCOUNT_FIELDS = ("name", "company", "website", "industry")
@@ -70,7 +71,7 @@ def member_counts(ctx: Context, account_ids: list[int]) -> dict[int, int]:
         select(Member.account_id, func.count())
         .where(col(Member.account_id).in_(account_ids))
         .where(col(Member.status).in_([MemberStatus.ACTIVE, MemberStatus.DEACTIVATED]))
-        .group_by(Member.account_id)
+        .group_by(col(Member.account_id))
     ).all()
     return dict(rows)
 
@@ -123,14 +124,3 @@ def update(ctx: Context, **values: str | None) -> tuple[Account, bool]:
             changes=changes,
         )
     return account, bool(changes)
-
-
-def require_pro(account: Account, doing: str) -> None:
-    """Refuse (exit 5, ``account_switched``) what only a Pro account can do once the account
-    has switched to the regular marketplace; its history stays readable."""
-    if account.status == AccountStatus.SWITCHED:
-        raise RuleViolation(
-            f"{account.slug} has switched to the regular marketplace and cannot {doing}",
-            hint="the admin returns it to Pro with `fpctl subscription switch basic`",
-            code="account_switched",
-        )

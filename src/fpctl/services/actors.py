@@ -5,22 +5,15 @@ from __future__ import annotations
 import getpass
 import os
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from fpctl.domain import actors
 from fpctl.domain.actors import Actor
 from fpctl.domain.emails import normalize_email
 from fpctl.domain.enums import ActorKind, MemberStatus, Role
 from fpctl.errors import NotFound
-from fpctl.services.freelancers import by_username
+from fpctl.services.lookups import by_username, current_seat, find_account
 from fpctl.store.tables import Account, Member
-
-
-def find_account(session: Session, slug: str) -> Account:
-    account = session.exec(select(Account).where(Account.slug == slug.strip().casefold())).first()
-    if account is None:
-        raise NotFound(f"no account {slug!r}", hint="`fpctl account list` shows the slugs")
-    return account
 
 
 def agent_name() -> str:
@@ -40,17 +33,6 @@ def member_actor(member: Member) -> Actor:
         role=Role(member.role),
         status=MemberStatus(member.status),
     )
-
-
-def current_seat(session: Session, email: str, account_id: int | None) -> Member | None:
-    """The member row for a normalized email: the seat holding it (not removed) first, else
-    the latest removed one; within one account when ``account_id`` is given."""
-    query = select(Member).where(Member.email == email)
-    if account_id is not None:
-        query = query.where(Member.account_id == account_id)
-    seats = session.exec(query.order_by(col(Member.id).desc())).all()
-    held = [seat for seat in seats if seat.status != MemberStatus.REMOVED]
-    return (held or seats or [None])[0]
 
 
 def _find_member(session: Session, email: str, account: Account | None) -> Member:

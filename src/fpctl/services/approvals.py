@@ -17,10 +17,10 @@ from sqlmodel import Session, col, select
 from fpctl.domain.actors import SYSTEM
 from fpctl.domain.enums import ApprovalKind, ApprovalStatus, InvitationStatus
 from fpctl.errors import NotFound, RuleViolation
-from fpctl.services import audit
+from fpctl.services import approval_requests, audit
 from fpctl.services.audit import Entry
 from fpctl.services.context import Context
-from fpctl.services.members import require_reader
+from fpctl.services.lookups import require_reader
 from fpctl.store.tables import ApprovalRequest, Invitation
 
 
@@ -119,8 +119,7 @@ SUBJECTS: dict[str, Subject] = {
 }
 
 
-def target(request: ApprovalRequest) -> str:
-    return f"approval:{request.id} {request.kind}:{request.subject_id}"
+target = approval_requests.target
 
 
 def list_requests(ctx: Context, *, status: str | None = None) -> list[ApprovalRequest]:
@@ -131,7 +130,7 @@ def list_requests(ctx: Context, *, status: str | None = None) -> list[ApprovalRe
         query = query.where(ApprovalRequest.status == ApprovalStatus(status))
     if not (ctx.actor.sees_everything or ctx.actor.is_admin):
         query = query.where(ApprovalRequest.requested_by_id == ctx.actor.member_id)
-    return list(ctx.session.exec(query.order_by(ApprovalRequest.id)).all())
+    return list(ctx.session.exec(query.order_by(col(ApprovalRequest.id))).all())
 
 
 def describe(session: Session, request: ApprovalRequest) -> str | None:

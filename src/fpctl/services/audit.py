@@ -20,6 +20,7 @@ from sqlmodel import Session
 from fpctl.clock import iso
 from fpctl.domain.actors import Actor
 from fpctl.store.bulk import insert_rows
+from fpctl.store.rows import table_of
 from fpctl.store.tables import AuditRecord
 
 GENESIS = "0" * 64
@@ -105,7 +106,7 @@ def record_many(session: Session, actor: Actor, now: datetime, entries: Iterable
         rows.append(row)
     if rows:
         session.flush()  # keep the data rows ahead of their records (foreign keys)
-        insert_rows(session.connection(), AuditRecord.__table__, rows)
+        insert_rows(session.connection(), table_of(AuditRecord), rows)
         session.info[_CHAIN_KEY] = (last_id, last_hash)
     return len(rows)
 
@@ -162,56 +163,6 @@ def find_break(rows: Iterator[Mapping[str, Any]]) -> tuple[Break | None, int, st
             return Break(row["id"], "its content does not match its hash"), count, prev_hash
         expected_id, prev_hash, count = row["id"] + 1, row["hash"], count + 1
     return None, count, prev_hash
-
-
-# -- reading ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class AuditFilter:
-    action: str | None = None  # exact name, or a prefix ending in "." or "*" (team.*)
-    actor: str | None = None
-    since: datetime | None = None
-
-
-def reads_audit(actor: Any) -> bool:
-    """Who may read the audit trail: the admin, support, and runs without an actor."""
-    return not actor.is_member or actor.is_admin
-
-
-def list_records(ctx: Any, where: AuditFilter) -> Iterator[tuple[AuditRecord, str | None]]:
-    """Records (with their account's slug) oldest first, streamed.
-
-    The admin sees their account's trail; support and runs without an actor see the account
-    named by ``--account``, or every account when none is named. Not a generator: the
-    permission check runs at the call, before any output starts."""
-    from sqlmodel import col, select
-
-    from fpctl.errors import PermissionDenied
-    from fpctl.services.members import require_reader
-    from fpctl.store.tables import Account
-
-    require_reader(ctx)
-    if not reads_audit(ctx.actor):
-        raise PermissionDenied(
-            f"{ctx.actor.label} cannot read the audit trail: only the admin and support can"
-        )
-    query = select(AuditRecord, Account.slug).join(
-        Account, col(AuditRecord.account_id) == Account.id, isouter=True
-    )
-    if ctx.account is not None:
-        query = query.where(AuditRecord.account_id == ctx.account.id)
-    if where.action:
-        prefix = where.action.rstrip("*")
-        if prefix != where.action or prefix.endswith("."):
-            query = query.where(col(AuditRecord.action).startswith(prefix, autoescape=True))
-        else:
-            query = query.where(AuditRecord.action == where.action)
-    if where.actor:
-        query = query.where(AuditRecord.actor == where.actor.strip())
-    if where.since:
-        query = query.where(col(AuditRecord.at) >= where.since)
-    return iter(ctx.session.exec(query.order_by(AuditRecord.id)).yield_per(1000))
 
 
 def verify(session: Session) -> tuple[Break | None, int, str]:

@@ -18,10 +18,10 @@ from sqlmodel import col, func, select
 from fpctl.domain.money import format_cents
 from fpctl.domain.permissions import decide, rule_for
 from fpctl.errors import NotFound, PermissionDenied, RuleViolation
-from fpctl.services import accounts, ledger, payment_methods, rewards
+from fpctl.services import ledger, lookups, payment_methods, rewards
 from fpctl.services.billing_info import details as billing_details
 from fpctl.services.context import Context
-from fpctl.services.members import require_reader
+from fpctl.services.lookups import require_reader
 from fpctl.services.payment_methods import describe
 from fpctl.store.tables import Invoice, LedgerEntry
 
@@ -53,7 +53,7 @@ class Summary:
 def deposit(ctx: Context, amount_cents: int) -> Deposit:
     """Move ``amount_cents`` from the default payment method into the shared balance."""
     ctx.require(DEPOSIT)
-    accounts.require_pro(ctx.the_account, "take deposits")
+    lookups.require_pro(ctx.the_account, "take deposits")
     if amount_cents < MIN_DEPOSIT_CENTS:
         raise RuleViolation(
             f"the minimum deposit is {format_cents(MIN_DEPOSIT_CENTS)}; "

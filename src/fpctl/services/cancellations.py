@@ -21,6 +21,7 @@ from fpctl.domain.orders import CANCELLATION_ANSWER_WINDOW
 from fpctl.errors import InvalidInput, PermissionDenied, RuleViolation
 from fpctl.services import audit, order_moves, orders
 from fpctl.services.context import Context
+from fpctl.store.rows import id_of
 from fpctl.store.tables import Order, OrderCancellation
 
 BUYER, SELLER = "buyer", "seller"
@@ -41,7 +42,7 @@ def request(ctx: Context, order_id: int, reason: str) -> tuple[Order, OrderCance
         raise InvalidInput("a cancellation request needs a reason", hint="add --reason TEXT")
     order = orders.find(ctx, order_id)
     orders.require_open(order, "take a cancellation request")
-    existing = orders.open_cancellation(ctx.session, order.id)
+    existing = orders.open_cancellation(ctx.session, order)
     if existing is not None:
         raise RuleViolation(
             f"order {order.id} already has an open cancellation request "
@@ -50,7 +51,7 @@ def request(ctx: Context, order_id: int, reason: str) -> tuple[Order, OrderCance
             code="cancellation_open",
         )
     cancellation = OrderCancellation(
-        order_id=order.id,
+        order_id=id_of(order),
         side=side_of(ctx.actor),
         requested_by=ctx.actor.label,
         requested_by_id=ctx.actor.member_id,
@@ -79,7 +80,7 @@ def request(ctx: Context, order_id: int, reason: str) -> tuple[Order, OrderCance
 def _open_request(ctx: Context, action: str, order_id: int) -> tuple[Order, OrderCancellation]:
     ctx.require(action)
     order = orders.find(ctx, order_id)
-    cancellation = orders.open_cancellation(ctx.session, order.id)
+    cancellation = orders.open_cancellation(ctx.session, order)
     if cancellation is None:
         raise RuleViolation(
             f"order {order.id} has no open cancellation request",

@@ -34,14 +34,15 @@ from fpctl.domain.orders import (
     parse_milestones,
 )
 from fpctl.errors import InvalidInput, NotFound, RuleViolation
-from fpctl.services import accounts, freelancers, order_money, projects
+from fpctl.services import approval_requests, freelancers, lookups, order_money, projects
 from fpctl.services.audit import Entry
 from fpctl.services.context import Context
 from fpctl.services.invitations import APPROVAL_DAYS
 from fpctl.services.ledger import Payment
-from fpctl.services.members import current_admin
+from fpctl.services.lookups import current_admin
 from fpctl.services.orders import open_cancellation, target
 from fpctl.services.policies import is_active, list_policies
+from fpctl.store.rows import id_of
 from fpctl.store.tables import (
     ApprovalRequest,
     Freelancer,
@@ -113,7 +114,7 @@ def _project(ctx: Context, project_id: int | None) -> Project:
             "the account has no admin, so support names the project",
             hint="add --project ID (`fpctl project list` shows them)",
         )
-    return projects.personal(ctx.session, admin.id)  # type: ignore[arg-type]
+    return projects.personal(ctx.session, id_of(admin))
 
 
 @dataclass
@@ -212,6 +213,7 @@ def month_spend(ctx: Context, member_id: int, now: datetime) -> int:
 def _limit_applies(policy: Policy, role: Role, member_id: int) -> bool:
     if policy.member_id is not None:
         return policy.member_id == member_id
+    assert policy.applies_to is not None  # a purchase limit names a member or roles
     return AppliesTo(policy.applies_to).covers(role)
 
 
@@ -247,7 +249,10 @@ def policy_holding(ctx: Context, total_cents: int) -> Policy | None:
     if holding is not None:
         return holding
     for policy in list_policies(ctx, kind=PolicyKind.ORDER_APPROVAL):
-        if not is_active(policy, account) or not AppliesTo(policy.applies_to).covers(actor.role):
+        if not is_active(policy, account):
+            continue
+        assert policy.applies_to is not None  # an order-approval policy always names roles
+        if not AppliesTo(policy.applies_to).covers(actor.role):
             continue
         if policy.over_cents is not None and total_cents > policy.over_cents:
             return policy
@@ -260,22 +265,22 @@ def policy_holding(ctx: Context, total_cents: int) -> Policy | None:
 def place(ctx: Context, request: OrderRequest) -> Placed:
     ctx.require("order.place")
     account = ctx.the_account
-    accounts.require_pro(account, "place orders")
+    lookups.require_pro(account, "place orders")
     freelancer = freelancers.find(ctx, request.freelancer)
     terms = _terms(ctx, request, freelancer)
     due_at = _due(ctx, request.due)
     project = _project(ctx, request.project_id)
     policy = policy_holding(ctx, terms.total_cents)
     order = Order(
-        account_id=account.id,
-        freelancer_id=freelancer.id,
+        account_id=id_of(account),
+        freelancer_id=id_of(freelancer),
         service_id=request.service_id,
         title=terms.title,
         kind=terms.kind,
         status=OrderStatus.AWAITING_APPROVAL if policy else OrderStatus.AWAITING_REQUIREMENTS,
         placed_by_id=ctx.actor.member_id,
         placed_by=ctx.actor.label,
-        project_id=project.id,
+        project_id=id_of(project),
         quantity=terms.quantity,
         unit_price_cents=terms.unit_price_cents,
         total_cents=terms.total_cents,
@@ -292,7 +297,7 @@ def place(ctx: Context, request: OrderRequest) -> Placed:
     for position, milestone in enumerate(terms.milestones, start=1):
         ctx.session.add(
             OrderMilestone(
-                order_id=order.id,
+                order_id=id_of(order),
                 position=position,
                 title=milestone.title,
                 amount_cents=milestone.amount_cents,
@@ -334,7 +339,7 @@ def _ask_approval(ctx: Context, order: Order, policy: Policy) -> ApprovalRequest
     request = ApprovalRequest(
         account_id=order.account_id,
         kind=ApprovalKind.ORDER,
-        subject_id=order.id,
+        subject_id=id_of(order),
         policy_id=policy.id,
         requested_by_id=ctx.actor.member_id,
         requested_by=ctx.actor.label,
@@ -399,7 +404,7 @@ def approve_held(ctx: Context, request: ApprovalRequest) -> Entry:
     """The order starts and its first payment is taken now (refused if it cannot be paid,
     or while a cancellation request holds the order)."""
     order = _waiting(ctx.session, request)
-    cancellation = open_cancellation(ctx.session, order.id)
+    cancellation = open_cancellation(ctx.session, order)
     if cancellation is not None:
         raise RuleViolation(
             f"order {order.id} has an open cancellation request (requested by "
@@ -430,7 +435,7 @@ def _close_held(session: Session, order: Order, action: str, now: datetime) -> E
     changes: dict[str, tuple[object, object]] = {
         "status": (OrderStatus.AWAITING_APPROVAL, OrderStatus.REJECTED)
     }
-    cancellation = open_cancellation(session, order.id)
+    cancellation = open_cancellation(session, order)
     if cancellation is not None:
         cancellation.status = "withdrawn"
         cancellation.closed_at = now
@@ -458,22 +463,12 @@ def expire_held(session: Session, request: ApprovalRequest, now: datetime) -> En
 def withdraw_held(session: Session, order: Order, now: datetime) -> Entry | None:
     """A held order cancelled before the admin decided: its pending request is withdrawn
     (it can no longer be approved, and it leaves the admin's queue)."""
-    request = session.exec(
-        select(ApprovalRequest)
-        .where(ApprovalRequest.kind == ApprovalKind.ORDER)
-        .where(ApprovalRequest.subject_id == order.id)
-        .where(ApprovalRequest.status == ApprovalStatus.PENDING)
-    ).first()
-    if request is None:
-        return None
-    request.status = ApprovalStatus.WITHDRAWN
-    request.decided_at = now
-    session.add(request)
-    return Entry(
-        "approval.withdraw",
-        f"approval:{request.id} order:{order.id}",
-        order.account_id,
-        {"status": (ApprovalStatus.PENDING, ApprovalStatus.WITHDRAWN)},
+    return approval_requests.close_pending(
+        session,
+        kind=ApprovalKind.ORDER,
+        subject_id=order.id,
+        status=ApprovalStatus.WITHDRAWN,
+        now=now,
     )
 
 

@@ -32,7 +32,7 @@ from fpctl.domain.enums import (
 )
 from fpctl.services import orders
 from fpctl.services.accounts import show as find_shown_account
-from fpctl.services.audit import reads_audit
+from fpctl.services.audit_trail import reads_audit
 from fpctl.services.context import Context
 from fpctl.services.views import View, account_view, audit_view
 from fpctl.store.tables import (

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 
 from sqlalchemy import func
 from sqlmodel import col, select
@@ -33,6 +34,7 @@ from fpctl.services import (
     checkout,
     freelancers,
     invitations,
+    lookups,
     members,
     order_moves,
     payment_methods,
@@ -44,6 +46,7 @@ from fpctl.services.checkout import OrderRequest
 from fpctl.services.context import Context
 from fpctl.services.invitations import InviteRequest
 from fpctl.services.policies import PolicySpec
+from fpctl.store.rows import id_of
 from fpctl.store.tables import (
     Account,
     ApprovalRequest,
@@ -91,7 +94,8 @@ LAST_NAMES = [
 
 #: The catalogue support keeps (the same for every seed): username, name, Pro badge, and
 #: services as (title, price, revisions included).
-CATALOGUE = [
+CatalogueEntry = tuple[str, str, bool, list[tuple[str, str, int]]]
+CATALOGUE: list[CatalogueEntry] = [
     ("lena.design", "Lena Moreau", True, [("Brand identity", "1,200", 3), ("Logo", "350", 2)]),
     ("kofi_dev", "Kofi Mensah", True, [("Django web app", "4,500", 2), ("API work", "800", 1)]),
     ("sara-writes", "Sara Lindqvist", False, [("Blog article, 1,000 words", "120", 1)]),
@@ -152,7 +156,7 @@ class Team:
     people: dict[str, Person] = field(default_factory=dict)
 
 
-Step = Callable[[datetime], None]
+Step = Callable[[datetime], object]  # what a step returns is not used
 
 
 @dataclass(frozen=True)
@@ -258,11 +262,13 @@ class _Seeder:
         who.member_id = member.id
 
     def request_id(self, who: Person) -> int:
-        return self.session.exec(
+        request_id = self.session.exec(
             select(ApprovalRequest.id)
             .where(ApprovalRequest.kind == ApprovalKind.INVITATION)
             .where(ApprovalRequest.subject_id == who.invitation_id)
         ).one()
+        assert request_id is not None  # a stored row's id
+        return request_id
 
     def join(self, team: Team, who: Person, role: Role, days_before: int) -> None:
         """The admin invites; the invitee accepts one to two days later."""
@@ -299,7 +305,9 @@ class _Seeder:
             plan=team.plan,
         )
         team.account_id = account.id
-        team.admin.member_id = members.current_admin(ctx).id  # type: ignore[union-attr]
+        admin = lookups.current_admin(ctx)
+        assert admin is not None  # the account was just created with its admin
+        team.admin.member_id = admin.id
 
     def describe(self, team: Team, when: datetime) -> None:
         accounts.update(
@@ -384,8 +392,12 @@ class _Seeder:
                     mode="approval",
                 ),
             ]
+
+        def add(spec: PolicySpec) -> Step:
+            return lambda t: policies.add(self.as_admin(team, t), spec)
+
         for offset, spec in enumerate(specs):
-            self.at(20 - offset, lambda t, s=spec: policies.add(self.as_admin(team, t), s))
+            self.at(20 - offset, add(spec))
 
     # -- orders ------------------------------------------------------------------------------
 
@@ -463,7 +475,7 @@ class _Seeder:
             if story in ("late", "in_progress"):
                 request.due = iso(when + timedelta(days=2 if story == "late" else 60))
             with suppress(RuleViolation):  # refused by a purchase limit: that happens too
-                placed["id"] = checkout.place(ctx, request).order.id  # type: ignore[assignment]
+                placed["id"] = id_of(checkout.place(ctx, request).order)
 
         requirements = buyer_does(
             lambda ctx, order_id: order_moves.submit_requirements(ctx, order_id, "See the brief.")
@@ -512,7 +524,9 @@ class _Seeder:
             .where(FreelancerService.freelancer_id == freelancer_id.scalar_subquery())
             .order_by(col(FreelancerService.id))
         ).all()
-        return ids[index % len(ids)]  # type: ignore[return-value]
+        service_id = ids[index % len(ids)]
+        assert service_id is not None  # a stored row's id
+        return service_id
 
     def plan_catalogue(self) -> None:
         """Support adds the freelancers and their services, one a minute (no random draw, so
@@ -520,9 +534,9 @@ class _Seeder:
         day = self.base - timedelta(days=CATALOGUE_DAYS_BEFORE)
         for number, entry in enumerate(CATALOGUE):
             when = day.replace(hour=9, minute=number)
-            self.events.append((when, len(self.events), lambda t, e=entry: self.catalogue(e, t)))
+            self.events.append((when, len(self.events), partial(self.catalogue, entry)))
 
-    def catalogue(self, entry: tuple, when: datetime) -> None:
+    def catalogue(self, entry: CatalogueEntry, when: datetime) -> None:
         username, name, pro, services = entry
         ctx = Context(session=self.session, actor=support("demo", "demo catalogue"), now=when)
         if self.session.exec(select(Freelancer.id).where(Freelancer.username == username)).first():
@@ -602,7 +616,10 @@ def seed(ctx: Context, options: DemoOptions) -> Summary:
     )
 
 
-def _count(ctx: Context, table: type, account_ids: list[int | None]) -> int:
+_Counted = type[Member] | type[Invitation] | type[Policy] | type[ApprovalRequest] | type[Order]
+
+
+def _count(ctx: Context, table: _Counted, account_ids: list[int | None]) -> int:
     query = select(func.count()).select_from(table).where(col(table.account_id).in_(account_ids))
     return ctx.session.exec(query).one()
 

@@ -6,12 +6,14 @@ catalogue belongs to no account, so its audit records carry no account.
 
 from __future__ import annotations
 
-from sqlmodel import Session, col, select
+from sqlmodel import col, select
 
 from fpctl.domain.money import parse_cents
 from fpctl.domain.text import normalize_username, require_text
-from fpctl.errors import InvalidInput, NotFound, RuleViolation
+from fpctl.errors import InvalidInput, RuleViolation
 from fpctl.services.context import Context
+from fpctl.services.lookups import by_username
+from fpctl.store.rows import id_of
 from fpctl.store.tables import Freelancer, FreelancerService
 
 MAX_REVISIONS = 100  # more is a typo, not an offer
@@ -20,15 +22,6 @@ MAX_REVISIONS = 100  # more is a typo, not an offer
 def find(ctx: Context, username: str) -> Freelancer:
     """The freelancer named ``username`` (with or without ``@``, any case)."""
     return by_username(ctx.session, username)
-
-
-def by_username(session: Session, username: str) -> Freelancer:
-    """``find`` for callers that have a session but no Context yet (``--as @username``)."""
-    name = username.strip().removeprefix("@").casefold()
-    found = session.exec(select(Freelancer).where(Freelancer.username == name)).first()
-    if found is None:
-        raise NotFound(f"no freelancer @{name}", hint="`fpctl freelancer list` shows them")
-    return found
 
 
 def add(ctx: Context, username: str, *, name: str | None = None, pro: bool = False) -> Freelancer:
@@ -66,7 +59,7 @@ def add_service(
         raise InvalidInput(f"--revisions must be between 0 and {MAX_REVISIONS}, not {revisions}")
     freelancer = find(ctx, username)
     service = FreelancerService(
-        freelancer_id=freelancer.id,
+        freelancer_id=id_of(freelancer),
         title=title,
         price_cents=price_cents,
         revisions=revisions,

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func, text
 from sqlmodel import Session, col, select
@@ -32,12 +33,14 @@ from fpctl.errors import (
     PermissionDenied,
     RuleViolation,
 )
-from fpctl.services import accounts, audit, policies
+from fpctl.services import approval_requests, audit, lookups, policies
 from fpctl.services.actors import member_actor
 from fpctl.services.audit import Entry
 from fpctl.services.context import Context
-from fpctl.services.members import add_member, ensure_email_free, holder_refusal, require_reader
+from fpctl.services.lookups import require_reader
+from fpctl.services.members import add_member, ensure_email_free, holder_refusal
 from fpctl.store.bulk import insert_rows
+from fpctl.store.rows import id_of, table_of
 from fpctl.store.tables import (
     HELD_EMAIL,
     OPEN_INVITATION,
@@ -161,12 +164,12 @@ class _Batch:
         self.ctx = ctx
         self.account: Account = ctx.the_account
         self.holders = _holders(ctx.session, emails)
-        self.open: dict[str, Invitation | NewInvitation] = _open_invitations(
-            ctx.session, self.account.id, emails
+        self.open: dict[str, Invitation | NewInvitation] = dict(
+            _open_invitations(ctx.session, id_of(self.account), emails)
         )
         self.next_id = (ctx.session.exec(select(func.max(Invitation.id))).one() or 0) + 1
-        self.new_rows: list[dict] = []
-        self.approval_rows: list[dict] = []
+        self.new_rows: list[dict[str, Any]] = []
+        self.approval_rows: list[dict[str, Any]] = []
         self.entries: list[Entry] = []
         self.superseded: list[tuple[Invitation, int]] = []
         self.inviter = ctx.actor.label
@@ -218,7 +221,7 @@ class _Batch:
         policy = self.policy
         status = InvitationStatus.AWAITING_APPROVAL if policy else InvitationStatus.PENDING
         days = APPROVAL_DAYS if policy else PENDING_DAYS
-        row = {
+        row: dict[str, Any] = {  # column values, for insert_rows
             "id": self.next_id,
             "account_id": self.account.id,
             "email": email,
@@ -264,18 +267,18 @@ class _Batch:
         session = self.ctx.session
         session.flush()  # superseded rows close first: one open invitation per email
         connection = session.connection()
-        insert_rows(connection, Invitation.__table__, self.new_rows)
+        insert_rows(connection, table_of(Invitation), self.new_rows)
         for existing, new_id in self.superseded:
             existing.superseded_by_id = new_id  # now that the new row exists
             session.add(existing)
-        insert_rows(connection, ApprovalRequest.__table__, self.approval_rows)
+        insert_rows(connection, table_of(ApprovalRequest), self.approval_rows)
         self.ctx.record_many(self.entries)
 
 
 def invite_many(ctx: Context, requests: Sequence[InviteRequest]) -> list[InviteResult]:
     """Invite each request; a refused row is reported (``failed``), never raised."""
     ctx.require("team.invite")
-    accounts.require_pro(ctx.the_account, "invite members")
+    lookups.require_pro(ctx.the_account, "invite members")
     emails: list[str | FpctlError] = []
     for request in requests:
         try:
@@ -320,7 +323,7 @@ def find(ctx: Context, ref: str) -> Invitation:
             query.where(Invitation.email == address).order_by(col(Invitation.id).desc())
         ).all()
         open_ones = [i for i in candidates if i.status in OPEN_INVITATION_STATUSES]
-        invitation = (open_ones or candidates or [None])[0]
+        invitation = next(iter(open_ones or candidates), None)
     if invitation is None:
         raise NotFound(
             f"no invitation {ref!r} in this account", hint="`fpctl team invitations` lists them"
@@ -341,25 +344,8 @@ def close_approval(
     session: Session, invitation: Invitation, status: ApprovalStatus, now: datetime
 ) -> Entry | None:
     """Close the pending request holding ``invitation`` back; the audit entry for it."""
-    request = session.exec(
-        select(ApprovalRequest)
-        .where(ApprovalRequest.kind == ApprovalKind.INVITATION)
-        .where(ApprovalRequest.subject_id == invitation.id)
-        .where(ApprovalRequest.status == ApprovalStatus.PENDING)
-    ).first()
-    if request is None:
-        return None
-    from fpctl.services.approvals import target as approval_target
-
-    request.status = status
-    request.decided_at = now
-    session.add(request)
-    action = "approval.expire" if status is ApprovalStatus.EXPIRED else "approval.withdraw"
-    return Entry(
-        action,
-        approval_target(request),
-        request.account_id,
-        {"status": (ApprovalStatus.PENDING, status)},
+    return approval_requests.close_pending(
+        session, kind=ApprovalKind.INVITATION, subject_id=invitation.id, status=status, now=now
     )
 
 
@@ -469,7 +455,7 @@ def list_invitations(ctx: Context, *, status: str | None = None) -> list[Invitat
     query = select(Invitation).where(Invitation.account_id == ctx.the_account.id)
     if status:
         query = query.where(Invitation.status == InvitationStatus(status))
-    return list(ctx.session.exec(query.order_by(Invitation.id)).all())
+    return list(ctx.session.exec(query.order_by(col(Invitation.id))).all())
 
 
 def token_visible(ctx: Context, invitation: Invitation | NewInvitation) -> bool:

@@ -18,6 +18,7 @@ from sqlmodel import Session
 from fpctl.domain.payments import Split, split_charge
 from fpctl.errors import RuleViolation
 from fpctl.services.payment_methods import default_method, describe
+from fpctl.store.rows import id_of
 from fpctl.store.tables import Account, Invoice, LedgerEntry, PaymentMethod
 
 INVOICE, CREDIT = "invoice", "credit"
@@ -54,7 +55,7 @@ def _issue(
     method: PaymentMethod | None,
 ) -> Invoice:
     invoice = Invoice(
-        account_id=account.id,
+        account_id=id_of(account),
         kind=kind,
         purpose=purpose,
         order_id=order_id,
@@ -91,7 +92,7 @@ def _enter(
     session.add(account)
     session.add(
         LedgerEntry(
-            account_id=account.id,
+            account_id=id_of(account),
             at=now,
             kind=kind,
             order_id=order_id,

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from sqlalchemy import text
-from sqlmodel import select
+from sqlmodel import col, select
 
-from fpctl.domain.emails import normalize_email
-from fpctl.domain.enums import ActorKind, MemberStatus, Role
-from fpctl.errors import EmailTaken, FpctlError, NotFound, PermissionDenied, RuleViolation
+from fpctl.domain.enums import MemberStatus, Role
+from fpctl.errors import EmailTaken, FpctlError, PermissionDenied, RuleViolation
 from fpctl.services import orders, projects
-from fpctl.services.actors import current_seat
 from fpctl.services.context import Context
+from fpctl.services.lookups import current_admin, find_member, require_pro, require_reader
+from fpctl.store.rows import id_of
 from fpctl.store.tables import HELD_EMAIL, Account, Member
 
 TERMINAL = (MemberStatus.REMOVED, MemberStatus.CLOSED)
@@ -18,15 +18,6 @@ TERMINAL = (MemberStatus.REMOVED, MemberStatus.CLOSED)
 
 def target(member: Member) -> str:
     return f"member:{member.id} {member.email}"
-
-
-def require_reader(ctx: Context) -> None:
-    """Reads need no actor; a member who is not active can do nothing, reads included."""
-    actor = ctx.actor
-    if actor.kind is ActorKind.FREELANCER:
-        raise PermissionDenied(f"{actor.label} is a freelancer and cannot see the account's team")
-    if actor.is_member and actor.status is not MemberStatus.ACTIVE:
-        raise PermissionDenied(f"{actor.label} is {actor.status} and can do nothing")
 
 
 def holder_refusal(email: str, holder: Member, account_id: int | None) -> FpctlError:
@@ -56,7 +47,7 @@ def ensure_email_free(ctx: Context, email: str, account: Account | None = None) 
 
 def add_member(ctx: Context, account: Account, *, email: str, name: str, role: Role) -> Member:
     member = Member(
-        account_id=account.id,
+        account_id=id_of(account),
         email=email,
         name=name,
         role=role,
@@ -70,26 +61,6 @@ def add_member(ctx: Context, account: Account, *, email: str, name: str, role: R
     return member
 
 
-def find_member(ctx: Context, email: str) -> Member:
-    """The account's member with this email (its current seat before any removed one)."""
-    address = normalize_email(email)
-    member = current_seat(ctx.session, address, ctx.the_account.id)
-    if member is None:
-        raise NotFound(
-            f"no member {address} in this account", hint="`fpctl team list` shows the members"
-        )
-    return member
-
-
-def current_admin(ctx: Context) -> Member | None:
-    return ctx.session.exec(
-        select(Member)
-        .where(Member.account_id == ctx.the_account.id)
-        .where(Member.role == Role.ADMIN)
-        .where(Member.status == MemberStatus.ACTIVE)
-    ).first()
-
-
 def _admin_seats(ctx: Context, *, besides: Member) -> list[Member]:
     """Every other seat with the admin role: the active admin, or an unusable one (say,
     imported deactivated) that an appointment must demote so one admin remains."""
@@ -99,7 +70,7 @@ def _admin_seats(ctx: Context, *, besides: Member) -> list[Member]:
             .where(Member.account_id == ctx.the_account.id)
             .where(Member.role == Role.ADMIN)
             .where(Member.id != besides.id)
-            .order_by(Member.id)
+            .order_by(col(Member.id))
         ).all()
     )
 
@@ -113,7 +84,7 @@ def list_members(
         query = query.where(Member.role == Role(role))
     if status:
         query = query.where(Member.status == MemberStatus(status))
-    return list(ctx.session.exec(query.order_by(Member.id)).all())
+    return list(ctx.session.exec(query.order_by(col(Member.id))).all())
 
 
 def _change(ctx: Context, member: Member, action: str, **after: str) -> None:
@@ -220,8 +191,6 @@ def deactivate(ctx: Context, email: str) -> tuple[Member, bool]:
 
 
 def reactivate(ctx: Context, email: str) -> tuple[Member, bool]:
-    from fpctl.services.accounts import require_pro  # accounts imports this module
-
     require_pro(ctx.the_account, "reactivate members")
     return _set_status(
         ctx, email, "team.reactivate", MemberStatus.ACTIVE, allowed_from=(MemberStatus.DEACTIVATED,)

@@ -23,7 +23,8 @@ from fpctl.domain.enums import ActorKind, MemberStatus
 from fpctl.domain.orders import OrderStatus
 from fpctl.errors import PermissionDenied
 from fpctl.services.context import Context
-from fpctl.services.freelancers import by_username
+from fpctl.services.lookups import by_username, require_reader
+from fpctl.store.rows import id_of
 from fpctl.store.tables import (
     Freelancer,
     FreelancerView,
@@ -33,13 +34,10 @@ from fpctl.store.tables import (
 )
 
 View = dict[str, Any]
-FILTERS = ("saved", "hired", "viewed")
 
 
 def require_network_reader(ctx: Context) -> None:
     """Freelancers see nothing of an account's network; inactive members can do nothing."""
-    from fpctl.services.members import require_reader
-
     if ctx.actor.kind is ActorKind.FREELANCER:
         raise PermissionDenied(f"{ctx.actor.label} is a freelancer and cannot see the network")
     require_reader(ctx)
@@ -61,7 +59,7 @@ def save(ctx: Context, username: str) -> tuple[SavedFreelancer, Freelancer, bool
     """Save a freelancer to the account's network. False: already saved (nothing changed)."""
     ctx.require("network.save")
     freelancer = by_username(ctx.session, username)
-    account_id = ctx.the_account.id
+    account_id = id_of(ctx.the_account)
     found = ctx.session.exec(
         select(SavedFreelancer)
         .where(SavedFreelancer.account_id == account_id)
@@ -71,7 +69,7 @@ def save(ctx: Context, username: str) -> tuple[SavedFreelancer, Freelancer, bool
         return found, freelancer, False
     saved = SavedFreelancer(
         account_id=account_id,
-        freelancer_id=freelancer.id,
+        freelancer_id=id_of(freelancer),
         saved_by_id=ctx.actor.member_id,
         saved_by=ctx.actor.label,
         saved_at=ctx.now,

@@ -20,8 +20,9 @@ from fpctl.domain.enums import MemberStatus
 from fpctl.domain.text import require_text
 from fpctl.errors import NotFound, PermissionDenied, RuleViolation
 from fpctl.services.context import Context
-from fpctl.services.freelancers import by_username
+from fpctl.services.lookups import by_username, find_account, find_member, require_pro
 from fpctl.services.network import View, record, require_network_reader
+from fpctl.store.rows import id_of
 from fpctl.store.tables import (
     Account,
     Freelancer,
@@ -79,7 +80,7 @@ def _candidates(ctx: Context) -> list[NetworkList]:
     shared_in = select(NetworkListShare.list_id).where(NetworkListShare.account_id == account_id)
     query = (
         select(NetworkList)
-        .where(or_(NetworkList.account_id == account_id, col(NetworkList.id).in_(shared_in)))
+        .where(or_(col(NetworkList.account_id) == account_id, col(NetworkList.id).in_(shared_in)))
         .order_by(col(NetworkList.id))
     )
     return list(ctx.session.exec(query).all())
@@ -186,7 +187,7 @@ def list_create(ctx: Context, name: str) -> Reach:
     """A new empty list owned by the actor; the actor's list names are their own."""
     ctx.require("network.list_create")
     cleaned = require_text(name, "the list name")
-    account_id = ctx.the_account.id
+    account_id = id_of(ctx.the_account)
     mine = ctx.session.exec(
         select(NetworkList.name)
         .where(NetworkList.account_id == account_id)
@@ -303,8 +304,6 @@ def _add_share(ctx: Context, reach: Reach, name: str, **share: int) -> None:
 
 
 def _share_with_member(ctx: Context, reach: Reach, email: str) -> tuple[Reach, str | None]:
-    from fpctl.services.members import find_member
-
     found = find_member(ctx, email)
     lst = reach.lst
     if found.status != MemberStatus.ACTIVE:
@@ -322,9 +321,6 @@ def _share_with_member(ctx: Context, reach: Reach, email: str) -> tuple[Reach, s
 
 
 def _share_with_account(ctx: Context, reach: Reach, slug: str) -> tuple[Reach, str | None]:
-    from fpctl.services.accounts import require_pro
-    from fpctl.services.actors import find_account
-
     lst = reach.lst
     if not ctx.actor.is_support and lst.owner_id != ctx.actor.member_id:
         raise PermissionDenied(

@@ -22,7 +22,6 @@ from fpctl.domain.orders import (
     OrderStatus,
     after,
     buyer_may_cancel_alone,
-    flags,
 )
 from fpctl.errors import InvalidInput, RuleViolation
 from fpctl.services import audit, order_money, orders, rewards
@@ -33,7 +32,7 @@ Changes = dict[str, tuple[Any, Any]]
 
 
 def _on_hold(ctx: Context, order: Order) -> None:
-    request = orders.open_cancellation(ctx.session, order.id)
+    request = orders.open_cancellation(ctx.session, order)
     if request is not None:
         raise RuleViolation(
             f"order {order.id} has an open cancellation request (requested by "
@@ -234,10 +233,6 @@ def close_cancelled(
     return order
 
 
-def order_flags(order: Order, now: datetime) -> list[str]:
-    return flags(order.status, order.due_at, now)
-
-
 # -- auto-completion (settle.py) -----------------------------------------------------------
 
 #: Is a delivery past its review window, with no open cancellation request holding it?
@@ -259,7 +254,7 @@ def complete_due(session: Session, now: datetime) -> int:
     ).all()
     done = 0
     for order in due:
-        if orders.open_cancellation(session, order.id) is not None:
+        if orders.open_cancellation(session, order) is not None:
             continue  # on hold: the request settles first
         when = order.auto_complete_at
         _complete(

@@ -30,10 +30,11 @@ from fpctl.domain.orders import (
     flags,
     moves_from,
 )
-from fpctl.services import members, order_money, orders, refunds, reviews
+from fpctl.services import lookups, order_money, orders, refunds, reviews
 from fpctl.services.cancellations import BUYER
 from fpctl.services.context import Context
 from fpctl.services.order_moves import current_milestone
+from fpctl.store.rows import id_of
 from fpctl.store.tables import (
     Account,
     ApprovalRequest,
@@ -91,11 +92,11 @@ class _Plan:
             placer = self.ctx.session.get(Member, self.order.placed_by_id)
             if placer is not None and placer.status == MemberStatus.ACTIVE:
                 return ["--as", placer.email]
-        admin = members.current_admin(self.ctx)
+        admin = lookups.current_admin(self.ctx)
         return ["--as", admin.email if admin is not None else "EMAIL"]
 
     def admin_flags(self) -> list[str]:
-        admin = members.current_admin(self.ctx)
+        admin = lookups.current_admin(self.ctx)
         if admin is not None:
             return ["--as", admin.email]
         return self.support  # no usable admin: only support decides
@@ -132,7 +133,7 @@ def _approval(plan: _Plan) -> None:
     ).first()
     if request is None:
         return
-    who = ADMIN_WHO if members.current_admin(plan.ctx) is not None else SUPPORT_WHO
+    who = ADMIN_WHO if lookups.current_admin(plan.ctx) is not None else SUPPORT_WHO
     flags_ = plan.admin_flags()
     amount = format_cents(plan.order.total_cents)
     plan.add(
@@ -362,7 +363,7 @@ def _open_request(plan: _Plan, request: OrderCancellation) -> None:
 
 def _completed(plan: _Plan) -> None:
     order = plan.order
-    if reviews.of_order(plan.ctx, order.id) is None:
+    if reviews.of_order(plan.ctx, id_of(order)) is None:
         plan.add(
             "review",
             BUYER_WHO,
@@ -410,7 +411,7 @@ def next_steps(ctx: Context, order_id: int) -> Next:
         _completed(plan)
         note = None if plan.steps else f"order {order.id} is completed: nothing is left to do"
         return Next(order, plan.steps, note)
-    request = orders.open_cancellation(ctx.session, order.id)
+    request = orders.open_cancellation(ctx.session, order)
     if request is not None:
         _open_request(plan, request)
         return Next(order, plan.steps, f"order {order.id} is on hold: {_held(request)}")

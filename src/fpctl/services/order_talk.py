@@ -33,6 +33,7 @@ from fpctl.errors import InvalidInput, NotFound, PermissionDenied
 from fpctl.services import orders
 from fpctl.services.actors import member_actor
 from fpctl.services.context import Context
+from fpctl.store.rows import id_of
 from fpctl.store.tables import Member, Order, OrderComment, OrderNote, Project
 
 MAX_TEXT = 10_000
@@ -106,7 +107,7 @@ def add_note(ctx: Context, order_id: int, text: str) -> OrderNote:
     ctx.require("order.note")
     order = orders.find(ctx, order_id)
     note = OrderNote(
-        order_id=order.id,
+        order_id=id_of(order),
         author=ctx.actor.label,
         author_id=ctx.actor.member_id,
         text=_body(text, "note"),
@@ -225,7 +226,7 @@ def add_comment(
     parent = _parent(ctx, order, reply_to) if reply_to is not None else None
     mentions = resolve_mentions(ctx, order, body)
     comment = OrderComment(
-        order_id=order.id,
+        order_id=id_of(order),
         author=ctx.actor.label,
         author_id=ctx.actor.member_id,
         text=body,

@@ -15,6 +15,7 @@ from fpctl.clock import iso
 from fpctl.domain.orders import flags
 from fpctl.services.cancellations import time_left
 from fpctl.services.orders import open_cancellation
+from fpctl.store.rows import id_of
 from fpctl.store.tables import Account, Freelancer, Order, OrderCancellation, OrderMilestone
 
 View = dict[str, Any]
@@ -94,9 +95,9 @@ class OrderViews:
     def row(self, order: Order, *, single: bool = False) -> View:
         """One order; ``single`` looks its own open request up instead of loading all."""
         if single:
-            request = open_cancellation(self.session, order.id)  # type: ignore[arg-type]
+            request = open_cancellation(self.session, order)
         else:
-            request = self._open_request(order.id)  # type: ignore[arg-type]
+            request = self._open_request(id_of(order))
         return {
             "id": order.id,
             "status": order.status,

@@ -43,6 +43,7 @@ from fpctl.errors import InvalidInput, RuleViolation
 from fpctl.services import audit, order_money, order_moves, orders, rewards
 from fpctl.services.context import Context
 from fpctl.services.order_views import milestone_view
+from fpctl.store.rows import id_of
 from fpctl.store.tables import Order, OrderHours, OrderMilestone
 
 View = dict[str, Any]
@@ -156,7 +157,7 @@ def _check_loggable(ctx: Context, order: Order, week: Week) -> None:
             "in revision or delivered",
             code="order_not_running",
         )
-    request = orders.open_cancellation(ctx.session, order.id)
+    request = orders.open_cancellation(ctx.session, order)
     if request is not None:
         raise RuleViolation(
             f"order {order.id} has an open cancellation request (requested by "
@@ -189,7 +190,7 @@ def log_hours(
     if not text:
         raise InvalidInput("say what the hours were for", hint="add --description TEXT")
     _check_loggable(ctx, order, the_week)
-    logged = _week_rows(ctx.session, order.id, the_week.label)
+    logged = _week_rows(ctx.session, id_of(order), the_week.label)
     if any(row.charged_at is not None for row in logged):
         raise RuleViolation(
             f"{the_week.label} of order {order.id} is already charged: no more hours for it",
@@ -197,7 +198,7 @@ def log_hours(
         )
     _check_week_total(order, the_week.label, sum(r.hundredths for r in logged), hundredths)
     row = OrderHours(
-        order_id=order.id,
+        order_id=id_of(order),
         week=the_week.label,
         week_ends_at=the_week.ends_at,
         hundredths=hundredths,

@@ -17,14 +17,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import exists, or_
+from sqlalchemy import ColumnElement, exists, or_
 from sqlmodel import Session, col, func, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from fpctl.domain.actors import Actor
 from fpctl.domain.enums import ActorKind, MemberStatus, Role
 from fpctl.domain.orders import TERMINAL, OrderStatus
 from fpctl.errors import NotFound, PermissionDenied, RuleViolation
 from fpctl.services.context import Context
+from fpctl.store.rows import id_of
 from fpctl.store.tables import (
     Account,
     Freelancer,
@@ -61,26 +63,26 @@ def sees_all_orders(actor: Actor) -> bool:
     return actor.sees_everything or actor.role in (Role.ADMIN, Role.BILLING_MANAGER)
 
 
-def _member_sees(member_id: int) -> Any:
+def _member_sees(member_id: int) -> ColumnElement[bool]:
     """The SQL condition for the orders a (non-billing) member sees."""
     collaborates = exists().where(
-        (ProjectMember.project_id == Project.id) & (ProjectMember.member_id == member_id)
+        (col(ProjectMember.project_id) == Project.id) & (ProjectMember.member_id == member_id)
     )
     project_visible = exists().where(
-        (Project.id == Order.project_id)
+        (col(Project.id) == Order.project_id)
         & (
-            (Project.kind == "public")
-            | ((Project.kind == "my") & (Project.owner_id == member_id))  # support placed it
+            (col(Project.kind) == "public")
+            | ((col(Project.kind) == "my") & (Project.owner_id == member_id))  # support placed it
             | (
-                (Project.kind == "private")
+                (col(Project.kind) == "private")
                 & (col(Project.shared_with_all) | (Project.owner_id == member_id) | collaborates)
             )
         )
     )
-    return or_(Order.placed_by_id == member_id, col(Order.shared), project_visible)
+    return or_(col(Order.placed_by_id) == member_id, col(Order.shared), project_visible)
 
 
-def visible(ctx: Context, *, by_id: bool = False) -> Any:
+def visible(ctx: Context, *, by_id: bool = False) -> SelectOfScalar[Order]:
     """``SELECT orders`` the actor may see, in the account the command works on."""
     actor = ctx.actor
     query = select(Order)
@@ -124,7 +126,7 @@ def list_orders(
     if status:
         query = query.where(Order.status == OrderStatus(status))
     if placed_by:
-        from fpctl.services.members import find_member
+        from fpctl.services.lookups import find_member
 
         query = query.where(Order.placed_by_id == find_member(ctx, placed_by).id)
     if project_id is not None:
@@ -139,10 +141,10 @@ def list_orders(
     yield from ctx.session.exec(query.order_by(col(Order.id)).execution_options(yield_per=1000))
 
 
-def open_cancellation(session: Session, order_id: int) -> OrderCancellation | None:
+def open_cancellation(session: Session, order: Order) -> OrderCancellation | None:
     return session.exec(
         select(OrderCancellation)
-        .where(OrderCancellation.order_id == order_id)
+        .where(OrderCancellation.order_id == id_of(order))
         .where(OrderCancellation.status == "open")
     ).first()
 
@@ -166,7 +168,7 @@ def count_open(session: Session, account_id: int) -> int:
 
 def refuse_switch_while_open(session: Session, account: Account) -> None:
     """SPEC §1.7: the switch to the regular marketplace waits until every order is closed."""
-    waiting = count_open(session, account.id)
+    waiting = count_open(session, id_of(account))
     if waiting:
         raise RuleViolation(
             f"{account.slug} has {waiting} open order{'s' if waiting > 1 else ''}: "
@@ -181,7 +183,7 @@ def share_orders_of(ctx: Context, member: Member) -> int:
     placed in their my-project) become shared with all members, each change audited."""
     session = ctx.session
     personal = select(Project.id).where(Project.kind == "my").where(Project.owner_id == member.id)
-    theirs = or_(Order.placed_by_id == member.id, col(Order.project_id).in_(personal))
+    theirs = or_(col(Order.placed_by_id) == member.id, col(Order.project_id).in_(personal))
     found = session.exec(select(Order).where(theirs).where(col(Order.shared).is_(False))).all()
     for order in found:
         order.shared = True

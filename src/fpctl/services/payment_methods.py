@@ -12,14 +12,15 @@ from __future__ import annotations
 from typing import Any
 
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from fpctl.domain.emails import normalize_email
-from fpctl.domain.payments import card_last4, parse_expiry
+from fpctl.domain.payments import card_expiry, card_last4, parse_expiry
 from fpctl.domain.permissions import require
 from fpctl.errors import InvalidInput, NotFound
 from fpctl.services.context import Context
-from fpctl.services.members import require_reader
-from fpctl.services.views import card_expiry
+from fpctl.services.lookups import require_reader
+from fpctl.store.rows import id_of
 from fpctl.store.tables import PaymentMethod
 
 PERMISSION = "billing.payment_method"
@@ -37,12 +38,12 @@ def target(method: PaymentMethod) -> str:
     return f"payment_method:{method.id} {describe(method)}"
 
 
-def _active_of(account_id: int | None) -> Any:
+def _active_of(account_id: int | None) -> SelectOfScalar[PaymentMethod]:
     query = select(PaymentMethod).where(PaymentMethod.account_id == account_id)
     return query.where(col(PaymentMethod.removed_at).is_(None))
 
 
-def _active(ctx: Context) -> Any:
+def _active(ctx: Context) -> SelectOfScalar[PaymentMethod]:
     query = _active_of(ctx.the_account.id)
     return query.order_by(col(PaymentMethod.created_at), col(PaymentMethod.id))
 
@@ -74,20 +75,20 @@ def add(
         raise InvalidInput(
             "give exactly one of --card NUMBER (with --expiry MM/YY) or --paypal EMAIL"
         )
-    account = ctx.the_account
+    account_id = id_of(ctx.the_account)
     if card is not None:
         if expiry_text is None:
             raise InvalidInput("--card needs --expiry MM/YY")
         last4 = card_last4(card)
         month, year = parse_expiry(expiry_text, ctx.now)
         method = PaymentMethod(
-            account_id=account.id, kind=CARD, last4=last4, exp_month=month, exp_year=year
+            account_id=account_id, kind=CARD, last4=last4, exp_month=month, exp_year=year
         )
     else:
         if expiry_text is not None:
             raise InvalidInput("--expiry goes with --card, not --paypal")
         method = PaymentMethod(
-            account_id=account.id, kind=PAYPAL, paypal_email=normalize_email(paypal or "")
+            account_id=account_id, kind=PAYPAL, paypal_email=normalize_email(paypal or "")
         )
     existing = _methods(ctx)
     method.is_default = not existing
@@ -96,7 +97,10 @@ def add(
     ctx.session.flush()
     changes: dict[str, tuple[Any, Any]] = {"kind": (None, method.kind)}
     if method.kind == CARD:
-        changes.update(last4=(None, method.last4), expiry=(None, card_expiry(method)))
+        changes.update(
+            last4=(None, method.last4),
+            expiry=(None, card_expiry(method.exp_month, method.exp_year)),
+        )
     else:
         changes["paypal_email"] = (None, method.paypal_email)
     if method.is_default:
@@ -104,7 +108,7 @@ def add(
     ctx.record(
         action="billing.payment_method_add",
         target=target(method),
-        account_id=account.id,
+        account_id=account_id,
         changes=changes,
     )
     return method

@@ -20,7 +20,7 @@ def _check_target(ctx: Context, action: str, target: str) -> None:
         invitation = invitations.find(ctx, target)
         invitations.require_manage(ctx, invitation, action, action.split(".")[1])
     elif action in ("role.set", "team.deactivate", "team.reactivate", "team.remove"):
-        from fpctl.services.members import find_member
+        from fpctl.services.lookups import find_member
 
         find_member(ctx, target)
 

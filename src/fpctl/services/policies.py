@@ -15,9 +15,10 @@ from fpctl.domain.actors import Actor
 from fpctl.domain.enums import AppliesTo, LimitMode, LimitPeriod, MemberStatus, Plan, PolicyKind
 from fpctl.domain.money import parse_cents
 from fpctl.errors import InvalidInput, NotFound, RuleViolation
-from fpctl.services import accounts
+from fpctl.services import lookups
 from fpctl.services.context import Context
-from fpctl.services.members import find_member, require_reader
+from fpctl.services.lookups import find_member, require_reader
+from fpctl.store.rows import id_of
 from fpctl.store.tables import Account, Member, Policy
 
 
@@ -58,7 +59,10 @@ def _refuse_extra(spec: PolicySpec, *names: str) -> None:
 def _build(ctx: Context, spec: PolicySpec) -> Policy:
     kind = PolicyKind(spec.kind)
     policy = Policy(
-        account_id=ctx.the_account.id, kind=kind, created_by=ctx.actor.label, created_at=ctx.now
+        account_id=id_of(ctx.the_account),
+        kind=kind,
+        created_by=ctx.actor.label,
+        created_at=ctx.now,
     )
     if kind is PolicyKind.INVITE_APPROVAL:
         _refuse_extra(spec, "over", "amount", "per", "member", "mode")
@@ -89,6 +93,7 @@ def _build(ctx: Context, spec: PolicySpec) -> Policy:
                 raise RuleViolation(f"{member.email} is {member.status}", code="member_inactive")
             policy.member_id = member.id
         else:
+            assert spec.applies_to is not None  # checked above: --member or --applies-to
             policy.applies_to = AppliesTo(spec.applies_to)
     return policy
 
@@ -99,7 +104,7 @@ _SAME = ("kind", "applies_to", "member_id", "over_cents", "amount_cents", "perio
 def add(ctx: Context, spec: PolicySpec) -> tuple[Policy, bool]:
     """Add a policy; an identical one already in force is reported unchanged."""
     ctx.require("policy.add")
-    accounts.require_pro(ctx.the_account, "add policies")
+    lookups.require_pro(ctx.the_account, "add policies")
     policy = _build(ctx, spec)
     account = ctx.the_account
     if is_advanced_only(policy) and account.plan != Plan.ADVANCED:
@@ -154,15 +159,16 @@ def list_policies(ctx: Context, *, kind: str | None = None) -> list[Policy]:
     query = query.where(col(Policy.removed_at).is_(None))
     if kind:
         query = query.where(Policy.kind == PolicyKind(kind))
-    return list(ctx.session.exec(query.order_by(Policy.id)).all())
+    return list(ctx.session.exec(query.order_by(col(Policy.id))).all())
 
 
 def member_emails(ctx: Context, policies: list[Policy]) -> dict[int, str]:
     ids = [p.member_id for p in policies if p.member_id is not None]
     if not ids:
         return {}
-    rows = ctx.session.exec(select(Member.id, Member.email).where(col(Member.id).in_(ids)))
-    return dict(rows.all())
+    rows = ctx.session.exec(select(col(Member.id), Member.email).where(col(Member.id).in_(ids)))
+    # A stored id is never NULL; the models type it int | None, hence the test.
+    return {member_id: email for member_id, email in rows if member_id is not None}
 
 
 def invite_approval_for(ctx: Context, inviter: Actor) -> Policy | None:
@@ -170,6 +176,7 @@ def invite_approval_for(ctx: Context, inviter: Actor) -> Policy | None:
     if not inviter.is_member or inviter.role is None:
         return None  # support and the sign-up flow are not members: no policy applies
     for policy in list_policies(ctx, kind=PolicyKind.INVITE_APPROVAL):
+        assert policy.applies_to is not None  # an invite-approval policy always names roles
         if AppliesTo(policy.applies_to).covers(inviter.role):
             return policy
     return None

@@ -33,6 +33,7 @@ from fpctl.domain.enums import ActorKind, MemberStatus, Role
 from fpctl.domain.text import require_text
 from fpctl.errors import NotFound, PermissionDenied, RuleViolation
 from fpctl.services.context import Context
+from fpctl.services.lookups import find_member, require_reader
 from fpctl.store.tables import Member, Order, Project, ProjectMember
 
 MY, PUBLIC, PRIVATE = "my", "public", "private"
@@ -215,8 +216,6 @@ class Detail:
 
 
 def _require_reader(ctx: Context) -> None:
-    from fpctl.services.members import require_reader
-
     if ctx.actor.kind is ActorKind.FREELANCER:
         raise PermissionDenied(f"{ctx.actor.label} is a freelancer and cannot see projects")
     require_reader(ctx)
@@ -324,8 +323,6 @@ def _require_owner(ctx: Context, project: Project, does: str) -> None:
 
 
 def _active_member(ctx: Context, email: str) -> Member:
-    from fpctl.services.members import find_member
-
     member = find_member(ctx, email)
     if member.status != MemberStatus.ACTIVE:
         raise RuleViolation(

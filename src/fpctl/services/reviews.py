@@ -17,6 +17,7 @@ from fpctl.domain.orders import OrderStatus
 from fpctl.errors import InvalidInput, RuleViolation
 from fpctl.services import orders
 from fpctl.services.context import Context
+from fpctl.store.rows import id_of
 from fpctl.store.tables import Freelancer, Order, Review
 
 MIN_RATING, MAX_RATING = 1, 5
@@ -47,7 +48,7 @@ def review(ctx: Context, order_id: int, *, rating: int, text: str | None = None)
             hint=f"`fpctl order next {order.id}` shows what the order waits for",
             code="not_completed",
         )
-    existing = of_order(ctx, order.id)
+    existing = of_order(ctx, id_of(order))
     if existing is not None:
         raise RuleViolation(
             f"order {order.id} was already reviewed (by {existing.author})",
@@ -55,7 +56,7 @@ def review(ctx: Context, order_id: int, *, rating: int, text: str | None = None)
         )
     text = text if text and text.strip() else None
     entry = Review(
-        order_id=order.id,
+        order_id=id_of(order),
         account_id=order.account_id,
         freelancer_id=order.freelancer_id,
         author=ctx.actor.label,

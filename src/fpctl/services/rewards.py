@@ -43,9 +43,10 @@ from fpctl.domain.rewards import (
     tier_for,
 )
 from fpctl.errors import InvalidInput
-from fpctl.services import accounts, audit, ledger
+from fpctl.services import audit, ledger, lookups
 from fpctl.services.context import Context
-from fpctl.services.members import require_reader
+from fpctl.services.lookups import require_reader
+from fpctl.store.rows import id_of
 from fpctl.store.tables import Account, Invoice, Order, RewardEntry
 
 View = dict[str, Any]
@@ -139,7 +140,7 @@ def _change_points(
     account.points += points
     session.add(account)
     entry = RewardEntry(
-        account_id=account.id,
+        account_id=id_of(account),
         at=now,
         kind=kind,
         points=points,
@@ -433,7 +434,7 @@ def redeem(ctx: Context, points: int, kind: str, charity: str | None = None) -> 
     charity = check_charity(kind, charity)
     ctx.require(REDEEM_ACTIONS[kind])
     account = ctx.the_account
-    accounts.require_pro(account, "redeem points")
+    lookups.require_pro(account, "redeem points")
     value = check_redemption(points, kind, available=account.points)
     credits_before = account.credits_cents
     what = f"{kind} for {charity}" if charity else kind

@@ -33,10 +33,18 @@ from fpctl.domain.enums import (
 )
 from fpctl.domain.plans import ADVANCED_PRICE_CENTS, add_months, prorata_refund
 from fpctl.errors import RuleViolation
-from fpctl.services import accounts, audit, invitations, ledger, members, orders, payment_methods
-from fpctl.services.audit import Entry
+from fpctl.services import (
+    approval_requests,
+    audit,
+    invitations,
+    ledger,
+    lookups,
+    members,
+    orders,
+    payment_methods,
+)
 from fpctl.services.context import Context
-from fpctl.store.tables import Account, ApprovalRequest, Invitation, Member
+from fpctl.store.tables import Account, Invitation, Member
 
 SUBSCRIBE = "subscription.subscribe"
 CANCEL = "subscription.cancel"
@@ -45,7 +53,6 @@ RENEW = "subscription.renew"
 LAPSE = "subscription.lapse"
 
 FIVERR = "fiverr"
-TARGETS = (FIVERR, Plan.BASIC.value, Plan.ADVANCED.value)
 
 #: The account fields every subscription audit record shows before and after.
 _WATCHED = ("plan", "status", "credits_cents", "credits_set_aside_cents", "balance_cents")
@@ -133,7 +140,7 @@ def view(subscription: Subscription) -> dict[str, Any]:
 
 def show(ctx: Context) -> Subscription:
     """The account's plan, its cycle and its marketplace (reads need no actor)."""
-    members.require_reader(ctx)
+    lookups.require_reader(ctx)
     return _subscription(ctx.the_account)
 
 
@@ -142,7 +149,7 @@ def show(ctx: Context) -> Subscription:
 
 def _require_pro(account: Account, doing: str, hint: str) -> None:
     try:
-        accounts.require_pro(account, doing)
+        lookups.require_pro(account, doing)
     except RuleViolation as refusal:
         refusal.hint = hint
         raise
@@ -312,27 +319,10 @@ def _withdraw_invitations(ctx: Context, account: Account) -> int:
 
 def _withdraw_requests(ctx: Context, account: Account) -> None:
     """Any approval request still pending (held orders already block the switch) closes."""
-    from fpctl.services.approvals import target as approval_target
-
-    pending = ctx.session.exec(
-        select(ApprovalRequest)
-        .where(ApprovalRequest.account_id == account.id)
-        .where(ApprovalRequest.status == ApprovalStatus.PENDING)
-    ).all()
-    entries = []
-    for request in pending:
-        request.status = ApprovalStatus.WITHDRAWN
-        request.decided_at = ctx.now
-        ctx.session.add(request)
-        entries.append(
-            Entry(
-                "approval.withdraw",
-                approval_target(request),
-                account.id,
-                {"status": (ApprovalStatus.PENDING, ApprovalStatus.WITHDRAWN)},
-            )
-        )
-    ctx.record_many(entries)
+    ctx.record_many(
+        approval_requests.close(ctx.session, request, ApprovalStatus.WITHDRAWN, ctx.now)
+        for request in approval_requests.pending_of(ctx.session, account.id)
+    )
 
 
 def _leave_pro(ctx: Context, account: Account) -> Subscription:

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from fpctl.clock import iso
 from fpctl.domain.enums import OPEN_INVITATION_STATUSES
+from fpctl.domain.payments import card_expiry
 from fpctl.store.tables import (
     Account,
     ApprovalRequest,
@@ -22,6 +23,7 @@ from fpctl.store.tables import (
 
 if TYPE_CHECKING:
     from fpctl.services.billing import Deposit, Summary
+    from fpctl.services.invitations import NewInvitation
 
 View = dict[str, Any]
 
@@ -101,7 +103,9 @@ def member_view(member: Member, account_slug: str) -> View:
     }
 
 
-def invitation_view(invitation: Invitation, account_slug: str, *, show_token: bool) -> View:
+def invitation_view(
+    invitation: Invitation | NewInvitation, account_slug: str, *, show_token: bool
+) -> View:
     is_open = invitation.status in OPEN_INVITATION_STATUSES
     return {
         "id": invitation.id,
@@ -183,20 +187,13 @@ def service_view(service: FreelancerService, username: str) -> View:
     }
 
 
-def card_expiry(method: PaymentMethod) -> str | None:
-    """``MM/YY`` for a card, None for PayPal."""
-    if method.exp_month is None or method.exp_year is None:
-        return None
-    return f"{method.exp_month:02d}/{method.exp_year % 100:02d}"
-
-
 def payment_method_view(method: PaymentMethod, account_slug: str) -> View:
     """A card shows only its last 4 digits and expiry; a PayPal method its e-mail."""
     return {
         "id": method.id,
         "kind": method.kind,
         "last4": method.last4,
-        "expiry": card_expiry(method),
+        "expiry": card_expiry(method.exp_month, method.exp_year),
         "paypal_email": method.paypal_email,
         "default": method.is_default,
         "account": account_slug,

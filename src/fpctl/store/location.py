@@ -14,10 +14,6 @@ class StoreLocation:
     url: str
     path: Path | None  # the SQLite file, when the store is one
 
-    @property
-    def is_sqlite(self) -> bool:
-        return self.url.startswith("sqlite")
-
 
 def default_path() -> Path:
     from platformdirs import user_data_path

@@ -59,7 +59,7 @@ def upgrade(connection: Connection) -> tuple[str | None, str]:
         return None, HEAD
     from fpctl.store.migrations.runner import upgrade_to_head
 
-    upgrade_to_head(connection)
+    upgrade_to_head(connection, before)
     return before, HEAD
 
 

@@ -14,6 +14,7 @@ from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
 from fpctl.clock import as_utc
+from fpctl.store.rows import table_of
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -463,7 +464,7 @@ AUDIT_TRIGGERS = (
 )
 
 for _statement in AUDIT_TRIGGERS:
-    event.listen(AuditRecord.__table__, "after_create", DDL(_statement))  # type: ignore[attr-defined]
+    event.listen(table_of(AuditRecord), "after_create", DDL(_statement))
 
 
 # -- the freelancer network (SPEC §1.6; migration 0006) ---------------------------------------

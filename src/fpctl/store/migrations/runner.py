@@ -23,11 +23,9 @@ def script_head() -> str | None:
     return ScriptDirectory.from_config(config()).get_current_head()
 
 
-def upgrade_to_head(connection: Connection) -> None:
-    from fpctl.store.schema import current_revision
-
+def upgrade_to_head(connection: Connection, revision: str | None) -> None:
+    """Upgrade a store at ``revision`` (``schema.current_revision``) to the newest one."""
     known = {rev.revision for rev in ScriptDirectory.from_config(config()).walk_revisions()}
-    revision = current_revision(connection)
     if revision is not None and revision not in known:
         raise StoreUnavailable(
             f"the store's schema ({revision}) is newer than this fpctl knows",

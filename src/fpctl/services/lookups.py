@@ -1,0 +1,84 @@
+"""Finding things and the checks every use case shares: imports no use case.
+
+Any service may use these without pulling in another subject's rules (and so without an
+import cycle): the account by slug, a member's current seat, the admin, a freelancer by
+username, who may read an account's data, and the refusal of Pro-only work on a switched
+account.
+"""
+
+from __future__ import annotations
+
+from sqlmodel import Session, col, select
+
+from fpctl.domain.emails import normalize_email
+from fpctl.domain.enums import AccountStatus, ActorKind, MemberStatus, Role
+from fpctl.errors import NotFound, PermissionDenied, RuleViolation
+from fpctl.services.context import Context
+from fpctl.store.tables import Account, Freelancer, Member
+
+
+def find_account(session: Session, slug: str) -> Account:
+    account = session.exec(select(Account).where(Account.slug == slug.strip().casefold())).first()
+    if account is None:
+        raise NotFound(f"no account {slug!r}", hint="`fpctl account list` shows the slugs")
+    return account
+
+
+def current_seat(session: Session, email: str, account_id: int | None) -> Member | None:
+    """The member row for a normalized email: the seat holding it (not removed) first, else
+    the latest removed one; within one account when ``account_id`` is given."""
+    query = select(Member).where(Member.email == email)
+    if account_id is not None:
+        query = query.where(Member.account_id == account_id)
+    seats = session.exec(query.order_by(col(Member.id).desc())).all()
+    held = [seat for seat in seats if seat.status != MemberStatus.REMOVED]
+    return next(iter(held or seats), None)
+
+
+def require_reader(ctx: Context) -> None:
+    """Reads need no actor; a member who is not active can do nothing, reads included."""
+    actor = ctx.actor
+    if actor.kind is ActorKind.FREELANCER:
+        raise PermissionDenied(f"{actor.label} is a freelancer and cannot see the account's team")
+    if actor.is_member and actor.status is not MemberStatus.ACTIVE:
+        raise PermissionDenied(f"{actor.label} is {actor.status} and can do nothing")
+
+
+def find_member(ctx: Context, email: str) -> Member:
+    """The account's member with this email (its current seat before any removed one)."""
+    address = normalize_email(email)
+    member = current_seat(ctx.session, address, ctx.the_account.id)
+    if member is None:
+        raise NotFound(
+            f"no member {address} in this account", hint="`fpctl team list` shows the members"
+        )
+    return member
+
+
+def current_admin(ctx: Context) -> Member | None:
+    return ctx.session.exec(
+        select(Member)
+        .where(Member.account_id == ctx.the_account.id)
+        .where(Member.role == Role.ADMIN)
+        .where(Member.status == MemberStatus.ACTIVE)
+    ).first()
+
+
+def require_pro(account: Account, doing: str) -> None:
+    """Refuse (exit 5, ``account_switched``) what only a Pro account can do once the account
+    has switched to the regular marketplace; its history stays readable."""
+    if account.status == AccountStatus.SWITCHED:
+        raise RuleViolation(
+            f"{account.slug} has switched to the regular marketplace and cannot {doing}",
+            hint="the admin returns it to Pro with `fpctl subscription switch basic`",
+            code="account_switched",
+        )
+
+
+def by_username(session: Session, username: str) -> Freelancer:
+    """``find`` for callers that have a session but no Context yet (``--as @username``)."""
+    name = username.strip().removeprefix("@").casefold()
+    found = session.exec(select(Freelancer).where(Freelancer.username == name)).first()
+    if found is None:
+        raise NotFound(f"no freelancer @{name}", hint="`fpctl freelancer list` shows them")
+    return found
