@@ -68,3 +68,20 @@ def test_the_terminal_and_the_environment_change_nothing(monkeypatch: pytest.Mon
         monkeypatch.setenv(name, "json" if name == "FPCTL_OUTPUT" else "1")
 
     assert render() == before
+
+
+def test_main_prints_the_reference_and_checks_a_file(
+    tmp_path: Path, capsysbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    from fpctl.cli import reference
+
+    assert reference.main([]) == 0
+    printed = capsysbinary.readouterr().out.decode("utf-8")
+    assert printed == reference.render()
+
+    current, stale = tmp_path / "current.md", tmp_path / "stale.md"
+    current.write_text(printed, encoding="utf-8")
+    stale.write_text(printed.replace("## fpctl team invite", "## fpctl team"), encoding="utf-8")
+    assert reference.main(["--check", str(current)]) == 0
+    assert reference.main(["--check", str(stale)]) == 1
+    assert "is out of date" in capsysbinary.readouterr().err.decode()
