@@ -26,9 +26,10 @@ from sqlalchemy import text
 
 from fpctl import clock
 from fpctl.errors import FpctlError
-from fpctl.services import accounts, audit, invitations, members, work
+from fpctl.services import audit, work
 from fpctl.services.context import Context
-from fpctl.services.invitations import InviteRequest
+from fpctl.services.team import accounts, invitations, members
+from fpctl.services.team.invitations import InviteRequest
 from fpctl.store.db import create_store_engine, transaction
 from fpctl.store.location import resolve
 from fpctl.store.schema import ensure_current

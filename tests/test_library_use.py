@@ -52,7 +52,8 @@ def test_a_refusal_raises_and_changes_nothing(acme: str, isolated_env: Path) -> 
     import pytest
 
     from fpctl.errors import PermissionDenied
-    from fpctl.services import invitations, work
+    from fpctl.services import work
+    from fpctl.services.team import invitations
 
     store = work.open_store(str(isolated_env))
     with (

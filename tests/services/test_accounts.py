@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import text
 
 from fpctl.errors import EmailTaken, InvalidInput, NotFound, PermissionDenied, RuleViolation
-from fpctl.services import accounts, members
+from fpctl.services.team import accounts, members
 
 
 def audit_rows(work: Any) -> list[tuple[str, str, str | None, dict[str, Any]]]:

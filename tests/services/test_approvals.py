@@ -10,8 +10,9 @@ from sqlmodel import select
 
 from fpctl.clock import parse_instant
 from fpctl.errors import RuleViolation
-from fpctl.services import approvals, invitations, policies
-from fpctl.services.invitations import InviteRequest
+from fpctl.services import approvals
+from fpctl.services.team import invitations, policies
+from fpctl.services.team.invitations import InviteRequest
 from fpctl.store.tables import ApprovalRequest, AuditRecord, Invitation
 
 ADA = "ada@acme.test"

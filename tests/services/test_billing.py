@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from fpctl.clock import parse_instant
 from fpctl.errors import InvalidInput, NotFound, PermissionDenied, RuleViolation
-from fpctl.services import billing, ledger
+from fpctl.services.money import billing, ledger
 from fpctl.store.tables import AuditRecord, Invoice, LedgerEntry
 
 ADA = {"as_": "ada@acme.test"}

@@ -9,7 +9,7 @@ import pytest
 from sqlmodel import col, select
 
 from fpctl.errors import InvalidInput, PermissionDenied
-from fpctl.services import billing, billing_info, ledger
+from fpctl.services.money import billing, billing_info, ledger
 from fpctl.store.tables import AuditRecord
 
 ADA = {"as_": "ada@acme.test"}

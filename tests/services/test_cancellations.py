@@ -11,8 +11,8 @@ from sqlmodel import select
 
 from fpctl.clock import parse_instant
 from fpctl.errors import InvalidInput, PermissionDenied, RuleViolation
-from fpctl.services import cancellations, checkout, order_moves
-from fpctl.services.checkout import OrderRequest
+from fpctl.services.orders import cancellations, checkout, lifecycle
+from fpctl.services.orders.checkout import OrderRequest
 from fpctl.store.tables import Account, Order, OrderCancellation
 
 AT = parse_instant("2026-11-01T10:00:00Z")
@@ -34,11 +34,11 @@ def started(work: Any, *, delivered: bool = False) -> int:
     with work(**MIA) as ctx:
         order = checkout.place(ctx, OrderRequest(freelancer="lena", service_id=1)).order
         ctx.session.flush()
-        order_moves.submit_requirements(ctx, order.id, "brief")
+        lifecycle.submit_requirements(ctx, order.id, "brief")
         order_id = order.id
     if delivered:
         with work(**LENA) as ctx:
-            order_moves.deliver(ctx, order_id)
+            lifecycle.deliver(ctx, order_id)
     assert order_id is not None
     return order_id
 
@@ -172,8 +172,8 @@ def test_exactly_at_48_hours_the_request_is_accepted(shop: Any, work: Any) -> No
 
 
 def test_a_held_order_cancelled_by_request_withdraws_its_approval(shop: Any, work: Any) -> None:
-    from fpctl.services import policies
-    from fpctl.services.policies import PolicySpec
+    from fpctl.services.team import policies
+    from fpctl.services.team.policies import PolicySpec
     from fpctl.store.tables import ApprovalRequest
 
     with work(**ADA) as ctx:

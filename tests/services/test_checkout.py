@@ -12,9 +12,10 @@ from sqlmodel import col, func, select
 from fpctl.clock import parse_instant
 from fpctl.domain.enums import ApprovalStatus
 from fpctl.errors import InvalidInput, NotFound, PermissionDenied, RuleViolation
-from fpctl.services import approvals, checkout, order_moves
-from fpctl.services.checkout import OrderRequest
-from fpctl.services.policies import PolicySpec
+from fpctl.services import approvals
+from fpctl.services.orders import checkout, lifecycle
+from fpctl.services.orders.checkout import OrderRequest
+from fpctl.services.team.policies import PolicySpec
 from fpctl.store.tables import (
     Account,
     ApprovalRequest,
@@ -93,7 +94,7 @@ def order_invoices(work: Any, order_id: int) -> list[tuple[str, int]]:
 
 
 def add_policy(work: Any, kind: str, **values: Any) -> None:
-    from fpctl.services import policies
+    from fpctl.services.team import policies
 
     with work(**ADA) as ctx:
         if values.pop("advanced", False):
@@ -265,7 +266,7 @@ def test_cancelling_a_held_order_withdraws_its_request(shop: Any, work: Any) -> 
     add_policy(work, "order-approval", over="1")
     held = place(work)
     with work(**MIA) as ctx:
-        order_moves.cancel(ctx, held.id)
+        lifecycle.cancel(ctx, held.id)
     with work(write=False) as ctx:
         request = ctx.session.exec(select(ApprovalRequest)).one()
         assert (request.status, request.decided_at) == (ApprovalStatus.WITHDRAWN, AT)
@@ -284,7 +285,7 @@ def test_month_spend_counts_this_calendar_month_minus_cancelled_and_rejected(
     add_policy(work, "order-approval", over="1000")
     with work(**MIA) as ctx:
         assert checkout.month_spend(ctx, ctx.actor.member_id or 0, AT) == 3000
-        order_moves.cancel(ctx, first.id)
+        lifecycle.cancel(ctx, first.id)
         assert checkout.month_spend(ctx, ctx.actor.member_id or 0, AT) == 2000
         december = AT.replace(month=12, day=1, hour=0)
         assert checkout.month_spend(ctx, ctx.actor.member_id or 0, december) == 0

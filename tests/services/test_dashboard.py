@@ -12,6 +12,7 @@ from sqlalchemy import event
 
 from fpctl.errors import PermissionDenied
 from fpctl.services import audit_trail, dashboard
+from fpctl.views.dashboard import dashboard_view
 from tests.conftest import Cli
 
 ADA = "ada@acme.test"
@@ -46,7 +47,7 @@ def test_a_handful_of_queries_whatever_the_size(
     place_orders(cli, 6)
     with work(actor, write=False) as ctx, counted(engine) as statements:
         shown = dashboard.show(ctx)
-        view = dashboard.dashboard_view(shown)
+        view = dashboard_view(shown)
     assert view["open_orders"] == 6
     # the account, members, orders, cancellations, invitations, approvals, (activity)
     assert 0 < len(statements) <= 7, statements

@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from fpctl.domain.text import normalize_username
 from fpctl.errors import InvalidInput, NotFound, PermissionDenied, RuleViolation
-from fpctl.services import freelancers
+from fpctl.services.network import freelancers
 from fpctl.store.tables import AuditRecord, Freelancer, FreelancerService
 
 SUPPORT = {"as_": "support", "reason": "ticket 7"}

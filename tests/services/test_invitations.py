@@ -10,8 +10,8 @@ from sqlmodel import select
 
 from fpctl.clock import parse_instant
 from fpctl.errors import EmailTaken, InvitationInvalid, PermissionDenied
-from fpctl.services import invitations
-from fpctl.services.invitations import InviteRequest
+from fpctl.services.team import invitations
+from fpctl.services.team.invitations import InviteRequest
 from fpctl.store.tables import ApprovalRequest, Invitation
 
 ADA = "ada@acme.test"
@@ -131,7 +131,7 @@ def test_withdraw_is_the_inviters_or_the_admins(work: Any, team: Any) -> None:
 
 
 def test_superseding_a_waiting_invitation_closes_its_request(work: Any, team: Any) -> None:
-    from fpctl.services import policies
+    from fpctl.services.team import policies
 
     with work(as_=ADA) as ctx:
         policies.add(ctx, policies.PolicySpec(kind="invite-approval"))

@@ -11,7 +11,7 @@ from sqlmodel import col, select
 from fpctl.clock import parse_instant
 from fpctl.domain.payments import Split
 from fpctl.errors import RuleViolation
-from fpctl.services import ledger
+from fpctl.services.money import ledger
 from fpctl.store.tables import Account, Invoice, LedgerEntry
 
 ADA = {"as_": "ada@acme.test"}

@@ -8,8 +8,9 @@ import pytest
 from sqlalchemy import text
 
 from fpctl.errors import EmailTaken, InvalidInput, NotFound, PermissionDenied, RuleViolation
-from fpctl.services import audit, invitations, members
-from fpctl.services.invitations import InviteRequest
+from fpctl.services import audit
+from fpctl.services.team import invitations, members
+from fpctl.services.team.invitations import InviteRequest
 from tests.conftest import Cli
 
 
@@ -195,7 +196,7 @@ def test_leave_closes_and_holds_the_email_forever(
         assert isinstance(result.error, EmailTaken)
         assert result.error.code == "email_taken"
     with work(account="beta") as ctx, pytest.raises(EmailTaken):
-        from fpctl.services import accounts
+        from fpctl.services.team import accounts
 
         accounts.create(ctx, name="Gamma", admin_email="mia@acme.test")
 

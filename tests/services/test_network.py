@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import select
 
 from fpctl.errors import InvalidInput, NotFound, PermissionDenied
-from fpctl.services import freelancers, network, network_lists
+from fpctl.services.network import connections, freelancers, lists
 from fpctl.store.tables import FreelancerView, NetworkListItem
 from tests.conftest import Cli
 
@@ -23,7 +23,7 @@ def _agent(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def view(work: Any, email: str, username: str, now: str) -> None:
     with work(as_=email, now=now) as ctx:
-        network.record_view(ctx, freelancers.find(ctx, username))
+        connections.record_view(ctx, freelancers.find(ctx, username))
 
 
 def test_a_view_keeps_only_the_latest_per_member(shop: Any, work: Any) -> None:
@@ -34,31 +34,31 @@ def test_a_view_keeps_only_the_latest_per_member(shop: Any, work: Any) -> None:
         rows = ctx.session.exec(select(FreelancerView).order_by(FreelancerView.member_id)).all()
         assert len(rows) == 2
     with work(as_=MAX, write=False) as ctx:
-        assert [r["last_viewed_at"] for r in network.network(ctx)] == ["2026-11-03T10:00:00Z"]
+        assert [r["last_viewed_at"] for r in connections.network(ctx)] == ["2026-11-03T10:00:00Z"]
     with work(write=False, **SUPPORT) as ctx:  # support sees the account's latest view
-        assert [r["last_viewed_at"] for r in network.network(ctx)] == ["2026-11-05T10:00:00Z"]
+        assert [r["last_viewed_at"] for r in connections.network(ctx)] == ["2026-11-05T10:00:00Z"]
 
 
 def test_changes_need_an_actor(shop: Any, work: Any) -> None:
     with work(account="acme") as ctx, pytest.raises(InvalidInput):
-        network.save(ctx, "lena")
+        connections.save(ctx, "lena")
 
 
 def test_saving_is_idempotent(shop: Any, work: Any) -> None:
     with work(as_=MIA) as ctx:
-        _, _, first = network.save(ctx, "lena")
+        _, _, first = connections.save(ctx, "lena")
     with work(as_=ADA) as ctx:
-        saved, _, again = network.save(ctx, "@LENA")
+        saved, _, again = connections.save(ctx, "@LENA")
     assert (first, again, saved.saved_by) == (True, False, MIA)
 
 
 def test_the_same_freelancer_and_their_service_are_two_items(shop: Any, work: Any) -> None:
     with work(as_=MIA) as ctx:
-        list_id = network_lists.list_create(ctx, "Logos").lst.id
+        list_id = lists.list_create(ctx, "Logos").lst.id
         assert list_id is not None
-        assert network_lists.list_add(ctx, list_id, "lena")[1] is None
-        assert network_lists.list_add(ctx, list_id, "1")[1] is None
-        assert network_lists.list_add(ctx, list_id, " 1 ")[1] is not None
+        assert lists.list_add(ctx, list_id, "lena")[1] is None
+        assert lists.list_add(ctx, list_id, "1")[1] is None
+        assert lists.list_add(ctx, list_id, " 1 ")[1] is not None
         items = ctx.session.exec(select(NetworkListItem)).all()
         assert [(i.freelancer_id, i.service_id) for i in items] == [(1, None), (1, 1)]
 
@@ -68,12 +68,12 @@ def test_only_the_owner_shares_with_another_account(shop: Any, work: Any, cli: C
         cli("account", "create", "Beta", "--admin", "bo@beta.test", "--slug", "beta").exit_code == 0
     )
     with work(as_=MIA) as ctx:
-        list_id = network_lists.list_create(ctx, "Logos").lst.id
+        list_id = lists.list_create(ctx, "Logos").lst.id
         assert list_id is not None
-        network_lists.list_share(ctx, list_id, member=ADA)
+        lists.list_share(ctx, list_id, member=ADA)
     with work(as_=ADA) as ctx:  # the admin sees it once shared, but does not own it
-        assert network_lists.list_share(ctx, list_id, member=MAX)[1] is None
+        assert lists.list_share(ctx, list_id, member=MAX)[1] is None
         with pytest.raises(PermissionDenied):
-            network_lists.list_share(ctx, list_id, account="beta")
+            lists.list_share(ctx, list_id, account="beta")
     with work(as_="bo@beta.test") as ctx, pytest.raises(NotFound):
-        network_lists.find_list(ctx, list_id)
+        lists.find_list(ctx, list_id)

@@ -10,7 +10,7 @@ import pytest
 
 from fpctl import clock
 from fpctl.errors import InvalidInput, PermissionDenied, RuleViolation
-from fpctl.services import checkout, order_moves, order_next, refunds, reviews
+from fpctl.services.orders import checkout, lifecycle, next_steps, refunds, reviews
 from fpctl.store.tables import Order
 from tests.conftest import NOW
 
@@ -27,11 +27,11 @@ def completed(work: Work, **extra: Any) -> int:
     request = checkout.OrderRequest(freelancer="lena", **(extra or {"service_id": 1}))
     with work(as_=ADA) as ctx:
         order_id = checkout.place(ctx, request).order.id
-        order_moves.submit_requirements(ctx, order_id, "a logo")
+        lifecycle.submit_requirements(ctx, order_id, "a logo")
     with work(as_="@lena") as ctx:
-        order_moves.deliver(ctx, order_id)
+        lifecycle.deliver(ctx, order_id)
     with work(as_=ADA) as ctx:
-        order_moves.accept(ctx, order_id)
+        lifecycle.accept(ctx, order_id)
     return int(order_id)
 
 
@@ -86,7 +86,8 @@ def test_blank_review_text_is_kept_as_none(work: Work, shop: Any) -> None:
 
 
 def test_a_rejected_order_has_nothing_next(work: Work, shop: Any) -> None:
-    from fpctl.services import approvals, policies
+    from fpctl.services import approvals
+    from fpctl.services.team import policies
 
     with work(as_=ADA) as ctx:
         policies.add(ctx, policies.PolicySpec("order-approval", over="50"))
@@ -98,6 +99,6 @@ def test_a_rejected_order_has_nothing_next(work: Work, shop: Any) -> None:
         approvals.reject(ctx, request_id, None)
 
     with work(write=False, account="acme") as ctx:
-        found = order_next.next_steps(ctx, order_id)
+        found = next_steps.next_steps(ctx, order_id)
     assert found.steps == []
     assert found.note == f"order {order_id} is rejected: nothing more can happen"

@@ -12,9 +12,10 @@ from sqlmodel import col, func, select
 
 from fpctl.clock import parse_instant
 from fpctl.errors import NotFound, PermissionDenied, RuleViolation
-from fpctl.services import checkout, order_moves, settle
-from fpctl.services.checkout import OrderRequest
+from fpctl.services import settle
 from fpctl.services.context import Context
+from fpctl.services.orders import checkout, lifecycle
+from fpctl.services.orders.checkout import OrderRequest
 from fpctl.store.tables import Account, AuditRecord, Invoice, LedgerEntry, Order
 
 AT = parse_instant("2026-11-01T10:00:00Z")
@@ -24,14 +25,14 @@ OTTO = {"as_": "@otto"}
 
 Step = Callable[[Context, int], Any]
 BUYER_STEPS: dict[str, Step] = {
-    "requirements": lambda ctx, i: order_moves.submit_requirements(ctx, i, "brief"),
-    "accept": order_moves.accept,
-    "revision": order_moves.ask_revision,
-    "cancel": order_moves.cancel,
+    "requirements": lambda ctx, i: lifecycle.submit_requirements(ctx, i, "brief"),
+    "accept": lifecycle.accept,
+    "revision": lifecycle.ask_revision,
+    "cancel": lifecycle.cancel,
 }
 SELLER_STEPS: dict[str, Step] = {
-    "skip": order_moves.skip_requirements,
-    "deliver": order_moves.deliver,
+    "skip": lifecycle.skip_requirements,
+    "deliver": lifecycle.deliver,
 }
 
 
@@ -207,11 +208,11 @@ def test_auto_complete_as_of_the_window_closing(shop: Any, work: Any) -> None:
     closes = AT + timedelta(days=3)
     assert load(work, order_id).auto_complete_at == closes
     with work(now=closes - timedelta(seconds=1)) as ctx:
-        assert order_moves.complete_due(ctx.session, ctx.now) == 0
+        assert lifecycle.complete_due(ctx.session, ctx.now) == 0
     later = closes + timedelta(days=2)
     with work(now=AT) as ctx:  # settle by hand, long after
-        assert order_moves.complete_due(ctx.session, later) == 1
-        assert order_moves.complete_due(ctx.session, later) == 0
+        assert lifecycle.complete_due(ctx.session, later) == 1
+        assert lifecycle.complete_due(ctx.session, later) == 0
     order = load(work, order_id, now=later)
     assert (order.status, order.completed_at, order.auto_complete_at) == ("completed", closes, None)
     with work(write=False) as ctx:

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from fpctl.errors import RuleViolation
-from fpctl.services import orders
+from fpctl.services import lookups
 from tests.conftest import Cli
 
 ADA = ("--as", "ada@acme.test")
@@ -19,7 +19,7 @@ ADA = ("--as", "ada@acme.test")
 def _refusal(work: Any) -> RuleViolation | None:
     with work(account="acme", write=False) as ctx:
         try:
-            orders.refuse_switch_while_open(ctx.session, ctx.the_account)
+            lookups.refuse_switch_while_open(ctx.session, ctx.the_account)
         except RuleViolation as refusal:
             return refusal
     return None

@@ -10,8 +10,9 @@ from sqlalchemy import text
 from sqlmodel import select
 
 from fpctl.errors import InvalidInput, NotFound, PermissionDenied
-from fpctl.services import checkout, invitations, members, order_talk, projects
-from fpctl.services.invitations import InviteRequest
+from fpctl.services.orders import checkout, collaboration
+from fpctl.services.team import invitations, members, projects
+from fpctl.services.team.invitations import InviteRequest
 from fpctl.store.tables import Member, OrderNote
 
 ADA, BILL, MIA, MAX = "ada@acme.test", "bill@acme.test", "mia@acme.test", "max@acme.test"
@@ -36,7 +37,7 @@ def order(shop: Any, work: Any) -> int:
     """mia's order in her my-project, shared with all members."""
     order_id = place(work, as_=MIA)
     with work(as_=MIA) as ctx:
-        order_talk.share(ctx, order_id)
+        collaboration.share(ctx, order_id)
     return order_id
 
 
@@ -63,10 +64,10 @@ def audit_rows(work: Any, action: str) -> list[tuple[str, str, dict[str, Any]]]:
 def test_share_is_one_way_and_sharing_again_changes_nothing(shop: Any, work: Any) -> None:
     order_id = place(work, as_=MIA)
     with work(as_=MIA) as ctx:
-        assert order_talk.share(ctx, order_id)[1] is True
+        assert collaboration.share(ctx, order_id)[1] is True
     before = snapshot(work)
     with work(as_=MIA) as ctx:
-        order, changed = order_talk.share(ctx, order_id)
+        order, changed = collaboration.share(ctx, order_id)
 
     assert (changed, order.shared) == (False, True)
     assert snapshot(work) == before
@@ -81,7 +82,7 @@ def test_the_admin_billing_managers_and_support_share_any_order(
 ) -> None:
     order_id = place(work, as_=MIA)
     with work(**actor) as ctx:
-        assert order_talk.share(ctx, order_id)[1] is True
+        assert collaboration.share(ctx, order_id)[1] is True
 
 
 def test_a_project_owner_shares_an_order_placed_in_their_project(shop: Any, work: Any) -> None:
@@ -91,7 +92,7 @@ def test_a_project_owner_shares_an_order_placed_in_their_project(shop: Any, work
     order_id = place(work, project, as_=MIA)
 
     with work(as_=MAX) as ctx:
-        assert order_talk.share(ctx, order_id)[1] is True
+        assert collaboration.share(ctx, order_id)[1] is True
 
 
 def test_a_member_who_only_collaborates_cannot_widen_an_orders_audience(
@@ -104,7 +105,7 @@ def test_a_member_who_only_collaborates_cannot_widen_an_orders_audience(
     before = snapshot(work)
 
     with pytest.raises(PermissionDenied, match="only its placer") as refused, work(as_=MIA) as ctx:
-        order_talk.share(ctx, order_id)
+        collaboration.share(ctx, order_id)
     assert refused.value.code == "not_order_owner"
     assert snapshot(work) == before
 
@@ -118,7 +119,7 @@ def test_share_needs_a_buyer_side_actor(
     order: int, work: Any, actor: dict[str, Any], error: type[Exception]
 ) -> None:
     with pytest.raises(error), work(**actor) as ctx:
-        order_talk.share(ctx, order)
+        collaboration.share(ctx, order)
 
 
 # -- private notes ---------------------------------------------------------------------------
@@ -126,9 +127,9 @@ def test_share_needs_a_buyer_side_actor(
 
 def test_a_note_is_seen_by_its_author_only(order: int, work: Any) -> None:
     with work(as_=MIA) as ctx:
-        order_talk.add_note(ctx, order, "call Lena on Monday")
+        collaboration.add_note(ctx, order, "call Lena on Monday")
     with work(as_=MAX) as ctx:
-        order_talk.add_note(ctx, order, "max's own")
+        collaboration.add_note(ctx, order, "max's own")
 
     for reader, texts in [
         (MIA, ["call Lena on Monday"]),
@@ -137,30 +138,30 @@ def test_a_note_is_seen_by_its_author_only(order: int, work: Any) -> None:
         (BILL, []),
     ]:
         with work(as_=reader, write=False) as ctx:
-            assert [n.text for n in order_talk.notes(ctx, order)] == texts
+            assert [n.text for n in collaboration.notes(ctx, order)] == texts
 
 
 def test_supports_notes_are_seen_by_that_agent_only(
     order: int, work: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with work(**SUPPORT) as ctx:
-        note = order_talk.add_note(ctx, order, "customer called")
+        note = collaboration.add_note(ctx, order, "customer called")
     assert note.author == "support:sam"
     with work(**SUPPORT, write=False) as ctx:
-        assert [n.text for n in order_talk.notes(ctx, order)] == ["customer called"]
+        assert [n.text for n in collaboration.notes(ctx, order)] == ["customer called"]
 
     monkeypatch.setenv("FPCTL_AGENT", "kim")
     with work(**SUPPORT, write=False) as ctx:
-        assert order_talk.notes(ctx, order) == []
+        assert collaboration.notes(ctx, order) == []
     with work(as_=MIA, write=False) as ctx:
-        assert order_talk.notes(ctx, order) == []
+        assert collaboration.notes(ctx, order) == []
 
 
 def test_a_new_seat_with_a_released_email_does_not_inherit_the_old_seats_notes(
     order: int, work: Any
 ) -> None:
     with work(as_=MAX) as ctx:
-        order_talk.add_note(ctx, order, "before I was removed")
+        collaboration.add_note(ctx, order, "before I was removed")
     with work(as_=ADA) as ctx:
         members.remove(ctx, MAX)
         invited = invitations.invite_many(ctx, [InviteRequest(email=MAX)])
@@ -169,41 +170,41 @@ def test_a_new_seat_with_a_released_email_does_not_inherit_the_old_seats_notes(
         invitations.accept(ctx, token, name="Max again")
 
     with work(as_=MAX, write=False) as ctx:
-        assert order_talk.notes(ctx, order) == []
+        assert collaboration.notes(ctx, order) == []
 
 
 def test_reading_notes_needs_an_actor_and_never_a_freelancer(order: int, work: Any) -> None:
     with pytest.raises(InvalidInput, match="private") as refused, work(account="acme") as ctx:
-        order_talk.notes(ctx, order)
+        collaboration.notes(ctx, order)
     assert refused.value.code == "notes_private"
     freelancer = pytest.raises(PermissionDenied, match="never shown to the freelancer")
     with freelancer, work(as_="@lena") as ctx:
-        order_talk.notes(ctx, order)
+        collaboration.notes(ctx, order)
 
 
 def test_a_notes_audit_record_never_holds_its_text(order: int, work: Any) -> None:
     with work(as_=MIA) as ctx:
-        note = order_talk.add_note(ctx, order, "the budget is tight")
+        note = collaboration.add_note(ctx, order, "the budget is tight")
 
     assert audit_rows(work, "order.note") == [
         (MIA, f"order:{order} note:{note.id}", {"note": [None, note.id], "length": [None, 19]})
     ]
 
 
-@pytest.mark.parametrize("body", ["", "   \n", "x" * (order_talk.MAX_TEXT + 1)])
+@pytest.mark.parametrize("body", ["", "   \n", "x" * (collaboration.MAX_TEXT + 1)])
 def test_an_empty_or_huge_note_is_refused_and_changes_nothing(
     order: int, work: Any, body: str
 ) -> None:
     before = snapshot(work)
     with pytest.raises(InvalidInput), work(as_=MIA) as ctx:
-        order_talk.add_note(ctx, order, body)
+        collaboration.add_note(ctx, order, body)
     assert snapshot(work) == before
 
 
 def test_note_text_is_stored_as_given(order: int, work: Any) -> None:
     body = "  [bold]two[/bold]\nlines  "
     with work(as_=MIA) as ctx:
-        order_talk.add_note(ctx, order, body)
+        collaboration.add_note(ctx, order, body)
     with work(write=False) as ctx:
         assert ctx.session.exec(select(OrderNote.text)).one() == body
 
@@ -222,7 +223,7 @@ def test_note_text_is_stored_as_given(order: int, work: Any) -> None:
     ],
 )
 def test_mention_tokens(body: str, tokens: list[str]) -> None:
-    assert order_talk.mention_tokens(body) == tokens
+    assert collaboration.mention_tokens(body) == tokens
 
 
 def test_mentions_keep_active_members_who_see_the_order(shop: Any, work: Any) -> None:
@@ -234,7 +235,7 @@ def test_mentions_keep_active_members_who_see_the_order(shop: Any, work: Any) ->
         "@not-an@email @ada@acme.test"
     )
     with work(as_=MIA) as ctx:
-        comment, mentions = order_talk.add_comment(ctx, order_id, body)
+        comment, mentions = collaboration.add_comment(ctx, order_id, body)
 
     assert comment.text == body
     assert json.loads(comment.mentions) == mentions.emails == [ADA]
@@ -250,7 +251,7 @@ def test_mentions_keep_active_members_who_see_the_order(shop: Any, work: Any) ->
 def test_comments_are_threads_with_replies_after_their_parent(order: int, work: Any) -> None:
     def say(actor: str, body: str, reply_to: int | None = None) -> int:
         with work(as_=actor) as ctx:
-            made = order_talk.add_comment(ctx, order, body, reply_to=reply_to)[0]
+            made = collaboration.add_comment(ctx, order, body, reply_to=reply_to)[0]
         assert made.id is not None
         return made.id
 
@@ -262,7 +263,7 @@ def test_comments_are_threads_with_replies_after_their_parent(order: int, work: 
     later_to_first = say(BILL, "re first, later", first)
 
     with work(write=False, account="acme") as ctx:
-        listed = [(c.id, c.reply_to_id, depth) for c, depth in order_talk.comments(ctx, order)]
+        listed = [(c.id, c.reply_to_id, depth) for c, depth in collaboration.comments(ctx, order)]
     assert listed == [
         (first, None, 0),
         (to_first, first, 1),
@@ -272,19 +273,19 @@ def test_comments_are_threads_with_replies_after_their_parent(order: int, work: 
         (to_second, second, 1),
     ]
     with work(write=False) as ctx:
-        assert order_talk.depth_of(ctx, ctx.session.get(order_talk.OrderComment, deeper)) == 2  # type: ignore[arg-type]
+        assert collaboration.depth_of(ctx, ctx.session.get(collaboration.OrderComment, deeper)) == 2  # type: ignore[arg-type]
 
 
 def test_a_reply_must_be_to_a_comment_on_the_same_order(order: int, work: Any) -> None:
     other = place(work, as_=MIA)
     with work(as_=MIA) as ctx:
-        elsewhere = order_talk.add_comment(ctx, other, "on the other order")[0].id
+        elsewhere = collaboration.add_comment(ctx, other, "on the other order")[0].id
     before = snapshot(work)
 
     for missing in (elsewhere, 999):
         not_found = pytest.raises(NotFound, match=f"no comment {missing} on order {order}")
         with not_found, work(as_=MIA) as ctx:
-            order_talk.add_comment(ctx, order, "reply", reply_to=missing)
+            collaboration.add_comment(ctx, order, "reply", reply_to=missing)
     assert snapshot(work) == before
 
 
@@ -293,19 +294,19 @@ def test_comments_are_seen_by_everyone_who_sees_the_order(
     order: int, work: Any, reader: dict[str, Any]
 ) -> None:
     with work(as_=MIA) as ctx:
-        order_talk.add_comment(ctx, order, "team only")
+        collaboration.add_comment(ctx, order, "team only")
     with work(write=False, **reader) as ctx:
-        assert [c.text for c, _ in order_talk.comments(ctx, order)] == ["team only"]
+        assert [c.text for c, _ in collaboration.comments(ctx, order)] == ["team only"]
 
 
 def test_the_freelancer_never_sees_or_writes_comments_or_notes(order: int, work: Any) -> None:
     with work(as_=MIA) as ctx:
-        order_talk.add_comment(ctx, order, "lena is slow")
+        collaboration.add_comment(ctx, order, "lena is slow")
     before = snapshot(work)
     for do in (
-        lambda ctx: order_talk.comments(ctx, order),
-        lambda ctx: order_talk.add_comment(ctx, order, "hi"),
-        lambda ctx: order_talk.add_note(ctx, order, "hi"),
+        lambda ctx: collaboration.comments(ctx, order),
+        lambda ctx: collaboration.add_comment(ctx, order, "hi"),
+        lambda ctx: collaboration.add_note(ctx, order, "hi"),
     ):
         refused = pytest.raises(PermissionDenied, match="never shown to the freelancer")
         with refused, work(as_="@lena") as ctx:
@@ -315,8 +316,8 @@ def test_the_freelancer_never_sees_or_writes_comments_or_notes(order: int, work:
 
 def test_a_comments_audit_record_holds_its_text_reply_and_mentions(order: int, work: Any) -> None:
     with work(as_=MIA) as ctx:
-        first = order_talk.add_comment(ctx, order, "start")[0]
-        reply = order_talk.add_comment(ctx, order, "@max@acme.test see", reply_to=first.id)[0]
+        first = collaboration.add_comment(ctx, order, "start")[0]
+        reply = collaboration.add_comment(ctx, order, "@max@acme.test see", reply_to=first.id)[0]
 
     assert audit_rows(work, "order.comment")[-1] == (
         MIA,
@@ -333,11 +334,11 @@ def test_a_deactivated_member_can_neither_comment_nor_read(order: int, work: Any
     with work(as_=ADA) as ctx:
         members.deactivate(ctx, MAX)
     for do in (
-        lambda ctx: order_talk.comments(ctx, order),
-        lambda ctx: order_talk.add_comment(ctx, order, "hi"),
-        lambda ctx: order_talk.notes(ctx, order),
-        lambda ctx: order_talk.add_note(ctx, order, "hi"),
-        lambda ctx: order_talk.share(ctx, order),
+        lambda ctx: collaboration.comments(ctx, order),
+        lambda ctx: collaboration.add_comment(ctx, order, "hi"),
+        lambda ctx: collaboration.notes(ctx, order),
+        lambda ctx: collaboration.add_note(ctx, order, "hi"),
+        lambda ctx: collaboration.share(ctx, order),
     ):
         with pytest.raises(PermissionDenied, match="deactivated"), work(as_=MAX) as ctx:
             do(ctx)

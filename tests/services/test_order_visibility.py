@@ -10,7 +10,8 @@ import pytest
 from sqlmodel import select
 
 from fpctl.errors import NotFound, PermissionDenied
-from fpctl.services import accounts, checkout, members, order_moves, order_talk, orders, projects
+from fpctl.services.orders import checkout, collaboration, lifecycle, visibility
+from fpctl.services.team import accounts, members, projects
 from fpctl.store.tables import Freelancer, Member, Order
 
 ADA, BILL, MIA, MAX = "ada@acme.test", "bill@acme.test", "mia@acme.test", "max@acme.test"
@@ -34,14 +35,14 @@ def place(
 
 def seen(work: Any, **actor: Any) -> set[int]:
     with work(write=False, **actor) as ctx:
-        return {order.id for order in orders.list_orders(ctx)}  # type: ignore[misc]
+        return {order.id for order in visibility.list_orders(ctx)}  # type: ignore[misc]
 
 
 def finds(work: Any, order_id: int, **actor: Any) -> bool:
-    """Whether ``orders.find`` gives the order to the actor (else it is not found)."""
+    """Whether ``visibility.find`` gives the order to the actor (else it is not found)."""
     with work(write=False, **actor) as ctx:
         try:
-            orders.find(ctx, order_id)
+            visibility.find(ctx, order_id)
         except NotFound:
             return False
     return True
@@ -148,7 +149,7 @@ def test_an_order_in_a_my_project_is_seen_only_by_its_placer_until_shared(
     assert not finds(work, book.mia_mine, as_=MAX)
     assert finds(work, book.mia_mine, as_=BILL)
     with work(as_=MIA) as ctx:
-        order, changed = order_talk.share(ctx, book.mia_mine)
+        order, changed = collaboration.share(ctx, book.mia_mine)
 
     assert changed and order.shared
     assert finds(work, book.mia_mine, as_=MAX)
@@ -195,9 +196,9 @@ def test_a_deactivated_member_sees_nothing(work: Any, book: Book) -> None:
         members.deactivate(ctx, MIA)
 
     with pytest.raises(PermissionDenied, match="deactivated"), work(as_=MIA, write=False) as ctx:
-        list(orders.list_orders(ctx))
+        list(visibility.list_orders(ctx))
     with pytest.raises(PermissionDenied), work(as_=MIA, write=False) as ctx:
-        orders.find(ctx, book.mia_mine)
+        visibility.find(ctx, book.mia_mine)
 
 
 # -- hidden orders behave as not found ---------------------------------------------------------
@@ -206,13 +207,13 @@ def test_a_deactivated_member_sees_nothing(work: Any, book: Book) -> None:
 @pytest.mark.parametrize(
     "do",
     [
-        orders.find,
-        lambda ctx, order_id: order_moves.submit_requirements(ctx, order_id, "specs"),
-        order_talk.share,
-        lambda ctx, order_id: order_talk.add_note(ctx, order_id, "mine"),
-        order_talk.notes,
-        lambda ctx, order_id: order_talk.add_comment(ctx, order_id, "hello"),
-        order_talk.comments,
+        visibility.find,
+        lambda ctx, order_id: lifecycle.submit_requirements(ctx, order_id, "specs"),
+        collaboration.share,
+        lambda ctx, order_id: collaboration.add_note(ctx, order_id, "mine"),
+        collaboration.notes,
+        lambda ctx, order_id: collaboration.add_comment(ctx, order_id, "hello"),
+        collaboration.comments,
     ],
     ids=["show", "requirements", "share", "note", "notes", "comment", "comments"],
 )

@@ -13,16 +13,12 @@ from sqlmodel import col, select
 
 from fpctl.clock import parse_instant
 from fpctl.errors import FpctlError, InvalidInput, NotFound, PermissionDenied, RuleViolation
-from fpctl.services import (
-    cancellations,
-    checkout,
-    order_moves,
-    order_work,
-    payment_methods,
-    settle,
-)
-from fpctl.services.checkout import OrderRequest
+from fpctl.services import settle
+from fpctl.services.money import payment_methods
+from fpctl.services.orders import cancellations, checkout, lifecycle, milestones_hours
+from fpctl.services.orders.checkout import OrderRequest
 from fpctl.store.tables import Account, AuditRecord, Invoice, Order, OrderHours, OrderMilestone
+from fpctl.views.orders import milestone_view
 from tests.conftest import NOW
 
 ADA, MIA, LENA, OTTO = "ada@acme.test", "mia@acme.test", "@lena", "@otto"
@@ -40,7 +36,7 @@ def place(work: Work, request: OrderRequest, *, as_: str = ADA, now: datetime = 
     with work(as_=as_, now=now) as ctx:
         order_id = checkout.place(ctx, request).order.id
     with work(as_=LENA, now=now) as ctx:
-        order_moves.skip_requirements(ctx, order_id)
+        lifecycle.skip_requirements(ctx, order_id)
     return order_id
 
 
@@ -73,30 +69,30 @@ def invoices(work: Work, order_id: int, now: datetime = T0) -> list[tuple[str, i
 
 def statuses(work: Work, order_id: int, now: datetime = T0) -> list[str]:
     with work(now=now) as ctx:
-        return [m["status"] for m in order_work.milestones(ctx, order_id)]
+        return [milestone_view(m)["status"] for m in milestones_hours.milestones(ctx, order_id)]
 
 
 def deliver(work: Work, order_id: int, now: datetime = T0) -> None:
     with work(as_=LENA, now=now) as ctx:
-        order_moves.deliver(ctx, order_id)
+        lifecycle.deliver(ctx, order_id)
 
 
 def accept_milestone(work: Work, order_id: int, now: datetime = T0, as_: str = ADA) -> Order:
     with work(as_=as_, now=now) as ctx:
-        return order_work.milestone_accept(ctx, order_id)
+        return milestones_hours.milestone_accept(ctx, order_id)
 
 
 def log(work: Work, order_id: int, hours: str, week: str = "2026-W44", **kw: Any) -> OrderHours:
     now = kw.pop("now", T0)
     with work(as_=kw.pop("as_", LENA), now=now) as ctx:
-        return order_work.log_hours(
+        return milestones_hours.log_hours(
             ctx, order_id, week=week, hours=hours, description=kw.pop("description", "work")
         )
 
 
 def weeks(work: Work, order_id: int, now: datetime = T0) -> list[dict[str, Any]]:
     with work(now=now) as ctx:
-        return order_work.weeks(ctx, order_id)
+        return milestones_hours.weeks(ctx, order_id)
 
 
 def audit_actions(work: Work, prefix: str) -> list[str]:
@@ -156,7 +152,7 @@ def test_milestone_views_carry_the_times(work: Work, shop: Any) -> None:
     deliver(work, order_id, T0 + timedelta(hours=1))
     accept_milestone(work, order_id, T0 + timedelta(hours=2))
     with work() as ctx:
-        first, second = order_work.milestones(ctx, order_id)
+        first, second = map(milestone_view, milestones_hours.milestones(ctx, order_id))
     assert first == {
         "position": 1,
         "title": "A",
@@ -176,7 +172,7 @@ def test_milestone_views_carry_the_times(work: Work, shop: Any) -> None:
 def test_a_milestone_is_accepted_only_once_delivered(work: Work, shop: Any) -> None:
     order_id = place_milestones(work)
     with refused(RuleViolation, "invalid_transition"), work(as_=ADA) as ctx:
-        order_work.milestone_accept(ctx, order_id)
+        milestones_hours.milestone_accept(ctx, order_id)
     assert order(work, order_id).paid_cents == 10000
 
 
@@ -184,9 +180,9 @@ def test_milestone_accept_refuses_other_kinds_of_order(work: Work, shop: Any) ->
     order_id = place(work, OrderRequest(freelancer="lena", service_id=1))
     deliver(work, order_id)
     with refused(RuleViolation, "not_milestones"), work(as_=ADA) as ctx:
-        order_work.milestone_accept(ctx, order_id)
+        milestones_hours.milestone_accept(ctx, order_id)
     with refused(RuleViolation, "not_milestones"), work() as ctx:
-        order_work.milestones(ctx, order_id)
+        milestones_hours.milestones(ctx, order_id)
     assert order(work, order_id).status == "delivered"
 
 
@@ -224,7 +220,7 @@ def test_a_milestone_can_go_into_revision(work: Work, shop: Any) -> None:
     order_id = place_milestones(work, "A=100.00", "B=50.00", service=1)  # 1 revision
     deliver(work, order_id, T0 + timedelta(hours=1))
     with work(as_=ADA, now=T0 + timedelta(hours=2)) as ctx:
-        revised = order_moves.ask_revision(ctx, order_id, "bigger")
+        revised = lifecycle.ask_revision(ctx, order_id, "bigger")
     assert (revised.status, revised.auto_complete_at) == ("in_revision", None)
     assert statuses(work, order_id) == ["delivered", "not_started"]
     # no auto-completion while in revision
@@ -267,7 +263,7 @@ def test_cancelling_a_milestone_order_refunds_only_what_was_paid(work: Work, sho
     [("12.5", 1250), ("12.50", 1250), ("7.25", 725), ("0.01", 1), ("3", 300), ("168", 16800)],
 )
 def test_hours_are_read_as_hundredths(text: str, hundredths: int) -> None:
-    assert order_work.parse_hours(text) == hundredths
+    assert milestones_hours.parse_hours(text) == hundredths
 
 
 @pytest.mark.parametrize(
@@ -275,18 +271,18 @@ def test_hours_are_read_as_hundredths(text: str, hundredths: int) -> None:
 )
 def test_bad_hours_are_usage_errors(text: str) -> None:
     with pytest.raises(InvalidInput):
-        order_work.parse_hours(text)
+        milestones_hours.parse_hours(text)
 
 
 def test_a_week_ends_the_next_monday_at_midnight_utc() -> None:
-    week = order_work.week_of("2026-W44")
+    week = milestones_hours.week_of("2026-W44")
     assert (week.label, week.starts_at, week.ends_at) == (
         "2026-W44",
         parse_instant("2026-10-26T00:00:00Z"),
         W44_END,
     )
-    assert order_work.week_of("2020-W53").ends_at == parse_instant("2021-01-04T00:00:00Z")
-    assert order_work.format_hours(1250) == "12.50"
+    assert milestones_hours.week_of("2020-W53").ends_at == parse_instant("2021-01-04T00:00:00Z")
+    assert milestones_hours.format_hours(1250) == "12.50"
 
 
 # -- hours: logging ------------------------------------------------------------------------
@@ -323,7 +319,7 @@ def test_hours_are_logged_only_while_the_order_runs(work: Work, shop: Any) -> No
     deliver(work, order_id)
     log(work, order_id, "1")  # delivered
     with work(as_=ADA) as ctx:
-        order_moves.accept(ctx, order_id)
+        lifecycle.accept(ctx, order_id)
     with refused(RuleViolation, "order_not_running"):
         log(work, order_id, "1")
     assert [w["hours"] for w in weeks(work, order_id)] == ["2.00"]
@@ -449,7 +445,7 @@ def test_a_weeks_entries_are_charged_together_once(work: Work, shop: Any) -> Non
     with work(now=W44_END) as ctx:
         assert settle.settle_due(ctx.session, W44_END)["order.hours_charge"] == 0  # done already
     with work(now=W44_END + timedelta(days=1)) as ctx:
-        assert order_work.charge_due_weeks(ctx.session, W44_END + timedelta(days=1)) == 0
+        assert milestones_hours.charge_due_weeks(ctx.session, W44_END + timedelta(days=1)) == 0
         rows = ctx.session.exec(select(OrderHours).order_by(col(OrderHours.id))).all()
         assert sum(r.charged_cents or 0 for r in rows) == 3333  # 33.33 * 1.00
         assert len({r.invoice_id for r in rows}) == 1
@@ -481,7 +477,7 @@ def test_a_lowered_limit_caps_the_weeks_charge(work: Work, shop: Any) -> None:
     log(work, order_id, "6")
     log(work, order_id, "9")
     with work(as_=ADA) as ctx:
-        order_work.set_weekly_limit(ctx, order_id, 10)
+        milestones_hours.set_weekly_limit(ctx, order_id, 10)
     week = weeks(work, order_id, W44_END)[0]
     assert (week["hours"], week["charged_cents"]) == ("15.00", 10000)
     with work() as ctx:
@@ -498,7 +494,7 @@ def test_a_removed_limit_charges_every_hour(work: Work, shop: Any) -> None:
     order_id = place_hourly(work, rate="10.00", limit=10)
     log(work, order_id, "10")
     with work(as_=ADA) as ctx:
-        assert order_work.set_weekly_limit(ctx, order_id, None).weekly_limit_hours is None
+        assert milestones_hours.set_weekly_limit(ctx, order_id, None).weekly_limit_hours is None
     log(work, order_id, "5")
     assert weeks(work, order_id, W44_END)[0]["charged_cents"] == 15000
 
@@ -509,7 +505,7 @@ def test_a_week_that_cannot_be_paid_stays_due(work: Work, shop: Any) -> None:
     with work(as_=ADA) as ctx:
         payment_methods.remove(ctx, 1)
     with work(now=W44_END) as ctx:  # settles without failing
-        assert order_work.charge_due_weeks(ctx.session, W44_END) == 0
+        assert milestones_hours.charge_due_weeks(ctx.session, W44_END) == 0
         assert settle.anything_due(ctx.session, W44_END)
     assert weeks(work, order_id, W44_END)[0]["status"] == "open"
     assert order(work, order_id).paid_cents == 500
@@ -531,7 +527,7 @@ def test_a_cancelled_orders_uncharged_hours_are_never_charged(work: Work, shop: 
     later = W45_END + timedelta(days=7)
     with work(now=later) as ctx:
         assert not settle.anything_due(ctx.session, later)
-        assert order_work.charge_due_weeks(ctx.session, later) == 0
+        assert milestones_hours.charge_due_weeks(ctx.session, later) == 0
     assert [(w["status"], w["charged_cents"]) for w in weeks(work, order_id, later)] == [
         ("void", None)
     ]
@@ -544,7 +540,7 @@ def test_a_completed_orders_last_week_is_still_charged(work: Work, shop: Any) ->
     log(work, order_id, "3")
     deliver(work, order_id)
     with work(as_=ADA) as ctx:
-        order_moves.accept(ctx, order_id)
+        lifecycle.accept(ctx, order_id)
     assert weeks(work, order_id, W44_END)[0]["charged_cents"] == 3000
     assert order(work, order_id).status == "completed"
 
@@ -554,7 +550,7 @@ def test_a_week_charged_after_completion_earns_its_points(work: Work, shop: Any)
     log(work, order_id, "3")
     deliver(work, order_id)
     with work(as_=ADA) as ctx:
-        order_moves.accept(ctx, order_id)
+        lifecycle.accept(ctx, order_id)
     assert points(work) == 5  # silver: 1 per whole dollar of the fee
     weeks(work, order_id, W44_END)  # the week ends: 30.00 charged after completion
     assert points(work, W44_END) == 35
@@ -582,23 +578,23 @@ def test_the_report_has_one_row_per_week(work: Work, shop: Any) -> None:
     ] == [("2026-W44", "3.25", 2, 3250, "charged"), ("2026-W45", "4.00", 1, None, "open")]
     assert rows[1]["invoice_id"] is None
     with work(as_=LENA) as ctx:  # the freelancer reads it too
-        assert len(order_work.weeks(ctx, order_id)) == 2
+        assert len(milestones_hours.weeks(ctx, order_id)) == 2
     with pytest.raises(NotFound), work(as_=MIA) as ctx:
-        order_work.weeks(ctx, order_id)
+        milestones_hours.weeks(ctx, order_id)
 
 
 def test_the_report_is_for_hourly_orders(work: Work, shop: Any) -> None:
     order_id = place_milestones(work)
     with refused(RuleViolation, "not_hourly"), work() as ctx:
-        order_work.weeks(ctx, order_id)
+        milestones_hours.weeks(ctx, order_id)
 
 
 def test_the_buyer_changes_and_removes_the_weekly_limit(work: Work, shop: Any) -> None:
     order_id = place_hourly(work, limit=20)
     with work(as_="bill@acme.test") as ctx:
-        assert order_work.set_weekly_limit(ctx, order_id, 30).weekly_limit_hours == 30
+        assert milestones_hours.set_weekly_limit(ctx, order_id, 30).weekly_limit_hours == 30
     with work(as_=ADA) as ctx:
-        assert order_work.set_weekly_limit(ctx, order_id, None).weekly_limit_hours is None
+        assert milestones_hours.set_weekly_limit(ctx, order_id, None).weekly_limit_hours is None
     with work() as ctx:
         changes = [
             r.changes
@@ -612,13 +608,13 @@ def test_the_buyer_changes_and_removes_the_weekly_limit(work: Work, shop: Any) -
 def test_the_weekly_limit_is_the_buyers(work: Work, shop: Any) -> None:
     order_id = place_hourly(work, limit=20)
     with pytest.raises(PermissionDenied), work(as_=LENA) as ctx:
-        order_work.set_weekly_limit(ctx, order_id, 40)
+        milestones_hours.set_weekly_limit(ctx, order_id, 40)
     for hours in (0, 169):
         with pytest.raises(InvalidInput), work(as_=ADA) as ctx:
-            order_work.set_weekly_limit(ctx, order_id, hours)
+            milestones_hours.set_weekly_limit(ctx, order_id, hours)
     fixed = place(work, OrderRequest(freelancer="lena", service_id=1))
     with refused(RuleViolation, "not_hourly"), work(as_=ADA) as ctx:
-        order_work.set_weekly_limit(ctx, fixed, 10)
+        milestones_hours.set_weekly_limit(ctx, fixed, 10)
     assert order(work, order_id).weekly_limit_hours == 20
 
 
@@ -626,6 +622,6 @@ def test_a_closed_orders_limit_does_not_change(work: Work, shop: Any) -> None:
     order_id = place_hourly(work)
     deliver(work, order_id)
     with work(as_=ADA) as ctx:
-        order_moves.accept(ctx, order_id)
+        lifecycle.accept(ctx, order_id)
     with refused(RuleViolation, "order_closed"), work(as_=ADA) as ctx:
-        order_work.set_weekly_limit(ctx, order_id, 5)
+        milestones_hours.set_weekly_limit(ctx, order_id, 5)

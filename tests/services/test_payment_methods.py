@@ -9,7 +9,7 @@ import pytest
 from sqlmodel import select
 
 from fpctl.errors import InvalidInput, NotFound, PermissionDenied
-from fpctl.services import payment_methods
+from fpctl.services.money import payment_methods
 from fpctl.store.tables import AuditRecord, PaymentMethod
 
 ADA = {"as_": "ada@acme.test"}
@@ -283,7 +283,7 @@ def test_unknown_removed_and_other_accounts_methods_are_not_found(work: Any, tea
     with work(**ADA) as ctx:
         payment_methods.remove(ctx, 1)
     with work("support", reason="setup") as ctx:
-        from fpctl.services import accounts
+        from fpctl.services.team import accounts
 
         accounts.create(ctx, name="Globex", admin_email="gus@globex.test", slug="globex")
     card(work, actor={"as_": "gus@globex.test"})  # 2, globex's

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 
 from fpctl.errors import InvalidInput, NotFound
-from fpctl.services import members
 from fpctl.services.permissions import can_i
+from fpctl.services.team import members
 
 
 def test_allowed(work: Any, team: dict[str, str]) -> None:

@@ -8,8 +8,8 @@ import pytest
 
 from fpctl.domain.enums import Plan
 from fpctl.errors import PermissionDenied, RuleViolation
-from fpctl.services import policies
-from fpctl.services.policies import PolicySpec
+from fpctl.services.team import policies
+from fpctl.services.team.policies import PolicySpec
 
 ADA = "ada@acme.test"
 

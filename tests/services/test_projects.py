@@ -11,8 +11,8 @@ from sqlmodel import select
 
 from fpctl.domain.actors import NOBODY, SYSTEM
 from fpctl.errors import InvalidInput, NotFound, PermissionDenied, RuleViolation
-from fpctl.services import invitations, members, projects
-from fpctl.services.invitations import InviteRequest
+from fpctl.services.team import invitations, members, projects
+from fpctl.services.team.invitations import InviteRequest
 from fpctl.store.tables import Freelancer, Order, Project
 from tests.conftest import Cli
 

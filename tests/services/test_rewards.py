@@ -11,7 +11,7 @@ from sqlmodel import select
 
 from fpctl.clock import parse_instant
 from fpctl.errors import RuleViolation
-from fpctl.services import rewards
+from fpctl.services.money import rewards
 from fpctl.store.tables import Account, Order, RewardEntry
 from tests.conftest import NOW, Cli
 

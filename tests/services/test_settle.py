@@ -6,8 +6,9 @@ from datetime import timedelta
 from typing import Any
 
 from fpctl.clock import parse_instant
-from fpctl.services import invitations, settle
-from fpctl.services.invitations import InviteRequest
+from fpctl.services import settle
+from fpctl.services.team import invitations
+from fpctl.services.team.invitations import InviteRequest
 
 AT = parse_instant("2026-11-01T10:00:00Z")
 

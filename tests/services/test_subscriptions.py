@@ -11,8 +11,9 @@ from sqlmodel import col, select
 
 from fpctl.clock import parse_instant
 from fpctl.errors import RuleViolation
-from fpctl.services import invitations, ledger, payment_methods, subscriptions
-from fpctl.services.invitations import InviteRequest
+from fpctl.services.money import ledger, payment_methods, subscriptions
+from fpctl.services.team import invitations
+from fpctl.services.team.invitations import InviteRequest
 from fpctl.store.tables import (
     ApprovalRequest,
     AuditRecord,
@@ -223,8 +224,8 @@ def test_credits_are_set_aside_and_restored(work: Any, shop: Any) -> None:
 
 
 def test_the_switch_withdraws_invitations_and_their_requests(work: Any, team: Any) -> None:
-    from fpctl.services import policies
-    from fpctl.services.policies import PolicySpec
+    from fpctl.services.team import policies
+    from fpctl.services.team.policies import PolicySpec
 
     with work(**ADA) as ctx:
         policies.add(ctx, PolicySpec(kind="invite-approval"))

@@ -24,8 +24,8 @@ def create(
     plan: Annotated[Plan, typer.Option(help="Starting plan.")] = Plan.BASIC,
 ) -> None:
     """Create an account and its admin in one step (the sign-up flow support runs)."""
-    from fpctl.services import accounts
-    from fpctl.services.views import account_view
+    from fpctl.services.team import accounts
+    from fpctl.views.common import account_view
 
     with run.work(write=True) as ctx:
         account = accounts.create(
@@ -38,9 +38,9 @@ def create(
 @command(app, "list", lists=True)
 def list_(run: Invocation) -> None:
     """List accounts (a member sees only their own)."""
-    from fpctl.services import accounts
-    from fpctl.services.views import ACCOUNT_COLUMNS, account_view
+    from fpctl.services.team import accounts
     from fpctl.store.rows import id_of
+    from fpctl.views.common import ACCOUNT_COLUMNS, account_view
 
     with run.work(write=False) as ctx:
         found = accounts.list_accounts(ctx)
@@ -59,12 +59,13 @@ def show(
 ) -> None:
     """Show the account's dashboard: details, plan, rewards, team, and what waits on it."""
     from fpctl.services import dashboard
+    from fpctl.views.dashboard import compact_activity, dashboard_view
 
     with run.work(write=False) as ctx:
-        view = dashboard.dashboard_view(dashboard.show(ctx, slug))
+        view = dashboard_view(dashboard.show(ctx, slug))
     # The view, not the ORM object: the session is closed here and the account expired.
     if run.output == "table":
-        view = dashboard.compact_activity(view)
+        view = compact_activity(view)
     run.emit(view, title=f"{view['name']} ({view['slug']})")
 
 
@@ -77,8 +78,8 @@ def update(
     industry: Annotated[str | None, typer.Option(help="Industry.")] = None,
 ) -> None:
     """Change the account's name or business details (admin)."""
-    from fpctl.services import accounts
-    from fpctl.services.views import account_view
+    from fpctl.services.team import accounts
+    from fpctl.views.common import account_view
 
     with run.work(write=True) as ctx:
         account, changed = accounts.update(

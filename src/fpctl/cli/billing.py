@@ -32,8 +32,8 @@ class InvoiceKind(StrEnum):
 @command(app, "show")
 def show(run: Invocation) -> None:
     """The account's money at a glance: balance, credits, default payment method, invoices."""
-    from fpctl.services import billing
-    from fpctl.services.views import billing_view
+    from fpctl.services.money import billing
+    from fpctl.views.common import billing_view
 
     with run.work(write=False) as ctx:
         view = billing_view(billing.summary(ctx))
@@ -43,8 +43,8 @@ def show(run: Invocation) -> None:
 @command(info_app, "show")
 def info_show(run: Invocation) -> None:
     """The billing information the next invoice will be made out to."""
-    from fpctl.services import billing
-    from fpctl.services.views import billing_info_view
+    from fpctl.services.money import billing
+    from fpctl.views.common import billing_info_view
 
     with run.work(write=False) as ctx:
         view = billing_info_view(ctx.the_account.slug, billing.billing_info(ctx))
@@ -68,8 +68,8 @@ def info_set(
     ] = None,
 ) -> None:
     """Set the billing information new invoices are made out to (issued ones never change)."""
-    from fpctl.services import billing_info
-    from fpctl.services.views import billing_info_view
+    from fpctl.services.money import billing_info
+    from fpctl.views.common import billing_info_view
 
     with run.work(write=True) as ctx:
         account, changed = billing_info.set_info(
@@ -96,8 +96,8 @@ def deposit(
 ) -> None:
     """Deposit funds into the shared balance from the default payment method."""
     from fpctl.domain.money import parse_cents
-    from fpctl.services import billing
-    from fpctl.services.views import deposit_view
+    from fpctl.services.money import billing
+    from fpctl.views.common import deposit_view
 
     cents = parse_cents(amount)
     with run.work(write=True) as ctx:
@@ -123,8 +123,8 @@ def invoices(
 ) -> None:
     """List the account's invoices and credit invoices, oldest first; --export writes them
     to files."""
-    from fpctl.services import billing
-    from fpctl.services.views import INVOICE_COLUMNS, invoice_view
+    from fpctl.services.money import billing
+    from fpctl.views.common import INVOICE_COLUMNS, invoice_view
 
     if export is not None:
         from fpctl.render.invoice_export import check_directory
@@ -159,8 +159,8 @@ def invoice(
     invoice_id: Annotated[int, typer.Argument(metavar="ID", help="The invoice's id.")],
 ) -> None:
     """Show one invoice as it was issued."""
-    from fpctl.services import billing
-    from fpctl.services.views import invoice_view
+    from fpctl.services.money import billing
+    from fpctl.views.common import invoice_view
 
     with run.work(write=False) as ctx:
         view = invoice_view(billing.find_invoice(ctx, invoice_id), ctx.the_account.slug)
@@ -170,8 +170,8 @@ def invoice(
 @command(app, "ledger", lists=True)
 def ledger(run: Invocation) -> None:
     """List every movement of the balance and credits, and every card charge, oldest first."""
-    from fpctl.services import billing
-    from fpctl.services.views import LEDGER_COLUMNS, ledger_entry_view
+    from fpctl.services.money import billing
+    from fpctl.views.common import LEDGER_COLUMNS, ledger_entry_view
 
     with run.work(write=False) as ctx:
         slug = ctx.the_account.slug
@@ -200,8 +200,8 @@ def add(
     ] = None,
 ) -> None:
     """Add a card or a PayPal address. The account's first method becomes the default."""
-    from fpctl.services import payment_methods
-    from fpctl.services.views import payment_method_view
+    from fpctl.services.money import payment_methods
+    from fpctl.views.common import payment_method_view
 
     with run.work(write=True) as ctx:
         method = payment_methods.add(ctx, card=card, expiry_text=expiry, paypal=paypal)
@@ -212,8 +212,8 @@ def add(
 @command(payment_method_app, "list", lists=True)
 def list_(run: Invocation) -> None:
     """List the account's payment methods, oldest first (members cannot see billing)."""
-    from fpctl.services import payment_methods
-    from fpctl.services.views import PAYMENT_METHOD_COLUMNS, payment_method_view
+    from fpctl.services.money import payment_methods
+    from fpctl.views.common import PAYMENT_METHOD_COLUMNS, payment_method_view
 
     with run.work(write=False) as ctx:
         slug = ctx.the_account.slug
@@ -228,8 +228,8 @@ def list_(run: Invocation) -> None:
 @command(payment_method_app, "remove", writes=True)
 def remove(run: Invocation, method_id: MethodId) -> None:
     """Remove a payment method; removing the default makes the oldest remaining one default."""
-    from fpctl.services import payment_methods
-    from fpctl.services.views import payment_method_view
+    from fpctl.services.money import payment_methods
+    from fpctl.views.common import payment_method_view
 
     with run.work(write=True) as ctx:
         method, successor = payment_methods.remove(ctx, method_id)
@@ -244,8 +244,8 @@ def remove(run: Invocation, method_id: MethodId) -> None:
 @command(payment_method_app, "default", writes=True)
 def default(run: Invocation, method_id: MethodId) -> None:
     """Make a payment method the account's default (the only one)."""
-    from fpctl.services import payment_methods
-    from fpctl.services.views import payment_method_view
+    from fpctl.services.money import payment_methods
+    from fpctl.views.common import payment_method_view
 
     with run.work(write=True) as ctx:
         method, changed = payment_methods.make_default(ctx, method_id)

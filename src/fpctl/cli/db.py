@@ -11,7 +11,7 @@ from fpctl.cli.invocation import Invocation, refuse_in_batch
 from fpctl.cli.options import command, group
 
 if TYPE_CHECKING:
-    from fpctl.services.store_admin import CheckReport
+    from fpctl.services.maintenance import CheckReport
 
 app = group("db", "The store: path, upgrade, backup, check.")
 
@@ -26,12 +26,12 @@ def path(run: Invocation) -> None:
 @command(app, "upgrade", writes=True)
 def upgrade(run: Invocation) -> None:
     """Bring the store's schema to the newest version (creates a new store)."""
-    from fpctl.services import store_admin
+    from fpctl.services import maintenance
 
     refuse_in_batch(run, "db upgrade")
     location = run.location()
-    done = store_admin.upgrade(
-        store_admin.open_engine(location, must_exist=False, dry_run=run.dry_run),
+    done = maintenance.upgrade(
+        maintenance.open_engine(location, must_exist=False, dry_run=run.dry_run),
         dry_run=run.dry_run,
     )
     if not done.changed:
@@ -56,12 +56,12 @@ def backup(
     """Back the store up to FILE with SQLite's online backup API (safe while others write).
 
     An existing FILE is replaced only with --yes."""
-    from fpctl.services import store_admin
+    from fpctl.services import maintenance
 
     refuse_in_batch(run, "db backup")
     location = run.location()
-    store_admin.require_store(location)
-    made = store_admin.backup(
+    maintenance.require_store(location)
+    made = maintenance.backup(
         run.store().engine, location.path, file, overwrite=run.yes, dry_run=run.dry_run
     )
     if run.dry_run:
@@ -84,15 +84,15 @@ def check(run: Invocation) -> None:
     """Check the store: integrity, foreign keys, schema version, the audit trail.
 
     Exits 5 (store_check_failed) when any check fails."""
-    from fpctl.services import store_admin
+    from fpctl.services import maintenance
 
     refuse_in_batch(run, "db check")
-    report = store_admin.check(store_admin.open_engine(run.location(), must_exist=True))
+    report = maintenance.check(maintenance.open_engine(run.location(), must_exist=True))
     if run.output == "table":
         run.emit(_check_rows(report), columns=["check", "status", "detail"], title="Store check")
     else:
         run.emit(_check_view(report))
-    store_admin.require_ok(report)
+    maintenance.require_ok(report)
 
 
 def _check_view(report: CheckReport) -> dict[str, Any]:

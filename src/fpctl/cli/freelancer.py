@@ -27,8 +27,8 @@ def add(
     pro: Annotated[bool, typer.Option("--pro", help="The freelancer has the Pro badge.")] = False,
 ) -> None:
     """Add a freelancer to the catalogue (support, with --reason)."""
-    from fpctl.services import freelancers
-    from fpctl.services.views import freelancer_view
+    from fpctl.services.network import freelancers
+    from fpctl.views.common import freelancer_view
 
     with run.work(write=True) as ctx:
         freelancer = freelancers.add(ctx, username, name=name, pro=pro)
@@ -44,8 +44,8 @@ def list_(
     ] = False,
 ) -> None:
     """List the catalogue's freelancers (anyone may read it)."""
-    from fpctl.services import freelancers
-    from fpctl.services.views import FREELANCER_COLUMNS, freelancer_view
+    from fpctl.services.network import freelancers
+    from fpctl.views.common import FREELANCER_COLUMNS, freelancer_view
 
     with run.work(write=False) as ctx:
         rows = [freelancer_view(f) for f in freelancers.list_freelancers(ctx, pro=pro or None)]
@@ -58,14 +58,15 @@ def show(run: Invocation, username: Username) -> None:
     also the account's reviews of them and its order history with them."""
     from fpctl.domain.actors import kind_of
     from fpctl.domain.enums import ActorKind
-    from fpctl.services import freelancers, network, reviews
-    from fpctl.services.views import SERVICE_COLUMNS, freelancer_view
+    from fpctl.services.network import connections, freelancers
+    from fpctl.services.orders import reviews
+    from fpctl.views.common import SERVICE_COLUMNS, freelancer_view
 
     # A member's look is remembered for their network (a write); anyone else only reads.
     by_member = kind_of(run.as_) is ActorKind.MEMBER
     with run.work(write=by_member) as ctx:
         freelancer = freelancers.find(ctx, username)
-        network.record_view(ctx, freelancer)
+        connections.record_view(ctx, freelancer)
         view = freelancer_view(freelancer, services=freelancers.services_of(ctx, freelancer))
         view.update(reviews.card(ctx, freelancer) or {})
     if run.output != "table":
@@ -91,8 +92,8 @@ def service_add(
     ] = 0,
 ) -> None:
     """Add a service to a freelancer (support, with --reason)."""
-    from fpctl.services import freelancers
-    from fpctl.services.views import service_view
+    from fpctl.services.network import freelancers
+    from fpctl.views.common import service_view
 
     with run.work(write=True) as ctx:
         freelancer, service = freelancers.add_service(

@@ -39,10 +39,10 @@ def save(
 ) -> None:
     """Save a freelancer to the account's network (the saver is recorded)."""
     from fpctl.clock import iso
-    from fpctl.services import network
+    from fpctl.services.network import connections
 
     with run.work(write=True) as ctx:
-        saved, freelancer, changed = network.save(ctx, username)
+        saved, freelancer, changed = connections.save(ctx, username)
         view = {
             "account": ctx.the_account.slug,
             "username": freelancer.username,
@@ -66,13 +66,13 @@ def list_(
     """The account's network: freelancers saved, hired (completed orders) or viewed by you,
     with the account's orders, spend and reviews with them."""
     from fpctl.errors import InvalidInput
-    from fpctl.services import network
+    from fpctl.services.network import connections
 
     chosen = [name for name, on in (("saved", saved), ("hired", hired), ("viewed", viewed)) if on]
     if len(chosen) > 1:
         raise InvalidInput("choose at most one of --saved, --hired and --viewed")
     with run.work(write=False) as ctx:
-        rows = network.network(ctx, only=chosen[0] if chosen else None)
+        rows = connections.network(ctx, only=chosen[0] if chosen else None)
         title = f"Network of {ctx.the_account.slug}"
     run.emit(rows, table_columns=NETWORK_COLUMNS, title=title)
 
@@ -81,10 +81,10 @@ def list_(
 def lists(run: Invocation) -> None:
     """The lists you see: yours, those shared with you, and (read-only) those another
     account shared with yours."""
-    from fpctl.services import network_lists
+    from fpctl.services.network import lists
 
     with run.work(write=False) as ctx:
-        rows = network_lists.lists(ctx)
+        rows = lists.lists(ctx)
     run.emit(rows, table_columns=LIST_COLUMNS, title="Lists")
 
 
@@ -93,20 +93,20 @@ def list_create(
     run: Invocation, name: Annotated[str, typer.Argument(help="The list's name.")]
 ) -> None:
     """Create a list of freelancers and services, owned by you."""
-    from fpctl.services import network_lists
+    from fpctl.services.network import lists
 
     with run.work(write=True) as ctx:
-        view = network_lists.list_view(ctx, network_lists.list_create(ctx, name))
+        view = lists.list_view(ctx, lists.list_create(ctx, name))
     _emit_list(run, view)
 
 
 @command(app, "list-show", lists=True)
 def list_show(run: Invocation, list_id: ListId) -> None:
     """The freelancers and services on a list you see."""
-    from fpctl.services import network_lists
+    from fpctl.services.network import lists
 
     with run.work(write=False) as ctx:
-        rows = network_lists.items(ctx, list_id)
+        rows = lists.items(ctx, list_id)
     run.emit(rows, table_columns=ITEM_COLUMNS, title=f"List {list_id}")
 
 
@@ -120,11 +120,11 @@ def list_add(
     ],
 ) -> None:
     """Add a freelancer or one of their services to a list you see (not a read-only one)."""
-    from fpctl.services import network_lists
+    from fpctl.services.network import lists
 
     with run.work(write=True) as ctx:
-        reach, unchanged = network_lists.list_add(ctx, list_id, target)
-        view = network_lists.list_view(ctx, reach)
+        reach, unchanged = lists.list_add(ctx, list_id, target)
+        view = lists.list_view(ctx, reach)
     _emit_list(run, view, unchanged=unchanged)
 
 
@@ -140,13 +140,13 @@ def list_share(
     Pro account (--account SLUG: here the account shared with; the list's owner or support
     only). The list names its own account, so support needs no other --account."""
     from fpctl.errors import InvalidInput
-    from fpctl.services import network_lists
+    from fpctl.services.network import lists
 
     other = run.account
     if (member is None) == (other is None):
         raise InvalidInput("give exactly one of --member EMAIL and --account SLUG")
     run.account = None  # --account names the account shared with, not the one worked on
     with run.work(write=True) as ctx:
-        reach, unchanged = network_lists.list_share(ctx, list_id, member=member, account=other)
-        view = network_lists.list_view(ctx, reach)
+        reach, unchanged = lists.list_share(ctx, list_id, member=member, account=other)
+        view = lists.list_view(ctx, reach)
     _emit_list(run, view, unchanged=unchanged)

@@ -49,7 +49,7 @@ def place(
 ) -> None:
     """Place an order. Policies are checked first; payment takes credits, then the
     balance, then the default payment method."""
-    from fpctl.services import checkout
+    from fpctl.services.orders import checkout
 
     request = checkout.OrderRequest(
         freelancer=freelancer,
@@ -91,8 +91,8 @@ def list_(
     managers), oldest first."""
     from fpctl.domain.orders import OrderStatus
     from fpctl.errors import InvalidInput
-    from fpctl.services import orders
-    from fpctl.services.order_views import ORDER_COLUMNS, OrderViews, for_table
+    from fpctl.services.orders import visibility
+    from fpctl.views.orders import ORDER_COLUMNS, OrderViews, for_table
 
     if status is not None and status not in OrderStatus.__members__.values():
         raise InvalidInput(
@@ -101,7 +101,7 @@ def list_(
         )
     with run.work(write=False) as ctx:
         views = OrderViews(ctx.session, ctx.now)
-        found = orders.list_orders(
+        found = visibility.list_orders(
             ctx, status=status, placed_by=placed_by, project_id=project, freelancer=freelancer
         )
         rows = (views.row(order) for order in found)
@@ -113,10 +113,10 @@ def list_(
 @command(app, "show")
 def show(run: Invocation, order_id: OrderId) -> None:
     """Show one order: status, flags, payments, milestones, the open cancellation request."""
-    from fpctl.services import orders
+    from fpctl.services.orders import visibility
 
     with run.work(write=False) as ctx:
-        view = order_view(ctx, orders.find(ctx, order_id))
+        view = order_view(ctx, visibility.find(ctx, order_id))
     run.emit(view)
 
 
@@ -127,33 +127,33 @@ def requirements(
     text: Annotated[str, typer.Argument(metavar="TEXT", help="What the freelancer needs.")],
 ) -> None:
     """Submit the requirements (buyer side): the order starts."""
-    from fpctl.services import order_moves
+    from fpctl.services.orders import lifecycle
 
-    change(run, lambda ctx: order_moves.submit_requirements(ctx, order_id, text))
+    change(run, lambda ctx: lifecycle.submit_requirements(ctx, order_id, text))
 
 
 @command(app, "skip-requirements", writes=True)
 def skip_requirements(run: Invocation, order_id: OrderId) -> None:
     """Start without requirements (the order's freelancer)."""
-    from fpctl.services import order_moves
+    from fpctl.services.orders import lifecycle
 
-    change(run, lambda ctx: order_moves.skip_requirements(ctx, order_id))
+    change(run, lambda ctx: lifecycle.skip_requirements(ctx, order_id))
 
 
 @command(app, "deliver", writes=True)
 def deliver(run: Invocation, order_id: OrderId) -> None:
     """Deliver the order, or its current milestone (the order's freelancer)."""
-    from fpctl.services import order_moves
+    from fpctl.services.orders import lifecycle
 
-    change(run, lambda ctx: order_moves.deliver(ctx, order_id))
+    change(run, lambda ctx: lifecycle.deliver(ctx, order_id))
 
 
 @command(app, "accept", writes=True)
 def accept(run: Invocation, order_id: OrderId) -> None:
     """Accept the delivery (buyer side): the order completes."""
-    from fpctl.services import order_moves
+    from fpctl.services.orders import lifecycle
 
-    change(run, lambda ctx: order_moves.accept(ctx, order_id))
+    change(run, lambda ctx: lifecycle.accept(ctx, order_id))
 
 
 @command(app, "revision", writes=True)
@@ -163,18 +163,18 @@ def revision(
 ) -> None:
     """Ask for a revision of the delivery (when the service includes revisions); say what
     to change with --reason."""
-    from fpctl.services import order_moves
+    from fpctl.services.orders import lifecycle
 
-    change(run, lambda ctx: order_moves.ask_revision(ctx, order_id, run.reason))
+    change(run, lambda ctx: lifecycle.ask_revision(ctx, order_id, run.reason))
 
 
 @command(app, "cancel", writes=True)
 def cancel(run: Invocation, order_id: OrderId) -> None:
     """Cancel alone (buyer): before requirements are submitted, or once very late.
     Everything paid is refunded to the balance (credits back to credits)."""
-    from fpctl.services import order_moves
+    from fpctl.services.orders import lifecycle
 
-    change(run, lambda ctx: order_moves.cancel(ctx, order_id))
+    change(run, lambda ctx: lifecycle.cancel(ctx, order_id))
 
 
 @command(app, "cancel-request", writes=True)
@@ -184,7 +184,7 @@ def cancel_request(
 ) -> None:
     """Ask the other side to cancel, with --reason TEXT; unanswered, the request is
     accepted after 48 hours."""
-    from fpctl.services import cancellations
+    from fpctl.services.orders import cancellations
 
     change(run, lambda ctx: cancellations.request(ctx, order_id, run.reason or ""))
 
@@ -192,7 +192,7 @@ def cancel_request(
 @command(app, "cancel-accept", writes=True)
 def cancel_accept(run: Invocation, order_id: OrderId) -> None:
     """Accept the other side's cancellation request: the order is cancelled and refunded."""
-    from fpctl.services import cancellations
+    from fpctl.services.orders import cancellations
 
     change(run, lambda ctx: cancellations.accept(ctx, order_id))
 
@@ -200,7 +200,7 @@ def cancel_accept(run: Invocation, order_id: OrderId) -> None:
 @command(app, "cancel-decline", writes=True)
 def cancel_decline(run: Invocation, order_id: OrderId) -> None:
     """Decline the other side's cancellation request: the order goes on as before."""
-    from fpctl.services import cancellations
+    from fpctl.services.orders import cancellations
 
     change(run, lambda ctx: cancellations.decline(ctx, order_id))
 
@@ -208,7 +208,7 @@ def cancel_decline(run: Invocation, order_id: OrderId) -> None:
 @command(app, "cancel-withdraw", writes=True)
 def cancel_withdraw(run: Invocation, order_id: OrderId) -> None:
     """Withdraw your own cancellation request: the order goes on as before."""
-    from fpctl.services import cancellations
+    from fpctl.services.orders import cancellations
 
     change(run, lambda ctx: cancellations.withdraw(ctx, order_id))
 

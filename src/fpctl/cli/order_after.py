@@ -22,7 +22,7 @@ def review(
 ) -> None:
     """Review a completed order (buyer side): a 1-5 rating and optional text, once per order.
     Every member of the account sees it on the freelancer's card."""
-    from fpctl.services import reviews
+    from fpctl.services.orders import reviews
 
     with run.work(write=True) as ctx:
         view = reviews.view_of(ctx, reviews.review(ctx, order_id, rating=rating, text=text))
@@ -41,7 +41,7 @@ def refund(
     """Refund a completed, non-hourly order under the satisfaction guarantee (support, with
     --reason, within 14 days of completion), to the account's balance."""
     from fpctl.domain.money import format_cents
-    from fpctl.services import refunds
+    from fpctl.services.orders import refunds
 
     with run.work(write=True) as ctx:
         done = refunds.refund(ctx, order_id, amount=amount)
@@ -56,7 +56,7 @@ def refund(
 @command(app, "next", lists=True)
 def next_(run: Invocation, order_id: OrderId) -> None:
     """What can happen next to the order: who must act, by when, and the exact command."""
-    from fpctl.services.order_next import NEXT_COLUMNS, next_steps
+    from fpctl.services.orders.next_steps import NEXT_COLUMNS, next_steps
 
     with run.work(write=False) as ctx:
         found = next_steps(ctx, order_id)

@@ -23,7 +23,7 @@ OrderId = Annotated[int, typer.Argument(metavar="ID", help="The order's id.")]
 
 def order_view(ctx: Context, order: Order) -> dict[str, Any]:
     """The order as ``order show`` prints it (build it inside the unit of work)."""
-    from fpctl.services.order_views import OrderViews
+    from fpctl.views.orders import OrderViews
 
     return OrderViews(ctx.session, ctx.now).full(order)
 

@@ -12,7 +12,7 @@ from fpctl.cli.options import command
 from fpctl.cli.order_base import OrderId, app, order_view
 
 if TYPE_CHECKING:
-    from fpctl.services.order_talk import Mentions
+    from fpctl.services.orders.collaboration import Mentions
 
 Text = Annotated[str, typer.Argument(metavar="TEXT", help="The text (stored as given).")]
 
@@ -20,10 +20,10 @@ Text = Annotated[str, typer.Argument(metavar="TEXT", help="The text (stored as g
 @command(app, "share", writes=True)
 def share(run: Invocation, order_id: OrderId) -> None:
     """Share the order with every member of the account (one-way: it cannot be unshared)."""
-    from fpctl.services import order_talk
+    from fpctl.services.orders import collaboration
 
     with run.work(write=True) as ctx:
-        order, changed = order_talk.share(ctx, order_id)
+        order, changed = collaboration.share(ctx, order_id)
         view = order_view(ctx, order)
     run.emit_change(
         view,
@@ -36,10 +36,10 @@ def share(run: Invocation, order_id: OrderId) -> None:
 @command(app, "note", writes=True)
 def note(run: Invocation, order_id: OrderId, text: Text) -> None:
     """Add a private note to an order: only you will see it (`fpctl order notes ID`)."""
-    from fpctl.services import order_talk
+    from fpctl.services.orders import collaboration
 
     with run.work(write=True) as ctx:
-        view = order_talk.note_view(order_talk.add_note(ctx, order_id, text))
+        view = collaboration.note_view(collaboration.add_note(ctx, order_id, text))
     run.emit(view, title="Private note")
 
 
@@ -47,13 +47,13 @@ def note(run: Invocation, order_id: OrderId, text: Text) -> None:
 def notes(run: Invocation, order_id: OrderId) -> None:
     """List your own private notes on an order, oldest first (needs --as: notes are
     private to their author)."""
-    from fpctl.services import order_talk
+    from fpctl.services.orders import collaboration
 
     with run.work(write=False) as ctx:
-        rows = [order_talk.note_view(n) for n in order_talk.notes(ctx, order_id)]
+        rows = [collaboration.note_view(n) for n in collaboration.notes(ctx, order_id)]
     run.emit(
         rows,
-        table_columns=order_talk.NOTE_COLUMNS,
+        table_columns=collaboration.NOTE_COLUMNS,
         title=f"Your notes on order {order_id}",
     )
 
@@ -70,11 +70,11 @@ def comment(
 ) -> None:
     """Comment on an order for the team (never shown to the freelancer). `@email` mentions
     an active member who sees the order."""
-    from fpctl.services import order_talk
+    from fpctl.services.orders import collaboration
 
     with run.work(write=True) as ctx:
-        made, mentions = order_talk.add_comment(ctx, order_id, text, reply_to=reply_to)
-        view = order_talk.comment_view(made, order_talk.depth_of(ctx, made))
+        made, mentions = collaboration.add_comment(ctx, order_id, text, reply_to=reply_to)
+        view = collaboration.comment_view(made, collaboration.depth_of(ctx, made))
     _report_ignored(run, mentions)
     run.emit(view, title="Comment")
 
@@ -89,14 +89,15 @@ def _report_ignored(run: Invocation, mentions: Mentions) -> None:
 def comments(run: Invocation, order_id: OrderId) -> None:
     """List the team's comments on an order as threads: top-level comments oldest first,
     each followed by its replies (oldest first at every level; `depth` counts the levels)."""
-    from fpctl.services import order_talk
+    from fpctl.services.orders import collaboration
 
     with run.work(write=False) as ctx:
         rows = [
-            order_talk.comment_view(c, depth) for c, depth in order_talk.comments(ctx, order_id)
+            collaboration.comment_view(c, depth)
+            for c, depth in collaboration.comments(ctx, order_id)
         ]
     run.emit(
         rows,
-        table_columns=order_talk.COMMENT_COLUMNS,
+        table_columns=collaboration.COMMENT_COLUMNS,
         title=f"Comments on order {order_id}",
     )

@@ -48,8 +48,8 @@ def add(
     ] = None,
 ) -> None:
     """Add a policy. An identical policy already in force is reported unchanged."""
-    from fpctl.services import policies
-    from fpctl.services.policies import PolicySpec
+    from fpctl.services.team import policies
+    from fpctl.services.team.policies import PolicySpec
 
     spec = PolicySpec(
         kind=kind,
@@ -70,8 +70,8 @@ def add(
 
 
 def _view(ctx: Context, policy: Policy) -> dict[str, Any]:
-    from fpctl.services import policies
-    from fpctl.services.views import policy_view
+    from fpctl.services.team import policies
+    from fpctl.views.common import policy_view
 
     emails = policies.member_emails(ctx, [policy])
     return policy_view(
@@ -85,8 +85,8 @@ def _view(ctx: Context, policy: Policy) -> dict[str, Any]:
 @command(app, "list", lists=True)
 def list_(run: Invocation) -> None:
     """List the account's policies (Advanced-only ones show inactive on Basic)."""
-    from fpctl.services import policies
-    from fpctl.services.views import POLICY_COLUMNS, policy_view
+    from fpctl.services.team import policies
+    from fpctl.views.common import POLICY_COLUMNS, policy_view
 
     with run.work(write=False) as ctx:
         found = policies.list_policies(ctx)
@@ -112,7 +112,7 @@ def list_(run: Invocation) -> None:
 @command(app, "remove", writes=True)
 def remove(run: Invocation, policy_id: Annotated[int, typer.Argument(metavar="ID")]) -> None:
     """Remove a policy. Requests already waiting keep it: removing approves nothing."""
-    from fpctl.services import policies
+    from fpctl.services.team import policies
 
     with run.work(write=True) as ctx:
         policy = policies.remove(ctx, policy_id)

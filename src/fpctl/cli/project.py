@@ -11,8 +11,8 @@ from fpctl.cli.options import command, group
 
 if TYPE_CHECKING:
     from fpctl.services.context import Context
-    from fpctl.services.project_views import View
     from fpctl.store.tables import Project
+    from fpctl.views.projects import View
 
 app = group("project", "Projects: every member's my-project, public and private projects.")
 
@@ -20,14 +20,14 @@ ProjectId = Annotated[int, typer.Argument(metavar="ID", help="The project's id."
 
 
 def _view(ctx: Context, project: Project) -> View:
-    from fpctl.services import projects
-    from fpctl.services.project_views import project_view
+    from fpctl.services.team import projects
+    from fpctl.views.projects import project_view
 
     return project_view(projects.detail(ctx.session, project), ctx.the_account.slug)
 
 
 def _emit_project(run: Invocation, view: View, *, unchanged: str | None = None) -> None:
-    from fpctl.services.project_views import PROJECT_SHOW_COLUMNS
+    from fpctl.views.projects import PROJECT_SHOW_COLUMNS
 
     title = f"Project {view['id']}: {view['name']}"
     run.emit_change(view, unchanged=unchanged, table_columns=PROJECT_SHOW_COLUMNS, title=title)
@@ -45,7 +45,7 @@ def create(
     ] = False,
 ) -> None:
     """Create a project owned by the acting member: public, or private with --private."""
-    from fpctl.services import projects
+    from fpctl.services.team import projects
 
     with run.work(write=True) as ctx:
         project = projects.create(ctx, name, private=private)
@@ -56,8 +56,8 @@ def create(
 @command(app, "list", lists=True)
 def list_(run: Invocation) -> None:
     """List the projects the actor sees, oldest first (every project with no --as)."""
-    from fpctl.services import projects
-    from fpctl.services.project_views import PROJECT_COLUMNS, project_row
+    from fpctl.services.team import projects
+    from fpctl.views.projects import PROJECT_COLUMNS, project_row
 
     with run.work(write=False) as ctx:
         slug = ctx.the_account.slug
@@ -72,8 +72,8 @@ def list_(run: Invocation) -> None:
 @command(app, "show")
 def show(run: Invocation, project_id: ProjectId) -> None:
     """Show a project: its collaborators, orders and spend."""
-    from fpctl.services import projects
-    from fpctl.services.project_views import project_view
+    from fpctl.services.team import projects
+    from fpctl.views.projects import project_view
 
     with run.work(write=False) as ctx:
         view = project_view(projects.show(ctx, project_id), ctx.the_account.slug)
@@ -88,7 +88,7 @@ def add_member(
 ) -> None:
     """Add a member to a project. Anyone may add to a public project (add yourself to
     join); only the owner adds collaborators to a private one. My-projects have none."""
-    from fpctl.services import projects
+    from fpctl.services.team import projects
 
     with run.work(write=True) as ctx:
         project, unchanged = projects.add_member(ctx, project_id, email)
@@ -99,7 +99,7 @@ def add_member(
 @command(app, "share", writes=True)
 def share(run: Invocation, project_id: ProjectId) -> None:
     """Share a private project with all members (owner only; one-way: it cannot be undone)."""
-    from fpctl.services import projects
+    from fpctl.services.team import projects
 
     with run.work(write=True) as ctx:
         project, unchanged = projects.share(ctx, project_id)

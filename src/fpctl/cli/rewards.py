@@ -43,7 +43,7 @@ def parse_points(text: str) -> int:
 @command(app, "show")
 def show(run: Invocation) -> None:
     """The account's tier, points, spend over the last 365 days and the next tier."""
-    from fpctl.services import rewards
+    from fpctl.services.money import rewards
 
     with run.work(write=False) as ctx:
         view = rewards.summary(ctx)
@@ -69,7 +69,7 @@ def redeem(
     ] = None,
 ) -> None:
     """Redeem points for Pro credits, a gift card or a donation."""
-    from fpctl.services import rewards
+    from fpctl.services.money import rewards
 
     count = parse_points(points)
     rewards.check_charity(reward.value, charity)  # a usage error before opening the store
@@ -81,7 +81,7 @@ def redeem(
 @command(app, "history", lists=True)
 def history(run: Invocation) -> None:
     """Every change of the account's points (earned, clawed back, redeemed), oldest first."""
-    from fpctl.services import rewards
+    from fpctl.services.money import rewards
 
     with run.work(write=False) as ctx:
         slug = ctx.the_account.slug

@@ -21,8 +21,8 @@ def set_(
     role: Annotated[Role, typer.Argument(help="admin, billing_manager or member.")],
 ) -> None:
     """Set a member's role (admin only). ROLE admin transfers the admin role."""
-    from fpctl.services import members
-    from fpctl.services.views import member_view
+    from fpctl.services.team import members
+    from fpctl.views.common import member_view
 
     with run.work(write=True) as ctx:
         member, changed = members.set_role(ctx, email, role)

@@ -31,7 +31,7 @@ def _title(view: dict[str, Any]) -> str:
 @command(app, "show")
 def show(run: Invocation) -> None:
     """The account's plan, when it renews, and whether it has switched to the marketplace."""
-    from fpctl.services import subscriptions
+    from fpctl.services.money import subscriptions
 
     with run.work(write=False) as ctx:
         view = subscriptions.view(subscriptions.show(ctx))
@@ -45,7 +45,7 @@ def subscribe(
 ) -> None:
     """Subscribe to Advanced (129.00 USD a month): the first month is charged now to the
     default payment method, never to credits or the balance."""
-    from fpctl.services import subscriptions
+    from fpctl.services.money import subscriptions
 
     with run.work(write=True) as ctx:
         view = subscriptions.view(subscriptions.subscribe(ctx))
@@ -55,7 +55,7 @@ def subscribe(
 @command(app, "cancel", writes=True)
 def cancel(run: Invocation) -> None:
     """Cancel Advanced at once; the unused part of the month goes back to the shared balance."""
-    from fpctl.services import subscriptions
+    from fpctl.services.money import subscriptions
 
     with run.work(write=False) as ctx:  # refuse before asking, not after
         subscriptions.check_cancel(ctx)
@@ -84,7 +84,7 @@ def switch(
     ],
 ) -> None:
     """Switch to the regular marketplace, back to Pro, or between plans (the admin)."""
-    from fpctl.services import subscriptions
+    from fpctl.services.money import subscriptions
 
     with run.work(write=False) as ctx:  # refuse before asking, not after
         needs_confirming = subscriptions.check_switch(ctx, target.value)

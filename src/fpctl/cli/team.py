@@ -16,7 +16,7 @@ from fpctl.errors import InvalidInput
 
 if TYPE_CHECKING:
     from fpctl.services.context import Context
-    from fpctl.services.invitations import InviteRequest, InviteResult
+    from fpctl.services.team.invitations import InviteRequest, InviteResult
 
 app = group("team", "Members and invitations.")
 
@@ -37,8 +37,8 @@ def list_(
     status: Annotated[MemberStatus | None, typer.Option(help="Only this status.")] = None,
 ) -> None:
     """List the account's members."""
-    from fpctl.services import members
-    from fpctl.services.views import MEMBER_COLUMNS, member_view
+    from fpctl.services.team import members
+    from fpctl.views.common import MEMBER_COLUMNS, member_view
 
     with run.work(write=False) as ctx:
         slug = ctx.the_account.slug
@@ -53,7 +53,7 @@ CHUNK_ROWS = 2000
 
 def _requests(emails: list[str], role: Role, from_file: str | None) -> Iterator[InviteRequest]:
     from fpctl.cli import bulk
-    from fpctl.services.invitations import InviteRequest
+    from fpctl.services.team.invitations import InviteRequest
 
     for email in emails:
         yield InviteRequest(email, role)
@@ -63,7 +63,7 @@ def _requests(emails: list[str], role: Role, from_file: str | None) -> Iterator[
 
 
 def _result_row(ctx: Context, result: InviteResult) -> dict[str, Any]:
-    from fpctl.services.invitations import token_visible
+    from fpctl.services.team.invitations import token_visible
 
     invitation = result.invitation
     row: dict[str, Any] = {"email": result.email, "role": str(result.role), "result": result.result}
@@ -125,8 +125,8 @@ def invite(
 
 def _invite_one(run: Invocation, email: str, role: Role) -> None:
     """One address: its own error and exit code, and the invitation as the output."""
-    from fpctl.services import invitations
-    from fpctl.services.views import invitation_view
+    from fpctl.services.team import invitations
+    from fpctl.views.common import invitation_view
 
     with run.work(write=True) as ctx:
         result = invitations.invite(ctx, email, role)
@@ -146,7 +146,7 @@ def _invite_in_chunks(
     run: Invocation, requests: Iterable[InviteRequest]
 ) -> Iterator[dict[str, Any]]:
     """Each chunk checked, written and committed before its rows are printed."""
-    from fpctl.services import invitations
+    from fpctl.services.team import invitations
 
     pending = iter(requests)
     while chunk := list(islice(pending, CHUNK_ROWS)):
@@ -159,7 +159,7 @@ def _invite_at_once(
     run: Invocation, requests: list[InviteRequest], *, atomic: bool
 ) -> list[dict[str, Any]]:
     from fpctl.errors import RuleViolation
-    from fpctl.services import invitations
+    from fpctl.services.team import invitations
 
     with run.work(write=True) as ctx:
         results = invitations.invite_many(ctx, requests)
@@ -184,8 +184,8 @@ def invitations_(
     status: Annotated[InvitationStatus | None, typer.Option(help="Only this status.")] = None,
 ) -> None:
     """List the account's invitations."""
-    from fpctl.services import invitations
-    from fpctl.services.views import INVITATION_COLUMNS, invitation_view
+    from fpctl.services.team import invitations
+    from fpctl.views.common import INVITATION_COLUMNS, invitation_view
 
     with run.work(write=False) as ctx:
         slug = ctx.the_account.slug
@@ -207,8 +207,8 @@ def accept(
     name: Annotated[str, typer.Option("--name", help="Your full name.")],
 ) -> None:
     """Accept an invitation: join the account with the invited role (no --as needed)."""
-    from fpctl.services import invitations
-    from fpctl.services.views import member_view
+    from fpctl.services.team import invitations
+    from fpctl.views.common import member_view
 
     with run.work(write=True) as ctx:
         member, _ = invitations.accept(ctx, token, name)
@@ -217,8 +217,8 @@ def accept(
 
 
 def _invitation_change(run: Invocation, ref: str, verb: str) -> None:
-    from fpctl.services import invitations
-    from fpctl.services.views import invitation_view
+    from fpctl.services.team import invitations
+    from fpctl.views.common import invitation_view
 
     with run.work(write=True) as ctx:
         if verb == "withdraw":
@@ -249,8 +249,8 @@ def resend(run: Invocation, invitation: InvitationArg) -> None:
 
 
 def _member_change(run: Invocation, email: str, verb: str) -> None:
-    from fpctl.services import members
-    from fpctl.services.views import member_view
+    from fpctl.services.team import members
+    from fpctl.views.common import member_view
 
     change = {
         "deactivate": members.deactivate,
@@ -283,7 +283,7 @@ def reactivate(run: Invocation, email: MemberArg) -> None:
 @command(app, "remove", writes=True)
 def remove(run: Invocation, email: MemberArg) -> None:
     """Remove a member for good: the seat closes and the email is released."""
-    from fpctl.services import members
+    from fpctl.services.team import members
 
     with run.work(write=False) as ctx:  # refuse before asking, not after
         would_change = members.check_remove(ctx, email)
@@ -295,8 +295,8 @@ def remove(run: Invocation, email: MemberArg) -> None:
 @command(app, "leave", writes=True)
 def leave(run: Invocation) -> None:
     """Close your own seat (--as you). Your email can never be used again."""
-    from fpctl.services import members
-    from fpctl.services.views import member_view
+    from fpctl.services.team import members
+    from fpctl.views.common import member_view
 
     with run.work(write=False) as ctx:  # refuse before asking, not after
         members.check_leave(ctx)

@@ -27,6 +27,8 @@ class OrderStatus(StrEnum):
 
 
 TERMINAL = frozenset({OrderStatus.COMPLETED, OrderStatus.CANCELLED, OrderStatus.REJECTED})
+#: Every status an order can still move from, as stored.
+OPEN_STATUSES = tuple(status.value for status in OrderStatus if status not in TERMINAL)
 
 
 class OrderKind(StrEnum):

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -21,6 +20,8 @@ from fpctl.services import approval_requests, audit
 from fpctl.services.audit import Entry
 from fpctl.services.context import Context
 from fpctl.services.lookups import require_reader
+from fpctl.services.orders import checkout
+from fpctl.services.team import invitations
 from fpctl.store.tables import ApprovalRequest, Invitation
 
 
@@ -33,12 +34,6 @@ class Subject:
     reject: Callable[[Context, ApprovalRequest], Entry | None]
     expire: Callable[[Session, ApprovalRequest, datetime], Entry | None]
     describe: Callable[[Session, ApprovalRequest], str | None]
-
-
-def _checkout() -> Any:
-    from fpctl.services import checkout  # imports the order services only when needed
-
-    return checkout
 
 
 def _invitation(session: Session, request: ApprovalRequest) -> Invitation:
@@ -59,14 +54,12 @@ def _waiting_invitation(session: Session, request: ApprovalRequest) -> Invitatio
 
 
 def _approve_invitation(ctx: Context, request: ApprovalRequest) -> Entry:
-    from fpctl.services.invitations import send_approved, target
-
     invitation = _waiting_invitation(ctx.session, request)
     before = invitation.expires_at
-    send_approved(ctx, invitation)
+    invitations.send_approved(ctx, invitation)
     return Entry(
         "invitation.send",
-        target(invitation),
+        invitations.target(invitation),
         invitation.account_id,
         {
             "status": (InvitationStatus.AWAITING_APPROVAL, invitation.status),
@@ -78,8 +71,6 @@ def _approve_invitation(ctx: Context, request: ApprovalRequest) -> Entry:
 def _close_invitation(
     session: Session, request: ApprovalRequest, status: InvitationStatus, now: datetime
 ) -> Entry | None:
-    from fpctl.services.invitations import target
-
     invitation = _invitation(session, request)
     if invitation.status != InvitationStatus.AWAITING_APPROVAL:
         return None
@@ -88,7 +79,7 @@ def _close_invitation(
     session.add(invitation)
     return Entry(
         f"invitation.{'expire' if status == 'expired' else 'reject'}",
-        target(invitation),
+        invitations.target(invitation),
         invitation.account_id,
         {"status": (InvitationStatus.AWAITING_APPROVAL, status)},
     )
@@ -111,10 +102,10 @@ SUBJECTS: dict[str, Subject] = {
         describe=lambda session, request: _invitation(session, request).email,
     ),
     ApprovalKind.ORDER: Subject(
-        approve=lambda ctx, request: _checkout().approve_held(ctx, request),
-        reject=lambda ctx, request: _checkout().reject_held(ctx, request),
-        expire=lambda session, request, now: _checkout().expire_held(session, request, now),
-        describe=lambda session, request: _checkout().describe_held(session, request),
+        approve=checkout.approve_held,
+        reject=checkout.reject_held,
+        expire=checkout.expire_held,
+        describe=checkout.describe_held,
     ),
 }
 

@@ -22,19 +22,18 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from fpctl.clock import iso
 from fpctl.domain.enums import (
     OPEN_INVITATION_STATUSES,
     ApprovalStatus,
     MemberStatus,
-    Plan,
     Role,
 )
-from fpctl.services import orders
-from fpctl.services.accounts import show as find_shown_account
+from fpctl.domain.orders import OPEN_STATUSES
+from fpctl.services import lookups
 from fpctl.services.audit_trail import reads_audit
 from fpctl.services.context import Context
-from fpctl.services.views import View, account_view, audit_view
+from fpctl.services.orders import visibility
+from fpctl.services.team.accounts import show as find_shown_account
 from fpctl.store.tables import (
     Account,
     ApprovalRequest,
@@ -51,8 +50,6 @@ RECENT_ACTIVITY = 5
 ROLES = tuple(role.value for role in Role)
 MEMBER_STATUSES = tuple(status.value for status in MemberStatus)
 SEAT_STATUSES = (MemberStatus.ACTIVE.value, MemberStatus.DEACTIVATED.value)
-#: The compact columns of the activity list in tables (JSON keeps whole audit views).
-ACTIVITY_COLUMNS = ("at", "actor", "action", "target")
 
 
 @dataclass(frozen=True)
@@ -107,20 +104,20 @@ def _member_counts(session: Session, account_id: int) -> tuple[dict[str, int], d
 
 def _visible_order_ids(ctx: Context, account_id: int) -> Any:
     """The ids of the account's orders the actor sees, as a subquery."""
-    if orders.sees_all_orders(ctx.actor):
+    if visibility.sees_all_orders(ctx.actor):
         return select(Order.id).where(Order.account_id == account_id)
-    return orders.visible(ctx).with_only_columns(col(Order.id))
+    return visibility.visible(ctx).with_only_columns(col(Order.id))
 
 
 def _open_orders(ctx: Context, account_id: int) -> int:
-    if orders.sees_all_orders(ctx.actor):
-        return orders.count_open(ctx.session, account_id)
+    if visibility.sees_all_orders(ctx.actor):
+        return lookups.count_open(ctx.session, account_id)
     seen = _visible_order_ids(ctx, account_id)
     return ctx.session.exec(
         select(func.count())
         .select_from(Order)
         .where(col(Order.id).in_(seen))
-        .where(col(Order.status).in_(orders.OPEN_STATUSES))
+        .where(col(Order.status).in_(OPEN_STATUSES))
     ).one()
 
 
@@ -164,33 +161,3 @@ def _recent_activity(session: Session, account_id: int) -> list[AuditRecord]:
             .limit(RECENT_ACTIVITY)
         ).all()
     )
-
-
-def dashboard_view(dashboard: Dashboard) -> View:
-    """``account view`` keys (``members``: the seat count) plus the dashboard's figures;
-    ``recent_activity`` holds whole audit views, newest first, or None."""
-    account = dashboard.account
-    details = account_view(account, members=dashboard.seats)
-    activity = dashboard.recent_activity
-    return details | {
-        "renews_at": iso(account.plan_renews_at) if account.plan == Plan.ADVANCED else None,
-        "credits_set_aside_cents": account.credits_set_aside_cents,
-        "members_by_role": dashboard.members_by_role,
-        "members_by_status": dashboard.members_by_status,
-        "open_orders": dashboard.open_orders,
-        "open_cancellation_requests": dashboard.open_cancellation_requests,
-        "open_invitations": dashboard.open_invitations,
-        "pending_approvals": dashboard.pending_approvals,
-        "recent_activity": None
-        if activity is None
-        else [audit_view(record, account.slug) for record in activity],
-    }
-
-
-def compact_activity(view: View) -> View:
-    """For tables: each activity line only says when, who, what and on what."""
-    activity = view.get("recent_activity")
-    if activity is None:
-        return view
-    rows = [{key: entry[key] for key in ACTIVITY_COLUMNS} for entry in activity]
-    return view | {"recent_activity": rows}

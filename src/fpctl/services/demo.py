@@ -26,26 +26,16 @@ from fpctl.clock import iso
 from fpctl.domain.actors import NOBODY, Actor, support
 from fpctl.domain.enums import ActorKind, ApprovalKind, Plan, Role
 from fpctl.errors import InvalidInput, RuleViolation
-from fpctl.services import (
-    accounts,
-    approvals,
-    billing_info,
-    cancellations,
-    checkout,
-    freelancers,
-    invitations,
-    lookups,
-    members,
-    order_moves,
-    payment_methods,
-    policies,
-    settle,
-)
+from fpctl.services import approvals, lookups, settle
 from fpctl.services.actors import member_actor
-from fpctl.services.checkout import OrderRequest
 from fpctl.services.context import Context
-from fpctl.services.invitations import InviteRequest
-from fpctl.services.policies import PolicySpec
+from fpctl.services.money import billing_info, payment_methods
+from fpctl.services.network import freelancers
+from fpctl.services.orders import cancellations, checkout, lifecycle
+from fpctl.services.orders.checkout import OrderRequest
+from fpctl.services.team import accounts, invitations, members, policies
+from fpctl.services.team.invitations import InviteRequest
+from fpctl.services.team.policies import PolicySpec
 from fpctl.store.rows import id_of
 from fpctl.store.tables import (
     Account,
@@ -478,18 +468,18 @@ class _Seeder:
                 placed["id"] = id_of(checkout.place(ctx, request).order)
 
         requirements = buyer_does(
-            lambda ctx, order_id: order_moves.submit_requirements(ctx, order_id, "See the brief.")
+            lambda ctx, order_id: lifecycle.submit_requirements(ctx, order_id, "See the brief.")
         )
-        deliver = seller_does(order_moves.deliver)
+        deliver = seller_does(lifecycle.deliver)
         steps: list[tuple[int, Step]] = [(0, place)]  # (days after the placement, step)
         if story != "awaiting_requirements":
             steps.append((0, requirements))
         if story in ("completed", "delivered", "auto_completed", "in_revision", "milestones"):
             steps.append((1, deliver))
         if story in ("completed", "milestones"):
-            steps.append((1, buyer_does(order_moves.accept)))
+            steps.append((1, buyer_does(lifecycle.accept)))
         if story == "in_revision":
-            steps.append((1, buyer_does(order_moves.ask_revision)))
+            steps.append((1, buyer_does(lifecycle.ask_revision)))
         if story in ("cancelled_by_agreement", "cancellation_open"):
             steps.append(
                 (

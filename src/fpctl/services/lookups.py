@@ -2,19 +2,22 @@
 
 Any service may use these without pulling in another subject's rules (and so without an
 import cycle): the account by slug, a member's current seat, the admin, a freelancer by
-username, who may read an account's data, and the refusal of Pro-only work on a switched
-account.
+username, who may read an account's data, the refusal of Pro-only work on a switched
+account, and the open orders that hold the switch back.
 """
 
 from __future__ import annotations
 
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from fpctl.domain.emails import normalize_email
 from fpctl.domain.enums import AccountStatus, ActorKind, MemberStatus, Role
+from fpctl.domain.orders import OPEN_STATUSES
 from fpctl.errors import NotFound, PermissionDenied, RuleViolation
 from fpctl.services.context import Context
-from fpctl.store.tables import Account, Freelancer, Member
+from fpctl.store.rows import id_of
+from fpctl.store.tables import Account, Freelancer, Member, Order
 
 
 def find_account(session: Session, slug: str) -> Account:
@@ -82,3 +85,25 @@ def by_username(session: Session, username: str) -> Freelancer:
     if found is None:
         raise NotFound(f"no freelancer @{name}", hint="`fpctl freelancer list` shows them")
     return found
+
+
+def count_open(session: Session, account_id: int) -> int:
+    """Orders that are not completed, cancelled or rejected (they block the switch)."""
+    return session.exec(
+        select(func.count())
+        .select_from(Order)
+        .where(Order.account_id == account_id)
+        .where(col(Order.status).in_(OPEN_STATUSES))
+    ).one()
+
+
+def refuse_switch_while_open(session: Session, account: Account) -> None:
+    """SPEC §1.7: the switch to the regular marketplace waits until every order is closed."""
+    waiting = count_open(session, id_of(account))
+    if waiting:
+        raise RuleViolation(
+            f"{account.slug} has {waiting} open order{'s' if waiting > 1 else ''}: "
+            "the switch waits until every order is completed or cancelled",
+            hint=f"fpctl order list --account {account.slug} --status in_progress",
+            code="open_orders",
+        )

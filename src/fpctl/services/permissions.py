@@ -8,6 +8,8 @@ from fpctl.domain.enums import Role
 from fpctl.domain.permissions import rule_for
 from fpctl.errors import FpctlError, NotFound
 from fpctl.services.context import Context
+from fpctl.services.lookups import find_member
+from fpctl.services.team import invitations
 
 
 def _check_target(ctx: Context, action: str, target: str) -> None:
@@ -15,13 +17,9 @@ def _check_target(ctx: Context, action: str, target: str) -> None:
     if action == "team.invite" and target.strip().casefold() == Role.BILLING_MANAGER:
         ctx.require("team.invite_billing_manager")
     elif action in ("team.withdraw", "team.resend"):
-        from fpctl.services import invitations
-
         invitation = invitations.find(ctx, target)
         invitations.require_manage(ctx, invitation, action, action.split(".")[1])
     elif action in ("role.set", "team.deactivate", "team.reactivate", "team.remove"):
-        from fpctl.services.lookups import find_member
-
         find_member(ctx, target)
 
 

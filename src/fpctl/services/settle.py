@@ -29,22 +29,17 @@ class Rule:
 
 
 def _rules() -> list[Rule]:
-    from fpctl.services import (
-        approvals,
-        cancellations,
-        invitations,
-        order_moves,
-        order_work,
-        rewards,
-        subscriptions,
-    )
+    from fpctl.services import approvals
+    from fpctl.services.money import rewards, subscriptions
+    from fpctl.services.orders import cancellations, lifecycle, milestones_hours
+    from fpctl.services.team import invitations
 
     return [
         Rule("approval.expire", approvals.expire_due, approvals.DUE_SQL),
         Rule("invitation.expire", invitations.expire_due, invitations.DUE_SQL),
         Rule("order.cancel_auto_accept", cancellations.accept_due, cancellations.DUE_SQL),
-        Rule("order.auto_complete", order_moves.complete_due, order_moves.DUE_SQL),
-        Rule("order.hours_charge", order_work.charge_due_weeks, order_work.DUE_SQL),
+        Rule("order.auto_complete", lifecycle.complete_due, lifecycle.DUE_SQL),
+        Rule("order.hours_charge", milestones_hours.charge_due_weeks, milestones_hours.DUE_SQL),
         Rule("subscription.renew", subscriptions.renew_due, subscriptions.DUE_SQL),
         Rule("rewards.tier_review", rewards.review_due, rewards.DUE_SQL),
     ]

@@ -9,7 +9,8 @@ a dry run. ``shared_work()`` holds one write transaction open for several units 
 
 The command line is one client of this module; a script is another::
 
-    from fpctl.services import invitations, work
+    from fpctl.services import work
+    from fpctl.services.team import invitations
 
     store = work.open_store("acme.db")
     with work.unit_of_work(store, as_="ada@acme.test", write=True) as ctx:

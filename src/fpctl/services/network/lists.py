@@ -21,7 +21,7 @@ from fpctl.domain.text import require_text
 from fpctl.errors import NotFound, PermissionDenied, RuleViolation
 from fpctl.services.context import Context
 from fpctl.services.lookups import by_username, find_account, find_member, require_pro
-from fpctl.services.network import View, record, require_network_reader
+from fpctl.services.network.connections import View, record, require_network_reader
 from fpctl.store.rows import id_of
 from fpctl.store.tables import (
     Account,

@@ -33,12 +33,13 @@ from fpctl.errors import (
     PermissionDenied,
     RuleViolation,
 )
-from fpctl.services import approval_requests, audit, lookups, policies
+from fpctl.services import approval_requests, audit, lookups
 from fpctl.services.actors import member_actor
 from fpctl.services.audit import Entry
 from fpctl.services.context import Context
 from fpctl.services.lookups import require_reader
-from fpctl.services.members import add_member, ensure_email_free, holder_refusal
+from fpctl.services.team import policies
+from fpctl.services.team.members import add_member, ensure_email_free, holder_refusal
 from fpctl.store.bulk import insert_rows
 from fpctl.store.rows import id_of, table_of
 from fpctl.store.tables import (

@@ -17,7 +17,8 @@ from sqlmodel import Session
 
 from fpctl.domain.payments import Split, split_charge
 from fpctl.errors import RuleViolation
-from fpctl.services.payment_methods import default_method, describe
+from fpctl.services.money.billing_info import details
+from fpctl.services.money.payment_methods import default_method, describe
 from fpctl.store.rows import id_of
 from fpctl.store.tables import Account, Invoice, LedgerEntry, PaymentMethod
 
@@ -37,8 +38,6 @@ def billed_to(account: Account) -> str:
     slug and name, and its billing information (``billing info set``; None where unset).
     Invoices issued before billing information existed kept ``company`` from the account's
     business details."""
-    from fpctl.services.billing_info import details
-
     return json.dumps({"account": account.slug, "name": account.name, **details(account)})
 
 

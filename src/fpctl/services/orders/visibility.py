@@ -15,10 +15,9 @@ the orders placed with them (seller side, any account).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 from sqlalchemy import ColumnElement, exists, or_
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from fpctl.domain.actors import Actor
@@ -26,37 +25,16 @@ from fpctl.domain.enums import ActorKind, MemberStatus, Role
 from fpctl.domain.orders import TERMINAL, OrderStatus
 from fpctl.errors import NotFound, PermissionDenied, RuleViolation
 from fpctl.services.context import Context
+from fpctl.services.lookups import find_member
 from fpctl.store.rows import id_of
 from fpctl.store.tables import (
     Account,
     Freelancer,
-    Member,
     Order,
     OrderCancellation,
     Project,
     ProjectMember,
 )
-
-OPEN_STATUSES = tuple(status.value for status in OrderStatus if status not in TERMINAL)
-
-
-def target(order: Order) -> str:
-    return f"order:{order.id}"
-
-
-def record_change(
-    ctx: Context, order: Order, action: str, changes: dict[str, tuple[Any, Any]]
-) -> Order:
-    """Stamp the order as changed now and write the actor's audit record for it."""
-    order.updated_at = ctx.now
-    ctx.session.add(order)
-    ctx.record(
-        action=action,
-        target=target(order),
-        account_id=order.account_id,
-        changes=changes,
-    )
-    return order
 
 
 def sees_all_orders(actor: Actor) -> bool:
@@ -126,8 +104,6 @@ def list_orders(
     if status:
         query = query.where(Order.status == OrderStatus(status))
     if placed_by:
-        from fpctl.services.lookups import find_member
-
         query = query.where(Order.placed_by_id == find_member(ctx, placed_by).id)
     if project_id is not None:
         query = query.where(Order.project_id == project_id)
@@ -154,38 +130,3 @@ def require_open(order: Order, doing: str) -> None:
         raise RuleViolation(
             f"order {order.id} is {order.status}: it cannot {doing}", code="order_closed"
         )
-
-
-def count_open(session: Session, account_id: int) -> int:
-    """Orders that are not completed, cancelled or rejected (they block the switch)."""
-    return session.exec(
-        select(func.count())
-        .select_from(Order)
-        .where(Order.account_id == account_id)
-        .where(col(Order.status).in_(OPEN_STATUSES))
-    ).one()
-
-
-def refuse_switch_while_open(session: Session, account: Account) -> None:
-    """SPEC §1.7: the switch to the regular marketplace waits until every order is closed."""
-    waiting = count_open(session, id_of(account))
-    if waiting:
-        raise RuleViolation(
-            f"{account.slug} has {waiting} open order{'s' if waiting > 1 else ''}: "
-            "the switch waits until every order is completed or cancelled",
-            hint=f"fpctl order list --account {account.slug} --status in_progress",
-            code="open_orders",
-        )
-
-
-def share_orders_of(ctx: Context, member: Member) -> int:
-    """A member who is removed or leaves: their orders (those they placed, and those support
-    placed in their my-project) become shared with all members, each change audited."""
-    session = ctx.session
-    personal = select(Project.id).where(Project.kind == "my").where(Project.owner_id == member.id)
-    theirs = or_(col(Order.placed_by_id) == member.id, col(Order.project_id).in_(personal))
-    found = session.exec(select(Order).where(theirs).where(col(Order.shared).is_(False))).all()
-    for order in found:
-        order.shared = True
-        record_change(ctx, order, "order.share", {"shared": (False, True)})
-    return len(found)

@@ -22,8 +22,8 @@ from fpctl.store.tables import (
 )
 
 if TYPE_CHECKING:
-    from fpctl.services.billing import Deposit, Summary
-    from fpctl.services.invitations import NewInvitation
+    from fpctl.services.money.billing import Deposit, Summary
+    from fpctl.services.team.invitations import NewInvitation
 
 View = dict[str, Any]
 

@@ -18,11 +18,12 @@ from sqlmodel import col, func, select
 from fpctl.domain.money import format_cents
 from fpctl.domain.permissions import decide, rule_for
 from fpctl.errors import NotFound, PermissionDenied, RuleViolation
-from fpctl.services import ledger, lookups, payment_methods, rewards
-from fpctl.services.billing_info import details as billing_details
+from fpctl.services import lookups
 from fpctl.services.context import Context
 from fpctl.services.lookups import require_reader
-from fpctl.services.payment_methods import describe
+from fpctl.services.money import ledger, payment_methods, rewards
+from fpctl.services.money.billing_info import details as billing_details
+from fpctl.services.money.payment_methods import describe
 from fpctl.store.tables import Invoice, LedgerEntry
 
 DEPOSIT = "billing.deposit"

@@ -2,7 +2,7 @@
 a freelancer logs on an hourly order, charged week by week.
 
 Milestones: the first is charged at checkout; accepting a delivered milestone charges the
-next one (``order_moves.accept`` does the move; ``milestone_accept`` is its explicit name).
+next one (``lifecycle.accept`` does the move; ``milestone_accept`` is its explicit name).
 
 Hourly orders: the order's freelancer logs hours for an ISO week (the current one, or an
 earlier one not yet charged and not before the order was placed) while the order is in
@@ -40,9 +40,10 @@ from fpctl.domain.actors import SYSTEM
 from fpctl.domain.money import format_cents
 from fpctl.domain.orders import OrderKind, OrderStatus, parse_iso_week
 from fpctl.errors import InvalidInput, RuleViolation
-from fpctl.services import audit, order_money, order_moves, orders, rewards
+from fpctl.services import audit, order_audit
 from fpctl.services.context import Context
-from fpctl.services.order_views import milestone_view
+from fpctl.services.money import order_payments, rewards
+from fpctl.services.orders import lifecycle, visibility
 from fpctl.store.rows import id_of
 from fpctl.store.tables import Order, OrderHours, OrderMilestone
 
@@ -73,19 +74,19 @@ def milestone_accept(ctx: Context, order_id: int) -> Order:
     """Accept the delivered milestone: the next one is charged and started, or the order
     completes after the last one."""
     ctx.require("order.milestone_accept")
-    _require_milestones(orders.find(ctx, order_id))
-    return order_moves.accept(ctx, order_id, action="order.milestone_accept")
+    _require_milestones(visibility.find(ctx, order_id))
+    return lifecycle.accept(ctx, order_id, action="order.milestone_accept")
 
 
-def milestones(ctx: Context, order_id: int) -> list[View]:
-    order = orders.find(ctx, order_id)
+def milestones(ctx: Context, order_id: int) -> list[OrderMilestone]:
+    order = visibility.find(ctx, order_id)
     _require_milestones(order)
     rows = ctx.session.exec(
         select(OrderMilestone)
         .where(OrderMilestone.order_id == order.id)
         .order_by(col(OrderMilestone.position))
     )
-    return [milestone_view(row) for row in rows]
+    return list(rows)
 
 
 # -- hours: parsing ------------------------------------------------------------------------
@@ -157,7 +158,7 @@ def _check_loggable(ctx: Context, order: Order, week: Week) -> None:
             "in revision or delivered",
             code="order_not_running",
         )
-    request = orders.open_cancellation(ctx.session, order)
+    request = visibility.open_cancellation(ctx.session, order)
     if request is not None:
         raise RuleViolation(
             f"order {order.id} has an open cancellation request (requested by "
@@ -182,7 +183,7 @@ def log_hours(
 ) -> OrderHours:
     """The order's freelancer logs hours for one ISO week."""
     ctx.require("order.hours_log")
-    order = orders.find(ctx, order_id)
+    order = visibility.find(ctx, order_id)
     _require_hourly(order)
     the_week = week_of(week)
     hundredths = parse_hours(hours)
@@ -209,7 +210,7 @@ def log_hours(
     ctx.session.flush()
     ctx.record(
         action="order.hours_log",
-        target=f"{orders.target(order)} hours:{row.id}",
+        target=f"{order_audit.target(order)} hours:{row.id}",
         account_id=order.account_id,
         changes={
             "week": (None, row.week),
@@ -288,7 +289,7 @@ def _week_view(order: Order, week: str, rows: list[OrderHours]) -> View:
 
 def weeks(ctx: Context, order_id: int) -> list[View]:
     """One row per ISO week with hours logged, oldest first: what was charged, or is open."""
-    order = orders.find(ctx, order_id)
+    order = visibility.find(ctx, order_id)
     _require_hourly(order)
     rows = ctx.session.exec(
         select(OrderHours)
@@ -302,14 +303,16 @@ def set_weekly_limit(ctx: Context, order_id: int, hours: int | None) -> Order:
     """The buyer changes the weekly limit (``None`` removes it). It applies from now on, to
     new hours and to every week not yet charged."""
     ctx.require("order.hours_limit")
-    order = orders.find(ctx, order_id)
+    order = visibility.find(ctx, order_id)
     _require_hourly(order)
-    orders.require_open(order, "change its weekly limit")
+    visibility.require_open(order, "change its weekly limit")
     if hours is not None and not 1 <= hours <= HOURS_IN_A_WEEK:
         raise InvalidInput(f"the weekly limit is 1 to {HOURS_IN_A_WEEK} hours, not {hours}")
     before = order.weekly_limit_hours
     order.weekly_limit_hours = hours
-    orders.record_change(ctx, order, "order.hours_limit", {"weekly_limit_hours": (before, hours)})
+    order_audit.record_change(
+        ctx, order, "order.hours_limit", {"weekly_limit_hours": (before, hours)}
+    )
     return order
 
 
@@ -351,7 +354,7 @@ def _charge_week(
     amount = rate * billed // 100
     paid_before = order.paid_cents
     try:
-        payment = order_money.pay(
+        payment = order_payments.pay(
             session,
             order,
             amount,
@@ -381,7 +384,7 @@ def _charge_week(
         SYSTEM,
         now,
         action="order.hours_charge",
-        target=orders.target(order),
+        target=order_audit.target(order),
         account_id=order.account_id,
         changes=changes,
     )

@@ -15,8 +15,9 @@ from fpctl.clock import iso
 from fpctl.domain.enums import ActorKind, MemberStatus
 from fpctl.domain.orders import OrderStatus
 from fpctl.errors import InvalidInput, RuleViolation
-from fpctl.services import orders
+from fpctl.services import order_audit
 from fpctl.services.context import Context
+from fpctl.services.orders import visibility
 from fpctl.store.rows import id_of
 from fpctl.store.tables import Freelancer, Order, Review
 
@@ -41,7 +42,7 @@ def review(ctx: Context, order_id: int, *, rating: int, text: str | None = None)
     """Review a completed order (buyer side); a second review of the same order is refused."""
     check_rating(rating)
     ctx.require("order.review")
-    order = orders.find(ctx, order_id)
+    order = visibility.find(ctx, order_id)
     if order.status != OrderStatus.COMPLETED:
         raise RuleViolation(
             f"order {order.id} is {order.status}: only a completed order can be reviewed",
@@ -69,7 +70,7 @@ def review(ctx: Context, order_id: int, *, rating: int, text: str | None = None)
     ctx.session.flush()
     ctx.record(
         action="order.review",
-        target=f"{orders.target(order)} review:{entry.id}",
+        target=f"{order_audit.target(order)} review:{entry.id}",
         account_id=order.account_id,
         changes={"rating": (None, rating), "text": (None, text)},
     )

@@ -34,14 +34,18 @@ from fpctl.domain.orders import (
     parse_milestones,
 )
 from fpctl.errors import InvalidInput, NotFound, RuleViolation
-from fpctl.services import approval_requests, freelancers, lookups, order_money, projects
+from fpctl.services import approval_requests, lookups
 from fpctl.services.audit import Entry
 from fpctl.services.context import Context
-from fpctl.services.invitations import APPROVAL_DAYS
-from fpctl.services.ledger import Payment
 from fpctl.services.lookups import current_admin
-from fpctl.services.orders import open_cancellation, target
-from fpctl.services.policies import is_active, list_policies
+from fpctl.services.money import order_payments
+from fpctl.services.money.ledger import Payment
+from fpctl.services.network import freelancers
+from fpctl.services.order_audit import target
+from fpctl.services.orders.visibility import open_cancellation
+from fpctl.services.team import projects
+from fpctl.services.team.invitations import APPROVAL_DAYS
+from fpctl.services.team.policies import is_active, list_policies
 from fpctl.store.rows import id_of
 from fpctl.store.tables import (
     ApprovalRequest,
@@ -357,11 +361,11 @@ def first_payment(ctx: Context, order: Order) -> Payment:
     """What is charged when the order starts: all of a fixed order, the first milestone,
     or the hourly initiation fee."""
     if order.kind == OrderKind.MILESTONES:
-        first = order_money.milestone_at(ctx.session, order, 1)
+        first = order_payments.milestone_at(ctx.session, order, 1)
         assert first is not None
-        return order_money.pay_milestone(ctx.session, order, first, now=ctx.now)
+        return order_payments.pay_milestone(ctx.session, order, first, now=ctx.now)
     if order.kind == OrderKind.HOURLY:
-        return order_money.pay(
+        return order_payments.pay(
             ctx.session,
             order,
             HOURLY_INITIATION_FEE_CENTS,
@@ -369,7 +373,7 @@ def first_payment(ctx: Context, order: Order) -> Payment:
             purpose="order",
             description=f"order {order.id}: hourly initiation fee",
         )
-    return order_money.pay(
+    return order_payments.pay(
         ctx.session,
         order,
         order.total_cents,

@@ -13,8 +13,8 @@ from sqlmodel import Session, col, select
 
 from fpctl.clock import iso
 from fpctl.domain.orders import flags
-from fpctl.services.cancellations import time_left
-from fpctl.services.orders import open_cancellation
+from fpctl.services.orders.cancellations import time_left
+from fpctl.services.orders.visibility import open_cancellation
 from fpctl.store.rows import id_of
 from fpctl.store.tables import Account, Freelancer, Order, OrderCancellation, OrderMilestone
 

@@ -43,9 +43,10 @@ from fpctl.domain.rewards import (
     tier_for,
 )
 from fpctl.errors import InvalidInput
-from fpctl.services import audit, ledger, lookups
+from fpctl.services import audit, lookups
 from fpctl.services.context import Context
 from fpctl.services.lookups import require_reader
+from fpctl.services.money import ledger
 from fpctl.store.rows import id_of
 from fpctl.store.tables import Account, Invoice, Order, RewardEntry
 

@@ -19,8 +19,9 @@ from fpctl.domain.actors import SYSTEM, Actor
 from fpctl.domain.enums import ActorKind
 from fpctl.domain.orders import CANCELLATION_ANSWER_WINDOW
 from fpctl.errors import InvalidInput, PermissionDenied, RuleViolation
-from fpctl.services import audit, order_moves, orders
+from fpctl.services import audit
 from fpctl.services.context import Context
+from fpctl.services.orders import lifecycle, visibility
 from fpctl.store.rows import id_of
 from fpctl.store.tables import Order, OrderCancellation
 
@@ -40,9 +41,9 @@ def request(ctx: Context, order_id: int, reason: str) -> tuple[Order, OrderCance
     ctx.require("order.cancel_request")
     if not reason.strip():
         raise InvalidInput("a cancellation request needs a reason", hint="add --reason TEXT")
-    order = orders.find(ctx, order_id)
-    orders.require_open(order, "take a cancellation request")
-    existing = orders.open_cancellation(ctx.session, order)
+    order = visibility.find(ctx, order_id)
+    visibility.require_open(order, "take a cancellation request")
+    existing = visibility.open_cancellation(ctx.session, order)
     if existing is not None:
         raise RuleViolation(
             f"order {order.id} already has an open cancellation request "
@@ -79,8 +80,8 @@ def request(ctx: Context, order_id: int, reason: str) -> tuple[Order, OrderCance
 
 def _open_request(ctx: Context, action: str, order_id: int) -> tuple[Order, OrderCancellation]:
     ctx.require(action)
-    order = orders.find(ctx, order_id)
-    cancellation = orders.open_cancellation(ctx.session, order)
+    order = visibility.find(ctx, order_id)
+    cancellation = visibility.open_cancellation(ctx.session, order)
     if cancellation is None:
         raise RuleViolation(
             f"order {order.id} has no open cancellation request",
@@ -137,7 +138,7 @@ def _by(ctx: Context) -> dict[str, Any]:
 def accept(ctx: Context, order_id: int) -> tuple[Order, OrderCancellation]:
     order, cancellation = _answering(ctx, "order.cancel_accept", order_id)
     _close(ctx.session, order, cancellation, ACCEPTED, action="order.cancel_accept", **_by(ctx))
-    order_moves.close_cancelled(ctx.session, order, ctx.now, action="order.cancel", actor=ctx.actor)
+    lifecycle.close_cancelled(ctx.session, order, ctx.now, action="order.cancel", actor=ctx.actor)
     return order, cancellation
 
 
@@ -198,7 +199,7 @@ def accept_due(session: Session, now: datetime) -> int:
             now=now,
             when=cancellation.expires_at,
         )
-        order_moves.close_cancelled(session, order, now, action="order.cancel", actor=SYSTEM)
+        lifecycle.close_cancelled(session, order, now, action="order.cancel", actor=SYSTEM)
     return len(due)
 
 

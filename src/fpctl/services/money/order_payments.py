@@ -11,8 +11,8 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
-from fpctl.services import ledger
-from fpctl.services.ledger import Payment
+from fpctl.services.money import ledger
+from fpctl.services.money.ledger import Payment
 from fpctl.store.tables import Account, Invoice, Order, OrderMilestone
 
 

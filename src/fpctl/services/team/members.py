@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from sqlalchemy import text
+from sqlalchemy import or_, text
 from sqlmodel import col, select
 
 from fpctl.domain.enums import MemberStatus, Role
 from fpctl.errors import EmailTaken, FpctlError, PermissionDenied, RuleViolation
-from fpctl.services import orders, projects
+from fpctl.services import order_audit
 from fpctl.services.context import Context
 from fpctl.services.lookups import current_admin, find_member, require_pro, require_reader
+from fpctl.services.team import projects
 from fpctl.store.rows import id_of
-from fpctl.store.tables import HELD_EMAIL, Account, Member
+from fpctl.store.tables import HELD_EMAIL, Account, Member, Order, Project
 
 TERMINAL = (MemberStatus.REMOVED, MemberStatus.CLOSED)
 
@@ -212,7 +213,7 @@ def remove(ctx: Context, email: str) -> tuple[Member, bool]:
         ctx, email, "team.remove", MemberStatus.REMOVED, allowed_from=_REMOVABLE
     )
     if changed:
-        orders.share_orders_of(ctx, member)
+        _share_orders_of(ctx, member)
     return member, changed
 
 
@@ -233,5 +234,18 @@ def leave(ctx: Context) -> Member:
     member = ctx.session.get(Member, ctx.actor.member_id)
     assert member is not None
     _change(ctx, member, "team.leave", status=MemberStatus.CLOSED)
-    orders.share_orders_of(ctx, member)  # they stay with the account, shared
+    _share_orders_of(ctx, member)  # they stay with the account, shared
     return member
+
+
+def _share_orders_of(ctx: Context, member: Member) -> int:
+    """A member who is removed or leaves: their orders (those they placed, and those support
+    placed in their my-project) become shared with all members, each change audited."""
+    session = ctx.session
+    personal = select(Project.id).where(Project.kind == "my").where(Project.owner_id == member.id)
+    theirs = or_(col(Order.placed_by_id) == member.id, col(Order.project_id).in_(personal))
+    found = session.exec(select(Order).where(theirs).where(col(Order.shared).is_(False))).all()
+    for order in found:
+        order.shared = True
+        order_audit.record_change(ctx, order, "order.share", {"shared": (False, True)})
+    return len(found)

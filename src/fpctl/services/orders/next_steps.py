@@ -30,10 +30,12 @@ from fpctl.domain.orders import (
     flags,
     moves_from,
 )
-from fpctl.services import lookups, order_money, orders, refunds, reviews
-from fpctl.services.cancellations import BUYER
+from fpctl.services import lookups
 from fpctl.services.context import Context
-from fpctl.services.order_moves import current_milestone
+from fpctl.services.money import order_payments
+from fpctl.services.orders import refunds, reviews, visibility
+from fpctl.services.orders.cancellations import BUYER
+from fpctl.services.orders.lifecycle import current_milestone
 from fpctl.store.rows import id_of
 from fpctl.store.tables import (
     Account,
@@ -238,7 +240,7 @@ def _hourly_charges(plan: _Plan) -> None:
 
 
 def _milestone_after(plan: _Plan, milestone: OrderMilestone) -> str:
-    following = order_money.milestone_at(plan.ctx.session, plan.order, milestone.position + 1)
+    following = order_payments.milestone_at(plan.ctx.session, plan.order, milestone.position + 1)
     if following is None:
         return f"accept milestone {milestone.position} (the last): the order completes"
     return (
@@ -371,7 +373,7 @@ def _completed(plan: _Plan) -> None:
             note="rate the freelancer 1 to 5 (--rating), with optional --text TEXT",
         )
     ends = refunds.guarantee_ends(order)
-    left = order_money.refundable_cents(order)
+    left = order_payments.refundable_cents(order)
     if ends is not None and plan.now <= ends and left > 0:
         plan.add(
             "refund",
@@ -403,7 +405,7 @@ def _open_order(plan: _Plan) -> None:
 
 def next_steps(ctx: Context, order_id: int) -> Next:
     """Everything that can happen next to the order (a read: anyone who sees it)."""
-    order = orders.find(ctx, order_id)
+    order = visibility.find(ctx, order_id)
     plan = _Plan(ctx, order)
     if order.status in (OrderStatus.CANCELLED, OrderStatus.REJECTED):
         return Next(order, [], f"order {order.id} is {order.status}: nothing more can happen")
@@ -411,7 +413,7 @@ def next_steps(ctx: Context, order_id: int) -> Next:
         _completed(plan)
         note = None if plan.steps else f"order {order.id} is completed: nothing is left to do"
         return Next(order, plan.steps, note)
-    request = orders.open_cancellation(ctx.session, order)
+    request = visibility.open_cancellation(ctx.session, order)
     if request is not None:
         _open_request(plan, request)
         return Next(order, plan.steps, f"order {order.id} is on hold: {_held(request)}")

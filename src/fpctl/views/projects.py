@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from fpctl.clock import iso
 
 if TYPE_CHECKING:
-    from fpctl.services.projects import Detail, Summary
+    from fpctl.services.team.projects import Detail, Summary
     from fpctl.store.tables import Project
 
 View = dict[str, Any]

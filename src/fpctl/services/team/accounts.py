@@ -13,7 +13,7 @@ from fpctl.errors import InvalidInput, NotFound, RuleViolation
 from fpctl.services.actors import member_actor
 from fpctl.services.context import Context
 from fpctl.services.lookups import find_account, require_reader
-from fpctl.services.members import add_member, ensure_email_free
+from fpctl.services.team.members import add_member, ensure_email_free
 from fpctl.store.tables import Account, Member
 
 ACCOUNT_FIELDS = ("name", "company", "website", "industry")

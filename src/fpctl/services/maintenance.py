@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from fpctl.domain.money import format_cents
 from fpctl.errors import InvalidInput, NotFound, RuleViolation
+from fpctl.services import audit
 from fpctl.store import schema
 from fpctl.store.db import create_store_engine, store_errors, transaction
 from fpctl.store.location import StoreLocation
@@ -181,8 +182,6 @@ def check(engine: Engine) -> CheckReport:
     and the chain.
 
     Read-only: a store behind ``HEAD`` is reported, not upgraded."""
-    from fpctl.services import audit
-
     with transaction(engine, write=False) as session:
         connection = session.connection()
         checks = [

@@ -33,17 +33,10 @@ from fpctl.domain.enums import (
 )
 from fpctl.domain.plans import ADVANCED_PRICE_CENTS, add_months, prorata_refund
 from fpctl.errors import RuleViolation
-from fpctl.services import (
-    approval_requests,
-    audit,
-    invitations,
-    ledger,
-    lookups,
-    members,
-    orders,
-    payment_methods,
-)
+from fpctl.services import approval_requests, audit, lookups
 from fpctl.services.context import Context
+from fpctl.services.money import ledger, payment_methods
+from fpctl.services.team import invitations, members
 from fpctl.store.tables import Account, Invitation, Member
 
 SUBSCRIBE = "subscription.subscribe"
@@ -262,7 +255,7 @@ def check_switch(ctx: Context, target: str) -> bool:
                 hint="fpctl subscription switch basic returns it to Pro",
                 code="already_switched",
             )
-        orders.refuse_switch_while_open(ctx.session, account)
+        lookups.refuse_switch_while_open(ctx.session, account)
         return True
     if switched:
         return False

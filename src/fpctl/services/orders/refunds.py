@@ -14,8 +14,10 @@ from datetime import datetime
 from fpctl.domain.money import format_cents, parse_cents
 from fpctl.domain.orders import GUARANTEE_WINDOW, OrderKind, OrderStatus
 from fpctl.errors import RuleViolation
-from fpctl.services import order_money, orders, rewards
+from fpctl.services import order_audit
 from fpctl.services.context import Context
+from fpctl.services.money import order_payments, rewards
+from fpctl.services.orders import visibility
 from fpctl.store.tables import Invoice, Order
 
 
@@ -60,9 +62,9 @@ def refund(ctx: Context, order_id: int, *, amount: str | None = None) -> Refunde
     with a credit invoice."""
     ctx.require("order.refund")
     cents = parse_cents(amount) if amount is not None else None
-    order = orders.find(ctx, order_id)
+    order = visibility.find(ctx, order_id)
     _check_covered(order, ctx.now)
-    refundable = order_money.refundable_cents(order)
+    refundable = order_payments.refundable_cents(order)
     if refundable <= 0:
         raise RuleViolation(
             f"order {order.id} was already refunded in full ({format_cents(order.refunded_cents)})",
@@ -77,7 +79,7 @@ def refund(ctx: Context, order_id: int, *, amount: str | None = None) -> Refunde
             code="refund_too_large",
         )
     before = order.refunded_cents
-    invoice = order_money.refund(
+    invoice = order_payments.refund(
         ctx.session,
         order,
         credits_cents=0,
@@ -90,6 +92,6 @@ def refund(ctx: Context, order_id: int, *, amount: str | None = None) -> Refunde
         "amount_cents": (None, cents),
         "reason": (None, ctx.actor.reason),
     }
-    orders.record_change(ctx, order, "order.refund", changes)
+    order_audit.record_change(ctx, order, "order.refund", changes)
     rewards.on_refund(ctx.session, order, cents, ctx.now, ctx.actor)
     return Refunded(order, cents, invoice)

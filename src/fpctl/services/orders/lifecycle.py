@@ -24,15 +24,18 @@ from fpctl.domain.orders import (
     buyer_may_cancel_alone,
 )
 from fpctl.errors import InvalidInput, RuleViolation
-from fpctl.services import audit, order_money, orders, rewards
+from fpctl.services import audit, order_audit
 from fpctl.services.context import Context
+from fpctl.services.money import order_payments, rewards
+from fpctl.services.orders import visibility
+from fpctl.services.orders.checkout import withdraw_held
 from fpctl.store.tables import Order, OrderMilestone
 
 Changes = dict[str, tuple[Any, Any]]
 
 
 def _on_hold(ctx: Context, order: Order) -> None:
-    request = orders.open_cancellation(ctx.session, order)
+    request = visibility.open_cancellation(ctx.session, order)
     if request is not None:
         raise RuleViolation(
             f"order {order.id} has an open cancellation request (requested by "
@@ -45,7 +48,7 @@ def _on_hold(ctx: Context, order: Order) -> None:
 
 def _start(ctx: Context, action: str, order_id: int) -> Order:
     ctx.require(action)
-    order = orders.find(ctx, order_id)
+    order = visibility.find(ctx, order_id)
     _on_hold(ctx, order)
     return order
 
@@ -53,7 +56,9 @@ def _start(ctx: Context, action: str, order_id: int) -> Order:
 def _move(ctx: Context, order: Order, move: Move, action: str, changes: Changes) -> Order:
     before = order.status
     order.status = after(order.status, move)
-    return orders.record_change(ctx, order, action, {"status": (before, order.status), **changes})
+    return order_audit.record_change(
+        ctx, order, action, {"status": (before, order.status), **changes}
+    )
 
 
 def submit_requirements(ctx: Context, order_id: int, text: str) -> Order:
@@ -136,10 +141,10 @@ def _accept_milestone(ctx: Context, order: Order, action: str) -> Order:
     assert milestone is not None
     milestone.accepted_at = ctx.now
     ctx.session.add(milestone)
-    following = order_money.milestone_at(ctx.session, order, milestone.position + 1)
+    following = order_payments.milestone_at(ctx.session, order, milestone.position + 1)
     if following is None:
         return _complete(ctx.session, order, ctx.now, action=action, actor=ctx.actor)
-    order_money.pay_milestone(ctx.session, order, following, now=ctx.now)
+    order_payments.pay_milestone(ctx.session, order, following, now=ctx.now)
     before = order.status
     order.status = OrderStatus.IN_PROGRESS
     order.auto_complete_at = None
@@ -148,7 +153,7 @@ def _accept_milestone(ctx: Context, order: Order, action: str) -> Order:
         "milestone": (milestone.position, following.position),
         "paid_cents": (order.paid_cents - following.amount_cents, order.paid_cents),
     }
-    return orders.record_change(ctx, order, action, changes)
+    return order_audit.record_change(ctx, order, action, changes)
 
 
 def _complete(
@@ -176,7 +181,7 @@ def _complete(
         actor,
         now,
         action=action,
-        target=orders.target(order),
+        target=order_audit.target(order),
         account_id=order.account_id,
         changes={"status": (before, OrderStatus.COMPLETED)},
     )
@@ -188,7 +193,7 @@ def cancel(ctx: Context, order_id: int) -> Order:
     """The buyer cancels alone: before requirements are submitted, or once very late.
     Everything paid goes back (credits to credits, the rest to the balance)."""
     order = _start(ctx, "order.cancel", order_id)
-    orders.require_open(order, "be cancelled")
+    visibility.require_open(order, "be cancelled")
     if not buyer_may_cancel_alone(order.status, order.due_at, ctx.now):
         raise RuleViolation(
             f"order {order.id} is {order.status}: the buyer cancels alone only before the "
@@ -205,14 +210,12 @@ def close_cancelled(
 ) -> Order:
     """Cancel the order and refund everything paid for it, with a credit invoice; an order
     still held for approval withdraws its pending request."""
-    from fpctl.services.checkout import withdraw_held
-
     before = order.status
     withdrawn = (
         withdraw_held(session, order, now) if before == OrderStatus.AWAITING_APPROVAL else None
     )
     refunded_before = order.refunded_cents
-    order_money.refund_everything(
+    order_payments.refund_everything(
         session, order, now=now, description=f"order {order.id} cancelled: refund"
     )
     order.status = OrderStatus.CANCELLED
@@ -222,7 +225,7 @@ def close_cancelled(
     session.add(order)
     entry = audit.Entry(
         action,
-        orders.target(order),
+        order_audit.target(order),
         order.account_id,
         {
             "status": (before, OrderStatus.CANCELLED),
@@ -254,7 +257,7 @@ def complete_due(session: Session, now: datetime) -> int:
     ).all()
     done = 0
     for order in due:
-        if orders.open_cancellation(session, order) is not None:
+        if visibility.open_cancellation(session, order) is not None:
             continue  # on hold: the request settles first
         when = order.auto_complete_at
         _complete(

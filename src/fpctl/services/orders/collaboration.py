@@ -30,9 +30,10 @@ from fpctl.domain.actors import Actor
 from fpctl.domain.emails import normalize_email
 from fpctl.domain.enums import ActorKind, MemberStatus
 from fpctl.errors import InvalidInput, NotFound, PermissionDenied
-from fpctl.services import orders
+from fpctl.services import order_audit
 from fpctl.services.actors import member_actor
 from fpctl.services.context import Context
+from fpctl.services.orders import visibility
 from fpctl.store.rows import id_of
 from fpctl.store.tables import Member, Order, OrderComment, OrderNote, Project
 
@@ -51,12 +52,12 @@ def share(ctx: Context, order_id: int) -> tuple[Order, bool]:
     """Share the order with all members of the account (one-way). Returns the order and
     whether it changed (an order already shared is left as it is)."""
     ctx.require("order.share")
-    order = orders.find(ctx, order_id)
+    order = visibility.find(ctx, order_id)
     _require_sharer(ctx, order)
     if order.shared:
         return order, False
     order.shared = True
-    orders.record_change(ctx, order, "order.share", {"shared": (False, True)})
+    order_audit.record_change(ctx, order, "order.share", {"shared": (False, True)})
     return order, True
 
 
@@ -66,7 +67,7 @@ def _require_sharer(ctx: Context, order: Order) -> None:
     support placed the order there), the admin, billing managers and support. A member who
     sees the order only through a project they collaborate on may not widen its audience."""
     actor = ctx.actor
-    if orders.sees_all_orders(actor) or order.placed_by_id == actor.member_id:
+    if visibility.sees_all_orders(actor) or order.placed_by_id == actor.member_id:
         return
     project = ctx.session.get(Project, order.project_id)
     if project is not None and project.owner_id == actor.member_id:
@@ -105,7 +106,7 @@ def add_note(ctx: Context, order_id: int, text: str) -> OrderNote:
     """A private note on an order the actor sees; only its author will see it."""
     _refuse_freelancer(ctx.actor, "notes")
     ctx.require("order.note")
-    order = orders.find(ctx, order_id)
+    order = visibility.find(ctx, order_id)
     note = OrderNote(
         order_id=id_of(order),
         author=ctx.actor.label,
@@ -117,7 +118,7 @@ def add_note(ctx: Context, order_id: int, text: str) -> OrderNote:
     ctx.session.flush()
     ctx.record(
         action="order.note",
-        target=f"{orders.target(order)} note:{note.id}",
+        target=f"{order_audit.target(order)} note:{note.id}",
         account_id=order.account_id,
         changes={"note": (None, note.id), "length": (None, len(note.text))},  # never the text
     )
@@ -134,7 +135,7 @@ def notes(ctx: Context, order_id: int) -> list[OrderNote]:
             code="notes_private",
         )
     _refuse_freelancer(actor, "notes")
-    order = orders.find(ctx, order_id)
+    order = visibility.find(ctx, order_id)
     query = select(OrderNote).where(OrderNote.order_id == order.id)
     if actor.member_id is not None:
         query = query.where(OrderNote.author_id == actor.member_id)
@@ -172,11 +173,13 @@ def mention_tokens(text: str) -> list[str]:
 
 
 def _sees(ctx: Context, member: Member, order: Order) -> bool:
-    """Whether ``member`` would see ``order`` (the one rule in ``orders.visible``)."""
+    """Whether ``member`` would see ``order`` (the one rule in ``visibility.visible``)."""
     theirs = Context(
         session=ctx.session, actor=member_actor(member), now=ctx.now, account=ctx.account
     )
-    return ctx.session.exec(orders.visible(theirs).where(Order.id == order.id)).first() is not None
+    return (
+        ctx.session.exec(visibility.visible(theirs).where(Order.id == order.id)).first() is not None
+    )
 
 
 def resolve_mentions(ctx: Context, order: Order, text: str) -> Mentions:
@@ -221,7 +224,7 @@ def add_comment(
     """A team comment (or a reply to one on the same order) with its resolved mentions."""
     _refuse_freelancer(ctx.actor, "comments")
     ctx.require("order.comment")
-    order = orders.find(ctx, order_id)
+    order = visibility.find(ctx, order_id)
     body = _body(text, "comment")
     parent = _parent(ctx, order, reply_to) if reply_to is not None else None
     mentions = resolve_mentions(ctx, order, body)
@@ -238,7 +241,7 @@ def add_comment(
     ctx.session.flush()
     ctx.record(
         action="order.comment",
-        target=f"{orders.target(order)} comment:{comment.id}",
+        target=f"{order_audit.target(order)} comment:{comment.id}",
         account_id=order.account_id,
         changes={
             "text": (None, body),
@@ -255,7 +258,7 @@ def comments(ctx: Context, order_id: int) -> list[tuple[OrderComment, int]]:
     Order: top-level comments oldest first, each followed by its replies (depth first,
     oldest first at every level) — the order a thread is read in."""
     _refuse_freelancer(ctx.actor, "comments")
-    order = orders.find(ctx, order_id)
+    order = visibility.find(ctx, order_id)
     rows = ctx.session.exec(
         select(OrderComment).where(OrderComment.order_id == order.id).order_by(col(OrderComment.id))
     ).all()

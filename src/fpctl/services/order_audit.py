@@ -1,0 +1,28 @@
+"""How the audit trail names an order, and how a change to one is recorded: shared by the
+order services and by the team (a removed member's orders are shared)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fpctl.services.context import Context
+from fpctl.store.tables import Order
+
+
+def target(order: Order) -> str:
+    return f"order:{order.id}"
+
+
+def record_change(
+    ctx: Context, order: Order, action: str, changes: dict[str, tuple[Any, Any]]
+) -> Order:
+    """Stamp the order as changed now and write the actor's audit record for it."""
+    order.updated_at = ctx.now
+    ctx.session.add(order)
+    ctx.record(
+        action=action,
+        target=target(order),
+        account_id=order.account_id,
+        changes=changes,
+    )
+    return order
