@@ -21,7 +21,16 @@ KINDS["support"] = SUPPORT
 # SPEC §2, written out again by hand: who may do what (a = admin, b = billing manager,
 # m = member, f = freelancer, s = support). Uppercase: limited to their own objects.
 BUYERS = "abms"
+#: Reads: allowed with no actor too (the operator holds the store).
+READS = {
+    "team.read": BUYERS,
+    "project.read": BUYERS,
+    "network.read": BUYERS,
+    "audit.read": "as",
+    "billing.invoices": "abs",
+}
 EXPECTED = {
+    **READS,
     "account.create": "s",
     "account.update": "as",
     "team.invite": BUYERS,
@@ -67,7 +76,6 @@ EXPECTED = {
     "billing.info_set": "abs",
     "billing.payment_method": "abs",
     "billing.deposit": "abs",
-    "billing.invoices": "abs",
     "subscription.subscribe": "abs",
     "subscription.cancel": "abs",
     "subscription.switch": "as",
@@ -113,9 +121,21 @@ def test_members_who_are_not_active_can_do_nothing(
     assert decision.reason == f"gone@acme.test is {status.value} and can do nothing"
 
 
-@pytest.mark.parametrize("action", sorted(EXPECTED))
+@pytest.mark.parametrize("action", sorted(set(EXPECTED) - set(READS)))
 def test_nobody_can_change_anything(action: str) -> None:
     assert decide(actors.NOBODY, action).allowed is False
+
+
+@pytest.mark.parametrize("action", sorted(READS))
+def test_a_read_needs_no_actor(action: str) -> None:
+    assert decide(actors.NOBODY, action).allowed is True
+
+
+def test_a_freelancer_denied_a_read_is_told_so() -> None:
+    freelancer = Actor(ActorKind.FREELANCER, "@lena", None, None, None, None, freelancer_id=1)
+    with pytest.raises(PermissionDenied) as refused:
+        require(freelancer, "project.read")
+    assert refused.value.message == "@lena is a freelancer and cannot see projects"
 
 
 def test_refusals_read_as_sentences() -> None:

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import event
 
+from fpctl.domain.permissions import Action, allows
 from fpctl.errors import PermissionDenied
 from fpctl.services import audit_trail, dashboard
 from fpctl.views.dashboard import dashboard_view
@@ -77,7 +78,7 @@ def test_recent_activity_follows_the_audit_list_rule(
         except PermissionDenied:
             may_list = False
         activity = dashboard.show(ctx).recent_activity
-    assert audit_trail.reads_audit(ctx.actor) is may_list
+    assert allows(ctx.actor, Action.AUDIT_READ) is may_list
     assert (activity is not None) is may_list
 
 

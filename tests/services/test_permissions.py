@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 import pytest
 
 from fpctl.errors import InvalidInput, NotFound
-from fpctl.services.permissions import can_i
+from fpctl.services.permissions import can
 from fpctl.services.team import members
+
+
+def can_i(ctx: Any, action: str, target: str | None = None) -> dict[str, Any]:
+    return asdict(can(ctx, action, target))
 
 
 def test_allowed(work: Any, team: dict[str, str]) -> None:

@@ -29,8 +29,9 @@ def can_i(
     target: Annotated[
         str | None,
         typer.Argument(
-            help="What it acts on: a role for team.invite, an email for role.set, "
-            "an invitation id for team.withdraw."
+            help="What it acts on, as the command names it: a role for team.invite, an "
+            "email for role.set, an order id for order.*, an invitation, project, list, "
+            "policy, request or payment method id."
         ),
     ] = None,
 ) -> None:
@@ -38,7 +39,15 @@ def can_i(
     from fpctl.services import permissions
 
     with run.work(write=False) as ctx:
-        answer = permissions.can_i(ctx, action, target)
-    run.emit(answer)
-    if not answer["allowed"]:
+        answer = permissions.can(ctx, action, target)
+    run.emit(
+        {
+            "action": str(answer.action),
+            "actor": answer.actor,
+            "target": answer.target,
+            "allowed": answer.allowed,
+            "reason": answer.reason,
+        }
+    )
+    if not answer.allowed:
         raise typer.Exit(4)

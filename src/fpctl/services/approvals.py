@@ -15,11 +15,11 @@ from sqlmodel import Session, col, select
 
 from fpctl.domain.actors import SYSTEM
 from fpctl.domain.enums import ApprovalKind, ApprovalStatus, InvitationStatus
+from fpctl.domain.permissions import Action
 from fpctl.errors import NotFound, RuleViolation
 from fpctl.services import approval_requests, audit
 from fpctl.services.audit import Entry
 from fpctl.services.context import Context
-from fpctl.services.lookups import require_reader
 from fpctl.services.orders import checkout
 from fpctl.services.team import invitations
 from fpctl.store.tables import ApprovalRequest, Invitation
@@ -115,7 +115,7 @@ target = approval_requests.target
 
 def list_requests(ctx: Context, *, status: str | None = None) -> list[ApprovalRequest]:
     """The admin (and support, or no actor) see every request; others see their own."""
-    require_reader(ctx)
+    ctx.require(Action.TEAM_READ)
     query = select(ApprovalRequest).where(ApprovalRequest.account_id == ctx.the_account.id)
     if status:
         query = query.where(ApprovalRequest.status == ApprovalStatus(status))
@@ -139,12 +139,19 @@ def find(ctx: Context, request_id: int) -> ApprovalRequest:
     return request
 
 
+def authorize(ctx: Context, action: Action, request_id: int) -> ApprovalRequest:
+    """The request ``action`` (approve, reject) acts on, once the actor may (``auth can-i``)."""
+    ctx.require(action)
+    return find(ctx, request_id)
+
+
 def _decide(
     ctx: Context, request_id: int, status: ApprovalStatus, reason: str | None
 ) -> tuple[ApprovalRequest, bool]:
-    action = "approval.approve" if status is ApprovalStatus.APPROVED else "approval.reject"
-    ctx.require(action)
-    request = find(ctx, request_id)
+    action = (
+        Action.APPROVAL_APPROVE if status is ApprovalStatus.APPROVED else Action.APPROVAL_REJECT
+    )
+    request = authorize(ctx, action, request_id)
     if request.status == status:
         return request, False
     if request.status != ApprovalStatus.PENDING:

@@ -5,13 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlmodel import col, select
 
-from fpctl.errors import PermissionDenied
+from fpctl.domain.permissions import Action
 from fpctl.services.context import Context
-from fpctl.services.lookups import require_reader
 from fpctl.store.tables import Account, AuditRecord
 
 
@@ -22,22 +20,13 @@ class AuditFilter:
     since: datetime | None = None
 
 
-def reads_audit(actor: Any) -> bool:
-    """Who may read the audit trail: the admin, support, and runs without an actor."""
-    return not actor.is_member or actor.is_admin
-
-
 def list_records(ctx: Context, where: AuditFilter) -> Iterator[tuple[AuditRecord, str | None]]:
     """Records (with their account's slug) oldest first, streamed.
 
     The admin sees their account's trail; support and runs without an actor see the account
     named by ``--account``, or every account when none is named. Not a generator: the
     permission check runs at the call, before any output starts."""
-    require_reader(ctx)
-    if not reads_audit(ctx.actor):
-        raise PermissionDenied(
-            f"{ctx.actor.label} cannot read the audit trail: only the admin and support can"
-        )
+    ctx.require(Action.AUDIT_READ)
     query = select(AuditRecord, Account.slug).join(
         Account, col(AuditRecord.account_id) == Account.id, isouter=True
     )

@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlmodel import Session
 
 from fpctl.domain.actors import Actor
-from fpctl.domain.permissions import Decision, require
+from fpctl.domain.permissions import Action, Decision, require, rule_for
 from fpctl.errors import InvalidInput, PermissionDenied
 from fpctl.services import audit
 from fpctl.services.audit import Changes, Entry
@@ -44,8 +44,11 @@ class Context:
             )
         return self.account
 
-    def require(self, action: str) -> Decision:
-        """Check that the actor may make this change (SPEC §2, §3.2)."""
+    def require(self, action: Action) -> Decision:
+        """Check that the actor may do ``action`` (SPEC §2, §3.2): any action, read or change.
+        A change needs an actor, and support's changes a reason; reads need neither."""
+        if rule_for(action).reads:
+            return require(self.actor, action)
         if self.actor.is_nobody:
             raise InvalidInput(
                 "this command changes the store, so it needs an actor",

@@ -29,8 +29,8 @@ from fpctl.domain.enums import (
     Role,
 )
 from fpctl.domain.orders import OPEN_STATUSES
+from fpctl.domain.permissions import Action, allows
 from fpctl.services import lookups
-from fpctl.services.audit_trail import reads_audit
 from fpctl.services.context import Context
 from fpctl.services.orders import visibility
 from fpctl.services.team.accounts import show as find_shown_account
@@ -73,7 +73,9 @@ def show(ctx: Context, slug: str | None = None) -> Dashboard:
     account = find_shown_account(ctx, slug)  # who may read it, and exit 3 for another's
     assert account.id is not None
     by_role, by_status = _member_counts(ctx.session, account.id)
-    activity = _recent_activity(ctx.session, account.id) if reads_audit(ctx.actor) else None
+    activity = (
+        _recent_activity(ctx.session, account.id) if allows(ctx.actor, Action.AUDIT_READ) else None
+    )
     return Dashboard(
         account=account,
         members_by_role=by_role,

@@ -2,7 +2,7 @@
 
 Any service may use these without pulling in another subject's rules (and so without an
 import cycle): the account by slug, a member's current seat, the admin, a freelancer by
-username, who may read an account's data, the refusal of Pro-only work on a switched
+username, the refusal of Pro-only work on a switched
 account, and the open orders that hold the switch back.
 """
 
@@ -12,9 +12,9 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from fpctl.domain.emails import normalize_email
-from fpctl.domain.enums import AccountStatus, ActorKind, MemberStatus, Role
+from fpctl.domain.enums import AccountStatus, MemberStatus, Role
 from fpctl.domain.orders import OPEN_STATUSES
-from fpctl.errors import NotFound, PermissionDenied, RuleViolation
+from fpctl.errors import NotFound, RuleViolation
 from fpctl.services.context import Context
 from fpctl.store.rows import id_of
 from fpctl.store.tables import Account, Freelancer, Member, Order
@@ -36,15 +36,6 @@ def current_seat(session: Session, email: str, account_id: int | None) -> Member
     seats = session.exec(query.order_by(col(Member.id).desc())).all()
     held = [seat for seat in seats if seat.status != MemberStatus.REMOVED]
     return next(iter(held or seats), None)
-
-
-def require_reader(ctx: Context) -> None:
-    """Reads need no actor; a member who is not active can do nothing, reads included."""
-    actor = ctx.actor
-    if actor.kind is ActorKind.FREELANCER:
-        raise PermissionDenied(f"{actor.label} is a freelancer and cannot see the account's team")
-    if actor.is_member and actor.status is not MemberStatus.ACTIVE:
-        raise PermissionDenied(f"{actor.label} is {actor.status} and can do nothing")
 
 
 def find_member(ctx: Context, email: str) -> Member:

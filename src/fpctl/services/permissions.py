@@ -1,38 +1,101 @@
-"""``auth can-i``: the same checks the services run, answered instead of raised."""
+"""Who may do what, to what: one answer for every command and for ``auth can-i``.
+
+The permission table (``domain.permissions``, SPEC §2) decides by role and status. An action
+on a particular object goes further, through the ``authorize`` function of the object's
+subject, which every command that acts on such an object calls first: the object is found
+as the command finds it (one the actor may not see, or of another account, is not found) and
+its ownership is checked as the command checks it. ``can`` runs that same function, so
+``auth can-i ACTION TARGET`` and the command cannot disagree
+(``tests/services/test_can.py`` holds them side by side for every action and kind of actor).
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from dataclasses import dataclass
 
-from fpctl.domain.enums import Role
-from fpctl.domain.permissions import rule_for
-from fpctl.errors import FpctlError, NotFound
+from fpctl.domain.permissions import Action, rule_for
+from fpctl.errors import FpctlError, InvalidInput, NotFound
+from fpctl.services import approvals
 from fpctl.services.context import Context
-from fpctl.services.lookups import find_member
-from fpctl.services.team import invitations
+from fpctl.services.money import payment_methods
+from fpctl.services.network import lists
+from fpctl.services.orders import visibility
+from fpctl.services.team import invitations, members, policies, projects
+
+Resolver = Callable[[Context, Action, str], object]
 
 
-def _check_target(ctx: Context, action: str, target: str) -> None:
-    """Object-level checks that a target adds to the role check."""
-    if action == "team.invite" and target.strip().casefold() == Role.BILLING_MANAGER:
-        ctx.require("team.invite_billing_manager")
-    elif action in ("team.withdraw", "team.resend"):
-        invitation = invitations.find(ctx, target)
-        invitations.require_manage(ctx, invitation, action, action.split(".")[1])
-    elif action in ("role.set", "team.deactivate", "team.reactivate", "team.remove"):
-        find_member(ctx, target)
+def _id(target: str) -> int:
+    text = target.strip().removeprefix("#")
+    if not text.isdigit() or int(text) == 0:
+        raise InvalidInput(
+            f"{target!r} is not an id", hint="ids are whole numbers, e.g. 12", code="invalid_id"
+        )
+    return int(text)
 
 
-def can_i(ctx: Context, action: str, target: str | None = None) -> dict[str, Any]:
-    rule_for(action)  # an unknown action is a usage error
-    answer: dict[str, Any] = {"action": action, "actor": ctx.actor.label, "target": target}
+def _by_id(authorize: Callable[[Context, Action, int], object]) -> Resolver:
+    return lambda ctx, action, target: authorize(ctx, action, _id(target))
+
+
+_ORDER_ACTIONS = [action for action in Action if action.startswith("order.")]
+
+#: The actions that act on one object, and how each finds and checks it (TARGET).
+TARGETS: dict[Action, Resolver] = {
+    **{action: _by_id(visibility.authorize) for action in _ORDER_ACTIONS},
+    Action.TEAM_INVITE: lambda ctx, _action, role: invitations.authorize_invite(ctx, role),
+    Action.TEAM_WITHDRAW: invitations.authorize,
+    Action.TEAM_RESEND: invitations.authorize,
+    Action.ROLE_SET: members.authorize,
+    Action.ADMIN_APPOINT: members.authorize,
+    Action.TEAM_DEACTIVATE: members.authorize,
+    Action.TEAM_REACTIVATE: members.authorize,
+    Action.TEAM_REMOVE: members.authorize,
+    Action.POLICY_REMOVE: _by_id(policies.authorize),
+    Action.APPROVAL_APPROVE: _by_id(approvals.authorize),
+    Action.APPROVAL_REJECT: _by_id(approvals.authorize),
+    Action.PROJECT_ADD_MEMBER: _by_id(projects.authorize),
+    Action.PROJECT_SHARE: _by_id(projects.authorize),
+    Action.NETWORK_LIST_ADD: _by_id(lists.authorize),
+    Action.NETWORK_LIST_SHARE: _by_id(lists.authorize),
+    Action.BILLING_PAYMENT_METHOD: _by_id(payment_methods.authorize),
+}
+# Placing an order names no order yet: its target would be the freelancer, not an order.
+del TARGETS[Action.ORDER_PLACE]
+
+
+@dataclass(frozen=True)
+class Answer:
+    action: Action
+    actor: str
+    target: str | None
+    allowed: bool
+    reason: str
+
+
+def can(ctx: Context, action: Action | str, target: str | None = None) -> Answer:
+    """Whether ctx's actor may do ``action`` (to ``target``), and the rule that decides.
+
+    A denial is an answer; a target that is not there for the actor raises ``NotFound``, as
+    the command would; a target for an action that takes none is a usage error."""
+    rule_for(action)  # a name that is no action is a usage error
+    wanted = Action(action)
+    resolve = TARGETS.get(wanted)
+    if target is not None and resolve is None:
+        raise InvalidInput(
+            f"{wanted} acts on no particular object: ask without a TARGET",
+            hint=f"fpctl auth can-i {wanted}",
+        )
     try:
-        decision = ctx.require(action)
-        if target:
-            _check_target(ctx, action, target)
+        decision = ctx.require(wanted)
+        if target is not None and resolve is not None:
+            resolve(ctx, wanted, target)
     except NotFound:
         raise
     except FpctlError as refusal:
+        if refusal.code == "invalid_id":
+            raise
         reason = getattr(refusal, "rule", None) or refusal.message
-        return answer | {"allowed": False, "reason": reason}
-    return answer | {"allowed": True, "reason": decision.reason}
+        return Answer(wanted, ctx.actor.label, target, False, reason)
+    return Answer(wanted, ctx.actor.label, target, True, decision.reason)

@@ -16,18 +16,17 @@ from typing import Any
 from sqlmodel import col, func, select
 
 from fpctl.domain.money import format_cents
-from fpctl.domain.permissions import decide, rule_for
-from fpctl.errors import NotFound, PermissionDenied, RuleViolation
+from fpctl.domain.permissions import Action
+from fpctl.errors import NotFound, RuleViolation
 from fpctl.services import lookups
 from fpctl.services.context import Context
-from fpctl.services.lookups import require_reader
 from fpctl.services.money import ledger, payment_methods, rewards
 from fpctl.services.money.billing_info import details as billing_details
 from fpctl.services.money.payment_methods import describe
 from fpctl.store.tables import Invoice, LedgerEntry
 
-DEPOSIT = "billing.deposit"
-READ = "billing.invoices"
+DEPOSIT = Action.BILLING_DEPOSIT
+READ = Action.BILLING_INVOICES
 MIN_DEPOSIT_CENTS = 100_000  # 1,000.00 USD
 
 
@@ -92,17 +91,6 @@ def deposit(ctx: Context, amount_cents: int) -> Deposit:
     )
 
 
-def require_billing_reader(ctx: Context) -> None:
-    """Billing history: not for members (exit 4); a read with no actor may see it."""
-    require_reader(ctx)
-    if ctx.actor.is_nobody:
-        return
-    decision = decide(ctx.actor, READ)
-    if not decision.allowed:
-        why = rule_for(READ).who_can() if decision.denied_by_role else decision.reason
-        raise PermissionDenied(f"{ctx.actor.label} cannot see billing history: {why}")
-
-
 def _invoices(ctx: Context) -> Any:
     return select(Invoice).where(Invoice.account_id == ctx.the_account.id)
 
@@ -111,7 +99,7 @@ def list_invoices(
     ctx: Context, *, kind: str | None = None, order_id: int | None = None
 ) -> list[Invoice]:
     """The account's invoices, oldest first; optionally one kind, or one order's."""
-    require_billing_reader(ctx)
+    ctx.require(Action.BILLING_INVOICES)
     query = _invoices(ctx)
     if kind is not None:
         query = query.where(Invoice.kind == kind)
@@ -122,7 +110,7 @@ def list_invoices(
 
 def find_invoice(ctx: Context, invoice_id: int) -> Invoice:
     """One of the account's invoices; another account's is not found, like a missing one."""
-    require_billing_reader(ctx)
+    ctx.require(Action.BILLING_INVOICES)
     invoice = ctx.session.get(Invoice, invoice_id)
     if invoice is None or invoice.account_id != ctx.the_account.id:
         raise NotFound(
@@ -135,14 +123,14 @@ def find_invoice(ctx: Context, invoice_id: int) -> Invoice:
 def ledger_entries(ctx: Context) -> list[LedgerEntry]:
     """Every movement of the account's balance and credits, and every card charge, oldest
     first."""
-    require_billing_reader(ctx)
+    ctx.require(Action.BILLING_INVOICES)
     query = select(LedgerEntry).where(LedgerEntry.account_id == ctx.the_account.id)
     return list(ctx.session.exec(query.order_by(col(LedgerEntry.id))).all())
 
 
 def summary(ctx: Context) -> Summary:
     """The account's money at a glance."""
-    require_billing_reader(ctx)
+    ctx.require(Action.BILLING_INVOICES)
     account = ctx.the_account
     method = payment_methods.default_method(ctx.session, account.id)
     count = ctx.session.exec(
@@ -160,5 +148,5 @@ def summary(ctx: Context) -> Summary:
 
 def billing_info(ctx: Context) -> dict[str, str | None]:
     """The billing information the next invoice will be made out to (billing readers)."""
-    require_billing_reader(ctx)
+    ctx.require(Action.BILLING_INVOICES)
     return billing_details(ctx.the_account)

@@ -10,11 +10,12 @@ escapes it for where it goes (terminal, CSV, HTML).
 
 from __future__ import annotations
 
+from fpctl.domain.permissions import Action
 from fpctl.errors import InvalidInput
 from fpctl.services.context import Context
 from fpctl.store.tables import Account
 
-SET = "billing.info_set"
+SET = Action.BILLING_INFO_SET
 
 #: The view's key for each field, and the ``Account`` column that holds it.
 FIELDS = {

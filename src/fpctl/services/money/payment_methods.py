@@ -16,14 +16,13 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from fpctl.domain.emails import normalize_email
 from fpctl.domain.payments import card_expiry, card_last4, parse_expiry
-from fpctl.domain.permissions import require
+from fpctl.domain.permissions import Action, require
 from fpctl.errors import InvalidInput, NotFound
 from fpctl.services.context import Context
-from fpctl.services.lookups import require_reader
 from fpctl.store.rows import id_of
 from fpctl.store.tables import PaymentMethod
 
-PERMISSION = "billing.payment_method"
+PERMISSION = Action.BILLING_PAYMENT_METHOD
 CARD, PAYPAL = "card", "paypal"
 
 
@@ -125,11 +124,16 @@ def find(ctx: Context, method_id: int) -> PaymentMethod:
     return method
 
 
+def authorize(ctx: Context, action: Action, method_id: int) -> PaymentMethod:
+    """The payment method ``action`` acts on, once the actor may (``auth can-i``)."""
+    ctx.require(action)
+    return find(ctx, method_id)
+
+
 def remove(ctx: Context, method_id: int) -> tuple[PaymentMethod, PaymentMethod | None]:
     """Remove a method; when it was the default, the oldest remaining one becomes the
     default. Returns the removed method and the new default (None when it did not change)."""
-    ctx.require(PERMISSION)
-    method = find(ctx, method_id)
+    method = authorize(ctx, PERMISSION, method_id)
     successor = None
     if method.is_default:
         successor = next((m for m in _methods(ctx) if m.id != method.id), None)
@@ -155,8 +159,7 @@ def remove(ctx: Context, method_id: int) -> tuple[PaymentMethod, PaymentMethod |
 
 def make_default(ctx: Context, method_id: int) -> tuple[PaymentMethod, bool]:
     """Make a method the account's only default; already the default is reported unchanged."""
-    ctx.require(PERMISSION)
-    method = find(ctx, method_id)
+    method = authorize(ctx, PERMISSION, method_id)
     if method.is_default:
         return method, False
     methods = _methods(ctx)
@@ -180,7 +183,7 @@ def make_default(ctx: Context, method_id: int) -> tuple[PaymentMethod, bool]:
 def list_methods(ctx: Context) -> list[PaymentMethod]:
     """The account's methods, oldest first. Members cannot see billing (exit 4); a read
     with no actor (an operator holding the store) may."""
-    require_reader(ctx)
+    ctx.require(Action.TEAM_READ)
     if not ctx.actor.is_nobody:
         require(ctx.actor, PERMISSION)
     return _methods(ctx)

@@ -34,6 +34,7 @@ from fpctl.clock import as_utc, iso
 from fpctl.domain.actors import SYSTEM, Actor
 from fpctl.domain.enums import Tier
 from fpctl.domain.money import format_cents
+from fpctl.domain.permissions import Action
 from fpctl.domain.rewards import (
     REDEMPTION_KINDS,
     check_redemption,
@@ -45,7 +46,6 @@ from fpctl.domain.rewards import (
 from fpctl.errors import InvalidInput
 from fpctl.services import audit, lookups
 from fpctl.services.context import Context
-from fpctl.services.lookups import require_reader
 from fpctl.services.money import ledger
 from fpctl.store.rows import id_of
 from fpctl.store.tables import Account, Invoice, Order, RewardEntry
@@ -59,9 +59,9 @@ CLAWBACK = "rewards.clawback"
 REDEEM = "rewards.redeem"
 #: Who may redeem each kind of reward (SPEC §2).
 REDEEM_ACTIONS = {
-    "credits": "rewards.redeem_credits",
-    "gift-card": "rewards.redeem_gift_card",
-    "donation": "rewards.redeem_donation",
+    "credits": Action.REWARDS_REDEEM_CREDITS,
+    "gift-card": Action.REWARDS_REDEEM_GIFT_CARD,
+    "donation": Action.REWARDS_REDEEM_DONATION,
 }
 ORDER, DEPOSIT, CLAWBACK_KIND, REDEEM_KIND = "order", "deposit", "clawback", "redeem"
 
@@ -355,7 +355,7 @@ def on_deposit(
 
 def summary(ctx: Context) -> View:
     """``rewards show``: tier, points, spend over the window and what the next tier needs."""
-    require_reader(ctx)  # any active member (points are the account's), support, nobody
+    ctx.require(Action.TEAM_READ)  # any active member (points are the account's), support, nobody
     account = ctx.the_account
     spend = spend_365d(ctx.session, account, ctx.now)
     upcoming = next_tier(spend)
@@ -392,7 +392,7 @@ def entry_view(entry: RewardEntry) -> View:
 
 def history(ctx: Context) -> list[View]:
     """Every change of the account's points, oldest first (like invoices and the ledger)."""
-    require_reader(ctx)
+    ctx.require(Action.TEAM_READ)
     entries = ctx.session.exec(
         select(RewardEntry)
         .where(RewardEntry.account_id == ctx.the_account.id)

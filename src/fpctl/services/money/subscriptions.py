@@ -31,6 +31,7 @@ from fpctl.domain.enums import (
     Plan,
     Role,
 )
+from fpctl.domain.permissions import Action
 from fpctl.domain.plans import ADVANCED_PRICE_CENTS, add_months, prorata_refund
 from fpctl.errors import RuleViolation
 from fpctl.services import approval_requests, audit, lookups
@@ -39,9 +40,9 @@ from fpctl.services.money import ledger, payment_methods
 from fpctl.services.team import invitations, members
 from fpctl.store.tables import Account, Invitation, Member
 
-SUBSCRIBE = "subscription.subscribe"
-CANCEL = "subscription.cancel"
-SWITCH = "subscription.switch"
+SUBSCRIBE = Action.SUBSCRIPTION_SUBSCRIBE
+CANCEL = Action.SUBSCRIPTION_CANCEL
+SWITCH = Action.SUBSCRIPTION_SWITCH
 RENEW = "subscription.renew"
 LAPSE = "subscription.lapse"
 
@@ -133,7 +134,7 @@ def view(subscription: Subscription) -> dict[str, Any]:
 
 def show(ctx: Context) -> Subscription:
     """The account's plan, its cycle and its marketplace (reads need no actor)."""
-    lookups.require_reader(ctx)
+    ctx.require(Action.TEAM_READ)
     return _subscription(ctx.the_account)
 
 

@@ -19,11 +19,11 @@ from sqlalchemy import func
 from sqlmodel import col, select
 
 from fpctl.clock import as_utc
-from fpctl.domain.enums import ActorKind, MemberStatus
+from fpctl.domain.enums import MemberStatus
 from fpctl.domain.orders import OrderStatus
-from fpctl.errors import PermissionDenied
+from fpctl.domain.permissions import Action
 from fpctl.services.context import Context
-from fpctl.services.lookups import by_username, require_reader
+from fpctl.services.lookups import by_username
 from fpctl.store.rows import id_of
 from fpctl.store.tables import (
     Freelancer,
@@ -34,13 +34,6 @@ from fpctl.store.tables import (
 )
 
 View = dict[str, Any]
-
-
-def require_network_reader(ctx: Context) -> None:
-    """Freelancers see nothing of an account's network; inactive members can do nothing."""
-    if ctx.actor.kind is ActorKind.FREELANCER:
-        raise PermissionDenied(f"{ctx.actor.label} is a freelancer and cannot see the network")
-    require_reader(ctx)
 
 
 def record(ctx: Context, action: str, target: str, changes: dict[str, Any]) -> None:
@@ -57,7 +50,7 @@ def record(ctx: Context, action: str, target: str, changes: dict[str, Any]) -> N
 
 def save(ctx: Context, username: str) -> tuple[SavedFreelancer, Freelancer, bool]:
     """Save a freelancer to the account's network. False: already saved (nothing changed)."""
-    ctx.require("network.save")
+    ctx.require(Action.NETWORK_SAVE)
     freelancer = by_username(ctx.session, username)
     account_id = id_of(ctx.the_account)
     found = ctx.session.exec(
@@ -77,7 +70,7 @@ def save(ctx: Context, username: str) -> tuple[SavedFreelancer, Freelancer, bool
     ctx.session.add(saved)
     ctx.session.flush()
     target = f"freelancer:{freelancer.id} @{freelancer.username}"
-    record(ctx, "network.save", target, {"saved": (False, True)})
+    record(ctx, Action.NETWORK_SAVE, target, {"saved": (False, True)})
     return saved, freelancer, True
 
 
@@ -144,7 +137,7 @@ def network(ctx: Context, *, only: str | None = None) -> list[View]:
     """The account's network by username: saved, hired or viewed (``only`` narrows it)."""
     from fpctl.clock import iso
 
-    require_network_reader(ctx)
+    ctx.require(Action.NETWORK_READ)
     saved = {
         s.freelancer_id: s
         for s in ctx.session.exec(

@@ -9,6 +9,7 @@ from __future__ import annotations
 from sqlmodel import col, select
 
 from fpctl.domain.money import parse_cents
+from fpctl.domain.permissions import Action
 from fpctl.domain.text import normalize_username, require_text
 from fpctl.errors import InvalidInput, RuleViolation
 from fpctl.services.context import Context
@@ -26,7 +27,7 @@ def find(ctx: Context, username: str) -> Freelancer:
 
 def add(ctx: Context, username: str, *, name: str | None = None, pro: bool = False) -> Freelancer:
     """Add a freelancer to the catalogue (support). The name defaults to the username."""
-    ctx.require("freelancer.add")
+    ctx.require(Action.FREELANCER_ADD)
     handle = normalize_username(username)
     display = require_text(name, "the freelancer's name") if name is not None else handle
     taken = ctx.session.exec(select(Freelancer.id).where(Freelancer.username == handle)).first()
@@ -40,7 +41,7 @@ def add(ctx: Context, username: str, *, name: str | None = None, pro: bool = Fal
     ctx.session.add(freelancer)
     ctx.session.flush()
     ctx.record(
-        action="freelancer.add",
+        action=Action.FREELANCER_ADD,
         target=f"freelancer:{freelancer.id} @{handle}",
         account_id=None,
         changes={"username": (None, handle), "name": (None, display), "pro": (None, pro)},
@@ -52,7 +53,7 @@ def add_service(
     ctx: Context, username: str, title: str, *, price: str, revisions: int = 0
 ) -> tuple[Freelancer, FreelancerService]:
     """Add a service (title, price, revisions included) to a freelancer (support)."""
-    ctx.require("freelancer.service_add")
+    ctx.require(Action.FREELANCER_SERVICE_ADD)
     title = require_text(title, "the service title")
     price_cents = parse_cents(price)
     if not 0 <= revisions <= MAX_REVISIONS:
@@ -68,7 +69,7 @@ def add_service(
     ctx.session.add(service)
     ctx.session.flush()
     ctx.record(
-        action="freelancer.service_add",
+        action=Action.FREELANCER_SERVICE_ADD,
         target=f"service:{service.id} @{freelancer.username}",
         account_id=None,
         changes={

@@ -17,11 +17,12 @@ from sqlalchemy import func, or_
 from sqlmodel import col, select
 
 from fpctl.domain.enums import MemberStatus
+from fpctl.domain.permissions import Action
 from fpctl.domain.text import require_text
 from fpctl.errors import NotFound, PermissionDenied, RuleViolation
 from fpctl.services.context import Context
 from fpctl.services.lookups import by_username, find_account, find_member, require_pro
-from fpctl.services.network.connections import View, record, require_network_reader
+from fpctl.services.network.connections import View, record
 from fpctl.store.rows import id_of
 from fpctl.store.tables import (
     Account,
@@ -88,7 +89,7 @@ def _candidates(ctx: Context) -> list[NetworkList]:
 
 def find_list(ctx: Context, list_id: int) -> Reach:
     """A list ctx.actor sees (its own account's, or shared with the account); else NotFound."""
-    require_network_reader(ctx)
+    ctx.require(Action.NETWORK_READ)
     lst = ctx.session.get(NetworkList, list_id)
     reach = None
     if lst is not None:
@@ -140,7 +141,7 @@ def list_view(ctx: Context, reach: Reach) -> View:
 
 def lists(ctx: Context) -> list[View]:
     """The lists the actor sees, oldest first."""
-    require_network_reader(ctx)
+    ctx.require(Action.NETWORK_READ)
     candidates = _candidates(ctx)
     shares = _shares(ctx, [lst.id for lst in candidates if lst.id is not None])
     views = []
@@ -185,7 +186,7 @@ def _target(lst: NetworkList) -> str:
 
 def list_create(ctx: Context, name: str) -> Reach:
     """A new empty list owned by the actor; the actor's list names are their own."""
-    ctx.require("network.list_create")
+    ctx.require(Action.NETWORK_LIST_CREATE)
     cleaned = require_text(name, "the list name")
     account_id = id_of(ctx.the_account)
     mine = ctx.session.exec(
@@ -208,8 +209,19 @@ def list_create(ctx: Context, name: str) -> Reach:
     )
     ctx.session.add(lst)
     ctx.session.flush()
-    record(ctx, "network.list_create", _target(lst), {"name": (None, cleaned)})
+    record(ctx, Action.NETWORK_LIST_CREATE, _target(lst), {"name": (None, cleaned)})
     return Reach(lst, read_only=False)
+
+
+#: What a list shared read-only with the account cannot have done to it.
+_WRITES = {Action.NETWORK_LIST_ADD: "add to", Action.NETWORK_LIST_SHARE: "share"}
+
+
+def authorize(ctx: Context, action: Action, list_id: int) -> Reach:
+    """The list ``action`` acts on, once the actor may: the role, a list they see, and not
+    one shared read-only with their account. ``auth can-i ACTION ID`` asks this."""
+    ctx.require(action)
+    return _writable(ctx, list_id, _WRITES[action])
 
 
 def _writable(ctx: Context, list_id: int, does: str) -> Reach:
@@ -241,8 +253,7 @@ def list_add(ctx: Context, list_id: int, target: str) -> tuple[Reach, str | None
     """Add a freelancer (USERNAME) or a service (its id) to a list the actor sees.
 
     Returns the list and, when it was already there, why nothing changed."""
-    ctx.require("network.list_add")
-    reach = _writable(ctx, list_id, "add to")
+    reach = authorize(ctx, Action.NETWORK_LIST_ADD, list_id)
     freelancer, service = _resolve_target(ctx, target)
     service_id = service.id if service else None
     query = select(NetworkListItem.id).where(NetworkListItem.list_id == list_id)
@@ -264,7 +275,7 @@ def list_add(ctx: Context, list_id: int, target: str) -> tuple[Reach, str | None
     )
     ctx.session.add(item)
     ctx.session.flush()
-    record(ctx, "network.list_add", _target(reach.lst), {"item": (None, what)})
+    record(ctx, Action.NETWORK_LIST_ADD, _target(reach.lst), {"item": (None, what)})
     return reach, None
 
 
@@ -273,13 +284,13 @@ def list_share(
 ) -> tuple[Reach, str | None]:
     """Share a list with an active member of its account, or (its owner or support only)
     read-only with another Pro account. Returns the list and why nothing changed, if so."""
-    ctx.require("network.list_share")
+    ctx.require(Action.NETWORK_LIST_SHARE)
     if ctx.account is None:  # support names no account here: the list's own is worked on
         found = ctx.session.get(NetworkList, list_id)
         if found is None:
             raise NotFound(f"no list {list_id}", hint="`fpctl network lists` shows them")
         ctx.account = ctx.session.get(Account, found.account_id)
-    reach = _writable(ctx, list_id, "share")
+    reach = authorize(ctx, Action.NETWORK_LIST_SHARE, list_id)
     if member is not None:
         return _share_with_member(ctx, reach, member)
     assert account is not None
@@ -300,7 +311,7 @@ def _add_share(ctx: Context, reach: Reach, name: str, **share: int) -> None:
         NetworkListShare(list_id=lst.id, shared_by=ctx.actor.label, shared_at=ctx.now, **share)
     )
     ctx.session.flush()
-    record(ctx, "network.list_share", _target(lst), {"shared_with": (None, name)})
+    record(ctx, Action.NETWORK_LIST_SHARE, _target(lst), {"shared_with": (None, name)})
 
 
 def _share_with_member(ctx: Context, reach: Reach, email: str) -> tuple[Reach, str | None]:

@@ -18,6 +18,7 @@ from sqlmodel import Session, col, select
 from fpctl.domain.actors import SYSTEM, Actor
 from fpctl.domain.enums import ActorKind
 from fpctl.domain.orders import CANCELLATION_ANSWER_WINDOW
+from fpctl.domain.permissions import Action
 from fpctl.errors import InvalidInput, PermissionDenied, RuleViolation
 from fpctl.services import audit
 from fpctl.services.context import Context
@@ -38,10 +39,9 @@ def target(request: OrderCancellation) -> str:
 
 
 def request(ctx: Context, order_id: int, reason: str) -> tuple[Order, OrderCancellation]:
-    ctx.require("order.cancel_request")
+    order = visibility.authorize(ctx, Action.ORDER_CANCEL_REQUEST, order_id)
     if not reason.strip():
         raise InvalidInput("a cancellation request needs a reason", hint="add --reason TEXT")
-    order = visibility.find(ctx, order_id)
     visibility.require_open(order, "take a cancellation request")
     existing = visibility.open_cancellation(ctx.session, order)
     if existing is not None:
@@ -65,7 +65,7 @@ def request(ctx: Context, order_id: int, reason: str) -> tuple[Order, OrderCance
     ctx.session.add(cancellation)
     ctx.session.flush()
     ctx.record(
-        action="order.cancel_request",
+        action=Action.ORDER_CANCEL_REQUEST,
         target=target(cancellation),
         account_id=order.account_id,
         changes={
@@ -78,9 +78,8 @@ def request(ctx: Context, order_id: int, reason: str) -> tuple[Order, OrderCance
     return order, cancellation
 
 
-def _open_request(ctx: Context, action: str, order_id: int) -> tuple[Order, OrderCancellation]:
-    ctx.require(action)
-    order = visibility.find(ctx, order_id)
+def _open_request(ctx: Context, action: Action, order_id: int) -> tuple[Order, OrderCancellation]:
+    order = visibility.authorize(ctx, action, order_id)
     cancellation = visibility.open_cancellation(ctx.session, order)
     if cancellation is None:
         raise RuleViolation(
@@ -91,7 +90,7 @@ def _open_request(ctx: Context, action: str, order_id: int) -> tuple[Order, Orde
     return order, cancellation
 
 
-def _answering(ctx: Context, action: str, order_id: int) -> tuple[Order, OrderCancellation]:
+def _answering(ctx: Context, action: Action, order_id: int) -> tuple[Order, OrderCancellation]:
     """Only the other side answers a request."""
     order, cancellation = _open_request(ctx, action, order_id)
     if side_of(ctx.actor) == cancellation.side:
@@ -136,9 +135,13 @@ def _by(ctx: Context) -> dict[str, Any]:
 
 
 def accept(ctx: Context, order_id: int) -> tuple[Order, OrderCancellation]:
-    order, cancellation = _answering(ctx, "order.cancel_accept", order_id)
-    _close(ctx.session, order, cancellation, ACCEPTED, action="order.cancel_accept", **_by(ctx))
-    lifecycle.close_cancelled(ctx.session, order, ctx.now, action="order.cancel", actor=ctx.actor)
+    order, cancellation = _answering(ctx, Action.ORDER_CANCEL_ACCEPT, order_id)
+    _close(
+        ctx.session, order, cancellation, ACCEPTED, action=Action.ORDER_CANCEL_ACCEPT, **_by(ctx)
+    )
+    lifecycle.close_cancelled(
+        ctx.session, order, ctx.now, action=Action.ORDER_CANCEL, actor=ctx.actor
+    )
     return order, cancellation
 
 
@@ -152,14 +155,16 @@ def _resume(ctx: Context, order: Order, cancellation: OrderCancellation) -> None
 
 
 def decline(ctx: Context, order_id: int) -> tuple[Order, OrderCancellation]:
-    order, cancellation = _answering(ctx, "order.cancel_decline", order_id)
-    _close(ctx.session, order, cancellation, DECLINED, action="order.cancel_decline", **_by(ctx))
+    order, cancellation = _answering(ctx, Action.ORDER_CANCEL_DECLINE, order_id)
+    _close(
+        ctx.session, order, cancellation, DECLINED, action=Action.ORDER_CANCEL_DECLINE, **_by(ctx)
+    )
     _resume(ctx, order, cancellation)
     return order, cancellation
 
 
 def withdraw(ctx: Context, order_id: int) -> tuple[Order, OrderCancellation]:
-    order, cancellation = _open_request(ctx, "order.cancel_withdraw", order_id)
+    order, cancellation = _open_request(ctx, Action.ORDER_CANCEL_WITHDRAW, order_id)
     if ctx.actor.label != cancellation.requested_by and not (
         ctx.actor.is_support and cancellation.side == BUYER
     ):
@@ -167,7 +172,9 @@ def withdraw(ctx: Context, order_id: int) -> tuple[Order, OrderCancellation]:
             f"{ctx.actor.label} cannot withdraw this request: only its requester "
             f"({cancellation.requested_by}) can"
         )
-    _close(ctx.session, order, cancellation, WITHDRAWN, action="order.cancel_withdraw", **_by(ctx))
+    _close(
+        ctx.session, order, cancellation, WITHDRAWN, action=Action.ORDER_CANCEL_WITHDRAW, **_by(ctx)
+    )
     _resume(ctx, order, cancellation)
     return order, cancellation
 
@@ -199,7 +206,7 @@ def accept_due(session: Session, now: datetime) -> int:
             now=now,
             when=cancellation.expires_at,
         )
-        lifecycle.close_cancelled(session, order, now, action="order.cancel", actor=SYSTEM)
+        lifecycle.close_cancelled(session, order, now, action=Action.ORDER_CANCEL, actor=SYSTEM)
     return len(due)
 
 

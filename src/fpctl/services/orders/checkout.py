@@ -33,6 +33,7 @@ from fpctl.domain.orders import (
     check_hourly_terms,
     parse_milestones,
 )
+from fpctl.domain.permissions import Action
 from fpctl.errors import InvalidInput, NotFound, RuleViolation
 from fpctl.services import approval_requests, lookups
 from fpctl.services.audit import Entry
@@ -267,7 +268,7 @@ def policy_holding(ctx: Context, total_cents: int) -> Policy | None:
 
 
 def place(ctx: Context, request: OrderRequest) -> Placed:
-    ctx.require("order.place")
+    ctx.require(Action.ORDER_PLACE)
     account = ctx.the_account
     lookups.require_pro(account, "place orders")
     freelancer = freelancers.find(ctx, request.freelancer)
@@ -309,7 +310,7 @@ def place(ctx: Context, request: OrderRequest) -> Placed:
         )
     entries = [
         Entry(
-            "order.place",
+            Action.ORDER_PLACE,
             target(order),
             account.id,
             {

@@ -29,13 +29,14 @@ from fpctl.clock import iso
 from fpctl.domain.actors import Actor
 from fpctl.domain.emails import normalize_email
 from fpctl.domain.enums import ActorKind, MemberStatus
+from fpctl.domain.permissions import Action
 from fpctl.errors import InvalidInput, NotFound, PermissionDenied
 from fpctl.services import order_audit
 from fpctl.services.actors import member_actor
 from fpctl.services.context import Context
 from fpctl.services.orders import visibility
 from fpctl.store.rows import id_of
-from fpctl.store.tables import Member, Order, OrderComment, OrderNote, Project
+from fpctl.store.tables import Member, Order, OrderComment, OrderNote
 
 MAX_TEXT = 10_000
 
@@ -51,32 +52,12 @@ _TRAILING = ".,;:!?)]}>'\"…"
 def share(ctx: Context, order_id: int) -> tuple[Order, bool]:
     """Share the order with all members of the account (one-way). Returns the order and
     whether it changed (an order already shared is left as it is)."""
-    ctx.require("order.share")
-    order = visibility.find(ctx, order_id)
-    _require_sharer(ctx, order)
+    order = visibility.authorize(ctx, Action.ORDER_SHARE, order_id)
     if order.shared:
         return order, False
     order.shared = True
-    order_audit.record_change(ctx, order, "order.share", {"shared": (False, True)})
+    order_audit.record_change(ctx, order, Action.ORDER_SHARE, {"shared": (False, True)})
     return order, True
-
-
-def _require_sharer(ctx: Context, order: Order) -> None:
-    """Sharing opens an order to the whole team, so it is for those answerable for it: its
-    placer, the owner of its project (a private project's owner; a my-project's owner when
-    support placed the order there), the admin, billing managers and support. A member who
-    sees the order only through a project they collaborate on may not widen its audience."""
-    actor = ctx.actor
-    if visibility.sees_all_orders(actor) or order.placed_by_id == actor.member_id:
-        return
-    project = ctx.session.get(Project, order.project_id)
-    if project is not None and project.owner_id == actor.member_id:
-        return
-    raise PermissionDenied(
-        f"{actor.label} cannot share order {order.id}: only its placer ({order.placed_by}), "
-        "its project's owner, the admin and billing managers can",
-        code="not_order_owner",
-    )
 
 
 # -- common --------------------------------------------------------------------------------
@@ -105,8 +86,7 @@ def _refuse_freelancer(actor: Actor, what: str) -> None:
 def add_note(ctx: Context, order_id: int, text: str) -> OrderNote:
     """A private note on an order the actor sees; only its author will see it."""
     _refuse_freelancer(ctx.actor, "notes")
-    ctx.require("order.note")
-    order = visibility.find(ctx, order_id)
+    order = visibility.authorize(ctx, Action.ORDER_NOTE, order_id)
     note = OrderNote(
         order_id=id_of(order),
         author=ctx.actor.label,
@@ -117,7 +97,7 @@ def add_note(ctx: Context, order_id: int, text: str) -> OrderNote:
     ctx.session.add(note)
     ctx.session.flush()
     ctx.record(
-        action="order.note",
+        action=Action.ORDER_NOTE,
         target=f"{order_audit.target(order)} note:{note.id}",
         account_id=order.account_id,
         changes={"note": (None, note.id), "length": (None, len(note.text))},  # never the text
@@ -223,8 +203,7 @@ def add_comment(
 ) -> tuple[OrderComment, Mentions]:
     """A team comment (or a reply to one on the same order) with its resolved mentions."""
     _refuse_freelancer(ctx.actor, "comments")
-    ctx.require("order.comment")
-    order = visibility.find(ctx, order_id)
+    order = visibility.authorize(ctx, Action.ORDER_COMMENT, order_id)
     body = _body(text, "comment")
     parent = _parent(ctx, order, reply_to) if reply_to is not None else None
     mentions = resolve_mentions(ctx, order, body)
@@ -240,7 +219,7 @@ def add_comment(
     ctx.session.add(comment)
     ctx.session.flush()
     ctx.record(
-        action="order.comment",
+        action=Action.ORDER_COMMENT,
         target=f"{order_audit.target(order)} comment:{comment.id}",
         account_id=order.account_id,
         changes={

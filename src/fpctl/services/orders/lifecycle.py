@@ -23,6 +23,7 @@ from fpctl.domain.orders import (
     after,
     buyer_may_cancel_alone,
 )
+from fpctl.domain.permissions import Action
 from fpctl.errors import InvalidInput, RuleViolation
 from fpctl.services import audit, order_audit
 from fpctl.services.context import Context
@@ -46,9 +47,8 @@ def _on_hold(ctx: Context, order: Order) -> None:
         )
 
 
-def _start(ctx: Context, action: str, order_id: int) -> Order:
-    ctx.require(action)
-    order = visibility.find(ctx, order_id)
+def _start(ctx: Context, action: Action, order_id: int) -> Order:
+    order = visibility.authorize(ctx, action, order_id)
     _on_hold(ctx, order)
     return order
 
@@ -62,20 +62,20 @@ def _move(ctx: Context, order: Order, move: Move, action: str, changes: Changes)
 
 
 def submit_requirements(ctx: Context, order_id: int, text: str) -> Order:
-    order = _start(ctx, "order.requirements", order_id)
+    order = _start(ctx, Action.ORDER_REQUIREMENTS, order_id)
     if not text.strip():
         raise InvalidInput("the requirements are empty")
     after(order.status, Move.SUBMIT_REQUIREMENTS)
     order.requirements = text
     order.requirements_at = ctx.now
-    return _move(ctx, order, Move.SUBMIT_REQUIREMENTS, "order.requirements", {})
+    return _move(ctx, order, Move.SUBMIT_REQUIREMENTS, Action.ORDER_REQUIREMENTS, {})
 
 
 def skip_requirements(ctx: Context, order_id: int) -> Order:
-    order = _start(ctx, "order.skip_requirements", order_id)
+    order = _start(ctx, Action.ORDER_SKIP_REQUIREMENTS, order_id)
     after(order.status, Move.SKIP_REQUIREMENTS)
     order.requirements_at = ctx.now
-    return _move(ctx, order, Move.SKIP_REQUIREMENTS, "order.skip_requirements", {})
+    return _move(ctx, order, Move.SKIP_REQUIREMENTS, Action.ORDER_SKIP_REQUIREMENTS, {})
 
 
 def current_milestone(session: Session, order: Order) -> OrderMilestone | None:
@@ -94,7 +94,7 @@ def review_window(order: Order) -> Any:
 
 
 def deliver(ctx: Context, order_id: int) -> Order:
-    order = _start(ctx, "order.deliver", order_id)
+    order = _start(ctx, Action.ORDER_DELIVER, order_id)
     after(order.status, Move.DELIVER)
     changes: Changes = {}
     milestone = current_milestone(ctx.session, order)
@@ -104,11 +104,11 @@ def deliver(ctx: Context, order_id: int) -> Order:
         changes["milestone"] = (None, milestone.position)
     order.delivered_at = ctx.now
     order.auto_complete_at = ctx.now + review_window(order)
-    return _move(ctx, order, Move.DELIVER, "order.deliver", changes)
+    return _move(ctx, order, Move.DELIVER, Action.ORDER_DELIVER, changes)
 
 
 def ask_revision(ctx: Context, order_id: int, reason: str | None = None) -> Order:
-    order = _start(ctx, "order.revision", order_id)
+    order = _start(ctx, Action.ORDER_REVISION, order_id)
     after(order.status, Move.ASK_REVISION)
     if order.revisions_used >= order.revisions_included:
         included = order.revisions_included
@@ -123,10 +123,10 @@ def ask_revision(ctx: Context, order_id: int, reason: str | None = None) -> Orde
     changes: Changes = {"revisions_used": (order.revisions_used - 1, order.revisions_used)}
     if reason:
         changes["reason"] = (None, reason)
-    return _move(ctx, order, Move.ASK_REVISION, "order.revision", changes)
+    return _move(ctx, order, Move.ASK_REVISION, Action.ORDER_REVISION, changes)
 
 
-def accept(ctx: Context, order_id: int, *, action: str = "order.accept") -> Order:
+def accept(ctx: Context, order_id: int, *, action: Action = Action.ORDER_ACCEPT) -> Order:
     """Accept the delivery: the order completes — or, for milestones, the delivered
     milestone is accepted and the next one is charged and started."""
     order = _start(ctx, action, order_id)
@@ -192,7 +192,7 @@ def _complete(
 def cancel(ctx: Context, order_id: int) -> Order:
     """The buyer cancels alone: before requirements are submitted, or once very late.
     Everything paid goes back (credits to credits, the rest to the balance)."""
-    order = _start(ctx, "order.cancel", order_id)
+    order = _start(ctx, Action.ORDER_CANCEL, order_id)
     visibility.require_open(order, "be cancelled")
     if not buyer_may_cancel_alone(order.status, order.due_at, ctx.now):
         raise RuleViolation(
@@ -201,7 +201,7 @@ def cancel(ctx: Context, order_id: int) -> Order:
             hint=f"fpctl order cancel-request {order.id} --reason TEXT",
             code="cancel_not_allowed",
         )
-    close_cancelled(ctx.session, order, ctx.now, action="order.cancel", actor=ctx.actor)
+    close_cancelled(ctx.session, order, ctx.now, action=Action.ORDER_CANCEL, actor=ctx.actor)
     return order
 
 

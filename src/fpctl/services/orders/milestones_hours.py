@@ -39,6 +39,7 @@ from fpctl.clock import iso
 from fpctl.domain.actors import SYSTEM
 from fpctl.domain.money import format_cents
 from fpctl.domain.orders import OrderKind, OrderStatus, parse_iso_week
+from fpctl.domain.permissions import Action
 from fpctl.errors import InvalidInput, RuleViolation
 from fpctl.services import audit, order_audit
 from fpctl.services.context import Context
@@ -73,9 +74,8 @@ def _require_milestones(order: Order) -> None:
 def milestone_accept(ctx: Context, order_id: int) -> Order:
     """Accept the delivered milestone: the next one is charged and started, or the order
     completes after the last one."""
-    ctx.require("order.milestone_accept")
-    _require_milestones(visibility.find(ctx, order_id))
-    return lifecycle.accept(ctx, order_id, action="order.milestone_accept")
+    _require_milestones(visibility.authorize(ctx, Action.ORDER_MILESTONE_ACCEPT, order_id))
+    return lifecycle.accept(ctx, order_id, action=Action.ORDER_MILESTONE_ACCEPT)
 
 
 def milestones(ctx: Context, order_id: int) -> list[OrderMilestone]:
@@ -182,8 +182,7 @@ def log_hours(
     ctx: Context, order_id: int, *, week: str, hours: str, description: str
 ) -> OrderHours:
     """The order's freelancer logs hours for one ISO week."""
-    ctx.require("order.hours_log")
-    order = visibility.find(ctx, order_id)
+    order = visibility.authorize(ctx, Action.ORDER_HOURS_LOG, order_id)
     _require_hourly(order)
     the_week = week_of(week)
     hundredths = parse_hours(hours)
@@ -209,7 +208,7 @@ def log_hours(
     ctx.session.add(row)
     ctx.session.flush()
     ctx.record(
-        action="order.hours_log",
+        action=Action.ORDER_HOURS_LOG,
         target=f"{order_audit.target(order)} hours:{row.id}",
         account_id=order.account_id,
         changes={
@@ -302,8 +301,7 @@ def weeks(ctx: Context, order_id: int) -> list[View]:
 def set_weekly_limit(ctx: Context, order_id: int, hours: int | None) -> Order:
     """The buyer changes the weekly limit (``None`` removes it). It applies from now on, to
     new hours and to every week not yet charged."""
-    ctx.require("order.hours_limit")
-    order = visibility.find(ctx, order_id)
+    order = visibility.authorize(ctx, Action.ORDER_HOURS_LIMIT, order_id)
     _require_hourly(order)
     visibility.require_open(order, "change its weekly limit")
     if hours is not None and not 1 <= hours <= HOURS_IN_A_WEEK:
@@ -311,7 +309,7 @@ def set_weekly_limit(ctx: Context, order_id: int, hours: int | None) -> Order:
     before = order.weekly_limit_hours
     order.weekly_limit_hours = hours
     order_audit.record_change(
-        ctx, order, "order.hours_limit", {"weekly_limit_hours": (before, hours)}
+        ctx, order, Action.ORDER_HOURS_LIMIT, {"weekly_limit_hours": (before, hours)}
     )
     return order
 

@@ -13,6 +13,7 @@ from datetime import datetime
 
 from fpctl.domain.money import format_cents, parse_cents
 from fpctl.domain.orders import GUARANTEE_WINDOW, OrderKind, OrderStatus
+from fpctl.domain.permissions import Action
 from fpctl.errors import RuleViolation
 from fpctl.services import order_audit
 from fpctl.services.context import Context
@@ -60,9 +61,8 @@ def _check_covered(order: Order, now: datetime) -> None:
 def refund(ctx: Context, order_id: int, *, amount: str | None = None) -> Refunded:
     """Refund ``amount`` (default: everything not yet refunded) to the account's balance,
     with a credit invoice."""
-    ctx.require("order.refund")
+    order = visibility.authorize(ctx, Action.ORDER_REFUND, order_id)
     cents = parse_cents(amount) if amount is not None else None
-    order = visibility.find(ctx, order_id)
     _check_covered(order, ctx.now)
     refundable = order_payments.refundable_cents(order)
     if refundable <= 0:
@@ -92,6 +92,6 @@ def refund(ctx: Context, order_id: int, *, amount: str | None = None) -> Refunde
         "amount_cents": (None, cents),
         "reason": (None, ctx.actor.reason),
     }
-    order_audit.record_change(ctx, order, "order.refund", changes)
+    order_audit.record_change(ctx, order, Action.ORDER_REFUND, changes)
     rewards.on_refund(ctx.session, order, cents, ctx.now, ctx.actor)
     return Refunded(order, cents, invoice)

@@ -14,6 +14,7 @@ from sqlmodel import col, select
 from fpctl.clock import iso
 from fpctl.domain.enums import ActorKind, MemberStatus
 from fpctl.domain.orders import OrderStatus
+from fpctl.domain.permissions import Action
 from fpctl.errors import InvalidInput, RuleViolation
 from fpctl.services import order_audit
 from fpctl.services.context import Context
@@ -41,8 +42,7 @@ def of_order(ctx: Context, order_id: int) -> Review | None:
 def review(ctx: Context, order_id: int, *, rating: int, text: str | None = None) -> Review:
     """Review a completed order (buyer side); a second review of the same order is refused."""
     check_rating(rating)
-    ctx.require("order.review")
-    order = visibility.find(ctx, order_id)
+    order = visibility.authorize(ctx, Action.ORDER_REVIEW, order_id)
     if order.status != OrderStatus.COMPLETED:
         raise RuleViolation(
             f"order {order.id} is {order.status}: only a completed order can be reviewed",
@@ -69,7 +69,7 @@ def review(ctx: Context, order_id: int, *, rating: int, text: str | None = None)
     ctx.session.add(entry)
     ctx.session.flush()
     ctx.record(
-        action="order.review",
+        action=Action.ORDER_REVIEW,
         target=f"{order_audit.target(order)} review:{entry.id}",
         account_id=order.account_id,
         changes={"rating": (None, rating), "text": (None, text)},

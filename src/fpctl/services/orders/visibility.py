@@ -23,6 +23,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 from fpctl.domain.actors import Actor
 from fpctl.domain.enums import ActorKind, MemberStatus, Role
 from fpctl.domain.orders import TERMINAL, OrderStatus
+from fpctl.domain.permissions import Action
 from fpctl.errors import NotFound, PermissionDenied, RuleViolation
 from fpctl.services.context import Context
 from fpctl.services.lookups import find_member
@@ -130,3 +131,33 @@ def require_open(order: Order, doing: str) -> None:
         raise RuleViolation(
             f"order {order.id} is {order.status}: it cannot {doing}", code="order_closed"
         )
+
+
+def authorize(ctx: Context, action: Action, order_id: int) -> Order:
+    """The order ``action`` acts on, once the actor may act on it: the role (SPEC §2), then
+    the order itself, found only among those the actor sees (a freelancer sees their own
+    orders), then who is answerable for it where the action asks (sharing). Every order
+    command starts here, and ``auth can-i ACTION ID`` asks exactly this."""
+    ctx.require(action)
+    order = find(ctx, order_id)
+    if action is Action.ORDER_SHARE:
+        _require_sharer(ctx, order)
+    return order
+
+
+def _require_sharer(ctx: Context, order: Order) -> None:
+    """Sharing opens an order to the whole team, so it is for those answerable for it: its
+    placer, the owner of its project (a private project's owner; a my-project's owner when
+    support placed the order there), the admin, billing managers and support. A member who
+    sees the order only through a project they collaborate on may not widen its audience."""
+    actor = ctx.actor
+    if sees_all_orders(actor) or order.placed_by_id == actor.member_id:
+        return
+    project = ctx.session.get(Project, order.project_id)
+    if project is not None and project.owner_id == actor.member_id:
+        return
+    raise PermissionDenied(
+        f"{actor.label} cannot share order {order.id}: only its placer ({order.placed_by}), "
+        "its project's owner, the admin and billing managers can",
+        code="not_order_owner",
+    )

@@ -7,12 +7,13 @@ from sqlmodel import col, select
 
 from fpctl.domain.emails import normalize_email
 from fpctl.domain.enums import MemberStatus, Plan, Role
+from fpctl.domain.permissions import Action
 from fpctl.domain.plans import add_months
 from fpctl.domain.text import require_text, slugify, validate_slug
 from fpctl.errors import InvalidInput, NotFound, RuleViolation
 from fpctl.services.actors import member_actor
 from fpctl.services.context import Context
-from fpctl.services.lookups import find_account, require_reader
+from fpctl.services.lookups import find_account
 from fpctl.services.team.members import add_member, ensure_email_free
 from fpctl.store.tables import Account, Member
 
@@ -30,7 +31,7 @@ def create(
 ) -> Account:
     """Create the account and its admin in one step (sign-up: no actor, or support)."""
     if not ctx.actor.is_nobody:
-        ctx.require("account.create")
+        ctx.require(Action.ACCOUNT_CREATE)
     name = require_text(name, "the account name")
     slug = validate_slug(slug) if slug else slugify(name)
     email = normalize_email(admin_email)
@@ -56,7 +57,7 @@ def create(
     admin = add_member(ctx, account, email=email, name=admin_name or email, role=Role.ADMIN)
     actor = ctx.actor if not ctx.actor.is_nobody else member_actor(admin)
     ctx.as_actor(actor).record(
-        action="account.create",
+        action=Action.ACCOUNT_CREATE,
         target=f"account:{account.id} {slug}",
         account_id=account.id,
         changes={"name": (None, name), "plan": (None, plan.value), "admin": (None, email)},
@@ -78,7 +79,7 @@ def member_counts(ctx: Context, account_ids: list[int]) -> dict[int, int]:
 
 def list_accounts(ctx: Context) -> list[Account]:
     """Every account with no actor or as support; a member sees only their own."""
-    require_reader(ctx)
+    ctx.require(Action.TEAM_READ)
     query = select(Account).order_by(Account.slug)
     if ctx.actor.is_member:
         query = query.where(Account.id == ctx.actor.account_id)
@@ -88,7 +89,7 @@ def list_accounts(ctx: Context) -> list[Account]:
 
 
 def show(ctx: Context, slug: str | None = None) -> Account:
-    require_reader(ctx)
+    ctx.require(Action.TEAM_READ)
     if slug is None:
         return ctx.the_account
     account = find_account(ctx.session, slug)
@@ -99,7 +100,7 @@ def show(ctx: Context, slug: str | None = None) -> Account:
 
 def update(ctx: Context, **values: str | None) -> tuple[Account, bool]:
     """Change the name or business details; only the fields given. False: nothing changed."""
-    ctx.require("account.update")
+    ctx.require(Action.ACCOUNT_UPDATE)
     account = ctx.the_account
     given = {key: value for key, value in values.items() if value is not None}
     if not given:
@@ -118,7 +119,7 @@ def update(ctx: Context, **values: str | None) -> tuple[Account, bool]:
     if changes:
         ctx.session.add(account)
         ctx.record(
-            action="account.update",
+            action=Action.ACCOUNT_UPDATE,
             target=f"account:{account.id} {account.slug}",
             account_id=account.id,
             changes=changes,

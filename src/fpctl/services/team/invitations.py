@@ -24,7 +24,7 @@ from fpctl.domain.enums import (
     InvitationStatus,
     Role,
 )
-from fpctl.domain.permissions import decide
+from fpctl.domain.permissions import Action, decide
 from fpctl.errors import (
     FpctlError,
     InvalidInput,
@@ -37,7 +37,6 @@ from fpctl.services import approval_requests, audit, lookups
 from fpctl.services.actors import member_actor
 from fpctl.services.audit import Entry
 from fpctl.services.context import Context
-from fpctl.services.lookups import require_reader
 from fpctl.services.team import policies
 from fpctl.services.team.members import add_member, ensure_email_free, holder_refusal
 from fpctl.store.bulk import insert_rows
@@ -140,17 +139,19 @@ def _checked_role(ctx: Context, role: str) -> Role:
             hint="invite as member, then transfer: fpctl role set EMAIL admin",
             code="invalid_role",
         )
-    if (
-        wanted is Role.BILLING_MANAGER
-        and not decide(ctx.actor, "team.invite_billing_manager").allowed
-    ):
-        raise PermissionDenied(
+    if wanted is not Role.BILLING_MANAGER:
+        return wanted
+    decision = decide(ctx.actor, Action.TEAM_INVITE_BILLING_MANAGER)
+    if not decision.allowed:
+        denied = PermissionDenied(
             f"{ctx.actor.label} cannot invite a billing manager: only the admin can",
         )
+        denied.rule = decision.reason  # what `auth can-i team.invite billing_manager` shows
+        raise denied
     return wanted
 
 
-def can_manage(ctx: Context, invitation: Invitation | NewInvitation, action: str) -> bool:
+def can_manage(ctx: Context, invitation: Invitation | NewInvitation, action: Action) -> bool:
     """Withdraw/resend: the admin and support any invitation; others their own."""
     decision = decide(ctx.actor, action)
     if not decision.allowed:
@@ -188,7 +189,7 @@ class _Batch:
         return self._create(email, role)
 
     def _supersede(self, existing: Invitation | NewInvitation) -> None:
-        if not can_manage(self.ctx, existing, "team.withdraw"):
+        if not can_manage(self.ctx, existing, Action.TEAM_WITHDRAW):
             raise RuleViolation(
                 f"{existing.email} already has an open invitation from {existing.invited_by}",
                 hint="only its inviter or the admin can replace it",
@@ -242,7 +243,7 @@ class _Batch:
         self.open[email] = invitation  # later rows of this run see it as open
         self.entries.append(
             Entry(
-                "team.invite",
+                Action.TEAM_INVITE,
                 target(invitation),
                 self.account.id,
                 {"email": (None, email), "role": (None, role), "status": (None, status)},
@@ -278,7 +279,7 @@ class _Batch:
 
 def invite_many(ctx: Context, requests: Sequence[InviteRequest]) -> list[InviteResult]:
     """Invite each request; a refused row is reported (``failed``), never raised."""
-    ctx.require("team.invite")
+    ctx.require(Action.TEAM_INVITE)
     lookups.require_pro(ctx.the_account, "invite members")
     emails: list[str | FpctlError] = []
     for request in requests:
@@ -332,7 +333,24 @@ def find(ctx: Context, ref: str) -> Invitation:
     return invitation
 
 
-def require_manage(ctx: Context, invitation: Invitation, action: str, verb: str) -> None:
+def authorize(ctx: Context, action: Action, ref: str) -> Invitation:
+    """The invitation ``action`` (withdraw, resend) acts on, once the actor may: the role,
+    then the invitation found in the account, then its inviter or the admin. ``auth can-i``
+    asks this."""
+    ctx.require(action)
+    invitation = find(ctx, ref)
+    require_manage(ctx, invitation, action, action.split(".")[1])
+    return invitation
+
+
+def authorize_invite(ctx: Context, role: str) -> Role:
+    """The role an invitation would give, once the actor may invite with it (``team invite
+    --role``; ``auth can-i team.invite ROLE``)."""
+    ctx.require(Action.TEAM_INVITE)
+    return _checked_role(ctx, role)
+
+
+def require_manage(ctx: Context, invitation: Invitation, action: Action, verb: str) -> None:
     ctx.require(action)
     if not can_manage(ctx, invitation, action):
         raise PermissionDenied(
@@ -351,8 +369,7 @@ def close_approval(
 
 
 def withdraw(ctx: Context, ref: str) -> tuple[Invitation, bool]:
-    invitation = find(ctx, ref)
-    require_manage(ctx, invitation, "team.withdraw", "withdraw")
+    invitation = authorize(ctx, Action.TEAM_WITHDRAW, ref)
     if invitation.status == InvitationStatus.WITHDRAWN:
         return invitation, False
     if invitation.status not in OPEN_INVITATION_STATUSES:
@@ -362,7 +379,7 @@ def withdraw(ctx: Context, ref: str) -> tuple[Invitation, bool]:
     before = invitation.status
     entries = [
         Entry(
-            "team.withdraw",
+            Action.TEAM_WITHDRAW,
             target(invitation),
             invitation.account_id,
             {"status": (before, InvitationStatus.WITHDRAWN)},
@@ -380,8 +397,7 @@ def withdraw(ctx: Context, ref: str) -> tuple[Invitation, bool]:
 
 def resend(ctx: Context, ref: str) -> Invitation:
     """Send the same invitation again; its 30-day expiry starts over."""
-    invitation = find(ctx, ref)
-    require_manage(ctx, invitation, "team.resend", "resend")
+    invitation = authorize(ctx, Action.TEAM_RESEND, ref)
     if invitation.status == InvitationStatus.AWAITING_APPROVAL:
         raise RuleViolation(
             f"invitation {invitation.id} has not been sent yet: it awaits the admin's approval",
@@ -397,7 +413,7 @@ def resend(ctx: Context, ref: str) -> Invitation:
     invitation.resent_count += 1
     ctx.session.add(invitation)
     ctx.record(
-        action="team.resend",
+        action=Action.TEAM_RESEND,
         target=target(invitation),
         account_id=invitation.account_id,
         changes={"expires_at": (before, invitation.expires_at)},
@@ -452,7 +468,7 @@ def accept(ctx: Context, token: str, name: str) -> tuple[Member, Invitation]:
 
 
 def list_invitations(ctx: Context, *, status: str | None = None) -> list[Invitation]:
-    require_reader(ctx)
+    ctx.require(Action.TEAM_READ)
     query = select(Invitation).where(Invitation.account_id == ctx.the_account.id)
     if status:
         query = query.where(Invitation.status == InvitationStatus(status))

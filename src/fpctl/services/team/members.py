@@ -6,10 +6,11 @@ from sqlalchemy import or_, text
 from sqlmodel import col, select
 
 from fpctl.domain.enums import MemberStatus, Role
+from fpctl.domain.permissions import Action
 from fpctl.errors import EmailTaken, FpctlError, PermissionDenied, RuleViolation
 from fpctl.services import order_audit
 from fpctl.services.context import Context
-from fpctl.services.lookups import current_admin, find_member, require_pro, require_reader
+from fpctl.services.lookups import current_admin, find_member, require_pro
 from fpctl.services.team import projects
 from fpctl.store.rows import id_of
 from fpctl.store.tables import HELD_EMAIL, Account, Member, Order, Project
@@ -46,6 +47,13 @@ def ensure_email_free(ctx: Context, email: str, account: Account | None = None) 
     raise refusal
 
 
+def authorize(ctx: Context, action: Action, email: str) -> Member:
+    """The member ``action`` acts on (their current seat), once the actor may do it (SPEC
+    §2). Every member command starts here, and ``auth can-i ACTION EMAIL`` asks this."""
+    ctx.require(action)
+    return find_member(ctx, email)
+
+
 def add_member(ctx: Context, account: Account, *, email: str, name: str, role: Role) -> Member:
     member = Member(
         account_id=id_of(account),
@@ -79,7 +87,7 @@ def _admin_seats(ctx: Context, *, besides: Member) -> list[Member]:
 def list_members(
     ctx: Context, *, role: str | None = None, status: str | None = None
 ) -> list[Member]:
-    require_reader(ctx)
+    ctx.require(Action.TEAM_READ)
     query = select(Member).where(Member.account_id == ctx.the_account.id)
     if role:
         query = query.where(Member.role == Role(role))
@@ -116,11 +124,12 @@ def _refuse_terminal(member: Member) -> None:
 def set_role(ctx: Context, email: str, role: str) -> tuple[Member, bool]:
     """Set a role; making someone admin demotes the previous admin in the same transaction."""
     new_role = Role(role)
+    # The actor first: someone who may not set roles learns nothing about who is a member
+    # (whoever may appoint an admin may set roles).
+    ctx.require(Action.ROLE_SET)
     admin = current_admin(ctx)
     appointing = new_role is Role.ADMIN and admin is None
-    # The actor first: someone who may not set roles learns nothing about who is a member.
-    ctx.require("admin.appoint" if appointing else "role.set")
-    member = find_member(ctx, email)
+    member = authorize(ctx, Action.ADMIN_APPOINT if appointing else Action.ROLE_SET, email)
     _refuse_terminal(member)
     if member.role == new_role:
         return member, False
@@ -138,22 +147,27 @@ def set_role(ctx: Context, email: str, role: str) -> tuple[Member, bool]:
                 code="member_inactive",
             )
         for previous in _admin_seats(ctx, besides=member):
-            _change(ctx, previous, "role.set", role=Role.MEMBER)
-    _change(ctx, member, "admin.appoint" if appointing else "role.set", role=new_role)
+            _change(ctx, previous, Action.ROLE_SET, role=Role.MEMBER)
+    _change(ctx, member, Action.ADMIN_APPOINT if appointing else Action.ROLE_SET, role=new_role)
     return member, True
+
+
+#: Status changes a switched account cannot make (SPEC §1.7), and how the refusal says it.
+_PRO_ONLY = {Action.TEAM_REACTIVATE: "reactivate members"}
 
 
 def _checked_status_change(
     ctx: Context,
     email: str,
-    action: str,
+    action: Action,
     status: MemberStatus,
     *,
     allowed_from: tuple[MemberStatus, ...],
 ) -> tuple[Member, bool]:
     """The member, and whether the change would do anything; raises if it is not allowed."""
-    ctx.require(action)
-    member = find_member(ctx, email)
+    member = authorize(ctx, action, email)
+    if action in _PRO_ONLY:
+        require_pro(ctx.the_account, _PRO_ONLY[action])
     if member.status == status:
         return member, False
     _refuse_terminal(member)
@@ -171,7 +185,7 @@ def _checked_status_change(
 def _set_status(
     ctx: Context,
     email: str,
-    action: str,
+    action: Action,
     status: MemberStatus,
     *,
     allowed_from: tuple[MemberStatus, ...],
@@ -187,14 +201,21 @@ _REMOVABLE = (MemberStatus.ACTIVE, MemberStatus.DEACTIVATED)
 
 def deactivate(ctx: Context, email: str) -> tuple[Member, bool]:
     return _set_status(
-        ctx, email, "team.deactivate", MemberStatus.DEACTIVATED, allowed_from=(MemberStatus.ACTIVE,)
+        ctx,
+        email,
+        Action.TEAM_DEACTIVATE,
+        MemberStatus.DEACTIVATED,
+        allowed_from=(MemberStatus.ACTIVE,),
     )
 
 
 def reactivate(ctx: Context, email: str) -> tuple[Member, bool]:
-    require_pro(ctx.the_account, "reactivate members")
     return _set_status(
-        ctx, email, "team.reactivate", MemberStatus.ACTIVE, allowed_from=(MemberStatus.DEACTIVATED,)
+        ctx,
+        email,
+        Action.TEAM_REACTIVATE,
+        MemberStatus.ACTIVE,
+        allowed_from=(MemberStatus.DEACTIVATED,),
     )
 
 
@@ -202,7 +223,7 @@ def check_remove(ctx: Context, email: str) -> bool:
     """Raise if removing ``email`` is not allowed; whether it would change anything (asked
     before the confirmation prompt, so nobody confirms what would be refused)."""
     return _checked_status_change(
-        ctx, email, "team.remove", MemberStatus.REMOVED, allowed_from=_REMOVABLE
+        ctx, email, Action.TEAM_REMOVE, MemberStatus.REMOVED, allowed_from=_REMOVABLE
     )[1]
 
 
@@ -210,7 +231,7 @@ def remove(ctx: Context, email: str) -> tuple[Member, bool]:
     """Terminal: the seat closes and the email is released (it may be invited anywhere).
     The member's orders stay with the account, shared with all its members (SPEC §1.5)."""
     member, changed = _set_status(
-        ctx, email, "team.remove", MemberStatus.REMOVED, allowed_from=_REMOVABLE
+        ctx, email, Action.TEAM_REMOVE, MemberStatus.REMOVED, allowed_from=_REMOVABLE
     )
     if changed:
         _share_orders_of(ctx, member)
@@ -225,7 +246,7 @@ def check_leave(ctx: Context) -> None:
             hint="transfer the admin role first (fpctl role set OTHER-EMAIL admin), or switch "
             "the whole account to the regular marketplace",
         )
-    ctx.require("team.leave")
+    ctx.require(Action.TEAM_LEAVE)
 
 
 def leave(ctx: Context) -> Member:
@@ -233,7 +254,7 @@ def leave(ctx: Context) -> Member:
     check_leave(ctx)
     member = ctx.session.get(Member, ctx.actor.member_id)
     assert member is not None
-    _change(ctx, member, "team.leave", status=MemberStatus.CLOSED)
+    _change(ctx, member, Action.TEAM_LEAVE, status=MemberStatus.CLOSED)
     _share_orders_of(ctx, member)  # they stay with the account, shared
     return member
 
@@ -247,5 +268,5 @@ def _share_orders_of(ctx: Context, member: Member) -> int:
     found = session.exec(select(Order).where(theirs).where(col(Order.shared).is_(False))).all()
     for order in found:
         order.shared = True
-        order_audit.record_change(ctx, order, "order.share", {"shared": (False, True)})
+        order_audit.record_change(ctx, order, Action.ORDER_SHARE, {"shared": (False, True)})
     return len(found)

@@ -14,10 +14,11 @@ from sqlmodel import col, select
 from fpctl.domain.actors import Actor
 from fpctl.domain.enums import AppliesTo, LimitMode, LimitPeriod, MemberStatus, Plan, PolicyKind
 from fpctl.domain.money import parse_cents
+from fpctl.domain.permissions import Action
 from fpctl.errors import InvalidInput, NotFound, RuleViolation
 from fpctl.services import lookups
 from fpctl.services.context import Context
-from fpctl.services.lookups import find_member, require_reader
+from fpctl.services.lookups import find_member
 from fpctl.store.rows import id_of
 from fpctl.store.tables import Account, Member, Policy
 
@@ -103,7 +104,7 @@ _SAME = ("kind", "applies_to", "member_id", "over_cents", "amount_cents", "perio
 
 def add(ctx: Context, spec: PolicySpec) -> tuple[Policy, bool]:
     """Add a policy; an identical one already in force is reported unchanged."""
-    ctx.require("policy.add")
+    ctx.require(Action.POLICY_ADD)
     lookups.require_pro(ctx.the_account, "add policies")
     policy = _build(ctx, spec)
     account = ctx.the_account
@@ -121,7 +122,7 @@ def add(ctx: Context, spec: PolicySpec) -> tuple[Policy, bool]:
     ctx.session.flush()
     changes = {key: (None, getattr(policy, key)) for key in _SAME if getattr(policy, key)}
     ctx.record(
-        action="policy.add",
+        action=Action.POLICY_ADD,
         target=target(policy),
         account_id=account.id,
         changes=changes,
@@ -138,12 +139,17 @@ def find(ctx: Context, policy_id: int) -> Policy:
     return policy
 
 
+def authorize(ctx: Context, action: Action, policy_id: int) -> Policy:
+    """The policy ``action`` acts on, once the actor may (``auth can-i policy.remove ID``)."""
+    ctx.require(action)
+    return find(ctx, policy_id)
+
+
 def remove(ctx: Context, policy_id: int) -> Policy:
     """Remove a policy. Requests already waiting keep it: removing approves nothing."""
-    ctx.require("policy.remove")
-    policy = find(ctx, policy_id)
+    policy = authorize(ctx, Action.POLICY_REMOVE, policy_id)
     ctx.record(
-        action="policy.remove",
+        action=Action.POLICY_REMOVE,
         target=target(policy),
         account_id=policy.account_id,
         changes={key: (getattr(policy, key), None) for key in _SAME if getattr(policy, key)},
@@ -154,7 +160,7 @@ def remove(ctx: Context, policy_id: int) -> Policy:
 
 
 def list_policies(ctx: Context, *, kind: str | None = None) -> list[Policy]:
-    require_reader(ctx)
+    ctx.require(Action.TEAM_READ)
     query = select(Policy).where(Policy.account_id == ctx.the_account.id)
     query = query.where(col(Policy.removed_at).is_(None))
     if kind:

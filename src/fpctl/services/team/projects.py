@@ -30,10 +30,11 @@ from sqlmodel import Session, col, select
 
 from fpctl.domain.actors import Actor
 from fpctl.domain.enums import ActorKind, MemberStatus, Role
+from fpctl.domain.permissions import Action
 from fpctl.domain.text import require_text
 from fpctl.errors import NotFound, PermissionDenied, RuleViolation
 from fpctl.services.context import Context
-from fpctl.services.lookups import find_member, require_reader
+from fpctl.services.lookups import find_member
 from fpctl.store.tables import Member, Order, Project, ProjectMember
 
 MY, PUBLIC, PRIVATE = "my", "public", "private"
@@ -215,12 +216,6 @@ class Detail:
     order_ids: list[int]
 
 
-def _require_reader(ctx: Context) -> None:
-    if ctx.actor.kind is ActorKind.FREELANCER:
-        raise PermissionDenied(f"{ctx.actor.label} is a freelancer and cannot see projects")
-    require_reader(ctx)
-
-
 def collaborators(session: Session, project_id: int) -> list[Member]:
     """The project's collaborators in the order they were added."""
     query = (
@@ -240,7 +235,7 @@ def detail(session: Session, project: Project) -> Detail:
 
 
 def show(ctx: Context, project_id: int) -> Detail:
-    _require_reader(ctx)
+    ctx.require(Action.PROJECT_READ)
     return detail(ctx.session, find(ctx, project_id))
 
 
@@ -258,7 +253,7 @@ def _collaborators_by_project(session: Session, account_id: int) -> dict[int, se
 
 def list_projects(ctx: Context) -> list[Summary]:
     """The account's projects that the actor sees, oldest first (all of them with no actor)."""
-    _require_reader(ctx)
+    ctx.require(Action.PROJECT_READ)
     account_id = ctx.the_account.id
     assert account_id is not None
     query = select(Project).where(Project.account_id == account_id).order_by(col(Project.id))
@@ -287,7 +282,7 @@ def _record(ctx: Context, project: Project, action: str, changes: dict[str, Any]
 
 def create(ctx: Context, name: str, *, private: bool = False) -> Project:
     """A public project (or a private one) owned by the actor (support owns none)."""
-    ctx.require("project.create")
+    ctx.require(Action.PROJECT_CREATE)
     cleaned = require_text(name, "the project name")
     if cleaned.casefold() == MY_PROJECT_NAME:
         raise RuleViolation(
@@ -308,7 +303,21 @@ def create(ctx: Context, name: str, *, private: bool = False) -> Project:
     ctx.session.add(project)
     ctx.session.flush()
     changes = {"name": (None, project.name), "kind": (None, project.kind)}
-    _record(ctx, project, "project.create", changes)
+    _record(ctx, project, Action.PROJECT_CREATE, changes)
+    return project
+
+
+#: What the owner of a private project alone (with support) may do to it.
+_OWNER_DOES = {Action.PROJECT_ADD_MEMBER: "add collaborators to", Action.PROJECT_SHARE: "share"}
+
+
+def authorize(ctx: Context, action: Action, project_id: int) -> Project:
+    """The project ``action`` acts on, once the actor may: the role, a project they see,
+    and for a private one its owner (or support). ``auth can-i ACTION ID`` asks this."""
+    ctx.require(action)
+    project = find(ctx, project_id)
+    if project.kind == PRIVATE and action in _OWNER_DOES:
+        _require_owner(ctx, project, _OWNER_DOES[action])
     return project
 
 
@@ -337,12 +346,9 @@ def add_member(ctx: Context, project_id: int, email: str) -> tuple[Project, str 
 
     Returns the project and, when nothing changed (already a collaborator, or the owner),
     the reason why; None when the member was added."""
-    ctx.require("project.add_member")
-    project = find(ctx, project_id)
+    project = authorize(ctx, Action.PROJECT_ADD_MEMBER, project_id)
     if project.kind == MY:
         raise _personal_refusal(project, "it has no collaborators")
-    if project.kind == PRIVATE:
-        _require_owner(ctx, project, "add collaborators to")
     member = _active_member(ctx, email)
     assert project.id is not None and member.id is not None
     if member.id == project.owner_id:
@@ -354,7 +360,7 @@ def add_member(ctx: Context, project_id: int, email: str) -> tuple[Project, str 
             project_id=project.id, member_id=member.id, added_by=ctx.actor.label, added_at=ctx.now
         )
     )
-    _record(ctx, project, "project.add_member", {"collaborator": (None, member.email)})
+    _record(ctx, project, Action.PROJECT_ADD_MEMBER, {"collaborator": (None, member.email)})
     return project, None
 
 
@@ -363,17 +369,15 @@ def share(ctx: Context, project_id: int) -> tuple[Project, str | None]:
 
     Returns the project and, when nothing changed (public, or already shared), the reason
     why; None when it was shared."""
-    ctx.require("project.share")
-    project = find(ctx, project_id)
+    project = authorize(ctx, Action.PROJECT_SHARE, project_id)
     if project.kind == MY:
         raise _personal_refusal(project, "it cannot be shared")
     if project.kind == PUBLIC:
         return project, f"project {project.id} is public: every member sees it; nothing changed"
-    _require_owner(ctx, project, "share")
     if project.shared_with_all:
         return project, f"project {project.id} is already shared with all members: nothing changed"
     project.shared_with_all = True
     ctx.session.add(project)
     ctx.session.flush()
-    _record(ctx, project, "project.share", {"shared_with_all": (False, True)})
+    _record(ctx, project, Action.PROJECT_SHARE, {"shared_with_all": (False, True)})
     return project, None
