@@ -11,6 +11,7 @@ from sqlmodel import select
 from fpctl.clock import parse_instant
 from fpctl.errors import RuleViolation
 from fpctl.services import approvals
+from fpctl.services.context import Context
 from fpctl.services.team import invitations, policies
 from fpctl.services.team.invitations import InviteRequest
 from fpctl.store.tables import ApprovalRequest, AuditRecord, Invitation
@@ -66,9 +67,12 @@ def test_a_request_whose_invitation_closed_cannot_be_decided(work: Any, waiting:
 
 def test_expire_due_after_7_days(work: Any, waiting: int) -> None:
     with work(write=True) as ctx:
-        assert approvals.expire_due(ctx.session, MADE + timedelta(days=7, seconds=-1)) == 0
-        assert approvals.expire_due(ctx.session, MADE + timedelta(days=7)) == 1
-        assert approvals.expire_due(ctx.session, MADE + timedelta(days=7)) == 0
+        assert (
+            approvals.expire_due(Context.system(ctx.session, MADE + timedelta(days=7, seconds=-1)))
+            == 0
+        )
+        assert approvals.expire_due(Context.system(ctx.session, MADE + timedelta(days=7))) == 1
+        assert approvals.expire_due(Context.system(ctx.session, MADE + timedelta(days=7))) == 0
     assert state(work) == ("expired", "expired")
     with work(write=False) as ctx:
         actions = ctx.session.exec(

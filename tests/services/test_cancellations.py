@@ -11,6 +11,7 @@ from sqlmodel import select
 
 from fpctl.clock import parse_instant
 from fpctl.errors import InvalidInput, PermissionDenied, RuleViolation
+from fpctl.services.context import Context
 from fpctl.services.orders import cancellations, checkout, lifecycle
 from fpctl.services.orders.checkout import OrderRequest
 from fpctl.store.tables import Account, Order, OrderCancellation
@@ -153,8 +154,14 @@ def test_accepted_on_its_own_at_48_hours(shop: Any, work: Any) -> None:
     assert cancellations.time_left(request, AT + WINDOW - SECOND) == 1
     assert cancellations.time_left(request, AT + WINDOW + timedelta(days=9)) == 0
     with work(now=AT) as ctx:  # settled late: the request closed when its window did
-        assert cancellations.accept_due(ctx.session, AT + WINDOW + timedelta(hours=5)) == 1
-        assert cancellations.accept_due(ctx.session, AT + WINDOW + timedelta(hours=6)) == 0
+        assert (
+            cancellations.accept_due(Context.system(ctx.session, AT + WINDOW + timedelta(hours=5)))
+            == 1
+        )
+        assert (
+            cancellations.accept_due(Context.system(ctx.session, AT + WINDOW + timedelta(hours=6)))
+            == 0
+        )
     order, [request] = load(work, order_id, now=AT + WINDOW + timedelta(hours=6))
     assert (order.status, order.refunded_cents) == ("cancelled", 10000)
     assert (request.status, request.closed_at, request.closed_by) == (

@@ -10,6 +10,7 @@ from sqlmodel import select
 
 from fpctl.clock import parse_instant
 from fpctl.errors import EmailTaken, InvitationInvalid, PermissionDenied
+from fpctl.services.context import Context
 from fpctl.services.team import invitations
 from fpctl.services.team.invitations import InviteRequest
 from fpctl.store.tables import ApprovalRequest, Invitation
@@ -81,11 +82,11 @@ def test_pending_invitations_expire_30_days_after_sending(work: Any, acme: str) 
     invite(work, ADA, InviteRequest("zed@x.test"))
     almost = SENT + timedelta(days=29, hours=23, minutes=59)
     with work(now=almost) as ctx:
-        assert invitations.expire_due(ctx.session, almost) == 0
+        assert invitations.expire_due(Context.system(ctx.session, almost)) == 0
     due = SENT + timedelta(days=30)
     with work(write=True) as ctx:
-        assert invitations.expire_due(ctx.session, due) == 1
-        assert invitations.expire_due(ctx.session, due) == 0
+        assert invitations.expire_due(Context.system(ctx.session, due)) == 1
+        assert invitations.expire_due(Context.system(ctx.session, due)) == 0
     assert [row[3] for row in all_invitations(work)] == ["expired"]
 
 

@@ -208,11 +208,11 @@ def test_auto_complete_as_of_the_window_closing(shop: Any, work: Any) -> None:
     closes = AT + timedelta(days=3)
     assert load(work, order_id).auto_complete_at == closes
     with work(now=closes - timedelta(seconds=1)) as ctx:
-        assert lifecycle.complete_due(ctx.session, ctx.now) == 0
+        assert lifecycle.complete_due(Context.system(ctx.session, ctx.now)) == 0
     later = closes + timedelta(days=2)
     with work(now=AT) as ctx:  # settle by hand, long after
-        assert lifecycle.complete_due(ctx.session, later) == 1
-        assert lifecycle.complete_due(ctx.session, later) == 0
+        assert lifecycle.complete_due(Context.system(ctx.session, later)) == 1
+        assert lifecycle.complete_due(Context.system(ctx.session, later)) == 0
     order = load(work, order_id, now=later)
     assert (order.status, order.completed_at, order.auto_complete_at) == ("completed", closes, None)
     with work(write=False) as ctx:

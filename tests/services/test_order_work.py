@@ -14,6 +14,7 @@ from sqlmodel import col, select
 from fpctl.clock import parse_instant
 from fpctl.errors import FpctlError, InvalidInput, NotFound, PermissionDenied, RuleViolation
 from fpctl.services import settle
+from fpctl.services.context import Context
 from fpctl.services.money import payment_methods
 from fpctl.services.orders import cancellations, checkout, lifecycle, milestones_hours
 from fpctl.services.orders.checkout import OrderRequest
@@ -445,7 +446,12 @@ def test_a_weeks_entries_are_charged_together_once(work: Work, shop: Any) -> Non
     with work(now=W44_END) as ctx:
         assert settle.settle_due(ctx.session, W44_END)["order.hours_charge"] == 0  # done already
     with work(now=W44_END + timedelta(days=1)) as ctx:
-        assert milestones_hours.charge_due_weeks(ctx.session, W44_END + timedelta(days=1)) == 0
+        assert (
+            milestones_hours.charge_due_weeks(
+                Context.system(ctx.session, W44_END + timedelta(days=1))
+            )
+            == 0
+        )
         rows = ctx.session.exec(select(OrderHours).order_by(col(OrderHours.id))).all()
         assert sum(r.charged_cents or 0 for r in rows) == 3333  # 33.33 * 1.00
         assert len({r.invoice_id for r in rows}) == 1
@@ -505,7 +511,7 @@ def test_a_week_that_cannot_be_paid_stays_due(work: Work, shop: Any) -> None:
     with work(as_=ADA) as ctx:
         payment_methods.remove(ctx, 1)
     with work(now=W44_END) as ctx:  # settles without failing
-        assert milestones_hours.charge_due_weeks(ctx.session, W44_END) == 0
+        assert milestones_hours.charge_due_weeks(Context.system(ctx.session, W44_END)) == 0
         assert settle.anything_due(ctx.session, W44_END)
     assert weeks(work, order_id, W44_END)[0]["status"] == "open"
     assert order(work, order_id).paid_cents == 500
@@ -527,7 +533,7 @@ def test_a_cancelled_orders_uncharged_hours_are_never_charged(work: Work, shop: 
     later = W45_END + timedelta(days=7)
     with work(now=later) as ctx:
         assert not settle.anything_due(ctx.session, later)
-        assert milestones_hours.charge_due_weeks(ctx.session, later) == 0
+        assert milestones_hours.charge_due_weeks(Context.system(ctx.session, later)) == 0
     assert [(w["status"], w["charged_cents"]) for w in weeks(work, order_id, later)] == [
         ("void", None)
     ]

@@ -11,6 +11,7 @@ from sqlmodel import select
 
 from fpctl.clock import parse_instant
 from fpctl.errors import RuleViolation
+from fpctl.services.context import Context
 from fpctl.services.money import rewards
 from fpctl.store.tables import Account, Order, RewardEntry
 from tests.conftest import NOW, Cli
@@ -76,11 +77,11 @@ def test_the_review_recomputes_once_and_moves_to_the_next_order(
     with work(write=False, now=AT + timedelta(days=40)) as ctx:
         assert (acme(ctx).tier, acme(ctx).tier_review_at) == ("gold", AT + year)
     with work(now=AT) as ctx:
-        assert rewards.review_due(ctx.session, AT + year) == 1
-        assert rewards.review_due(ctx.session, AT + year) == 0
+        assert rewards.review_due(Context.system(ctx.session, AT + year)) == 1
+        assert rewards.review_due(Context.system(ctx.session, AT + year)) == 0
         account = acme(ctx)
         assert (account.tier, account.tier_review_at) == ("gold", second + year)
-        assert rewards.review_due(ctx.session, second + year) == 1
+        assert rewards.review_due(Context.system(ctx.session, second + year)) == 1
         assert (account.tier, account.tier_review_at) == ("silver", None)
 
 

@@ -11,6 +11,7 @@ from sqlmodel import col, select
 
 from fpctl.clock import parse_instant
 from fpctl.errors import RuleViolation
+from fpctl.services.context import Context
 from fpctl.services.money import ledger, payment_methods, subscriptions
 from fpctl.services.team import invitations
 from fpctl.services.team.invitations import InviteRequest
@@ -40,7 +41,7 @@ def subscribe_at(work: Any, when: str) -> subscriptions.Subscription:
 def renew(work: Any, when: str) -> int:
     """Run the renewal settler alone, as of ``when``."""
     with work(now=AT) as ctx:
-        return subscriptions.renew_due(ctx.session, at(when))
+        return subscriptions.renew_due(Context.system(ctx.session, at(when)))
 
 
 def charges(work: Any) -> list[tuple[str, str, int]]:

@@ -13,11 +13,10 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from fpctl.domain.actors import SYSTEM
 from fpctl.domain.enums import ApprovalKind, ApprovalStatus, InvitationStatus
 from fpctl.domain.permissions import Action
 from fpctl.errors import NotFound, RuleViolation
-from fpctl.services import approval_requests, audit
+from fpctl.services import approval_requests
 from fpctl.services.audit import Entry
 from fpctl.services.context import Context
 from fpctl.services.orders import checkout
@@ -195,8 +194,9 @@ def reject(
 DUE_SQL = "SELECT 1 FROM approvalrequest WHERE status = 'pending' AND expires_at <= ? LIMIT 1"
 
 
-def expire_due(session: Session, now: datetime) -> int:
+def expire_due(ctx: Context) -> int:
     """Requests undecided for 7 days expire, with the invitation or order they hold."""
+    session, now = ctx.session, ctx.now
     due = session.exec(
         select(ApprovalRequest)
         .where(ApprovalRequest.status == ApprovalStatus.PENDING)
@@ -218,5 +218,5 @@ def expire_due(session: Session, now: datetime) -> int:
         subject_entry = SUBJECTS[request.kind].expire(session, request, now)
         if subject_entry is not None:
             entries.append(subject_entry)
-    audit.record_many(session, SYSTEM, now, entries)
+    ctx.record_many(entries)
     return len(due)

@@ -9,7 +9,7 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from fpctl.domain.actors import Actor
+from fpctl.domain.actors import SYSTEM, Actor
 from fpctl.domain.permissions import Action, Decision, require, rule_for
 from fpctl.errors import InvalidInput, PermissionDenied
 from fpctl.services import audit
@@ -62,6 +62,11 @@ class Context:
                 code="reason_required",
             )
         return require(self.actor, action)
+
+    @classmethod
+    def system(cls, session: Session, now: datetime) -> Context:
+        """The system's unit of work: what settles time rules acts as ``system``."""
+        return cls(session=session, actor=SYSTEM, now=now)
 
     def as_actor(self, actor: Actor) -> Context:
         """The same unit of work with another actor (the new admin records the sign-up)."""

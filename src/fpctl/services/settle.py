@@ -1,9 +1,10 @@
 """Settle everything due as of now: the one mechanism behind lazy settlement and ``tick``.
 
-Each rule has a settler, which finds what is due with an indexed query, changes it and
-writes its audit records as the system, and a one-row SQL probe that says whether anything
-is due at all. Reads ask the probes first and take the write lock only when something is
-due, so they neither queue behind writers nor pay for a write transaction for nothing.
+Each rule has a settler, which takes the system's Context (``Context.system``), finds what
+is due with an indexed query, changes it and writes its audit records as the system; and a
+one-row SQL probe that says whether anything is due at all. Every unit of work asks the
+probes first and settles only when something is due; a read takes the write lock only then,
+so it neither queues behind writers nor pays for a write transaction for nothing.
 Settlers are idempotent: run twice, or from two processes (each under its own write lock),
 they settle each thing once.
 """
@@ -16,9 +17,10 @@ from datetime import datetime
 
 from sqlmodel import Session
 
+from fpctl.services.context import Context
 from fpctl.store.bulk import stored_instant
 
-Settler = Callable[[Session, datetime], int]
+Settler = Callable[[Context], int]
 
 
 @dataclass(frozen=True)
@@ -53,4 +55,5 @@ def anything_due(session: Session, now: datetime) -> bool:
 
 def settle_due(session: Session, now: datetime) -> dict[str, int]:
     """Run every settler; return how many things each one settled."""
-    return {rule.action: rule.settle(session, now) for rule in _rules()}
+    ctx = Context.system(session, now)
+    return {rule.action: rule.settle(ctx) for rule in _rules()}

@@ -501,11 +501,12 @@ def redemption_view(redemption: Redemption) -> View:
 DUE_SQL = "SELECT 1 FROM account WHERE tier_review_at <= ? LIMIT 1"
 
 
-def review_due(session: Session, now: datetime) -> int:
+def review_due(ctx: Context) -> int:
     """Recompute the tier of every account whose window dropped an order (as the system)."""
+    session, now = ctx.session, ctx.now
     due = session.exec(
         select(Account).where(col(Account.tier_review_at) <= now).order_by(col(Account.id))
     ).all()
     for account in due:
-        refresh_tier(session, account, now, SYSTEM)
+        refresh_tier(session, account, now, ctx.actor)
     return len(due)

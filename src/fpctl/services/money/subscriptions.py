@@ -19,10 +19,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import col, select
 
 from fpctl.clock import iso
-from fpctl.domain.actors import SYSTEM
 from fpctl.domain.enums import (
     OPEN_INVITATION_STATUSES,
     AccountStatus,
@@ -34,7 +33,7 @@ from fpctl.domain.enums import (
 from fpctl.domain.permissions import Action
 from fpctl.domain.plans import ADVANCED_PRICE_CENTS, add_months, prorata_refund
 from fpctl.errors import RuleViolation
-from fpctl.services import approval_requests, audit, lookups
+from fpctl.services import approval_requests, lookups
 from fpctl.services.context import Context
 from fpctl.services.money import ledger, payment_methods
 from fpctl.services.team import invitations, members
@@ -393,8 +392,9 @@ def _next_renewal(start: datetime, renews_at: datetime) -> datetime:
     return add_months(start, months + 1)
 
 
-def _renew_once(session: Session, account: Account, now: datetime) -> bool:
+def _renew_once(ctx: Context, account: Account) -> bool:
     """Charge the cycle starting at ``plan_renews_at``; False when the plan lapsed instead."""
+    session = ctx.session
     assert account.plan_started_at is not None and account.plan_renews_at is not None
     begin = account.plan_renews_at
     before = _before(account)
@@ -405,7 +405,7 @@ def _renew_once(session: Session, account: Account, now: datetime) -> bool:
         session.add(account)
         changes = _changes(before, account)
         changes["lapsed_at"] = (None, begin)
-        audit.record_on_account(session, SYSTEM, now, account, action=LAPSE, changes=changes)
+        ctx.record_on_account(account, action=LAPSE, changes=changes)
         return False
     end = _next_renewal(account.plan_started_at, begin)
     payment = ledger.charge(
@@ -421,14 +421,15 @@ def _renew_once(session: Session, account: Account, now: datetime) -> bool:
     session.add(account)
     assert payment.invoice is not None
     changes = {"plan_renews_at": (begin, end), "invoice": (None, payment.invoice.id)}
-    audit.record_on_account(session, SYSTEM, now, account, action=RENEW, changes=changes)
+    ctx.record_on_account(account, action=RENEW, changes=changes)
     return True
 
 
-def renew_due(session: Session, now: datetime) -> int:
+def renew_due(ctx: Context) -> int:
     """Charge every Advanced cycle that has begun by ``now`` (missed ones one by one, each
     dated at its own start); with no default payment method the plan lapses to basic.
     Returns how many cycles were charged or plans lapsed."""
+    session, now = ctx.session, ctx.now
     due = session.exec(
         select(Account)
         .where(Account.plan == Plan.ADVANCED)
@@ -440,7 +441,7 @@ def renew_due(session: Session, now: datetime) -> int:
     for account in due:
         while account.plan_renews_at is not None and account.plan_renews_at <= now:
             settled += 1
-            if not _renew_once(session, account, now):
+            if not _renew_once(ctx, account):
                 break
     session.flush()
     return settled

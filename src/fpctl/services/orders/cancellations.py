@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from fpctl.domain.actors import SYSTEM, Actor
+from fpctl.domain.actors import Actor
 from fpctl.domain.enums import ActorKind
 from fpctl.domain.orders import CANCELLATION_ANSWER_WINDOW
 from fpctl.domain.permissions import Action
@@ -184,9 +184,10 @@ def withdraw(ctx: Context, order_id: int) -> tuple[Order, OrderCancellation]:
 DUE_SQL = "SELECT 1 FROM order_cancellation WHERE status = 'open' AND expires_at <= ? LIMIT 1"
 
 
-def accept_due(session: Session, now: datetime) -> int:
+def accept_due(ctx: Context) -> int:
     """Requests unanswered for 48 hours are accepted: the order is cancelled and refunded
     as of the moment the window closed."""
+    session, now = ctx.session, ctx.now
     due = session.exec(
         select(OrderCancellation)
         .where(OrderCancellation.status == OPEN)
@@ -202,11 +203,11 @@ def accept_due(session: Session, now: datetime) -> int:
             cancellation,
             ACCEPTED,
             action="order.cancel_auto_accept",
-            actor=SYSTEM,
+            actor=ctx.actor,
             now=now,
             when=cancellation.expires_at,
         )
-        lifecycle.close_cancelled(session, order, now, action=Action.ORDER_CANCEL, actor=SYSTEM)
+        lifecycle.close_cancelled(session, order, now, action=Action.ORDER_CANCEL, actor=ctx.actor)
     return len(due)
 
 

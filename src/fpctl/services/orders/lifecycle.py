@@ -13,7 +13,6 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from fpctl.domain.actors import SYSTEM
 from fpctl.domain.orders import (
     AUTO_COMPLETE_AFTER,
     MILESTONE_REVIEW_WINDOW,
@@ -246,9 +245,10 @@ DUE_SQL = (
 )
 
 
-def complete_due(session: Session, now: datetime) -> int:
+def complete_due(ctx: Context) -> int:
     """Deliveries not acted on for 3 days (8 for a milestone) complete on their own; a
     milestone order stops there (later milestones are never charged)."""
+    session, now = ctx.session, ctx.now
     due = session.exec(
         select(Order)
         .where(Order.status == OrderStatus.DELIVERED)
@@ -261,7 +261,7 @@ def complete_due(session: Session, now: datetime) -> int:
             continue  # on hold: the request settles first
         when = order.auto_complete_at
         _complete(
-            session, order, now, action="order.auto_complete", actor=SYSTEM, completed_at=when
+            session, order, now, action="order.auto_complete", actor=ctx.actor, completed_at=when
         )
         done += 1
     return done

@@ -36,12 +36,11 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from fpctl.clock import iso
-from fpctl.domain.actors import SYSTEM
 from fpctl.domain.money import format_cents
 from fpctl.domain.orders import OrderKind, OrderStatus, parse_iso_week
 from fpctl.domain.permissions import Action
 from fpctl.errors import InvalidInput, RuleViolation
-from fpctl.services import audit, order_audit
+from fpctl.services import order_audit
 from fpctl.services.context import Context
 from fpctl.services.money import order_payments, rewards
 from fpctl.services.orders import lifecycle, visibility
@@ -343,9 +342,8 @@ def _row_shares(rate_cents: int, rows: list[OrderHours], billed: int) -> list[in
     return shares
 
 
-def _charge_week(
-    session: Session, order: Order, week: str, rows: list[OrderHours], now: datetime
-) -> bool:
+def _charge_week(ctx: Context, order: Order, week: str, rows: list[OrderHours]) -> bool:
+    session, now = ctx.session, ctx.now
     logged = sum(r.hundredths for r in rows)
     billed = _billed(order, logged)
     rate = order.hourly_rate_cents or 0
@@ -377,10 +375,7 @@ def _charge_week(
     }
     if billed != logged:
         changes["logged_hours"] = (None, format_hours(logged))
-    audit.record(
-        session,
-        SYSTEM,
-        now,
+    ctx.record(
         action="order.hours_charge",
         target=order_audit.target(order),
         account_id=order.account_id,
@@ -402,13 +397,14 @@ def _due_rows(session: Session, now: datetime) -> Iterable[tuple[OrderHours, Ord
     ).all()
 
 
-def charge_due_weeks(session: Session, now: datetime) -> int:
+def charge_due_weeks(ctx: Context) -> int:
     """Charge every ended week's hours, one payment per order and week; return how many
     order-weeks were charged. A week that cannot be paid stays due (see the module's doc)."""
+    session, now = ctx.session, ctx.now
     charged = 0
     for (_, week), group in groupby(_due_rows(session, now), lambda p: (p[0].order_id, p[0].week)):
         pairs = list(group)
         order = pairs[0][1]
-        if _charge_week(session, order, week, [row for row, _ in pairs], now):
+        if _charge_week(ctx, order, week, [row for row, _ in pairs]):
             charged += 1
     return charged

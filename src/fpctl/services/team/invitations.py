@@ -15,7 +15,6 @@ from typing import Any
 from sqlalchemy import func, text
 from sqlmodel import Session, col, select
 
-from fpctl.domain.actors import SYSTEM
 from fpctl.domain.emails import normalize_email
 from fpctl.domain.enums import (
     OPEN_INVITATION_STATUSES,
@@ -33,7 +32,7 @@ from fpctl.errors import (
     PermissionDenied,
     RuleViolation,
 )
-from fpctl.services import approval_requests, audit, lookups
+from fpctl.services import approval_requests, lookups
 from fpctl.services.actors import member_actor
 from fpctl.services.audit import Entry
 from fpctl.services.context import Context
@@ -491,8 +490,9 @@ DUE_SQL = (
 )
 
 
-def expire_due(session: Session, now: datetime) -> int:
+def expire_due(ctx: Context) -> int:
     """Open invitations past their expiry become ``expired`` (30 days pending, 7 awaiting)."""
+    session, now = ctx.session, ctx.now
     due = session.exec(
         select(Invitation)
         .where(col(Invitation.status).in_(OPEN_INVITATION_STATUSES))
@@ -514,5 +514,5 @@ def expire_due(session: Session, now: datetime) -> int:
         invitation.status = InvitationStatus.EXPIRED
         invitation.closed_at = now
         session.add(invitation)
-    audit.record_many(session, SYSTEM, now, entries)
+    ctx.record_many(entries)
     return len(due)
