@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -32,6 +33,33 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("COLUMNS", "200")
     clock.set_now(None)
     return db
+
+
+def store_state(db: Path | str | None = None) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table, read with sqlite3 outside fpctl: what a refused change must
+    leave exactly as it was (the test's own store by default)."""
+    import os
+    import sqlite3
+
+    path = db or os.environ["FPCTL_DB"]
+    with sqlite3.connect(path) as conn:
+        tables = [
+            name
+            for (name,) in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
+            )
+        ]
+        state = {t: conn.execute(f'SELECT * FROM "{t}" ORDER BY rowid').fetchall() for t in tables}
+    conn.close()
+    return state
+
+
+@contextmanager
+def changes_nothing(db: Path | str | None = None) -> Iterator[None]:
+    """``with changes_nothing(): cli(...)``: the block leaves every table as it was."""
+    before = store_state(db)
+    yield
+    assert store_state(db) == before
 
 
 @dataclass

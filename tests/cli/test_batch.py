@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import NOW, Cli
+from tests.conftest import NOW, Cli, store_state
 
 ADA = "ada@acme.test"
 
@@ -33,12 +33,9 @@ def documents(stdout: str) -> list[Any]:
     return found
 
 
-def state(cli: Cli) -> tuple[Any, Any, Any]:
-    """Members, invitations and the audit trail of acme: what a rollback must leave alone."""
-    members = cli("team", "list", "--account", "acme", "-o", "json").json
-    invitations = cli("team", "invitations", "--account", "acme", "-o", "json").json
-    audit = cli("audit", "list", "--account", "acme", "-o", "json").json
-    return members, invitations, audit
+def state(cli: Cli) -> dict[str, Any]:
+    """Every row of the store: what a refusal (or a rolled-back run) must leave alone."""
+    return store_state()
 
 
 def test_lines_with_and_without_fpctl_quotes_comments_and_blanks(

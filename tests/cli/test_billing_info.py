@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import Cli
+from tests.conftest import Cli, store_state
 
 ADA = ("--as", "ada@acme.test")
 BILL = ("--as", "bill@acme.test")
@@ -54,9 +54,9 @@ def info_records(cli: Cli) -> list[dict[str, Any]]:
     return [r for r in records if r["action"] == "billing.info_set"]
 
 
-def state(cli: Cli) -> tuple[Any, ...]:
-    """What a refusal must leave alone: the information and the audit trail."""
-    return shown(cli), len(cli("audit", "list", "-o", "json").json)
+def state(cli: Cli) -> dict[str, Any]:
+    """Every row of the store: what a refusal (or a rolled-back run) must leave alone."""
+    return store_state()
 
 
 def deposit(cli: Cli, amount: str = "1000") -> int:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -26,6 +28,22 @@ def _seed(cli: Cli, db: Path, *extra: str) -> dict:
     return result.json
 
 
+_DEFAULT: dict[str, Any] = {}
+
+
+def _seeded(cli: Cli, db: Path) -> dict:
+    """A store seeded with the defaults: seeded once per test run, then copied (the tests
+    that only read it need no seed of their own)."""
+    if "bytes" not in _DEFAULT:
+        _DEFAULT["summary"] = _seed(cli, db)
+        with sqlite3.connect(db) as conn:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        _DEFAULT["bytes"] = db.read_bytes()
+    else:
+        db.write_bytes(_DEFAULT["bytes"])
+    return dict(_DEFAULT["summary"])
+
+
 def _listings(cli: Cli, db: Path) -> list:
     found = []
     for args in LISTINGS:
@@ -36,7 +54,7 @@ def _listings(cli: Cli, db: Path) -> list:
 
 
 def test_summary_counts_what_was_made(cli: Cli, tmp_path: Path) -> None:
-    summary = _seed(cli, tmp_path / "a.db")
+    summary = _seeded(cli, tmp_path / "a.db")
     # Audit records: one per change the services make (pinned by the verify test instead).
     assert summary.pop("audit_records") > 100
     assert summary == {
@@ -65,14 +83,14 @@ def test_same_seed_same_store(cli: Cli, tmp_path: Path, monkeypatch: pytest.Monk
 
 
 def test_another_seed_another_store(cli: Cli, tmp_path: Path) -> None:
-    _seed(cli, tmp_path / "a.db", "--seed", "1")
+    _seeded(cli, tmp_path / "a.db")  # the default seed, 1
     _seed(cli, tmp_path / "b.db", "--seed", "2")
     assert _listings(cli, tmp_path / "a.db")[1] != _listings(cli, tmp_path / "b.db")[1]
 
 
 def test_every_role_and_status_is_present(cli: Cli, tmp_path: Path) -> None:
     db = tmp_path / "a.db"
-    _seed(cli, db)
+    _seeded(cli, db)
     members, invitations, approvals, policies = [], [], [], []
     for slug in SLUGS:
         for store, args in (
@@ -108,7 +126,7 @@ def test_every_role_and_status_is_present(cli: Cli, tmp_path: Path) -> None:
 
 def test_one_account_is_advanced(cli: Cli, tmp_path: Path) -> None:
     db = tmp_path / "a.db"
-    _seed(cli, db)
+    _seeded(cli, db)
     plans = {a["slug"]: a["plan"] for a in cli("account", "list", "--db", db, "-o", "json").json}
     assert plans == {
         "northwind-traders": "advanced",
@@ -119,7 +137,7 @@ def test_one_account_is_advanced(cli: Cli, tmp_path: Path) -> None:
 
 def test_audit_trail_is_real_and_verifies(cli: Cli, tmp_path: Path) -> None:
     db = tmp_path / "a.db"
-    summary = _seed(cli, db)
+    summary = _seeded(cli, db)
     verified = cli("audit", "verify", "--db", db, "-o", "json")
     assert verified.exit_code == 0, verified.stderr
     assert verified.json["records"] == summary["audit_records"]
@@ -148,7 +166,7 @@ def test_the_catalogue_has_pro_and_other_freelancers_with_services(
     cli: Cli, tmp_path: Path
 ) -> None:
     db = tmp_path / "a.db"
-    _seed(cli, db)
+    _seeded(cli, db)
     listed = cli("freelancer", "list", "--db", db, "-o", "json").json
     assert [(f["username"], f["pro"]) for f in listed] == [
         ("kofi_dev", True),
@@ -166,7 +184,7 @@ def test_the_catalogue_has_pro_and_other_freelancers_with_services(
 
 def test_seeding_twice_is_refused(cli: Cli, tmp_path: Path) -> None:
     db = tmp_path / "a.db"
-    _seed(cli, db)
+    _seeded(cli, db)
     again = cli("demo", "seed", "--db", db, "-o", "json")
     assert again.exit_code == 5
     assert again.error["code"] == "already_seeded"
@@ -194,7 +212,7 @@ def test_sizes(cli: Cli, tmp_path: Path) -> None:
 
 def test_orders_show_the_lifecycle(cli: Cli, tmp_path: Path) -> None:
     db = tmp_path / "a.db"
-    _seed(cli, db)
+    _seeded(cli, db)
     orders = [
         order
         for slug in SLUGS

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import NOW, Cli
+from tests.conftest import NOW, Cli, store_state
 
 ADA, BILL, MIA, MAX = "ada@acme.test", "bill@acme.test", "mia@acme.test", "max@acme.test"
 SUPPORT = ("--as", "support", "--reason", "ticket 9", "--account", "acme")
@@ -44,9 +44,9 @@ def audited(cli: Cli) -> list[tuple[str, str, str]]:
     return [(r["action"], r["target"], r["actor"]) for r in records]
 
 
-def state(cli: Cli) -> tuple[Any, Any]:
-    listed = project(cli, "list", actor=("--account", "acme")).json
-    return listed, cli("audit", "list", "-o", "json").json
+def state(cli: Cli) -> dict[str, Any]:
+    """Every row of the store: what a refusal (or a rolled-back run) must leave alone."""
+    return store_state()
 
 
 def shown(id_: int, name: str, kind: str, owner: str, **values: Any) -> dict[str, Any]:
