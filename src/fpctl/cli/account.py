@@ -25,7 +25,7 @@ def create(
 ) -> None:
     """Create an account and its admin in one step (the sign-up flow support runs)."""
     from fpctl.services.team import accounts
-    from fpctl.views.common import account_view
+    from fpctl.views.team import account_view
 
     with run.work(write=True) as ctx:
         account = accounts.create(
@@ -40,7 +40,7 @@ def list_(run: Invocation) -> None:
     """List accounts (a member sees only their own)."""
     from fpctl.services.team import accounts
     from fpctl.store.rows import id_of
-    from fpctl.views.common import ACCOUNT_COLUMNS, account_view
+    from fpctl.views.team import ACCOUNT_COLUMNS, account_view
 
     with run.work(write=False) as ctx:
         found = accounts.list_accounts(ctx)
@@ -79,7 +79,7 @@ def update(
 ) -> None:
     """Change the account's name or business details (admin)."""
     from fpctl.services.team import accounts
-    from fpctl.views.common import account_view
+    from fpctl.views.team import account_view
 
     with run.work(write=True) as ctx:
         account, changed = accounts.update(

@@ -22,7 +22,7 @@ def list_(
 ) -> None:
     """List approval requests (members see their own)."""
     from fpctl.services import approvals
-    from fpctl.views.common import APPROVAL_COLUMNS, approval_view
+    from fpctl.views.team import APPROVAL_COLUMNS, approval_view
 
     with run.work(write=False) as ctx:
         slug = ctx.the_account.slug
@@ -39,7 +39,7 @@ def list_(
 
 def _decide(run: Invocation, request_id: int, reason: str | None, approve: bool) -> None:
     from fpctl.services import approvals
-    from fpctl.views.common import approval_view
+    from fpctl.views.team import approval_view
 
     decide = approvals.approve if approve else approvals.reject
     with run.work(write=True) as ctx:

@@ -28,7 +28,7 @@ def list_(
     """List audit records, oldest first."""
     from fpctl.clock import parse_instant
     from fpctl.services import audit_trail
-    from fpctl.views.common import AUDIT_COLUMNS, audit_view
+    from fpctl.views.audit import AUDIT_COLUMNS, audit_view
 
     where = audit_trail.AuditFilter(
         action=action, actor=actor, since=parse_instant(since) if since else None

@@ -33,7 +33,7 @@ class InvoiceKind(StrEnum):
 def show(run: Invocation) -> None:
     """The account's money at a glance: balance, credits, default payment method, invoices."""
     from fpctl.services.money import billing
-    from fpctl.views.common import billing_view
+    from fpctl.views.money import billing_view
 
     with run.work(write=False) as ctx:
         view = billing_view(billing.summary(ctx))
@@ -44,7 +44,7 @@ def show(run: Invocation) -> None:
 def info_show(run: Invocation) -> None:
     """The billing information the next invoice will be made out to."""
     from fpctl.services.money import billing
-    from fpctl.views.common import billing_info_view
+    from fpctl.views.money import billing_info_view
 
     with run.work(write=False) as ctx:
         view = billing_info_view(ctx.the_account.slug, billing.billing_info(ctx))
@@ -69,7 +69,7 @@ def info_set(
 ) -> None:
     """Set the billing information new invoices are made out to (issued ones never change)."""
     from fpctl.services.money import billing_info
-    from fpctl.views.common import billing_info_view
+    from fpctl.views.money import billing_info_view
 
     with run.work(write=True) as ctx:
         account, changed = billing_info.set_info(
@@ -97,7 +97,7 @@ def deposit(
     """Deposit funds into the shared balance from the default payment method."""
     from fpctl.domain.money import parse_cents
     from fpctl.services.money import billing
-    from fpctl.views.common import deposit_view
+    from fpctl.views.money import deposit_view
 
     cents = parse_cents(amount)
     with run.work(write=True) as ctx:
@@ -124,7 +124,7 @@ def invoices(
     """List the account's invoices and credit invoices, oldest first; --export writes them
     to files."""
     from fpctl.services.money import billing
-    from fpctl.views.common import INVOICE_COLUMNS, invoice_view
+    from fpctl.views.money import INVOICE_COLUMNS, invoice_view
 
     if export is not None:
         from fpctl.render.invoice_export import check_directory
@@ -160,7 +160,7 @@ def invoice(
 ) -> None:
     """Show one invoice as it was issued."""
     from fpctl.services.money import billing
-    from fpctl.views.common import invoice_view
+    from fpctl.views.money import invoice_view
 
     with run.work(write=False) as ctx:
         view = invoice_view(billing.find_invoice(ctx, invoice_id), ctx.the_account.slug)
@@ -171,7 +171,7 @@ def invoice(
 def ledger(run: Invocation) -> None:
     """List every movement of the balance and credits, and every card charge, oldest first."""
     from fpctl.services.money import billing
-    from fpctl.views.common import LEDGER_COLUMNS, ledger_entry_view
+    from fpctl.views.money import LEDGER_COLUMNS, ledger_entry_view
 
     with run.work(write=False) as ctx:
         slug = ctx.the_account.slug
@@ -201,7 +201,7 @@ def add(
 ) -> None:
     """Add a card or a PayPal address. The account's first method becomes the default."""
     from fpctl.services.money import payment_methods
-    from fpctl.views.common import payment_method_view
+    from fpctl.views.money import payment_method_view
 
     with run.work(write=True) as ctx:
         method = payment_methods.add(ctx, card=card, expiry_text=expiry, paypal=paypal)
@@ -213,7 +213,7 @@ def add(
 def list_(run: Invocation) -> None:
     """List the account's payment methods, oldest first (members cannot see billing)."""
     from fpctl.services.money import payment_methods
-    from fpctl.views.common import PAYMENT_METHOD_COLUMNS, payment_method_view
+    from fpctl.views.money import PAYMENT_METHOD_COLUMNS, payment_method_view
 
     with run.work(write=False) as ctx:
         slug = ctx.the_account.slug
@@ -229,7 +229,7 @@ def list_(run: Invocation) -> None:
 def remove(run: Invocation, method_id: MethodId) -> None:
     """Remove a payment method; removing the default makes the oldest remaining one default."""
     from fpctl.services.money import payment_methods
-    from fpctl.views.common import payment_method_view
+    from fpctl.views.money import payment_method_view
 
     with run.work(write=True) as ctx:
         method, successor = payment_methods.remove(ctx, method_id)
@@ -245,7 +245,7 @@ def remove(run: Invocation, method_id: MethodId) -> None:
 def default(run: Invocation, method_id: MethodId) -> None:
     """Make a payment method the account's default (the only one)."""
     from fpctl.services.money import payment_methods
-    from fpctl.views.common import payment_method_view
+    from fpctl.views.money import payment_method_view
 
     with run.work(write=True) as ctx:
         method, changed = payment_methods.make_default(ctx, method_id)

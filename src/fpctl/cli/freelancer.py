@@ -28,7 +28,7 @@ def add(
 ) -> None:
     """Add a freelancer to the catalogue (support, with --reason)."""
     from fpctl.services.network import freelancers
-    from fpctl.views.common import freelancer_view
+    from fpctl.views.network import freelancer_view
 
     with run.work(write=True) as ctx:
         freelancer = freelancers.add(ctx, username, name=name, pro=pro)
@@ -45,7 +45,7 @@ def list_(
 ) -> None:
     """List the catalogue's freelancers (anyone may read it)."""
     from fpctl.services.network import freelancers
-    from fpctl.views.common import FREELANCER_COLUMNS, freelancer_view
+    from fpctl.views.network import FREELANCER_COLUMNS, freelancer_view
 
     with run.work(write=False) as ctx:
         rows = [freelancer_view(f) for f in freelancers.list_freelancers(ctx, pro=pro or None)]
@@ -60,7 +60,7 @@ def show(run: Invocation, username: Username) -> None:
     from fpctl.domain.enums import ActorKind
     from fpctl.services.network import connections, freelancers
     from fpctl.services.orders import reviews
-    from fpctl.views.common import SERVICE_COLUMNS, freelancer_view
+    from fpctl.views.network import SERVICE_COLUMNS, freelancer_view
 
     # A member's look is remembered for their network (a write); anyone else only reads.
     by_member = kind_of(run.as_) is ActorKind.MEMBER
@@ -93,7 +93,7 @@ def service_add(
 ) -> None:
     """Add a service to a freelancer (support, with --reason)."""
     from fpctl.services.network import freelancers
-    from fpctl.views.common import service_view
+    from fpctl.views.network import service_view
 
     with run.work(write=True) as ctx:
         freelancer, service = freelancers.add_service(

@@ -71,7 +71,7 @@ def add(
 
 def _view(ctx: Context, policy: Policy) -> dict[str, Any]:
     from fpctl.services.team import policies
-    from fpctl.views.common import policy_view
+    from fpctl.views.team import policy_view
 
     emails = policies.member_emails(ctx, [policy])
     return policy_view(
@@ -86,7 +86,7 @@ def _view(ctx: Context, policy: Policy) -> dict[str, Any]:
 def list_(run: Invocation) -> None:
     """List the account's policies (Advanced-only ones show inactive on Basic)."""
     from fpctl.services.team import policies
-    from fpctl.views.common import POLICY_COLUMNS, policy_view
+    from fpctl.views.team import POLICY_COLUMNS, policy_view
 
     with run.work(write=False) as ctx:
         found = policies.list_policies(ctx)

@@ -22,7 +22,7 @@ def set_(
 ) -> None:
     """Set a member's role (admin only). ROLE admin transfers the admin role."""
     from fpctl.services.team import members
-    from fpctl.views.common import member_view
+    from fpctl.views.team import member_view
 
     with run.work(write=True) as ctx:
         member, changed = members.set_role(ctx, email, role)

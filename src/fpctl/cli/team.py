@@ -38,7 +38,7 @@ def list_(
 ) -> None:
     """List the account's members."""
     from fpctl.services.team import members
-    from fpctl.views.common import MEMBER_COLUMNS, member_view
+    from fpctl.views.team import MEMBER_COLUMNS, member_view
 
     with run.work(write=False) as ctx:
         slug = ctx.the_account.slug
@@ -126,7 +126,7 @@ def invite(
 def _invite_one(run: Invocation, email: str, role: Role) -> None:
     """One address: its own error and exit code, and the invitation as the output."""
     from fpctl.services.team import invitations
-    from fpctl.views.common import invitation_view
+    from fpctl.views.team import invitation_view
 
     with run.work(write=True) as ctx:
         result = invitations.invite(ctx, email, role)
@@ -185,7 +185,7 @@ def invitations_(
 ) -> None:
     """List the account's invitations."""
     from fpctl.services.team import invitations
-    from fpctl.views.common import INVITATION_COLUMNS, invitation_view
+    from fpctl.views.team import INVITATION_COLUMNS, invitation_view
 
     with run.work(write=False) as ctx:
         slug = ctx.the_account.slug
@@ -208,7 +208,7 @@ def accept(
 ) -> None:
     """Accept an invitation: join the account with the invited role (no --as needed)."""
     from fpctl.services.team import invitations
-    from fpctl.views.common import member_view
+    from fpctl.views.team import member_view
 
     with run.work(write=True) as ctx:
         member, _ = invitations.accept(ctx, token, name)
@@ -218,7 +218,7 @@ def accept(
 
 def _invitation_change(run: Invocation, ref: str, verb: str) -> None:
     from fpctl.services.team import invitations
-    from fpctl.views.common import invitation_view
+    from fpctl.views.team import invitation_view
 
     with run.work(write=True) as ctx:
         if verb == "withdraw":
@@ -250,7 +250,7 @@ def resend(run: Invocation, invitation: InvitationArg) -> None:
 
 def _member_change(run: Invocation, email: str, verb: str) -> None:
     from fpctl.services.team import members
-    from fpctl.views.common import member_view
+    from fpctl.views.team import member_view
 
     change = {
         "deactivate": members.deactivate,
@@ -296,7 +296,7 @@ def remove(run: Invocation, email: MemberArg) -> None:
 def leave(run: Invocation) -> None:
     """Close your own seat (--as you). Your email can never be used again."""
     from fpctl.services.team import members
-    from fpctl.views.common import member_view
+    from fpctl.views.team import member_view
 
     with run.work(write=False) as ctx:  # refuse before asking, not after
         members.check_leave(ctx)

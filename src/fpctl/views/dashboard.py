@@ -5,7 +5,9 @@ from __future__ import annotations
 from fpctl.clock import iso
 from fpctl.domain.enums import Plan
 from fpctl.services.dashboard import Dashboard
-from fpctl.views.common import View, account_view, audit_view
+from fpctl.views import View
+from fpctl.views.audit import audit_view
+from fpctl.views.team import account_view
 
 #: The compact columns of the activity list in tables (JSON keeps whole audit views).
 ACTIVITY_COLUMNS = ("at", "actor", "action", "target")
