@@ -37,9 +37,10 @@ def share(run: Invocation, order_id: OrderId) -> None:
 def note(run: Invocation, order_id: OrderId, text: Text) -> None:
     """Add a private note to an order: only you will see it (`fpctl order notes ID`)."""
     from fpctl.services.orders import collaboration
+    from fpctl.views import orders as order_views
 
     with run.work(write=True) as ctx:
-        view = collaboration.note_view(collaboration.add_note(ctx, order_id, text))
+        view = order_views.note_view(collaboration.add_note(ctx, order_id, text))
     run.emit(view, title="Private note")
 
 
@@ -48,12 +49,13 @@ def notes(run: Invocation, order_id: OrderId) -> None:
     """List your own private notes on an order, oldest first (needs --as: notes are
     private to their author)."""
     from fpctl.services.orders import collaboration
+    from fpctl.views import orders as order_views
 
     with run.work(write=False) as ctx:
-        rows = [collaboration.note_view(n) for n in collaboration.notes(ctx, order_id)]
+        rows = [order_views.note_view(n) for n in collaboration.notes(ctx, order_id)]
     run.emit(
         rows,
-        table_columns=collaboration.NOTE_COLUMNS,
+        table_columns=order_views.NOTE_COLUMNS,
         title=f"Your notes on order {order_id}",
     )
 
@@ -71,10 +73,11 @@ def comment(
     """Comment on an order for the team (never shown to the freelancer). `@email` mentions
     an active member who sees the order."""
     from fpctl.services.orders import collaboration
+    from fpctl.views import orders as order_views
 
     with run.work(write=True) as ctx:
         made, mentions = collaboration.add_comment(ctx, order_id, text, reply_to=reply_to)
-        view = collaboration.comment_view(made, collaboration.depth_of(ctx, made))
+        view = order_views.comment_view(made, collaboration.depth_of(ctx, made))
     _report_ignored(run, mentions)
     run.emit(view, title="Comment")
 
@@ -90,14 +93,14 @@ def comments(run: Invocation, order_id: OrderId) -> None:
     """List the team's comments on an order as threads: top-level comments oldest first,
     each followed by its replies (oldest first at every level; `depth` counts the levels)."""
     from fpctl.services.orders import collaboration
+    from fpctl.views import orders as order_views
 
     with run.work(write=False) as ctx:
         rows = [
-            collaboration.comment_view(c, depth)
-            for c, depth in collaboration.comments(ctx, order_id)
+            order_views.comment_view(c, depth) for c, depth in collaboration.comments(ctx, order_id)
         ]
     run.emit(
         rows,
-        table_columns=collaboration.COMMENT_COLUMNS,
+        table_columns=order_views.COMMENT_COLUMNS,
         title=f"Comments on order {order_id}",
     )

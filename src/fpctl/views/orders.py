@@ -6,6 +6,7 @@ requests), so listing 100,000 orders costs no query per row.
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any
 
@@ -16,9 +17,16 @@ from fpctl.domain.orders import flags
 from fpctl.services.orders.cancellations import time_left
 from fpctl.services.orders.visibility import open_cancellation
 from fpctl.store.rows import id_of
-from fpctl.store.tables import Account, Freelancer, Order, OrderCancellation, OrderMilestone
-
-View = dict[str, Any]
+from fpctl.store.tables import (
+    Account,
+    Freelancer,
+    Order,
+    OrderCancellation,
+    OrderComment,
+    OrderMilestone,
+    OrderNote,
+)
+from fpctl.views import View
 
 ORDER_COLUMNS = [
     "id",
@@ -166,4 +174,33 @@ def milestone_view(milestone: OrderMilestone) -> View:
         "charged_at": iso(milestone.charged_at),
         "delivered_at": iso(milestone.delivered_at),
         "accepted_at": iso(milestone.accepted_at),
+    }
+
+
+# -- notes and comments (never shown to the freelancer) ----------------------------------
+
+NOTE_COLUMNS = ["id", "order_id", "author", "text", "created_at"]
+COMMENT_COLUMNS = ["id", "reply_to", "author", "text", "mentions", "created_at"]
+
+
+def note_view(note: OrderNote) -> dict[str, Any]:
+    return {
+        "id": note.id,
+        "order_id": note.order_id,
+        "author": note.author,
+        "text": note.text,
+        "created_at": iso(note.created_at),
+    }
+
+
+def comment_view(comment: OrderComment, depth: int = 0) -> dict[str, Any]:
+    return {
+        "id": comment.id,
+        "order_id": comment.order_id,
+        "author": comment.author,
+        "text": comment.text,
+        "reply_to": comment.reply_to_id,
+        "mentions": json.loads(comment.mentions),
+        "depth": depth,
+        "created_at": iso(comment.created_at),
     }

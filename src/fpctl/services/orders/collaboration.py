@@ -21,11 +21,9 @@ import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
 
 from sqlmodel import col, select
 
-from fpctl.clock import iso
 from fpctl.domain.actors import Actor
 from fpctl.domain.emails import normalize_email
 from fpctl.domain.enums import ActorKind, MemberStatus
@@ -271,29 +269,3 @@ def threaded(rows: Iterable[OrderComment]) -> Iterable[tuple[OrderComment, int]]
 
 
 # -- views (SPEC §3.4: stable keys) ----------------------------------------------------------
-
-NOTE_COLUMNS = ["id", "order_id", "author", "text", "created_at"]
-COMMENT_COLUMNS = ["id", "reply_to", "author", "text", "mentions", "created_at"]
-
-
-def note_view(note: OrderNote) -> dict[str, Any]:
-    return {
-        "id": note.id,
-        "order_id": note.order_id,
-        "author": note.author,
-        "text": note.text,
-        "created_at": iso(note.created_at),
-    }
-
-
-def comment_view(comment: OrderComment, depth: int = 0) -> dict[str, Any]:
-    return {
-        "id": comment.id,
-        "order_id": comment.order_id,
-        "author": comment.author,
-        "text": comment.text,
-        "reply_to": comment.reply_to_id,
-        "mentions": json.loads(comment.mentions),
-        "depth": depth,
-        "created_at": iso(comment.created_at),
-    }
