@@ -83,7 +83,7 @@ ALLOWED = (
         "text such as 12.50 is parsed exactly with Decimal and turned into int cents at once",
     ),
     Allowed(
-        "fpctl.services.orders.milestones_hours",
+        "fpctl.services.orders.hourly",
         "parse_hours",
         DECIMAL,
         "hours such as 1.25 are parsed exactly with Decimal into int hundredths of an hour",

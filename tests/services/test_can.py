@@ -25,8 +25,9 @@ from fpctl.services.network import lists
 from fpctl.services.orders import (
     cancellations,
     collaboration,
+    hourly,
     lifecycle,
-    milestones_hours,
+    milestones,
     refunds,
     reviews,
 )
@@ -65,15 +66,15 @@ COMMANDS: dict[Action, Command] = {
     Action.ORDER_NOTE: _order(collaboration.add_note, "a note"),
     Action.ORDER_COMMENT: _order(collaboration.add_comment, "a comment"),
     Action.ORDER_REVIEW: _order(reviews.review, rating=5),
-    Action.ORDER_MILESTONE_ACCEPT: _order(milestones_hours.milestone_accept),
+    Action.ORDER_MILESTONE_ACCEPT: _order(milestones.milestone_accept),
     Action.ORDER_CANCEL_REQUEST: _order(cancellations.request, "changed our mind"),
     Action.ORDER_CANCEL_ACCEPT: _order(cancellations.accept),
     Action.ORDER_CANCEL_DECLINE: _order(cancellations.decline),
     Action.ORDER_CANCEL_WITHDRAW: _order(cancellations.withdraw),
     Action.ORDER_HOURS_LOG: _order(
-        milestones_hours.log_hours, week="2026-W44", hours="2", description="work"
+        hourly.log_hours, week="2026-W44", hours="2", description="work"
     ),
-    Action.ORDER_HOURS_LIMIT: _order(milestones_hours.set_weekly_limit, 10),
+    Action.ORDER_HOURS_LIMIT: _order(hourly.set_weekly_limit, 10),
     Action.ORDER_REFUND: _order(refunds.refund),
     Action.TEAM_INVITE: lambda ctx, role: invitations.invite(ctx, "new@acme.test", role),
     Action.TEAM_WITHDRAW: invitations.withdraw,

@@ -16,7 +16,7 @@ from fpctl.errors import FpctlError, InvalidInput, NotFound, PermissionDenied, R
 from fpctl.services import settle
 from fpctl.services.context import Context
 from fpctl.services.money import payment_methods
-from fpctl.services.orders import cancellations, checkout, lifecycle, milestones_hours
+from fpctl.services.orders import cancellations, checkout, hourly, lifecycle, milestones
 from fpctl.services.orders.checkout import OrderRequest
 from fpctl.store.tables import Account, AuditRecord, Invoice, Order, OrderHours, OrderMilestone
 from fpctl.views.orders import milestone_view
@@ -70,7 +70,7 @@ def invoices(work: Work, order_id: int, now: datetime = T0) -> list[tuple[str, i
 
 def statuses(work: Work, order_id: int, now: datetime = T0) -> list[str]:
     with work(now=now) as ctx:
-        return [milestone_view(m)["status"] for m in milestones_hours.milestones(ctx, order_id)]
+        return [milestone_view(m)["status"] for m in milestones.milestones(ctx, order_id)]
 
 
 def deliver(work: Work, order_id: int, now: datetime = T0) -> None:
@@ -80,20 +80,20 @@ def deliver(work: Work, order_id: int, now: datetime = T0) -> None:
 
 def accept_milestone(work: Work, order_id: int, now: datetime = T0, as_: str = ADA) -> Order:
     with work(as_=as_, now=now) as ctx:
-        return milestones_hours.milestone_accept(ctx, order_id)
+        return milestones.milestone_accept(ctx, order_id)
 
 
 def log(work: Work, order_id: int, hours: str, week: str = "2026-W44", **kw: Any) -> OrderHours:
     now = kw.pop("now", T0)
     with work(as_=kw.pop("as_", LENA), now=now) as ctx:
-        return milestones_hours.log_hours(
+        return hourly.log_hours(
             ctx, order_id, week=week, hours=hours, description=kw.pop("description", "work")
         )
 
 
 def weeks(work: Work, order_id: int, now: datetime = T0) -> list[dict[str, Any]]:
     with work(now=now) as ctx:
-        return milestones_hours.weeks(ctx, order_id)
+        return hourly.weeks(ctx, order_id)
 
 
 def audit_actions(work: Work, prefix: str) -> list[str]:
@@ -153,7 +153,7 @@ def test_milestone_views_carry_the_times(work: Work, shop: Any) -> None:
     deliver(work, order_id, T0 + timedelta(hours=1))
     accept_milestone(work, order_id, T0 + timedelta(hours=2))
     with work() as ctx:
-        first, second = map(milestone_view, milestones_hours.milestones(ctx, order_id))
+        first, second = map(milestone_view, milestones.milestones(ctx, order_id))
     assert first == {
         "position": 1,
         "title": "A",
@@ -173,7 +173,7 @@ def test_milestone_views_carry_the_times(work: Work, shop: Any) -> None:
 def test_a_milestone_is_accepted_only_once_delivered(work: Work, shop: Any) -> None:
     order_id = place_milestones(work)
     with refused(RuleViolation, "invalid_transition"), work(as_=ADA) as ctx:
-        milestones_hours.milestone_accept(ctx, order_id)
+        milestones.milestone_accept(ctx, order_id)
     assert order(work, order_id).paid_cents == 10000
 
 
@@ -181,9 +181,9 @@ def test_milestone_accept_refuses_other_kinds_of_order(work: Work, shop: Any) ->
     order_id = place(work, OrderRequest(freelancer="lena", service_id=1))
     deliver(work, order_id)
     with refused(RuleViolation, "not_milestones"), work(as_=ADA) as ctx:
-        milestones_hours.milestone_accept(ctx, order_id)
+        milestones.milestone_accept(ctx, order_id)
     with refused(RuleViolation, "not_milestones"), work() as ctx:
-        milestones_hours.milestones(ctx, order_id)
+        milestones.milestones(ctx, order_id)
     assert order(work, order_id).status == "delivered"
 
 
@@ -264,7 +264,7 @@ def test_cancelling_a_milestone_order_refunds_only_what_was_paid(work: Work, sho
     [("12.5", 1250), ("12.50", 1250), ("7.25", 725), ("0.01", 1), ("3", 300), ("168", 16800)],
 )
 def test_hours_are_read_as_hundredths(text: str, hundredths: int) -> None:
-    assert milestones_hours.parse_hours(text) == hundredths
+    assert hourly.parse_hours(text) == hundredths
 
 
 @pytest.mark.parametrize(
@@ -272,18 +272,18 @@ def test_hours_are_read_as_hundredths(text: str, hundredths: int) -> None:
 )
 def test_bad_hours_are_usage_errors(text: str) -> None:
     with pytest.raises(InvalidInput):
-        milestones_hours.parse_hours(text)
+        hourly.parse_hours(text)
 
 
 def test_a_week_ends_the_next_monday_at_midnight_utc() -> None:
-    week = milestones_hours.week_of("2026-W44")
+    week = hourly.week_of("2026-W44")
     assert (week.label, week.starts_at, week.ends_at) == (
         "2026-W44",
         parse_instant("2026-10-26T00:00:00Z"),
         W44_END,
     )
-    assert milestones_hours.week_of("2020-W53").ends_at == parse_instant("2021-01-04T00:00:00Z")
-    assert milestones_hours.format_hours(1250) == "12.50"
+    assert hourly.week_of("2020-W53").ends_at == parse_instant("2021-01-04T00:00:00Z")
+    assert hourly.format_hours(1250) == "12.50"
 
 
 # -- hours: logging ------------------------------------------------------------------------
@@ -447,10 +447,7 @@ def test_a_weeks_entries_are_charged_together_once(work: Work, shop: Any) -> Non
         assert settle.settle_due(ctx.session, W44_END)["order.hours_charge"] == 0  # done already
     with work(now=W44_END + timedelta(days=1)) as ctx:
         assert (
-            milestones_hours.charge_due_weeks(
-                Context.system(ctx.session, W44_END + timedelta(days=1))
-            )
-            == 0
+            hourly.charge_due_weeks(Context.system(ctx.session, W44_END + timedelta(days=1))) == 0
         )
         rows = ctx.session.exec(select(OrderHours).order_by(col(OrderHours.id))).all()
         assert sum(r.charged_cents or 0 for r in rows) == 3333  # 33.33 * 1.00
@@ -483,7 +480,7 @@ def test_a_lowered_limit_caps_the_weeks_charge(work: Work, shop: Any) -> None:
     log(work, order_id, "6")
     log(work, order_id, "9")
     with work(as_=ADA) as ctx:
-        milestones_hours.set_weekly_limit(ctx, order_id, 10)
+        hourly.set_weekly_limit(ctx, order_id, 10)
     week = weeks(work, order_id, W44_END)[0]
     assert (week["hours"], week["charged_cents"]) == ("15.00", 10000)
     with work() as ctx:
@@ -500,7 +497,7 @@ def test_a_removed_limit_charges_every_hour(work: Work, shop: Any) -> None:
     order_id = place_hourly(work, rate="10.00", limit=10)
     log(work, order_id, "10")
     with work(as_=ADA) as ctx:
-        assert milestones_hours.set_weekly_limit(ctx, order_id, None).weekly_limit_hours is None
+        assert hourly.set_weekly_limit(ctx, order_id, None).weekly_limit_hours is None
     log(work, order_id, "5")
     assert weeks(work, order_id, W44_END)[0]["charged_cents"] == 15000
 
@@ -511,7 +508,7 @@ def test_a_week_that_cannot_be_paid_stays_due(work: Work, shop: Any) -> None:
     with work(as_=ADA) as ctx:
         payment_methods.remove(ctx, 1)
     with work(now=W44_END) as ctx:  # settles without failing
-        assert milestones_hours.charge_due_weeks(Context.system(ctx.session, W44_END)) == 0
+        assert hourly.charge_due_weeks(Context.system(ctx.session, W44_END)) == 0
         assert settle.anything_due(ctx.session, W44_END)
     assert weeks(work, order_id, W44_END)[0]["status"] == "open"
     assert order(work, order_id).paid_cents == 500
@@ -533,7 +530,7 @@ def test_a_cancelled_orders_uncharged_hours_are_never_charged(work: Work, shop: 
     later = W45_END + timedelta(days=7)
     with work(now=later) as ctx:
         assert not settle.anything_due(ctx.session, later)
-        assert milestones_hours.charge_due_weeks(Context.system(ctx.session, later)) == 0
+        assert hourly.charge_due_weeks(Context.system(ctx.session, later)) == 0
     assert [(w["status"], w["charged_cents"]) for w in weeks(work, order_id, later)] == [
         ("void", None)
     ]
@@ -584,23 +581,23 @@ def test_the_report_has_one_row_per_week(work: Work, shop: Any) -> None:
     ] == [("2026-W44", "3.25", 2, 3250, "charged"), ("2026-W45", "4.00", 1, None, "open")]
     assert rows[1]["invoice_id"] is None
     with work(as_=LENA) as ctx:  # the freelancer reads it too
-        assert len(milestones_hours.weeks(ctx, order_id)) == 2
+        assert len(hourly.weeks(ctx, order_id)) == 2
     with pytest.raises(NotFound), work(as_=MIA) as ctx:
-        milestones_hours.weeks(ctx, order_id)
+        hourly.weeks(ctx, order_id)
 
 
 def test_the_report_is_for_hourly_orders(work: Work, shop: Any) -> None:
     order_id = place_milestones(work)
     with refused(RuleViolation, "not_hourly"), work() as ctx:
-        milestones_hours.weeks(ctx, order_id)
+        hourly.weeks(ctx, order_id)
 
 
 def test_the_buyer_changes_and_removes_the_weekly_limit(work: Work, shop: Any) -> None:
     order_id = place_hourly(work, limit=20)
     with work(as_="bill@acme.test") as ctx:
-        assert milestones_hours.set_weekly_limit(ctx, order_id, 30).weekly_limit_hours == 30
+        assert hourly.set_weekly_limit(ctx, order_id, 30).weekly_limit_hours == 30
     with work(as_=ADA) as ctx:
-        assert milestones_hours.set_weekly_limit(ctx, order_id, None).weekly_limit_hours is None
+        assert hourly.set_weekly_limit(ctx, order_id, None).weekly_limit_hours is None
     with work() as ctx:
         changes = [
             r.changes
@@ -614,13 +611,13 @@ def test_the_buyer_changes_and_removes_the_weekly_limit(work: Work, shop: Any) -
 def test_the_weekly_limit_is_the_buyers(work: Work, shop: Any) -> None:
     order_id = place_hourly(work, limit=20)
     with pytest.raises(PermissionDenied), work(as_=LENA) as ctx:
-        milestones_hours.set_weekly_limit(ctx, order_id, 40)
+        hourly.set_weekly_limit(ctx, order_id, 40)
     for hours in (0, 169):
         with pytest.raises(InvalidInput), work(as_=ADA) as ctx:
-            milestones_hours.set_weekly_limit(ctx, order_id, hours)
+            hourly.set_weekly_limit(ctx, order_id, hours)
     fixed = place(work, OrderRequest(freelancer="lena", service_id=1))
     with refused(RuleViolation, "not_hourly"), work(as_=ADA) as ctx:
-        milestones_hours.set_weekly_limit(ctx, fixed, 10)
+        hourly.set_weekly_limit(ctx, fixed, 10)
     assert order(work, order_id).weekly_limit_hours == 20
 
 
@@ -630,4 +627,4 @@ def test_a_closed_orders_limit_does_not_change(work: Work, shop: Any) -> None:
     with work(as_=ADA) as ctx:
         lifecycle.accept(ctx, order_id)
     with refused(RuleViolation, "order_closed"), work(as_=ADA) as ctx:
-        milestones_hours.set_weekly_limit(ctx, order_id, 5)
+        hourly.set_weekly_limit(ctx, order_id, 5)

@@ -21,21 +21,21 @@ app.add_typer(hours_app)
 def milestone_accept(run: Invocation, order_id: OrderId) -> None:
     """Accept the delivered milestone (buyer side): the next one is charged and started,
     or the order completes after the last."""
-    from fpctl.services.orders import milestones_hours
+    from fpctl.services.orders import milestones
 
-    change(run, lambda ctx: milestones_hours.milestone_accept(ctx, order_id))
+    change(run, lambda ctx: milestones.milestone_accept(ctx, order_id))
 
 
 @command(milestone_app, "list", lists=True)
 def milestone_list(run: Invocation, order_id: OrderId) -> None:
     """List the order's milestones in order, with their status and when each was charged,
     delivered and accepted."""
-    from fpctl.services.orders import milestones_hours
+    from fpctl.services.orders import milestones
     from fpctl.views.orders import milestone_view
 
     with run.work(write=False) as ctx:
         run.emit(
-            [milestone_view(m) for m in milestones_hours.milestones(ctx, order_id)],
+            [milestone_view(m) for m in milestones.milestones(ctx, order_id)],
             title=f"Milestones of order {order_id}",
         )
 
@@ -52,13 +52,11 @@ def hours_log(
 ) -> None:
     """Log hours for a week (the order's freelancer). Each week's hours are charged
     together when the week ends, within the weekly limit."""
-    from fpctl.services.orders import milestones_hours
+    from fpctl.services.orders import hourly
 
     with run.work(write=True) as ctx:
-        row = milestones_hours.log_hours(
-            ctx, order_id, week=week, hours=hours, description=description
-        )
-        view = milestones_hours.logged_view(ctx, row)
+        row = hourly.log_hours(ctx, order_id, week=week, hours=hours, description=description)
+        view = hourly.logged_view(ctx, row)
     run.emit(view)
 
 
@@ -66,12 +64,12 @@ def hours_log(
 def hours_list(run: Invocation, order_id: OrderId) -> None:
     """The weekly report: one row per ISO week with hours, what was charged and its
     invoice, or `open` until the week ends."""
-    from fpctl.services.orders import milestones_hours
+    from fpctl.services.orders import hourly
 
     with run.work(write=False) as ctx:
         run.emit(
-            milestones_hours.weeks(ctx, order_id),
-            table_columns=milestones_hours.WEEK_COLUMNS,
+            hourly.weeks(ctx, order_id),
+            table_columns=hourly.WEEK_COLUMNS,
             title=f"Hours on order {order_id}",
         )
 
@@ -88,8 +86,8 @@ def hours_limit(
     """Change or remove the weekly hour limit (buyer side). Weeks not yet charged are
     charged within the new limit."""
     from fpctl.errors import InvalidInput
-    from fpctl.services.orders import milestones_hours
+    from fpctl.services.orders import hourly
 
     if (hours is None) == (not none):
         raise InvalidInput("give exactly one of --hours H or --none")
-    change(run, lambda ctx: milestones_hours.set_weekly_limit(ctx, order_id, hours))
+    change(run, lambda ctx: hourly.set_weekly_limit(ctx, order_id, hours))

@@ -33,7 +33,7 @@ class Rule:
 def _rules() -> list[Rule]:
     from fpctl.services import approvals
     from fpctl.services.money import rewards, subscriptions
-    from fpctl.services.orders import cancellations, lifecycle, milestones_hours
+    from fpctl.services.orders import cancellations, hourly, lifecycle
     from fpctl.services.team import invitations
 
     return [
@@ -41,7 +41,7 @@ def _rules() -> list[Rule]:
         Rule("invitation.expire", invitations.expire_due, invitations.DUE_SQL),
         Rule("order.cancel_auto_accept", cancellations.accept_due, cancellations.DUE_SQL),
         Rule("order.auto_complete", lifecycle.complete_due, lifecycle.DUE_SQL),
-        Rule("order.hours_charge", milestones_hours.charge_due_weeks, milestones_hours.DUE_SQL),
+        Rule("order.hours_charge", hourly.charge_due_weeks, hourly.DUE_SQL),
         Rule("subscription.renew", subscriptions.renew_due, subscriptions.DUE_SQL),
         Rule("rewards.tier_review", rewards.review_due, rewards.DUE_SQL),
     ]

@@ -1,8 +1,4 @@
-"""Work on an order as it happens (SPEC §1.5): milestones accepted one by one, and the hours
-a freelancer logs on an hourly order, charged week by week.
-
-Milestones: the first is charged at checkout; accepting a delivered milestone charges the
-next one (``lifecycle.accept`` does the move; ``milestone_accept`` is its explicit name).
+"""Hourly orders (SPEC §1.5): the hours a freelancer logs, charged week by week.
 
 Hourly orders: the order's freelancer logs hours for an ISO week (the current one, or an
 earlier one not yet charged and not before the order was placed) while the order is in
@@ -43,9 +39,9 @@ from fpctl.errors import InvalidInput, RuleViolation
 from fpctl.services import order_audit
 from fpctl.services.context import Context
 from fpctl.services.money import order_payments, rewards
-from fpctl.services.orders import lifecycle, visibility
+from fpctl.services.orders import visibility
 from fpctl.store.rows import id_of
-from fpctl.store.tables import Order, OrderHours, OrderMilestone
+from fpctl.store.tables import Order, OrderHours
 
 View = dict[str, Any]
 
@@ -57,36 +53,6 @@ LOGGING_STATUSES = frozenset(
 #: Orders whose uncharged hours are never charged.
 NEVER_CHARGED = (OrderStatus.CANCELLED.value, OrderStatus.REJECTED.value)
 OPEN, CHARGED, VOID = "open", "charged", "void"
-
-# -- milestones ----------------------------------------------------------------------------
-
-
-def _require_milestones(order: Order) -> None:
-    if order.kind != OrderKind.MILESTONES:
-        raise RuleViolation(
-            f"order {order.id} is a {order.kind} order: it has no milestones",
-            hint=f"fpctl order accept {order.id}",
-            code="not_milestones",
-        )
-
-
-def milestone_accept(ctx: Context, order_id: int) -> Order:
-    """Accept the delivered milestone: the next one is charged and started, or the order
-    completes after the last one."""
-    _require_milestones(visibility.authorize(ctx, Action.ORDER_MILESTONE_ACCEPT, order_id))
-    return lifecycle.accept(ctx, order_id, action=Action.ORDER_MILESTONE_ACCEPT)
-
-
-def milestones(ctx: Context, order_id: int) -> list[OrderMilestone]:
-    order = visibility.find(ctx, order_id)
-    _require_milestones(order)
-    rows = ctx.session.exec(
-        select(OrderMilestone)
-        .where(OrderMilestone.order_id == order.id)
-        .order_by(col(OrderMilestone.position))
-    )
-    return list(rows)
-
 
 # -- hours: parsing ------------------------------------------------------------------------
 
