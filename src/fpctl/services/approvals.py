@@ -19,7 +19,7 @@ from fpctl.errors import NotFound, RuleViolation
 from fpctl.services import approval_requests
 from fpctl.services.audit import Entry
 from fpctl.services.context import Context
-from fpctl.services.orders import checkout
+from fpctl.services.orders import held
 from fpctl.services.team import invitations
 from fpctl.store.tables import ApprovalRequest, Invitation
 
@@ -101,10 +101,10 @@ SUBJECTS: dict[str, Subject] = {
         describe=lambda session, request: _invitation(session, request).email,
     ),
     ApprovalKind.ORDER: Subject(
-        approve=checkout.approve_held,
-        reject=checkout.reject_held,
-        expire=checkout.expire_held,
-        describe=checkout.describe_held,
+        approve=held.approve_held,
+        reject=held.reject_held,
+        expire=held.expire_held,
+        describe=held.describe_held,
     ),
 }
 

@@ -28,7 +28,7 @@ from fpctl.services import audit, order_audit
 from fpctl.services.context import Context
 from fpctl.services.money import order_payments, rewards
 from fpctl.services.orders import visibility
-from fpctl.services.orders.checkout import withdraw_held
+from fpctl.services.orders.held import withdraw_held
 from fpctl.store.tables import Order, OrderMilestone
 
 Changes = dict[str, tuple[Any, Any]]
