@@ -12,7 +12,7 @@ from sqlmodel import col, select
 from fpctl.clock import parse_instant
 from fpctl.errors import RuleViolation
 from fpctl.services.context import Context
-from fpctl.services.money import ledger, payment_methods, subscriptions
+from fpctl.services.money import ledger, marketplace, payment_methods, subscriptions
 from fpctl.services.team import invitations
 from fpctl.services.team.invitations import InviteRequest
 from fpctl.store.tables import (
@@ -205,10 +205,10 @@ def _credits(work: Any, cents: int) -> None:
 def test_credits_are_set_aside_and_restored(work: Any, shop: Any) -> None:
     _credits(work, 7_500)
     with work(**ADA) as ctx:
-        gone = subscriptions.switch(ctx, "fiverr")
+        gone = marketplace.switch(ctx, "fiverr")
         assert (ctx.the_account.credits_cents, gone.credits_set_aside_cents) == (0, 7_500)
     with work(**ADA, now=AT + timedelta(days=3)) as ctx:
-        back = subscriptions.switch(ctx, "basic")
+        back = marketplace.switch(ctx, "basic")
         assert (ctx.the_account.credits_cents, back.credits_set_aside_cents) == (7_500, 0)
     with work(**OPERATOR, now=AT, write=False) as ctx:
         kinds = ctx.session.exec(
@@ -233,7 +233,7 @@ def test_the_switch_withdraws_invitations_and_their_requests(work: Any, team: An
     with work(as_="mia@acme.test") as ctx:
         invitations.invite_many(ctx, [InviteRequest("held@x.test")])
     with work(**ADA) as ctx:
-        done = subscriptions.switch(ctx, "fiverr")
+        done = marketplace.switch(ctx, "fiverr")
     assert done.invitations_withdrawn == 1
     with work(**OPERATOR, now=AT, write=False) as ctx:
         invitation = ctx.session.exec(select(Invitation)).all()[-1]
@@ -246,8 +246,8 @@ def test_the_switch_withdraws_invitations_and_their_requests(work: Any, team: An
 
 def test_a_refused_switch_back_to_advanced_changes_nothing(work: Any, team: Any) -> None:
     with work(**ADA) as ctx:
-        subscriptions.switch(ctx, "fiverr")
+        marketplace.switch(ctx, "fiverr")
     with pytest.raises(RuleViolation) as refused, work(**ADA) as ctx:
-        subscriptions.switch(ctx, "advanced")
+        marketplace.switch(ctx, "advanced")
     assert refused.value.code == "no_payment_method"
     assert current(work).status == "switched"

@@ -84,12 +84,12 @@ def switch(
     ],
 ) -> None:
     """Switch to the regular marketplace, back to Pro, or between plans (the admin)."""
-    from fpctl.services.money import subscriptions
+    from fpctl.services.money import marketplace, subscriptions
 
     with run.work(write=False) as ctx:  # refuse before asking, not after
-        needs_confirming = subscriptions.check_switch(ctx, target.value)
+        needs_confirming = marketplace.check_switch(ctx, target.value)
     if needs_confirming:
         run.confirm(_QUESTIONS[target])
     with run.work(write=True) as ctx:
-        view = subscriptions.view(subscriptions.switch(ctx, target.value))
+        view = subscriptions.view(marketplace.switch(ctx, target.value))
     run.emit(view, title=_title(view))

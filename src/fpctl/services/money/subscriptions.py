@@ -23,21 +23,16 @@ from sqlmodel import col, select
 
 from fpctl.clock import iso
 from fpctl.domain.enums import (
-    OPEN_INVITATION_STATUSES,
     AccountStatus,
-    ApprovalStatus,
-    MemberStatus,
     Plan,
-    Role,
 )
 from fpctl.domain.permissions import Action
 from fpctl.domain.plans import ADVANCED_PRICE_CENTS, add_months, prorata_refund
 from fpctl.errors import RuleViolation
-from fpctl.services import approval_requests, lookups
+from fpctl.services import lookups
 from fpctl.services.context import Context
 from fpctl.services.money import ledger, payment_methods
-from fpctl.services.team import invitations, members
-from fpctl.store.tables import Account, Invitation, Member
+from fpctl.store.tables import Account
 
 SUBSCRIBE = Action.SUBSCRIPTION_SUBSCRIBE
 CANCEL = Action.SUBSCRIPTION_CANCEL
@@ -72,7 +67,7 @@ class Subscription:
     invitations_withdrawn: int = 0  # open invitations a switch to fiverr withdrew
 
 
-def _subscription(account: Account, **change: Any) -> Subscription:
+def subscription_of(account: Account, **change: Any) -> Subscription:
     advanced = account.plan == Plan.ADVANCED
     return Subscription(
         account=account.slug,
@@ -87,11 +82,11 @@ def _subscription(account: Account, **change: Any) -> Subscription:
     )
 
 
-def _before(account: Account) -> dict[str, Any]:
+def watched(account: Account) -> dict[str, Any]:
     return {key: getattr(account, key) for key in _WATCHED}
 
 
-def _changes(before: dict[str, Any], account: Account) -> Changes:
+def changes_since(before: dict[str, Any], account: Account) -> Changes:
     return {
         key: (value, getattr(account, key))
         for key, value in before.items()
@@ -134,13 +129,13 @@ def view(subscription: Subscription) -> dict[str, Any]:
 def show(ctx: Context) -> Subscription:
     """The account's plan, its cycle and its marketplace (reads need no actor)."""
     ctx.require(Action.TEAM_READ)
-    return _subscription(ctx.the_account)
+    return subscription_of(ctx.the_account)
 
 
 # -- Advanced: subscribe and cancel ---------------------------------------------------------
 
 
-def _require_pro(account: Account, doing: str, hint: str) -> None:
+def require_still_pro(account: Account, doing: str, hint: str) -> None:
     try:
         lookups.require_pro(account, doing)
     except RuleViolation as refusal:
@@ -148,7 +143,7 @@ def _require_pro(account: Account, doing: str, hint: str) -> None:
         raise
 
 
-def _start_advanced(ctx: Context, account: Account) -> int:
+def start_advanced(ctx: Context, account: Account) -> int:
     """Charge the first month (default method only) and start the cycle now; the invoice."""
     renews_at = add_months(ctx.now, 1)
     payment = ledger.charge(
@@ -168,7 +163,7 @@ def _start_advanced(ctx: Context, account: Account) -> int:
     return payment.invoice.id
 
 
-def _end_advanced(ctx: Context, account: Account) -> tuple[int, int | None]:
+def end_advanced(ctx: Context, account: Account) -> tuple[int, int | None]:
     """Back to basic at once; the unused part of the cycle goes to the shared balance.
     The refund, and its credit invoice (none for a zero refund)."""
     assert account.plan_started_at is not None
@@ -192,7 +187,7 @@ def check_subscribe(ctx: Context) -> Account:
     """Raise if the account may not subscribe now (asked before any change)."""
     ctx.require(SUBSCRIBE)
     account = ctx.the_account
-    _require_pro(account, "subscribe to Advanced", "fpctl subscription switch advanced")
+    require_still_pro(account, "subscribe to Advanced", "fpctl subscription switch advanced")
     if account.plan == Plan.ADVANCED:
         raise RuleViolation(
             f"{account.slug} is already on the Advanced plan "
@@ -205,20 +200,20 @@ def check_subscribe(ctx: Context) -> Account:
 def subscribe(ctx: Context) -> Subscription:
     """Advanced from now: the first month is charged to the default payment method."""
     account = check_subscribe(ctx)
-    before = _before(account)
-    invoice_id = _start_advanced(ctx, account)
-    changes = _changes(before, account)
+    before = watched(account)
+    invoice_id = start_advanced(ctx, account)
+    changes = changes_since(before, account)
     changes["plan_renews_at"] = (None, account.plan_renews_at)
     changes["invoice"] = (None, invoice_id)
     ctx.record_on_account(account, action=SUBSCRIBE, changes=changes)
-    return _subscription(account, invoice_id=invoice_id)
+    return subscription_of(account, invoice_id=invoice_id)
 
 
 def check_cancel(ctx: Context) -> Account:
     """Raise if the plan cannot be cancelled (asked before the confirmation prompt)."""
     ctx.require(CANCEL)
     account = ctx.the_account
-    _require_pro(account, "cancel a plan", "a switched account is on basic already")
+    require_still_pro(account, "cancel a plan", "a switched account is on basic already")
     if account.plan != Plan.ADVANCED:
         raise RuleViolation(
             f"{account.slug} is on the basic plan: there is no Advanced plan to cancel",
@@ -231,150 +226,12 @@ def check_cancel(ctx: Context) -> Account:
 def cancel(ctx: Context) -> Subscription:
     """Basic from now; the unused part of the cycle is refunded pro rata to the balance."""
     account = check_cancel(ctx)
-    before = _before(account)
-    refund, credit_id = _end_advanced(ctx, account)
-    changes = _changes(before, account)
+    before = watched(account)
+    refund, credit_id = end_advanced(ctx, account)
+    changes = changes_since(before, account)
     changes["refund_cents"] = (None, refund)
     ctx.record_on_account(account, action=CANCEL, changes=changes)
-    return _subscription(account, refund_cents=refund, credit_invoice_id=credit_id)
-
-
-# -- the switch -----------------------------------------------------------------------------
-
-
-def check_switch(ctx: Context, target: str) -> bool:
-    """Raise if the switch is refused (before the confirmation prompt); whether it needs
-    confirming: leaving Pro, or ending an Advanced plan."""
-    ctx.require(SWITCH)
-    account = ctx.the_account
-    switched = account.status == AccountStatus.SWITCHED
-    if target == FIVERR:
-        if switched:
-            raise RuleViolation(
-                f"{account.slug} has already switched to the regular marketplace",
-                hint="fpctl subscription switch basic returns it to Pro",
-                code="already_switched",
-            )
-        lookups.refuse_switch_while_open(ctx.session, account)
-        return True
-    if switched:
-        return False
-    if account.plan == target:
-        raise RuleViolation(
-            f"{account.slug} is already on the {target} plan", code="already_on_plan"
-        )
-    if target == Plan.BASIC:
-        check_cancel(ctx)
-        return True
-    check_subscribe(ctx)
-    return False
-
-
-def switch(ctx: Context, target: str) -> Subscription:
-    """``fiverr``: leave Pro. ``basic``/``advanced``: come back to Pro on that plan, or, on
-    a Pro account, cancel or subscribe (audited as such)."""
-    check_switch(ctx, target)
-    account = ctx.the_account
-    if target == FIVERR:
-        return _leave_pro(ctx, account)
-    if account.status == AccountStatus.SWITCHED:
-        return _return_to_pro(ctx, account, target)
-    return cancel(ctx) if target == Plan.BASIC else subscribe(ctx)
-
-
-def _deactivate_others(ctx: Context, account: Account) -> list[str]:
-    """Every active member but the admin, each with their own ``team.deactivate`` record."""
-    others = ctx.session.exec(
-        select(Member)
-        .where(Member.account_id == account.id)
-        .where(Member.status == MemberStatus.ACTIVE)
-        .where(Member.role != Role.ADMIN)
-        .order_by(col(Member.id))
-    ).all()
-    emails = [member.email for member in others]
-    for email in emails:
-        members.deactivate(ctx, email)
-    return emails
-
-
-def _withdraw_invitations(ctx: Context, account: Account) -> int:
-    """Open invitations are withdrawn (with their approval requests), as by their inviter."""
-    open_ones = ctx.session.exec(
-        select(Invitation.id)
-        .where(Invitation.account_id == account.id)
-        .where(col(Invitation.status).in_(OPEN_INVITATION_STATUSES))
-        .order_by(col(Invitation.id))
-    ).all()
-    for invitation_id in open_ones:
-        invitations.withdraw(ctx, str(invitation_id))
-    return len(open_ones)
-
-
-def _withdraw_requests(ctx: Context, account: Account) -> None:
-    """Any approval request still pending (held orders already block the switch) closes."""
-    ctx.record_many(
-        approval_requests.close(ctx.session, request, ApprovalStatus.WITHDRAWN, ctx.now)
-        for request in approval_requests.pending_of(ctx.session, account.id)
-    )
-
-
-def _leave_pro(ctx: Context, account: Account) -> Subscription:
-    before = _before(account)
-    refund, credit_id = (
-        _end_advanced(ctx, account) if account.plan == Plan.ADVANCED else (None, None)
-    )
-    deactivated = _deactivate_others(ctx, account)
-    withdrawn = _withdraw_invitations(ctx, account)
-    _withdraw_requests(ctx, account)
-    credits = account.credits_cents
-    ledger.move_credits(
-        ctx.session,
-        account,
-        -credits,
-        kind="set_aside",
-        now=ctx.now,
-        description="Pro credits set aside: the account switched to the regular marketplace",
-    )
-    account.credits_set_aside_cents += credits
-    account.status = AccountStatus.SWITCHED
-    account.switched_at = ctx.now
-    ctx.session.add(account)
-    changes = _changes(before, account)
-    changes["to"] = (None, FIVERR)
-    if refund is not None:
-        changes["refund_cents"] = (None, refund)
-    ctx.record_on_account(account, action=SWITCH, changes=changes)
-    return _subscription(
-        account,
-        refund_cents=refund if refund is not None else 0,
-        credit_invoice_id=credit_id,
-        deactivated=tuple(deactivated),
-        invitations_withdrawn=withdrawn,
-    )
-
-
-def _return_to_pro(ctx: Context, account: Account, target: str) -> Subscription:
-    before = _before(account)
-    invoice_id = _start_advanced(ctx, account) if target == Plan.ADVANCED else None
-    credits = account.credits_set_aside_cents
-    ledger.move_credits(
-        ctx.session,
-        account,
-        credits,
-        kind="restore",
-        now=ctx.now,
-        description="Pro credits restored: the account returned to Pro",
-    )
-    account.credits_set_aside_cents = 0
-    account.status = AccountStatus.ACTIVE
-    account.switched_at = None
-    ctx.session.add(account)
-    changes = _changes(before, account)
-    changes["to"] = (None, target)
-    if invoice_id is not None:
-        changes["invoice"] = (None, invoice_id)
-    ctx.record_on_account(account, action=SWITCH, changes=changes)
-    return _subscription(account, refund_cents=0, invoice_id=invoice_id)
+    return subscription_of(account, refund_cents=refund, credit_invoice_id=credit_id)
 
 
 # -- renewals (settle.py) -------------------------------------------------------------------
@@ -397,13 +254,13 @@ def _renew_once(ctx: Context, account: Account) -> bool:
     session = ctx.session
     assert account.plan_started_at is not None and account.plan_renews_at is not None
     begin = account.plan_renews_at
-    before = _before(account)
+    before = watched(account)
     if payment_methods.default_method(session, account.id) is None:
         account.plan = Plan.BASIC
         account.plan_started_at = None
         account.plan_renews_at = None
         session.add(account)
-        changes = _changes(before, account)
+        changes = changes_since(before, account)
         changes["lapsed_at"] = (None, begin)
         ctx.record_on_account(account, action=LAPSE, changes=changes)
         return False
