@@ -12,7 +12,7 @@ from sqlmodel import select
 from fpctl.clock import parse_instant
 from fpctl.errors import RuleViolation
 from fpctl.services.context import Context
-from fpctl.services.money import rewards
+from fpctl.services.money import redemptions, rewards
 from fpctl.store.tables import Account, Order, RewardEntry
 from tests.conftest import NOW, Cli
 
@@ -144,7 +144,7 @@ def test_a_switched_account_cannot_redeem(cli: Cli, work: Any, shop: Any) -> Non
         acme(ctx).status = "switched"
     with work(as_="ada@acme.test") as ctx:
         with pytest.raises(RuleViolation) as refused:
-            rewards.redeem(ctx, 1_000, "credits")
+            redemptions.redeem(ctx, 1_000, "credits")
         assert refused.value.code == "account_switched"
         assert (acme(ctx).points, acme(ctx).credits_cents) == (1_000, 0)
         assert [e.kind for e in entries(ctx)] == ["order"]

@@ -69,12 +69,13 @@ def redeem(
     ] = None,
 ) -> None:
     """Redeem points for Pro credits, a gift card or a donation."""
-    from fpctl.services.money import rewards
+    from fpctl.services.money import redemptions
+    from fpctl.views.money import redemption_view
 
     count = parse_points(points)
-    rewards.check_charity(reward.value, charity)  # a usage error before opening the store
+    redemptions.check_charity(reward.value, charity)  # a usage error before opening the store
     with run.work(write=True) as ctx:
-        view = rewards.redemption_view(rewards.redeem(ctx, count, reward.value, charity))
+        view = redemption_view(redemptions.redeem(ctx, count, reward.value, charity))
     run.emit(view)
 
 

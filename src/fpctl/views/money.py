@@ -15,6 +15,7 @@ from fpctl.views import View
 
 if TYPE_CHECKING:
     from fpctl.services.money.billing import Deposit, Summary
+    from fpctl.services.money.redemptions import Redemption
 
 
 PAYMENT_METHOD_COLUMNS = ["id", "kind", "last4", "expiry", "paypal_email", "default", "created_at"]
@@ -131,3 +132,17 @@ def billing_view(summary: Summary) -> View:
 def billing_info_view(account_slug: str, info: dict[str, str | None]) -> View:
     """``billing info show | set``: what the next invoice will be made out to."""
     return {"account": account_slug, **info}
+
+
+def redemption_view(redemption: Redemption) -> View:
+    """A redemption as `rewards redeem` prints it."""
+    return {
+        "account": redemption.account,
+        "points": redemption.points,
+        "reward": redemption.reward,
+        "value_cents": redemption.value_cents,
+        "points_after": redemption.points_after,
+        "credits_cents": redemption.credits_cents,
+        "charity": redemption.charity,
+        "at": iso(redemption.at),
+    }

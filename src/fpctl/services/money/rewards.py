@@ -1,5 +1,5 @@
 """Rewards (SPEC §1.9): the tier from the last 365 days of spend, points earned and clawed
-back, and redemptions.
+back; redeeming them is in ``redemptions``.
 
 Spend is ``paid_cents - refunded_cents`` of the account's orders completed in the window
 ``(now - 365 days, now]``: an order completed exactly 365 days ago no longer counts. The
@@ -23,7 +23,6 @@ Points, recorded one ``RewardEntry`` each (the account's rewards history):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -36,17 +35,13 @@ from fpctl.domain.enums import Tier
 from fpctl.domain.money import format_cents
 from fpctl.domain.permissions import Action
 from fpctl.domain.rewards import (
-    REDEMPTION_KINDS,
-    check_redemption,
     deposit_points,
     next_tier,
     order_points,
     tier_for,
 )
-from fpctl.errors import InvalidInput
-from fpctl.services import audit, lookups
+from fpctl.services import audit
 from fpctl.services.context import Context
-from fpctl.services.money import ledger
 from fpctl.store.rows import id_of
 from fpctl.store.tables import Account, Invoice, Order, RewardEntry
 
@@ -57,12 +52,6 @@ TIER = "rewards.tier"
 EARN = "rewards.earn"
 CLAWBACK = "rewards.clawback"
 REDEEM = "rewards.redeem"
-#: Who may redeem each kind of reward (SPEC §2).
-REDEEM_ACTIONS = {
-    "credits": Action.REWARDS_REDEEM_CREDITS,
-    "gift-card": Action.REWARDS_REDEEM_GIFT_CARD,
-    "donation": Action.REWARDS_REDEEM_DONATION,
-}
 ORDER, DEPOSIT, CLAWBACK_KIND, REDEEM_KIND = "order", "deposit", "clawback", "redeem"
 
 
@@ -124,7 +113,7 @@ def refresh_tier(session: Session, account: Account, now: datetime, actor: Actor
 # -- earning and clawing back --------------------------------------------------------------
 
 
-def _change_points(
+def change_points(
     session: Session,
     account: Account,
     points: int,
@@ -171,7 +160,7 @@ def _record_points(
 ) -> None:
     """Points earned or clawed back: the history entry and its audit record (the points
     before and after, and the order or deposit invoice they came from)."""
-    _change_points(
+    change_points(
         session,
         account,
         points,
@@ -399,100 +388,6 @@ def history(ctx: Context) -> list[View]:
         .order_by(col(RewardEntry.id))
     ).all()
     return [entry_view(e) for e in entries]
-
-
-# -- redeeming -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Redemption:
-    account: str
-    points: int
-    reward: str
-    value_cents: int
-    points_after: int
-    credits_cents: int  # the account's Pro credits after
-    charity: str | None
-    at: datetime
-
-
-def check_charity(kind: str, charity: str | None) -> str | None:
-    """A donation names its charity; other rewards take none (exit 2)."""
-    if kind not in REDEMPTION_KINDS:
-        raise InvalidInput(f"{kind!r} is not a reward: use credits, gift-card or donation")
-    if kind == "donation":
-        if charity is None or not charity.strip():
-            raise InvalidInput("a donation names its charity", hint="add --charity NAME")
-        return charity.strip()
-    if charity is not None:
-        raise InvalidInput(f"--charity goes with --for donation, not --for {kind}")
-    return None
-
-
-def redeem(ctx: Context, points: int, kind: str, charity: str | None = None) -> Redemption:
-    """Spend points: credits go into the account's Pro credits (100 points = 1.00 USD);
-    gift cards and donations are recorded in the history."""
-    charity = check_charity(kind, charity)
-    ctx.require(REDEEM_ACTIONS[kind])
-    account = ctx.the_account
-    lookups.require_pro(account, "redeem points")
-    value = check_redemption(points, kind, available=account.points)
-    credits_before = account.credits_cents
-    what = f"{kind} for {charity}" if charity else kind
-    description = f"{points:,} points redeemed for {what} ({format_cents(value)})"
-    _change_points(
-        ctx.session,
-        account,
-        -points,
-        kind=REDEEM_KIND,
-        now=ctx.now,
-        actor=ctx.actor,
-        description=description,
-        reward=kind,
-        charity=charity,
-        value_cents=value,
-    )
-    if kind == "credits":
-        ledger.move_credits(
-            ctx.session, account, value, kind="reward", now=ctx.now, description=description
-        )
-    changes: dict[str, tuple[Any, Any]] = {
-        "points": (account.points + points, account.points),
-        "reward": (None, kind),
-        "value_cents": (None, value),
-    }
-    if kind == "credits":
-        changes["credits_cents"] = (credits_before, account.credits_cents)
-    if charity:
-        changes["charity"] = (None, charity)
-    ctx.record_on_account(
-        account,
-        action=REDEEM,
-        changes=changes,
-    )
-    return Redemption(
-        account=account.slug,
-        points=points,
-        reward=kind,
-        value_cents=value,
-        points_after=account.points,
-        credits_cents=account.credits_cents,
-        charity=charity,
-        at=ctx.now,
-    )
-
-
-def redemption_view(redemption: Redemption) -> View:
-    return {
-        "account": redemption.account,
-        "points": redemption.points,
-        "reward": redemption.reward,
-        "value_cents": redemption.value_cents,
-        "points_after": redemption.points_after,
-        "credits_cents": redemption.credits_cents,
-        "charity": redemption.charity,
-        "at": iso(redemption.at),
-    }
 
 
 # -- the sliding window (settle.py) --------------------------------------------------------
