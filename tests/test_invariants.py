@@ -28,8 +28,8 @@ from fpctl import clock
 from fpctl.errors import FpctlError
 from fpctl.services import audit, work
 from fpctl.services.context import Context
-from fpctl.services.team import accounts, invitations, members
-from fpctl.services.team.invitations import InviteRequest
+from fpctl.services.team import accounts, invitations, inviting, members
+from fpctl.services.team.inviting import InviteRequest
 from fpctl.store.db import create_store_engine, transaction
 from fpctl.store.location import resolve
 from fpctl.store.schema import ensure_current
@@ -185,7 +185,7 @@ class Teams(RuleBasedStateMachine):
 
         def change() -> int:
             with self.work(inviter, account=account) as ctx:
-                [result] = invitations.invite_many(ctx, [InviteRequest(email, role)])
+                [result] = inviting.invite_many(ctx, [InviteRequest(email, role)])
                 if result.error is not None:
                     raise result.error
                 if result.result == "unchanged":

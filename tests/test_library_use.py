@@ -53,14 +53,14 @@ def test_a_refusal_raises_and_changes_nothing(acme: str, isolated_env: Path) -> 
 
     from fpctl.errors import PermissionDenied
     from fpctl.services import work
-    from fpctl.services.team import invitations
+    from fpctl.services.team import invitations, inviting
 
     store = work.open_store(str(isolated_env))
     with (
         pytest.raises(PermissionDenied),
         work.unit_of_work(store, as_="support", reason="", account=acme, write=True) as ctx,
     ):
-        invitations.invite(ctx, "bob@acme.test")
+        inviting.invite(ctx, "bob@acme.test")
     with work.unit_of_work(store, account=acme) as ctx:
         assert invitations.list_invitations(ctx) == []
     store.engine.dispose()

@@ -12,8 +12,8 @@ from fpctl.clock import parse_instant
 from fpctl.errors import RuleViolation
 from fpctl.services import approvals
 from fpctl.services.context import Context
-from fpctl.services.team import invitations, policies
-from fpctl.services.team.invitations import InviteRequest
+from fpctl.services.team import inviting, policies
+from fpctl.services.team.inviting import InviteRequest
 from fpctl.store.tables import ApprovalRequest, AuditRecord, Invitation
 
 ADA = "ada@acme.test"
@@ -26,7 +26,7 @@ def waiting(work: Any, team: Any) -> int:
     with work(as_=ADA) as ctx:
         policies.add(ctx, policies.PolicySpec(kind="invite-approval"))
     with work(as_="mia@acme.test") as ctx:
-        (result,) = invitations.invite_many(ctx, [InviteRequest("zed@x.test")])
+        (result,) = inviting.invite_many(ctx, [InviteRequest("zed@x.test")])
         assert result.result == "awaiting_approval"
     return 1
 

@@ -32,7 +32,7 @@ from fpctl.services.orders import (
     reviews,
 )
 from fpctl.services.permissions import TARGETS, can
-from fpctl.services.team import invitations, members, policies, projects
+from fpctl.services.team import invitations, inviting, members, policies, projects
 from tests.conftest import Cli
 
 ACME = ("--as", "ada@acme.test")
@@ -76,7 +76,7 @@ COMMANDS: dict[Action, Command] = {
     ),
     Action.ORDER_HOURS_LIMIT: _order(hourly.set_weekly_limit, 10),
     Action.ORDER_REFUND: _order(refunds.refund),
-    Action.TEAM_INVITE: lambda ctx, role: invitations.invite(ctx, "new@acme.test", role),
+    Action.TEAM_INVITE: lambda ctx, role: inviting.invite(ctx, "new@acme.test", role),
     Action.TEAM_WITHDRAW: invitations.withdraw,
     Action.TEAM_RESEND: invitations.resend,
     Action.ROLE_SET: lambda ctx, email: members.set_role(ctx, email, "billing_manager"),

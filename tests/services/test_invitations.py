@@ -11,8 +11,8 @@ from sqlmodel import select
 from fpctl.clock import parse_instant
 from fpctl.errors import EmailTaken, InvitationInvalid, PermissionDenied
 from fpctl.services.context import Context
-from fpctl.services.team import invitations
-from fpctl.services.team.invitations import InviteRequest
+from fpctl.services.team import invitations, inviting
+from fpctl.services.team.inviting import InviteRequest
 from fpctl.store.tables import ApprovalRequest, Invitation
 
 ADA = "ada@acme.test"
@@ -23,7 +23,7 @@ def invite(work: Any, actor: str, *requests: InviteRequest, **kw: Any) -> list[A
     with work(as_=actor, **kw) as ctx:
         return [
             (r.email, r.role, r.result, r.error and r.error.code)
-            for r in invitations.invite_many(ctx, list(requests))
+            for r in inviting.invite_many(ctx, list(requests))
         ]
 
 

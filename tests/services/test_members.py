@@ -9,8 +9,8 @@ from sqlalchemy import text
 
 from fpctl.errors import EmailTaken, InvalidInput, NotFound, PermissionDenied, RuleViolation
 from fpctl.services import audit
-from fpctl.services.team import invitations, members
-from fpctl.services.team.invitations import InviteRequest
+from fpctl.services.team import invitations, inviting, members
+from fpctl.services.team.inviting import InviteRequest
 from tests.conftest import Cli
 
 
@@ -138,7 +138,7 @@ def test_a_deactivated_member_can_do_nothing_not_even_read(work: Any, team: dict
     with work(as_="bill@acme.test") as ctx, pytest.raises(PermissionDenied):
         members.list_members(ctx)
     with work(as_="bill@acme.test") as ctx, pytest.raises(PermissionDenied):
-        invitations.invite_many(ctx, [InviteRequest("new@acme.test")])
+        inviting.invite_many(ctx, [InviteRequest("new@acme.test")])
     with work(as_="bill@acme.test") as ctx, pytest.raises(PermissionDenied):
         members.leave(ctx)
 
@@ -155,7 +155,7 @@ def test_reactivating_a_removed_member_is_refused(work: Any, team: dict[str, str
 
 def invite_and_accept(work: Any, inviter: str, email: str, name: str = "X") -> None:
     with work(as_=inviter) as ctx:
-        [result] = invitations.invite_many(ctx, [InviteRequest(email)])
+        [result] = inviting.invite_many(ctx, [InviteRequest(email)])
         assert result.error is None, result.error
         token = result.invitation.token  # type: ignore[union-attr]
     with work() as ctx:
@@ -170,7 +170,7 @@ def second_account(cli: Cli) -> None:
 def test_remove_releases_the_email(work: Any, cli: Cli, team: dict[str, str]) -> None:
     second_account(cli)
     with work(as_="bea@beta.test") as ctx:
-        [held] = invitations.invite_many(ctx, [InviteRequest("max@acme.test")])
+        [held] = inviting.invite_many(ctx, [InviteRequest("max@acme.test")])
     assert isinstance(held.error, EmailTaken)
     with work(as_="ada@acme.test") as ctx:
         members.remove(ctx, "max@acme.test")
@@ -191,7 +191,7 @@ def test_leave_closes_and_holds_the_email_forever(
     assert (member.email, member.status) == ("mia@acme.test", "closed")
     for inviter in ("bea@beta.test", "ada@acme.test"):
         with work(as_=inviter) as ctx:
-            [result] = invitations.invite_many(ctx, [InviteRequest("Mia@ACME.test")])
+            [result] = inviting.invite_many(ctx, [InviteRequest("Mia@ACME.test")])
         assert result.result == "failed"
         assert isinstance(result.error, EmailTaken)
         assert result.error.code == "email_taken"

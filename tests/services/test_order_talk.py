@@ -11,8 +11,8 @@ from sqlmodel import select
 
 from fpctl.errors import InvalidInput, NotFound, PermissionDenied
 from fpctl.services.orders import checkout, collaboration
-from fpctl.services.team import invitations, members, projects
-from fpctl.services.team.invitations import InviteRequest
+from fpctl.services.team import invitations, inviting, members, projects
+from fpctl.services.team.inviting import InviteRequest
 from fpctl.store.tables import Member, OrderNote
 
 ADA, BILL, MIA, MAX = "ada@acme.test", "bill@acme.test", "mia@acme.test", "max@acme.test"
@@ -164,7 +164,7 @@ def test_a_new_seat_with_a_released_email_does_not_inherit_the_old_seats_notes(
         collaboration.add_note(ctx, order, "before I was removed")
     with work(as_=ADA) as ctx:
         members.remove(ctx, MAX)
-        invited = invitations.invite_many(ctx, [InviteRequest(email=MAX)])
+        invited = inviting.invite_many(ctx, [InviteRequest(email=MAX)])
     token = invited[0].invitation.token  # type: ignore[union-attr]
     with work() as ctx:
         invitations.accept(ctx, token, name="Max again")

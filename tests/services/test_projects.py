@@ -11,8 +11,8 @@ from sqlmodel import select
 
 from fpctl.domain.actors import NOBODY, SYSTEM
 from fpctl.errors import InvalidInput, NotFound, PermissionDenied, RuleViolation
-from fpctl.services.team import invitations, members, projects
-from fpctl.services.team.invitations import InviteRequest
+from fpctl.services.team import invitations, inviting, members, projects
+from fpctl.services.team.inviting import InviteRequest
 from fpctl.store.tables import Freelancer, Order, Project
 from tests.conftest import Cli
 
@@ -119,7 +119,7 @@ def test_every_member_of_the_team_has_one_my_project(work: Any, team: Any) -> No
 
 def test_a_member_who_joins_later_gets_a_my_project(work: Any, team: Any) -> None:
     with work(as_=ADA) as ctx:
-        [result] = invitations.invite_many(ctx, [InviteRequest("zoe@acme.test")])
+        [result] = inviting.invite_many(ctx, [InviteRequest("zoe@acme.test")])
         token = result.invitation.token  # type: ignore[union-attr]
     with work() as ctx:
         member, _ = invitations.accept(ctx, token, "Zoe")

@@ -7,8 +7,8 @@ from typing import Any
 
 from fpctl.clock import parse_instant
 from fpctl.services import settle
-from fpctl.services.team import invitations
-from fpctl.services.team.invitations import InviteRequest
+from fpctl.services.team import invitations, inviting
+from fpctl.services.team.inviting import InviteRequest
 
 AT = parse_instant("2026-11-01T10:00:00Z")
 
@@ -24,7 +24,7 @@ ORDER_RULES_IDLE = {
 
 def test_settle_due_reports_each_settler(work: Any, acme: str) -> None:
     with work(as_="ada@acme.test") as ctx:
-        invitations.invite_many(ctx, [InviteRequest("a@x.test"), InviteRequest("b@x.test")])
+        inviting.invite_many(ctx, [InviteRequest("a@x.test"), InviteRequest("b@x.test")])
     with work() as ctx:
         assert settle.settle_due(ctx.session, AT + timedelta(days=29)) == {
             "approval.expire": 0,
@@ -45,6 +45,6 @@ def test_settle_due_reports_each_settler(work: Any, acme: str) -> None:
 
 def test_lazy_settlement_happens_in_every_unit_of_work(work: Any, acme: str) -> None:
     with work(as_="ada@acme.test") as ctx:
-        invitations.invite_many(ctx, [InviteRequest("a@x.test")])
+        inviting.invite_many(ctx, [InviteRequest("a@x.test")])
     with work(as_="ada@acme.test", now=AT + timedelta(days=30), write=False) as ctx:
         assert [i.status for i in invitations.list_invitations(ctx)] == ["expired"]

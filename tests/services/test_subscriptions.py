@@ -13,8 +13,8 @@ from fpctl.clock import parse_instant
 from fpctl.errors import RuleViolation
 from fpctl.services.context import Context
 from fpctl.services.money import ledger, marketplace, payment_methods, subscriptions
-from fpctl.services.team import invitations
-from fpctl.services.team.invitations import InviteRequest
+from fpctl.services.team import inviting
+from fpctl.services.team.inviting import InviteRequest
 from fpctl.store.tables import (
     ApprovalRequest,
     AuditRecord,
@@ -231,7 +231,7 @@ def test_the_switch_withdraws_invitations_and_their_requests(work: Any, team: An
     with work(**ADA) as ctx:
         policies.add(ctx, PolicySpec(kind="invite-approval"))
     with work(as_="mia@acme.test") as ctx:
-        invitations.invite_many(ctx, [InviteRequest("held@x.test")])
+        inviting.invite_many(ctx, [InviteRequest("held@x.test")])
     with work(**ADA) as ctx:
         done = marketplace.switch(ctx, "fiverr")
     assert done.invitations_withdrawn == 1

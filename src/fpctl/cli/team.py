@@ -16,7 +16,7 @@ from fpctl.errors import InvalidInput
 
 if TYPE_CHECKING:
     from fpctl.services.context import Context
-    from fpctl.services.team.invitations import InviteRequest, InviteResult
+    from fpctl.services.team.inviting import InviteRequest, InviteResult
 
 app = group("team", "Members and invitations.")
 
@@ -53,7 +53,7 @@ CHUNK_ROWS = 2000
 
 def _requests(emails: list[str], role: Role, from_file: str | None) -> Iterator[InviteRequest]:
     from fpctl.cli import bulk
-    from fpctl.services.team.invitations import InviteRequest
+    from fpctl.services.team.inviting import InviteRequest
 
     for email in emails:
         yield InviteRequest(email, role)
@@ -125,11 +125,11 @@ def invite(
 
 def _invite_one(run: Invocation, email: str, role: Role) -> None:
     """One address: its own error and exit code, and the invitation as the output."""
-    from fpctl.services.team import invitations
+    from fpctl.services.team import invitations, inviting
     from fpctl.views.team import invitation_view
 
     with run.work(write=True) as ctx:
-        result = invitations.invite(ctx, email, role)
+        result = inviting.invite(ctx, email, role)
         assert result.invitation is not None
         view = invitation_view(
             result.invitation,
@@ -146,12 +146,12 @@ def _invite_in_chunks(
     run: Invocation, requests: Iterable[InviteRequest]
 ) -> Iterator[dict[str, Any]]:
     """Each chunk checked, written and committed before its rows are printed."""
-    from fpctl.services.team import invitations
+    from fpctl.services.team import inviting
 
     pending = iter(requests)
     while chunk := list(islice(pending, CHUNK_ROWS)):
         with run.work(write=True) as ctx:
-            rows = [_result_row(ctx, r) for r in invitations.invite_many(ctx, chunk)]
+            rows = [_result_row(ctx, r) for r in inviting.invite_many(ctx, chunk)]
         yield from rows
 
 
@@ -159,10 +159,10 @@ def _invite_at_once(
     run: Invocation, requests: list[InviteRequest], *, atomic: bool
 ) -> list[dict[str, Any]]:
     from fpctl.errors import RuleViolation
-    from fpctl.services.team import invitations
+    from fpctl.services.team import inviting
 
     with run.work(write=True) as ctx:
-        results = invitations.invite_many(ctx, requests)
+        results = inviting.invite_many(ctx, requests)
         rows = [_result_row(ctx, r) for r in results]
         failed = sum(1 for r in results if r.error is not None)
         if atomic and failed:

@@ -33,8 +33,8 @@ from fpctl.services.money import billing_info, payment_methods
 from fpctl.services.network import freelancers
 from fpctl.services.orders import cancellations, checkout, lifecycle
 from fpctl.services.orders.checkout import OrderRequest
-from fpctl.services.team import accounts, invitations, members, policies
-from fpctl.services.team.invitations import InviteRequest
+from fpctl.services.team import accounts, invitations, inviting, members, policies
+from fpctl.services.team.inviting import InviteRequest
 from fpctl.services.team.policies import PolicySpec
 from fpctl.store.rows import id_of
 from fpctl.store.tables import (
@@ -240,7 +240,7 @@ class _Seeder:
         self, team: Team, by: Person | None, who: Person, role: Role, when: datetime
     ) -> None:
         ctx = self.as_admin(team, when) if by is None else self.as_member(team, by, when)
-        [result] = invitations.invite_many(ctx, [InviteRequest(who.email, role)])
+        [result] = inviting.invite_many(ctx, [InviteRequest(who.email, role)])
         if result.error is not None:
             raise result.error
         assert result.invitation is not None

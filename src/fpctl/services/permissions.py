@@ -21,7 +21,7 @@ from fpctl.services.context import Context
 from fpctl.services.money import payment_methods
 from fpctl.services.network import lists
 from fpctl.services.orders import visibility
-from fpctl.services.team import invitations, members, policies, projects
+from fpctl.services.team import invitations, inviting, members, policies, projects
 
 Resolver = Callable[[Context, Action, str], object]
 
@@ -44,7 +44,7 @@ _ORDER_ACTIONS = [action for action in Action if action.startswith("order.")]
 #: The actions that act on one object, and how each finds and checks it (TARGET).
 TARGETS: dict[Action, Resolver] = {
     **{action: _by_id(visibility.authorize) for action in _ORDER_ACTIONS},
-    Action.TEAM_INVITE: lambda ctx, _action, role: invitations.authorize_invite(ctx, role),
+    Action.TEAM_INVITE: lambda ctx, _action, role: inviting.authorize_invite(ctx, role),
     Action.TEAM_WITHDRAW: invitations.authorize,
     Action.TEAM_RESEND: invitations.authorize,
     Action.ROLE_SET: members.authorize,

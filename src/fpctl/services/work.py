@@ -10,11 +10,11 @@ a dry run. ``shared_work()`` holds one write transaction open for several units 
 The command line is one client of this module; a script is another::
 
     from fpctl.services import work
-    from fpctl.services.team import invitations
+    from fpctl.services.team import inviting
 
     store = work.open_store("acme.db")
     with work.unit_of_work(store, as_="ada@acme.test", write=True) as ctx:
-        invitations.invite(ctx, "bob@acme.test")
+        inviting.invite(ctx, "bob@acme.test")
 """
 
 from __future__ import annotations
