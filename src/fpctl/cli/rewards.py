@@ -83,12 +83,13 @@ def redeem(
 def history(run: Invocation) -> None:
     """Every change of the account's points (earned, clawed back, redeemed), oldest first."""
     from fpctl.services.money import rewards
+    from fpctl.views.money import REWARD_ENTRY_COLUMNS, reward_entry_view
 
     with run.work(write=False) as ctx:
         slug = ctx.the_account.slug
-        rows = rewards.history(ctx)
+        rows = [reward_entry_view(entry) for entry in rewards.history(ctx)]
     run.emit(
         rows,
-        table_columns=rewards.ENTRY_COLUMNS,
+        table_columns=REWARD_ENTRY_COLUMNS,
         title=f"Rewards history of {slug}",
     )

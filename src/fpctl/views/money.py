@@ -6,11 +6,7 @@ from typing import TYPE_CHECKING
 
 from fpctl.clock import iso
 from fpctl.domain.payments import card_expiry
-from fpctl.store.tables import (
-    Invoice,
-    LedgerEntry,
-    PaymentMethod,
-)
+from fpctl.store.tables import Invoice, LedgerEntry, PaymentMethod, RewardEntry
 from fpctl.views import View
 
 if TYPE_CHECKING:
@@ -145,4 +141,34 @@ def redemption_view(redemption: Redemption) -> View:
         "credits_cents": redemption.credits_cents,
         "charity": redemption.charity,
         "at": iso(redemption.at),
+    }
+
+
+REWARD_ENTRY_COLUMNS = [
+    "id",
+    "at",
+    "kind",
+    "points",
+    "points_after",
+    "tier",
+    "order_id",
+    "description",
+]
+
+
+def reward_entry_view(entry: RewardEntry) -> View:
+    """One line of the rewards history (`rewards history`)."""
+    return {
+        "id": entry.id,
+        "at": iso(entry.at),
+        "kind": entry.kind,
+        "points": entry.points,
+        "points_after": entry.points_after,
+        "tier": entry.tier,
+        "order_id": entry.order_id,
+        "reward": entry.reward,
+        "charity": entry.charity,
+        "value_cents": entry.value_cents,
+        "by": entry.by,
+        "description": entry.description,
     }

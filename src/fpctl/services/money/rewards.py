@@ -29,7 +29,7 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from fpctl.clock import as_utc, iso
+from fpctl.clock import as_utc
 from fpctl.domain.actors import SYSTEM, Actor
 from fpctl.domain.enums import Tier
 from fpctl.domain.money import format_cents
@@ -359,27 +359,7 @@ def summary(ctx: Context) -> View:
     }
 
 
-ENTRY_COLUMNS = ["id", "at", "kind", "points", "points_after", "tier", "order_id", "description"]
-
-
-def entry_view(entry: RewardEntry) -> View:
-    return {
-        "id": entry.id,
-        "at": iso(entry.at),
-        "kind": entry.kind,
-        "points": entry.points,
-        "points_after": entry.points_after,
-        "tier": entry.tier,
-        "order_id": entry.order_id,
-        "reward": entry.reward,
-        "charity": entry.charity,
-        "value_cents": entry.value_cents,
-        "by": entry.by,
-        "description": entry.description,
-    }
-
-
-def history(ctx: Context) -> list[View]:
+def history(ctx: Context) -> list[RewardEntry]:
     """Every change of the account's points, oldest first (like invoices and the ledger)."""
     ctx.require(Action.TEAM_READ)
     entries = ctx.session.exec(
@@ -387,7 +367,7 @@ def history(ctx: Context) -> list[View]:
         .where(RewardEntry.account_id == ctx.the_account.id)
         .order_by(col(RewardEntry.id))
     ).all()
-    return [entry_view(e) for e in entries]
+    return list(entries)
 
 
 # -- the sliding window (settle.py) --------------------------------------------------------
