@@ -56,7 +56,8 @@ def refund(
 @command(app, "next", lists=True)
 def next_(run: Invocation, order_id: OrderId) -> None:
     """What can happen next to the order: who must act, by when, and the exact command."""
-    from fpctl.services.orders.next_steps import NEXT_COLUMNS, next_steps
+    from fpctl.services.orders.next_plan import NEXT_COLUMNS
+    from fpctl.services.orders.next_steps import next_steps
 
     with run.work(write=False) as ctx:
         found = next_steps(ctx, order_id)

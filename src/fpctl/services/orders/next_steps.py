@@ -11,122 +11,45 @@ Steps nobody takes (time rules) have ``who`` = ``nobody (time)`` and no command.
 
 from __future__ import annotations
 
-import shlex
-from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from sqlmodel import col, select
 
 from fpctl.clock import iso
-from fpctl.domain.enums import ApprovalKind, ApprovalStatus, MemberStatus
+from fpctl.domain.enums import ApprovalKind, ApprovalStatus
 from fpctl.domain.money import format_cents
 from fpctl.domain.orders import (
     VERY_LATE_AFTER,
     Move,
     OrderKind,
     OrderStatus,
-    buyer_may_cancel_alone,
     flags,
     moves_from,
 )
 from fpctl.services import lookups
 from fpctl.services.context import Context
 from fpctl.services.money import order_payments
-from fpctl.services.orders import refunds, reviews, visibility
-from fpctl.services.orders.cancellations import BUYER
+from fpctl.services.orders import next_cancellation, refunds, reviews, visibility
 from fpctl.services.orders.lifecycle import current_milestone
+from fpctl.services.orders.next_plan import (
+    ADMIN_WHO,
+    BUYER_WHO,
+    FREELANCER_WHO,
+    SUPPORT_WHO,
+    TIME_WHO,
+    Next,
+    Plan,
+    argv,
+)
 from fpctl.store.rows import id_of
 from fpctl.store.tables import (
-    Account,
     ApprovalRequest,
-    Freelancer,
-    Member,
-    Order,
-    OrderCancellation,
     OrderHours,
     OrderMilestone,
 )
 
-BUYER_WHO, FREELANCER_WHO, ADMIN_WHO, SUPPORT_WHO, TIME_WHO = (
-    "buyer",
-    "freelancer",
-    "admin",
-    "support",
-    "nobody (time)",
-)
-NEXT_COLUMNS = ["action", "who", "by", "command", "note"]
 
-View = dict[str, Any]
-
-
-@dataclass
-class Next:
-    order: Order
-    steps: list[View] = field(default_factory=list)
-    note: str | None = None
-
-
-def _argv(*words: Any) -> list[str]:
-    return [str(word) for word in words]
-
-
-class _Plan:
-    """The steps of one order, with the actors' command-line flags worked out once."""
-
-    def __init__(self, ctx: Context, order: Order) -> None:
-        self.ctx = ctx
-        self.order = order
-        self.now = ctx.now
-        account = ctx.session.get(Account, order.account_id)
-        assert account is not None
-        self.slug = account.slug
-        freelancer = ctx.session.get(Freelancer, order.freelancer_id)
-        assert freelancer is not None
-        self.seller = ["--as", f"@{freelancer.username}"]
-        self.support = ["--as", "support", "--reason", "TEXT", "--account", self.slug]
-        self.buyer = self._buyer_flags()
-        self.steps: list[View] = []
-
-    def _buyer_flags(self) -> list[str]:
-        """The placer while they can still act, else the admin, else any member."""
-        if self.order.placed_by_id is not None:
-            placer = self.ctx.session.get(Member, self.order.placed_by_id)
-            if placer is not None and placer.status == MemberStatus.ACTIVE:
-                return ["--as", placer.email]
-        admin = lookups.current_admin(self.ctx)
-        return ["--as", admin.email if admin is not None else "EMAIL"]
-
-    def admin_flags(self) -> list[str]:
-        admin = lookups.current_admin(self.ctx)
-        if admin is not None:
-            return ["--as", admin.email]
-        return self.support  # no usable admin: only support decides
-
-    def add(
-        self,
-        action: str,
-        who: str,
-        *,
-        by: datetime | None = None,
-        argv: list[str] | None = None,
-        note: str = "",
-    ) -> None:
-        self.steps.append(
-            {
-                "action": action,
-                "who": who,
-                "by": iso(by),
-                "command": shlex.join(["fpctl", *argv]) if argv else None,
-                "note": note,
-            }
-        )
-
-    def order_argv(self, *words: Any) -> list[str]:
-        return _argv("order", *words[:1], self.order.id, *words[1:])
-
-
-def _approval(plan: _Plan) -> None:
+def _approval(plan: Plan) -> None:
     request = plan.ctx.session.exec(
         select(ApprovalRequest)
         .where(ApprovalRequest.kind == ApprovalKind.ORDER)
@@ -142,14 +65,14 @@ def _approval(plan: _Plan) -> None:
         "approve",
         who,
         by=request.expires_at,
-        argv=_argv("approvals", "approve", request.id, *flags_),
+        argv=argv("approvals", "approve", request.id, *flags_),
         note=f"approval request {request.id} ({amount}): the first payment is taken then",
     )
     plan.add(
         "reject",
         who,
         by=request.expires_at,
-        argv=_argv("approvals", "reject", request.id, *flags_),
+        argv=argv("approvals", "reject", request.id, *flags_),
         note="nothing was charged; a reason may be given with --reason",
     )
     plan.add(
@@ -160,7 +83,7 @@ def _approval(plan: _Plan) -> None:
     )
 
 
-def _requirements(plan: _Plan) -> None:
+def _requirements(plan: Plan) -> None:
     plan.add(
         "requirements",
         BUYER_WHO,
@@ -180,7 +103,7 @@ def _iso_week(when: datetime) -> str:
     return f"{year}-W{week:02d}"
 
 
-def _deliver(plan: _Plan) -> None:
+def _deliver(plan: Plan) -> None:
     order = plan.order
     note = "deliver the work"
     if order.kind == OrderKind.MILESTONES:
@@ -207,8 +130,8 @@ def _deliver(plan: _Plan) -> None:
             "hours log",
             FREELANCER_WHO,
             argv=[
-                *_argv("order", "hours", "log", order.id),
-                *_argv("--week", _iso_week(plan.now), "--hours", "H", "--description", "TEXT"),
+                *argv("order", "hours", "log", order.id),
+                *argv("--week", _iso_week(plan.now), "--hours", "H", "--description", "TEXT"),
                 *plan.seller,
             ],
             note="log the week's hours (H: hours worked); the account is charged weekly "
@@ -217,12 +140,12 @@ def _deliver(plan: _Plan) -> None:
         plan.add(
             "hours limit",
             BUYER_WHO,
-            argv=[*_argv("order", "hours", "limit", order.id, "--hours", "H"), *plan.buyer],
+            argv=[*argv("order", "hours", "limit", order.id, "--hours", "H"), *plan.buyer],
             note="change the weekly hour limit (H: 1 to 168), or remove it with --none",
         )
 
 
-def _hourly_charges(plan: _Plan) -> None:
+def _hourly_charges(plan: Plan) -> None:
     """Logged hours not yet charged are charged when their week ends."""
     ends = plan.ctx.session.exec(
         select(OrderHours.week_ends_at)
@@ -239,7 +162,7 @@ def _hourly_charges(plan: _Plan) -> None:
         )
 
 
-def _milestone_after(plan: _Plan, milestone: OrderMilestone) -> str:
+def _milestone_after(plan: Plan, milestone: OrderMilestone) -> str:
     following = order_payments.milestone_at(plan.ctx.session, plan.order, milestone.position + 1)
     if following is None:
         return f"accept milestone {milestone.position} (the last): the order completes"
@@ -249,7 +172,7 @@ def _milestone_after(plan: _Plan, milestone: OrderMilestone) -> str:
     )
 
 
-def _review_delivery(plan: _Plan) -> None:
+def _review_delivery(plan: Plan) -> None:
     order = plan.order
     by = order.auto_complete_at
     milestone = (
@@ -260,7 +183,7 @@ def _review_delivery(plan: _Plan) -> None:
             "milestone accept",
             BUYER_WHO,
             by=by,
-            argv=[*_argv("order", "milestone", "accept", order.id), *plan.buyer],
+            argv=[*argv("order", "milestone", "accept", order.id), *plan.buyer],
             note=_milestone_after(plan, milestone),
         )
     else:
@@ -289,81 +212,7 @@ def _review_delivery(plan: _Plan) -> None:
     )
 
 
-def _cancel_alone(plan: _Plan) -> None:
-    order = plan.order
-    if not buyer_may_cancel_alone(order.status, order.due_at, plan.now):
-        return
-    why = (
-        "before the requirements are submitted"
-        if order.status in (OrderStatus.AWAITING_APPROVAL, OrderStatus.AWAITING_REQUIREMENTS)
-        else "the order is 24 hours or more past its due date"
-    )
-    plan.add(
-        "cancel",
-        BUYER_WHO,
-        argv=[*plan.order_argv("cancel"), *plan.buyer],
-        note=f"the buyer may cancel alone ({why}); everything paid is refunded",
-    )
-
-
-def _cancel_requests(plan: _Plan) -> None:
-    note = "ask the other side to cancel; unanswered for 48 h it is accepted on its own"
-    for who, flags_ in ((BUYER_WHO, plan.buyer), (FREELANCER_WHO, plan.seller)):
-        plan.add(
-            "cancel-request",
-            who,
-            argv=[*plan.order_argv("cancel-request"), "--reason", "TEXT", *flags_],
-            note=note,
-        )
-
-
-def _requester_flags(plan: _Plan, request: OrderCancellation) -> list[str]:
-    if request.side != BUYER:
-        return plan.seller
-    if request.requested_by_id is not None:
-        requester = plan.ctx.session.get(Member, request.requested_by_id)
-        if requester is not None and requester.status == MemberStatus.ACTIVE:
-            return ["--as", requester.email]
-    if request.requested_by.startswith("support:"):
-        return plan.support
-    return plan.buyer
-
-
-def _open_request(plan: _Plan, request: OrderCancellation) -> None:
-    """On hold: the other side answers, the requester may withdraw, or time accepts it."""
-    answering = (FREELANCER_WHO, plan.seller) if request.side == BUYER else (BUYER_WHO, plan.buyer)
-    requester_who = BUYER_WHO if request.side == BUYER else FREELANCER_WHO
-    asked = f"cancellation requested by {request.requested_by}"
-    plan.add(
-        "cancel-accept",
-        answering[0],
-        by=request.expires_at,
-        argv=[*plan.order_argv("cancel-accept"), *answering[1]],
-        note=f"{asked}: accept it, the order is cancelled and everything paid refunded",
-    )
-    plan.add(
-        "cancel-decline",
-        answering[0],
-        by=request.expires_at,
-        argv=[*plan.order_argv("cancel-decline"), *answering[1]],
-        note=f"decline it: the order goes back to {request.order_status}",
-    )
-    plan.add(
-        "cancel-withdraw",
-        requester_who,
-        by=request.expires_at,
-        argv=[*plan.order_argv("cancel-withdraw"), *_requester_flags(plan, request)],
-        note=f"withdraw it: the order goes back to {request.order_status}",
-    )
-    plan.add(
-        "cancel-auto-accept",
-        TIME_WHO,
-        by=request.expires_at,
-        note="unanswered by then, the request is accepted: the order is cancelled and refunded",
-    )
-
-
-def _completed(plan: _Plan) -> None:
+def _completed(plan: Plan) -> None:
     order = plan.order
     if reviews.of_order(plan.ctx, id_of(order)) is None:
         plan.add(
@@ -385,7 +234,7 @@ def _completed(plan: _Plan) -> None:
         )
 
 
-def _open_order(plan: _Plan) -> None:
+def _open_order(plan: Plan) -> None:
     order = plan.order
     moves = moves_from(order.status)
     if Move.APPROVE in moves:
@@ -399,14 +248,14 @@ def _open_order(plan: _Plan) -> None:
     if order.kind == OrderKind.HOURLY:
         _hourly_charges(plan)
     if Move.CANCEL in moves:
-        _cancel_alone(plan)
-        _cancel_requests(plan)
+        next_cancellation.cancel_alone(plan)
+        next_cancellation.cancel_requests(plan)
 
 
 def next_steps(ctx: Context, order_id: int) -> Next:
     """Everything that can happen next to the order (a read: anyone who sees it)."""
     order = visibility.find(ctx, order_id)
-    plan = _Plan(ctx, order)
+    plan = Plan(ctx, order)
     if order.status in (OrderStatus.CANCELLED, OrderStatus.REJECTED):
         return Next(order, [], f"order {order.id} is {order.status}: nothing more can happen")
     if order.status == OrderStatus.COMPLETED:
@@ -415,14 +264,9 @@ def next_steps(ctx: Context, order_id: int) -> Next:
         return Next(order, plan.steps, note)
     request = visibility.open_cancellation(ctx.session, order)
     if request is not None:
-        _open_request(plan, request)
-        return Next(order, plan.steps, f"order {order.id} is on hold: {_held(request)}")
+        next_cancellation.open_request(plan, request)
+        return Next(
+            order, plan.steps, f"order {order.id} is on hold: {next_cancellation.held(request)}"
+        )
     _open_order(plan)
     return Next(order, plan.steps)
-
-
-def _held(request: OrderCancellation) -> str:
-    return (
-        f"{request.requested_by} asked to cancel it; only the request can move until "
-        f"{iso(request.expires_at)}"
-    )

@@ -1,0 +1,103 @@
+"""``order next`` for cancellation: the buyer's lone cancel and the mutual cancellation
+request, open or to be made (SPEC §1.5)."""
+
+from __future__ import annotations
+
+from fpctl.clock import iso
+from fpctl.domain.enums import MemberStatus
+from fpctl.domain.orders import (
+    OrderStatus,
+    buyer_may_cancel_alone,
+)
+from fpctl.services.orders.cancellations import BUYER
+from fpctl.services.orders.next_plan import (
+    BUYER_WHO,
+    FREELANCER_WHO,
+    TIME_WHO,
+    Plan,
+)
+from fpctl.store.tables import (
+    Member,
+    OrderCancellation,
+)
+
+
+def cancel_alone(plan: Plan) -> None:
+    order = plan.order
+    if not buyer_may_cancel_alone(order.status, order.due_at, plan.now):
+        return
+    why = (
+        "before the requirements are submitted"
+        if order.status in (OrderStatus.AWAITING_APPROVAL, OrderStatus.AWAITING_REQUIREMENTS)
+        else "the order is 24 hours or more past its due date"
+    )
+    plan.add(
+        "cancel",
+        BUYER_WHO,
+        argv=[*plan.order_argv("cancel"), *plan.buyer],
+        note=f"the buyer may cancel alone ({why}); everything paid is refunded",
+    )
+
+
+def cancel_requests(plan: Plan) -> None:
+    note = "ask the other side to cancel; unanswered for 48 h it is accepted on its own"
+    for who, flags_ in ((BUYER_WHO, plan.buyer), (FREELANCER_WHO, plan.seller)):
+        plan.add(
+            "cancel-request",
+            who,
+            argv=[*plan.order_argv("cancel-request"), "--reason", "TEXT", *flags_],
+            note=note,
+        )
+
+
+def requester_flags(plan: Plan, request: OrderCancellation) -> list[str]:
+    if request.side != BUYER:
+        return plan.seller
+    if request.requested_by_id is not None:
+        requester = plan.ctx.session.get(Member, request.requested_by_id)
+        if requester is not None and requester.status == MemberStatus.ACTIVE:
+            return ["--as", requester.email]
+    if request.requested_by.startswith("support:"):
+        return plan.support
+    return plan.buyer
+
+
+def open_request(plan: Plan, request: OrderCancellation) -> None:
+    """On hold: the other side answers, the requester may withdraw, or time accepts it."""
+    answering = (FREELANCER_WHO, plan.seller) if request.side == BUYER else (BUYER_WHO, plan.buyer)
+    requester_who = BUYER_WHO if request.side == BUYER else FREELANCER_WHO
+    asked = f"cancellation requested by {request.requested_by}"
+    plan.add(
+        "cancel-accept",
+        answering[0],
+        by=request.expires_at,
+        argv=[*plan.order_argv("cancel-accept"), *answering[1]],
+        note=f"{asked}: accept it, the order is cancelled and everything paid refunded",
+    )
+    plan.add(
+        "cancel-decline",
+        answering[0],
+        by=request.expires_at,
+        argv=[*plan.order_argv("cancel-decline"), *answering[1]],
+        note=f"decline it: the order goes back to {request.order_status}",
+    )
+    plan.add(
+        "cancel-withdraw",
+        requester_who,
+        by=request.expires_at,
+        argv=[*plan.order_argv("cancel-withdraw"), *requester_flags(plan, request)],
+        note=f"withdraw it: the order goes back to {request.order_status}",
+    )
+    plan.add(
+        "cancel-auto-accept",
+        TIME_WHO,
+        by=request.expires_at,
+        note="unanswered by then, the request is accepted: the order is cancelled and refunded",
+    )
+
+
+def held(request: OrderCancellation) -> str:
+    return (
+        f"{request.requested_by} asked to cancel it; only the request can move until "
+        f"{iso(request.expires_at)}"
+    )
