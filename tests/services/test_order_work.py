@@ -19,7 +19,7 @@ from fpctl.services.money import payment_methods
 from fpctl.services.orders import cancellations, checkout, hourly, lifecycle, milestones
 from fpctl.services.orders.checkout import OrderRequest
 from fpctl.store.tables import Account, AuditRecord, Invoice, Order, OrderHours, OrderMilestone
-from fpctl.views.orders import milestone_view
+from fpctl.views.orders import milestone_view, week_view
 from tests.conftest import NOW
 
 ADA, MIA, LENA, OTTO = "ada@acme.test", "mia@acme.test", "@lena", "@otto"
@@ -93,7 +93,7 @@ def log(work: Work, order_id: int, hours: str, week: str = "2026-W44", **kw: Any
 
 def weeks(work: Work, order_id: int, now: datetime = T0) -> list[dict[str, Any]]:
     with work(now=now) as ctx:
-        return hourly.weeks(ctx, order_id)
+        return [week_view(report) for report in hourly.weeks(ctx, order_id)]
 
 
 def audit_actions(work: Work, prefix: str) -> list[str]:

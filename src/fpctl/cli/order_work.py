@@ -53,10 +53,11 @@ def hours_log(
     """Log hours for a week (the order's freelancer). Each week's hours are charged
     together when the week ends, within the weekly limit."""
     from fpctl.services.orders import hourly
+    from fpctl.views.orders import logged_view
 
     with run.work(write=True) as ctx:
         row = hourly.log_hours(ctx, order_id, week=week, hours=hours, description=description)
-        view = hourly.logged_view(ctx, row)
+        view = logged_view(hourly.logged(ctx, row))
     run.emit(view)
 
 
@@ -65,11 +66,12 @@ def hours_list(run: Invocation, order_id: OrderId) -> None:
     """The weekly report: one row per ISO week with hours, what was charged and its
     invoice, or `open` until the week ends."""
     from fpctl.services.orders import hourly
+    from fpctl.views.orders import WEEK_COLUMNS, week_view
 
     with run.work(write=False) as ctx:
         run.emit(
-            hourly.weeks(ctx, order_id),
-            table_columns=hourly.WEEK_COLUMNS,
+            [week_view(report) for report in hourly.weeks(ctx, order_id)],
+            table_columns=WEEK_COLUMNS,
             title=f"Hours on order {order_id}",
         )
 

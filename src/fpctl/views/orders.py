@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 from fpctl.clock import iso
 from fpctl.domain.orders import flags
 from fpctl.services.orders.cancellations import time_left
+from fpctl.services.orders.hourly import Logged, WeekReport, format_hours
 from fpctl.services.orders.visibility import open_cancellation
 from fpctl.store.rows import id_of
 from fpctl.store.tables import (
@@ -203,4 +204,42 @@ def comment_view(comment: OrderComment, depth: int = 0) -> dict[str, Any]:
         "mentions": json.loads(comment.mentions),
         "depth": depth,
         "created_at": iso(comment.created_at),
+    }
+
+
+# -- hours of hourly orders ----------------------------------------------------------------
+
+WEEK_COLUMNS = ["week", "hours", "entries", "charged_cents", "status", "invoice_id"]
+
+
+def logged_view(logged: Logged) -> View:
+    """An entry as ``order hours log`` prints it, with its week's total so far."""
+    row = logged.row
+    return {
+        "id": row.id,
+        "order_id": row.order_id,
+        "week": row.week,
+        "hours": format_hours(row.hundredths),
+        "description": row.description,
+        "logged_at": iso(row.logged_at),
+        "week_hours": format_hours(logged.week_total),
+        "weekly_limit_hours": logged.order.weekly_limit_hours,
+        "week_ends_at": iso(row.week_ends_at),
+        "status": logged.status,
+    }
+
+
+def week_view(report: WeekReport) -> View:
+    """One line of ``order hours list``."""
+    charged, rows = report.charged, report.rows
+    return {
+        "order_id": report.order.id,
+        "week": report.week,
+        "hours": format_hours(report.hundredths),
+        "entries": len(rows),
+        "charged_cents": sum(r.charged_cents or 0 for r in charged) if charged else None,
+        "status": report.status,
+        "invoice_id": charged[0].invoice_id if charged else None,
+        "week_ends_at": iso(rows[0].week_ends_at),
+        "charged_at": iso(charged[0].charged_at) if charged else None,
     }

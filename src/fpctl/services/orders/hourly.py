@@ -203,56 +203,54 @@ def _check_week_total(order: Order, week: str, logged: int, adding: int) -> None
         )
 
 
-def entry_view(row: OrderHours, order: Order, week_total: int) -> View:
-    return {
-        "id": row.id,
-        "order_id": row.order_id,
-        "week": row.week,
-        "hours": format_hours(row.hundredths),
-        "description": row.description,
-        "logged_at": iso(row.logged_at),
-        "week_hours": format_hours(week_total),
-        "weekly_limit_hours": order.weekly_limit_hours,
-        "week_ends_at": iso(row.week_ends_at),
-        "status": CHARGED if row.charged_at else OPEN,
-    }
+@dataclass(frozen=True)
+class Logged:
+    """An entry just logged, with its week's total so far (``order hours log``)."""
+
+    row: OrderHours
+    order: Order
+    week_total: int  # hundredths of an hour
+
+    @property
+    def status(self) -> str:
+        return CHARGED if self.row.charged_at else OPEN
 
 
-def logged_view(ctx: Context, row: OrderHours) -> View:
+def logged(ctx: Context, row: OrderHours) -> Logged:
     order = ctx.session.get(Order, row.order_id)
     assert order is not None
     total = sum(r.hundredths for r in _week_rows(ctx.session, row.order_id, row.week))
-    return entry_view(row, order, total)
+    return Logged(row, order, total)
 
 
 # -- hours: the weekly report and the limit ------------------------------------------------
 
-WEEK_COLUMNS = ["week", "hours", "entries", "charged_cents", "status", "invoice_id"]
+
+@dataclass(frozen=True)
+class WeekReport:
+    """One ISO week of an order's hours: charged, open until it ends, or void."""
+
+    order: Order
+    week: str
+    rows: list[OrderHours]
+
+    @property
+    def charged(self) -> list[OrderHours]:
+        return [r for r in self.rows if r.charged_at is not None]
+
+    @property
+    def status(self) -> str:
+        if self.charged:
+            return CHARGED
+        return VOID if self.order.status in NEVER_CHARGED else OPEN
+
+    @property
+    def hundredths(self) -> int:
+        return sum(r.hundredths for r in self.rows)
 
 
-def _week_view(order: Order, week: str, rows: list[OrderHours]) -> View:
-    charged = [r for r in rows if r.charged_at is not None]
-    if charged:
-        status = CHARGED
-    elif order.status in NEVER_CHARGED:
-        status = VOID
-    else:
-        status = OPEN
-    return {
-        "order_id": order.id,
-        "week": week,
-        "hours": format_hours(sum(r.hundredths for r in rows)),
-        "entries": len(rows),
-        "charged_cents": sum(r.charged_cents or 0 for r in charged) if charged else None,
-        "status": status,
-        "invoice_id": charged[0].invoice_id if charged else None,
-        "week_ends_at": iso(rows[0].week_ends_at),
-        "charged_at": iso(charged[0].charged_at) if charged else None,
-    }
-
-
-def weeks(ctx: Context, order_id: int) -> list[View]:
-    """One row per ISO week with hours logged, oldest first: what was charged, or is open."""
+def weeks(ctx: Context, order_id: int) -> list[WeekReport]:
+    """One report per ISO week with hours logged, oldest first."""
     order = visibility.find(ctx, order_id)
     _require_hourly(order)
     rows = ctx.session.exec(
@@ -260,7 +258,7 @@ def weeks(ctx: Context, order_id: int) -> list[View]:
         .where(OrderHours.order_id == order.id)
         .order_by(col(OrderHours.week_ends_at), col(OrderHours.id))
     )
-    return [_week_view(order, week, list(group)) for week, group in groupby(rows, lambda r: r.week)]
+    return [WeekReport(order, week, list(group)) for week, group in groupby(rows, lambda r: r.week)]
 
 
 def set_weekly_limit(ctx: Context, order_id: int, hours: int | None) -> Order:
