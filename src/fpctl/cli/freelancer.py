@@ -60,7 +60,13 @@ def show(run: Invocation, username: Username) -> None:
     from fpctl.domain.enums import ActorKind
     from fpctl.services.network import connections, freelancers
     from fpctl.services.orders import reviews
-    from fpctl.views.network import SERVICE_COLUMNS, freelancer_view
+    from fpctl.views.network import (
+        HISTORY_COLUMNS,
+        REVIEW_COLUMNS,
+        SERVICE_COLUMNS,
+        card_view,
+        freelancer_view,
+    )
 
     # A member's look is remembered for their network (a write); anyone else only reads.
     by_member = kind_of(run.as_) is ActorKind.MEMBER
@@ -68,17 +74,18 @@ def show(run: Invocation, username: Username) -> None:
         freelancer = freelancers.find(ctx, username)
         connections.record_view(ctx, freelancer)
         view = freelancer_view(freelancer, services=freelancers.services_of(ctx, freelancer))
-        view.update(reviews.card(ctx, freelancer) or {})
+        card = reviews.card(ctx, freelancer)
+        view.update(card_view(card, freelancer.username) if card is not None else {})
     if run.output != "table":
         run.emit(view)
         return
     services = view.pop("services")
-    card = {key: view.pop(key) for key in ("reviews", "orders") if key in view}
+    shown = {key: view.pop(key) for key in ("reviews", "orders") if key in view}
     run.emit(view, title=f"{view['name']} (@{view['username']})")
     run.emit(services, columns=SERVICE_COLUMNS, title="Services")
-    if card:
-        run.emit(card["reviews"], columns=reviews.REVIEW_COLUMNS, title="Reviews")
-        run.emit(card["orders"], columns=reviews.HISTORY_COLUMNS, title="Order history")
+    if shown:
+        run.emit(shown["reviews"], columns=REVIEW_COLUMNS, title="Reviews")
+        run.emit(shown["orders"], columns=HISTORY_COLUMNS, title="Order history")
 
 
 @command(service_app, "add", writes=True)

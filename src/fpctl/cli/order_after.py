@@ -23,9 +23,11 @@ def review(
     """Review a completed order (buyer side): a 1-5 rating and optional text, once per order.
     Every member of the account sees it on the freelancer's card."""
     from fpctl.services.orders import reviews
+    from fpctl.views.network import review_view
 
     with run.work(write=True) as ctx:
-        view = reviews.view_of(ctx, reviews.review(ctx, order_id, rating=rating, text=text))
+        entry = reviews.review(ctx, order_id, rating=rating, text=text)
+        view = review_view(entry, reviews.freelancer_of(ctx, entry).username)
     run.emit(view)
 
 

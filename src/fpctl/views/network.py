@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from fpctl.clock import iso
+from fpctl.services.orders.reviews import Card
 from fpctl.store.tables import (
     Freelancer,
     FreelancerService,
+    Review,
 )
 from fpctl.views import View
 
@@ -39,4 +41,41 @@ def service_view(service: FreelancerService, username: str) -> View:
         "price_cents": service.price_cents,
         "revisions": service.revisions,
         "created_at": iso(service.created_at),
+    }
+
+
+# -- the account's side of a freelancer's card (``freelancer show``) -----------------------
+
+REVIEW_COLUMNS = ["id", "order_id", "rating", "text", "author", "created_at"]
+HISTORY_COLUMNS = ["id", "title", "status", "total_cents", "placed_by", "created_at"]
+
+
+def review_view(entry: Review, username: str) -> View:
+    return {
+        "id": entry.id,
+        "order_id": entry.order_id,
+        "freelancer": username,
+        "rating": entry.rating,
+        "text": entry.text,
+        "author": entry.author,
+        "created_at": iso(entry.created_at),
+    }
+
+
+def card_view(card: Card, username: str) -> View:
+    """``reviews`` and ``orders`` keys added to the freelancer's view."""
+    return {
+        "reviews": [review_view(r, username) for r in card.reviews],
+        "orders": [
+            {
+                "id": o.id,
+                "title": o.title,
+                "status": o.status,
+                "total_cents": o.total_cents,
+                "placed_by": o.placed_by,
+                "created_at": iso(o.created_at),
+                "completed_at": iso(o.completed_at),
+            }
+            for o in card.orders
+        ],
     }

@@ -7,11 +7,11 @@ history with them, on the freelancer's card (``freelancer show``).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from sqlmodel import col, select
 
-from fpctl.clock import iso
 from fpctl.domain.enums import ActorKind, MemberStatus
 from fpctl.domain.orders import OrderStatus
 from fpctl.domain.permissions import Action
@@ -77,29 +77,21 @@ def review(ctx: Context, order_id: int, *, rating: int, text: str | None = None)
     return entry
 
 
-def review_view(entry: Review, username: str) -> View:
-    return {
-        "id": entry.id,
-        "order_id": entry.order_id,
-        "freelancer": username,
-        "rating": entry.rating,
-        "text": entry.text,
-        "author": entry.author,
-        "created_at": iso(entry.created_at),
-    }
-
-
-def view_of(ctx: Context, entry: Review) -> View:
+def freelancer_of(ctx: Context, entry: Review) -> Freelancer:
     freelancer = ctx.session.get(Freelancer, entry.freelancer_id)
     assert freelancer is not None
-    return review_view(entry, freelancer.username)
+    return freelancer
 
 
-REVIEW_COLUMNS = ["id", "order_id", "rating", "text", "author", "created_at"]
-HISTORY_COLUMNS = ["id", "title", "status", "total_cents", "placed_by", "created_at"]
+@dataclass(frozen=True)
+class Card:
+    """The account's side of a freelancer's card: its reviews of them, its orders with them."""
+
+    reviews: list[Review]
+    orders: list[Order]
 
 
-def card(ctx: Context, freelancer: Freelancer) -> View | None:
+def card(ctx: Context, freelancer: Freelancer) -> Card | None:
     """The account's side of a freelancer's card: its reviews of them and its order history
     with them, visible to every member of the account. None when no account is named (or
     the reader is a deactivated member, or a freelancer: this is the team's own record)."""
@@ -120,18 +112,4 @@ def card(ctx: Context, freelancer: Freelancer) -> View | None:
         .where(Order.freelancer_id == freelancer.id)
         .order_by(col(Order.id))
     ).all()
-    return {
-        "reviews": [review_view(r, freelancer.username) for r in reviews],
-        "orders": [
-            {
-                "id": o.id,
-                "title": o.title,
-                "status": o.status,
-                "total_cents": o.total_cents,
-                "placed_by": o.placed_by,
-                "created_at": iso(o.created_at),
-                "completed_at": iso(o.completed_at),
-            }
-            for o in history
-        ],
-    }
+    return Card(list(reviews), list(history))
