@@ -32,9 +32,10 @@ def _title(view: dict[str, Any]) -> str:
 def show(run: Invocation) -> None:
     """The account's plan, when it renews, and whether it has switched to the marketplace."""
     from fpctl.services.money import subscriptions
+    from fpctl.views.money import subscription_view
 
     with run.work(write=False) as ctx:
-        view = subscriptions.view(subscriptions.show(ctx))
+        view = subscription_view(subscriptions.show(ctx))
     run.emit(view, title=_title(view))
 
 
@@ -46,9 +47,10 @@ def subscribe(
     """Subscribe to Advanced (129.00 USD a month): the first month is charged now to the
     default payment method, never to credits or the balance."""
     from fpctl.services.money import subscriptions
+    from fpctl.views.money import subscription_view
 
     with run.work(write=True) as ctx:
-        view = subscriptions.view(subscriptions.subscribe(ctx))
+        view = subscription_view(subscriptions.subscribe(ctx))
     run.emit(view, title=_title(view))
 
 
@@ -56,12 +58,13 @@ def subscribe(
 def cancel(run: Invocation) -> None:
     """Cancel Advanced at once; the unused part of the month goes back to the shared balance."""
     from fpctl.services.money import subscriptions
+    from fpctl.views.money import subscription_view
 
     with run.work(write=False) as ctx:  # refuse before asking, not after
         subscriptions.check_cancel(ctx)
     run.confirm("Cancel the Advanced plan now (Advanced-only policies stop applying)?")
     with run.work(write=True) as ctx:
-        view = subscriptions.view(subscriptions.cancel(ctx))
+        view = subscription_view(subscriptions.cancel(ctx))
     run.emit(view, title=_title(view))
 
 
@@ -84,12 +87,13 @@ def switch(
     ],
 ) -> None:
     """Switch to the regular marketplace, back to Pro, or between plans (the admin)."""
-    from fpctl.services.money import marketplace, subscriptions
+    from fpctl.services.money import marketplace
+    from fpctl.views.money import subscription_view
 
     with run.work(write=False) as ctx:  # refuse before asking, not after
         needs_confirming = marketplace.check_switch(ctx, target.value)
     if needs_confirming:
         run.confirm(_QUESTIONS[target])
     with run.work(write=True) as ctx:
-        view = subscriptions.view(marketplace.switch(ctx, target.value))
+        view = subscription_view(marketplace.switch(ctx, target.value))
     run.emit(view, title=_title(view))

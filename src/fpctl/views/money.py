@@ -12,6 +12,7 @@ from fpctl.views import View
 if TYPE_CHECKING:
     from fpctl.services.money.billing import Deposit, Summary
     from fpctl.services.money.redemptions import Redemption
+    from fpctl.services.money.subscriptions import Subscription
 
 
 PAYMENT_METHOD_COLUMNS = ["id", "kind", "last4", "expiry", "paypal_email", "default", "created_at"]
@@ -172,3 +173,28 @@ def reward_entry_view(entry: RewardEntry) -> View:
         "by": entry.by,
         "description": entry.description,
     }
+
+
+def subscription_view(subscription: Subscription) -> View:
+    """The stable keys: money in cents, instants in ISO-8601; the change's own keys only
+    after a change (``refund_cents`` after a cancel or a switch, ``invoice_id`` after a
+    charge)."""
+    shown: View = {
+        "account": subscription.account,
+        "plan": subscription.plan,
+        "status": subscription.status,
+        "started_at": iso(subscription.started_at),
+        "renews_at": iso(subscription.renews_at),
+        "price_cents": subscription.price_cents,
+        "switched_at": iso(subscription.switched_at),
+        "credits_set_aside_cents": subscription.credits_set_aside_cents,
+    }
+    if subscription.refund_cents is not None:
+        shown["refund_cents"] = subscription.refund_cents
+        shown["credit_invoice_id"] = subscription.credit_invoice_id
+    if subscription.invoice_id is not None:
+        shown["invoice_id"] = subscription.invoice_id
+    if subscription.deactivated or subscription.invitations_withdrawn:
+        shown["deactivated"] = list(subscription.deactivated)
+        shown["invitations_withdrawn"] = subscription.invitations_withdrawn
+    return shown

@@ -21,7 +21,6 @@ from typing import Any
 
 from sqlmodel import col, select
 
-from fpctl.clock import iso
 from fpctl.domain.enums import (
     AccountStatus,
     Plan,
@@ -99,31 +98,6 @@ def _cycle_text(start: datetime, end: datetime) -> str:
 
 
 # -- reading --------------------------------------------------------------------------------
-
-
-def view(subscription: Subscription) -> dict[str, Any]:
-    """The stable keys: money in cents, instants in ISO-8601; the change's own keys only
-    after a change (``refund_cents`` after a cancel or a switch, ``invoice_id`` after a
-    charge)."""
-    shown: dict[str, Any] = {
-        "account": subscription.account,
-        "plan": subscription.plan,
-        "status": subscription.status,
-        "started_at": iso(subscription.started_at),
-        "renews_at": iso(subscription.renews_at),
-        "price_cents": subscription.price_cents,
-        "switched_at": iso(subscription.switched_at),
-        "credits_set_aside_cents": subscription.credits_set_aside_cents,
-    }
-    if subscription.refund_cents is not None:
-        shown["refund_cents"] = subscription.refund_cents
-        shown["credit_invoice_id"] = subscription.credit_invoice_id
-    if subscription.invoice_id is not None:
-        shown["invoice_id"] = subscription.invoice_id
-    if subscription.deactivated or subscription.invitations_withdrawn:
-        shown["deactivated"] = list(subscription.deactivated)
-        shown["invitations_withdrawn"] = subscription.invitations_withdrawn
-    return shown
 
 
 def show(ctx: Context) -> Subscription:
