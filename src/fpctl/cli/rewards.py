@@ -44,9 +44,10 @@ def parse_points(text: str) -> int:
 def show(run: Invocation) -> None:
     """The account's tier, points, spend over the last 365 days and the next tier."""
     from fpctl.services.money import rewards
+    from fpctl.views.money import rewards_view
 
     with run.work(write=False) as ctx:
-        view = rewards.summary(ctx)
+        view = rewards_view(rewards.summary(ctx))
     run.emit(view, title=f"Rewards of {view['account']}")
 
 

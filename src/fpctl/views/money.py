@@ -12,6 +12,7 @@ from fpctl.views import View
 if TYPE_CHECKING:
     from fpctl.services.money.billing import Deposit, Summary
     from fpctl.services.money.redemptions import Redemption
+    from fpctl.services.money.rewards import Standing
     from fpctl.services.money.subscriptions import Subscription
 
 
@@ -198,3 +199,17 @@ def subscription_view(subscription: Subscription) -> View:
         shown["deactivated"] = list(subscription.deactivated)
         shown["invitations_withdrawn"] = subscription.invitations_withdrawn
     return shown
+
+
+def rewards_view(standing: Standing) -> View:
+    """``rewards show``: tier, points, spend over the window and what the next tier needs."""
+    account, upcoming = standing.account, standing.next_tier
+    return {
+        "account": account.slug,
+        "tier": account.tier,
+        "points": account.points,
+        "spend_365d_cents": standing.spend_cents,
+        "next_tier": None if upcoming is None else upcoming[0].value,
+        "to_next_tier_cents": None if upcoming is None else upcoming[1],
+        "points_value_cents": account.points,  # 100 points = 1.00 USD
+    }

@@ -23,6 +23,7 @@ Points, recorded one ``RewardEntry`` each (the account's rewards history):
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -342,21 +343,21 @@ def on_deposit(
 # -- reading -------------------------------------------------------------------------------
 
 
-def summary(ctx: Context) -> View:
-    """``rewards show``: tier, points, spend over the window and what the next tier needs."""
-    ctx.require(Action.TEAM_READ)  # any active member (points are the account's), support, nobody
+@dataclass(frozen=True)
+class Standing:
+    """Where the account stands (``rewards show``): tier, points, and the 365-day spend."""
+
+    account: Account
+    spend_cents: int
+    next_tier: tuple[Tier, int] | None  # the next tier and the spend still needed for it
+
+
+def summary(ctx: Context) -> Standing:
+    """Any active member (points are the account's), support, or no actor may read it."""
+    ctx.require(Action.TEAM_READ)
     account = ctx.the_account
     spend = spend_365d(ctx.session, account, ctx.now)
-    upcoming = next_tier(spend)
-    return {
-        "account": account.slug,
-        "tier": account.tier,
-        "points": account.points,
-        "spend_365d_cents": spend,
-        "next_tier": None if upcoming is None else upcoming[0].value,
-        "to_next_tier_cents": None if upcoming is None else upcoming[1],
-        "points_value_cents": account.points,  # 100 points = 1.00 USD
-    }
+    return Standing(account, spend, next_tier(spend))
 
 
 def history(ctx: Context) -> list[RewardEntry]:
