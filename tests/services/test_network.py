@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
+from fpctl.clock import iso
 from fpctl.errors import InvalidInput, NotFound, PermissionDenied
 from fpctl.services.network import connections, freelancers, lists
 from fpctl.store.tables import FreelancerView, NetworkListItem
@@ -34,9 +35,9 @@ def test_a_view_keeps_only_the_latest_per_member(shop: Any, work: Any) -> None:
         rows = ctx.session.exec(select(FreelancerView).order_by(FreelancerView.member_id)).all()
         assert len(rows) == 2
     with work(as_=MAX, write=False) as ctx:
-        assert [r["last_viewed_at"] for r in connections.network(ctx)] == ["2026-11-03T10:00:00Z"]
+        assert [iso(r.last_viewed_at) for r in connections.network(ctx)] == ["2026-11-03T10:00:00Z"]
     with work(write=False, **SUPPORT) as ctx:  # support sees the account's latest view
-        assert [r["last_viewed_at"] for r in connections.network(ctx)] == ["2026-11-05T10:00:00Z"]
+        assert [iso(r.last_viewed_at) for r in connections.network(ctx)] == ["2026-11-05T10:00:00Z"]
 
 
 def test_changes_need_an_actor(shop: Any, work: Any) -> None:

@@ -67,12 +67,16 @@ def list_(
     with the account's orders, spend and reviews with them."""
     from fpctl.errors import InvalidInput
     from fpctl.services.network import connections
+    from fpctl.views.network import connection_view
 
     chosen = [name for name, on in (("saved", saved), ("hired", hired), ("viewed", viewed)) if on]
     if len(chosen) > 1:
         raise InvalidInput("choose at most one of --saved, --hired and --viewed")
     with run.work(write=False) as ctx:
-        rows = connections.network(ctx, only=chosen[0] if chosen else None)
+        rows = [
+            connection_view(found)
+            for found in connections.network(ctx, only=chosen[0] if chosen else None)
+        ]
         title = f"Network of {ctx.the_account.slug}"
     run.emit(rows, table_columns=NETWORK_COLUMNS, title=title)
 
@@ -82,9 +86,10 @@ def lists(run: Invocation) -> None:
     """The lists you see: yours, those shared with you, and (read-only) those another
     account shared with yours."""
     from fpctl.services.network import lists
+    from fpctl.views.network import list_view
 
     with run.work(write=False) as ctx:
-        rows = lists.lists(ctx)
+        rows = [list_view(found) for found in lists.lists(ctx)]
     run.emit(rows, table_columns=LIST_COLUMNS, title="Lists")
 
 
@@ -94,9 +99,10 @@ def list_create(
 ) -> None:
     """Create a list of freelancers and services, owned by you."""
     from fpctl.services.network import lists
+    from fpctl.views.network import list_view
 
     with run.work(write=True) as ctx:
-        view = lists.list_view(ctx, lists.list_create(ctx, name))
+        view = list_view(lists.summary(ctx, lists.list_create(ctx, name)))
     _emit_list(run, view)
 
 
@@ -104,9 +110,10 @@ def list_create(
 def list_show(run: Invocation, list_id: ListId) -> None:
     """The freelancers and services on a list you see."""
     from fpctl.services.network import lists
+    from fpctl.views.network import list_item_view
 
     with run.work(write=False) as ctx:
-        rows = lists.items(ctx, list_id)
+        rows = [list_item_view(*found) for found in lists.items(ctx, list_id)]
     run.emit(rows, table_columns=ITEM_COLUMNS, title=f"List {list_id}")
 
 
@@ -121,10 +128,11 @@ def list_add(
 ) -> None:
     """Add a freelancer or one of their services to a list you see (not a read-only one)."""
     from fpctl.services.network import lists
+    from fpctl.views.network import list_view
 
     with run.work(write=True) as ctx:
         reach, unchanged = lists.list_add(ctx, list_id, target)
-        view = lists.list_view(ctx, reach)
+        view = list_view(lists.summary(ctx, reach))
     _emit_list(run, view, unchanged=unchanged)
 
 
@@ -141,6 +149,7 @@ def list_share(
     only). The list names its own account, so support needs no other --account."""
     from fpctl.errors import InvalidInput
     from fpctl.services.network import lists
+    from fpctl.views.network import list_view
 
     other = run.account
     if (member is None) == (other is None):
@@ -148,5 +157,5 @@ def list_share(
     run.account = None  # --account names the account shared with, not the one worked on
     with run.work(write=True) as ctx:
         reach, unchanged = lists.list_share(ctx, list_id, member=member, account=other)
-        view = lists.list_view(ctx, reach)
+        view = list_view(lists.summary(ctx, reach))
     _emit_list(run, view, unchanged=unchanged)

@@ -58,11 +58,12 @@ def refund(
 @command(app, "next", lists=True)
 def next_(run: Invocation, order_id: OrderId) -> None:
     """What can happen next to the order: who must act, by when, and the exact command."""
-    from fpctl.services.orders.next_plan import NEXT_COLUMNS
     from fpctl.services.orders.next_steps import next_steps
+    from fpctl.views.orders import NEXT_COLUMNS, step_view
 
     with run.work(write=False) as ctx:
         found = next_steps(ctx, order_id)
     if found.note:
         run.note(found.note)
-    run.emit(found.steps, columns=NEXT_COLUMNS, title=f"Order {order_id}: next")
+    rows = [step_view(step) for step in found.steps]
+    run.emit(rows, columns=NEXT_COLUMNS, title=f"Order {order_id}: next")

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from fpctl.clock import iso
+from fpctl.services.network.connections import Connection
+from fpctl.services.network.lists import ListSummary
 from fpctl.services.orders.reviews import Card
 from fpctl.store.tables import (
     Freelancer,
     FreelancerService,
+    NetworkListItem,
     Review,
 )
 from fpctl.views import View
@@ -78,4 +81,51 @@ def card_view(card: Card, username: str) -> View:
             }
             for o in card.orders
         ],
+    }
+
+
+# -- the account's network and its lists (``network ...``) ---------------------------------
+
+
+def connection_view(connection: Connection) -> View:
+    freelancer, saved = connection.freelancer, connection.saved
+    return {
+        "username": freelancer.username,
+        "name": freelancer.name,
+        "pro": freelancer.pro,
+        "saved": saved is not None,
+        "saved_by": saved.saved_by if saved else None,
+        "saved_at": iso(saved.saved_at) if saved else None,
+        "hired_orders": connection.hired_orders,
+        "spent_cents": connection.spent_cents,
+        "last_viewed_at": iso(connection.last_viewed_at),
+        "rating": connection.rating,
+        "reviews": connection.reviews,
+    }
+
+
+def list_view(summary: ListSummary) -> View:
+    lst = summary.reach.lst
+    return {
+        "id": lst.id,
+        "name": lst.name,
+        "owner": lst.owner,
+        "account": summary.account_slug,
+        "items": summary.items,
+        "shared_with": summary.shared_with,
+        "read_only": summary.reach.read_only,
+        "created_at": iso(lst.created_at),
+    }
+
+
+def list_item_view(
+    item: NetworkListItem, freelancer: Freelancer, service: FreelancerService | None
+) -> View:
+    return {
+        "list_id": item.list_id,
+        "username": freelancer.username,
+        "service_id": item.service_id,
+        "service": service.title if service else None,
+        "added_by": item.added_by,
+        "added_at": iso(item.added_at),
     }

@@ -7,6 +7,7 @@ requests), so listing 100,000 orders costs no query per row.
 from __future__ import annotations
 
 import json
+import shlex
 from datetime import datetime
 from typing import Any
 
@@ -16,6 +17,7 @@ from fpctl.clock import iso
 from fpctl.domain.orders import flags
 from fpctl.services.orders.cancellations import time_left
 from fpctl.services.orders.hourly import Logged, WeekReport, format_hours
+from fpctl.services.orders.next_plan import Step
 from fpctl.services.orders.visibility import open_cancellation
 from fpctl.store.rows import id_of
 from fpctl.store.tables import (
@@ -242,4 +244,19 @@ def week_view(report: WeekReport) -> View:
         "invoice_id": charged[0].invoice_id if charged else None,
         "week_ends_at": iso(rows[0].week_ends_at),
         "charged_at": iso(charged[0].charged_at) if charged else None,
+    }
+
+
+# -- what can happen next (``order next``) -------------------------------------------------
+
+NEXT_COLUMNS = ["action", "who", "by", "command", "note"]
+
+
+def step_view(step: Step) -> View:
+    return {
+        "action": step.action,
+        "who": step.who,
+        "by": iso(step.by),
+        "command": shlex.join(["fpctl", *step.argv]) if step.argv else None,
+        "note": step.note,
     }

@@ -46,8 +46,6 @@ from fpctl.services.context import Context
 from fpctl.store.rows import id_of
 from fpctl.store.tables import Account, Invoice, Order, RewardEntry
 
-View = dict[str, Any]
-
 WINDOW = timedelta(days=365)
 TIER = "rewards.tier"
 EARN = "rewards.earn"

@@ -12,6 +12,7 @@ Lists are in ``services/network_lists.py``.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -32,8 +33,6 @@ from fpctl.store.tables import (
     Review,
     SavedFreelancer,
 )
-
-View = dict[str, Any]
 
 
 def record(ctx: Context, action: str, target: str, changes: dict[str, Any]) -> None:
@@ -133,10 +132,21 @@ def _ratings(ctx: Context) -> dict[int, tuple[Any, int]]:
     return {row[0]: (row[1], int(row[2])) for row in ctx.session.exec(query)}
 
 
-def network(ctx: Context, *, only: str | None = None) -> list[View]:
-    """The account's network by username: saved, hired or viewed (``only`` narrows it)."""
-    from fpctl.clock import iso
+@dataclass(frozen=True)
+class Connection:
+    """One freelancer of the account's network, and how the account knows them."""
 
+    freelancer: Freelancer
+    saved: SavedFreelancer | None
+    hired_orders: int
+    spent_cents: int
+    last_viewed_at: datetime | None
+    rating: Any
+    reviews: int
+
+
+def network(ctx: Context, *, only: str | None = None) -> list[Connection]:
+    """The account's network by username: saved, hired or viewed (``only`` narrows it)."""
     ctx.require(Action.NETWORK_READ)
     saved = {
         s.freelancer_id: s
@@ -152,25 +162,12 @@ def network(ctx: Context, *, only: str | None = None) -> list[View]:
     freelancers = ctx.session.exec(
         select(Freelancer).where(col(Freelancer.id).in_(ids)).order_by(col(Freelancer.username))
     ).all()
-    rows = []
+    found = []
     for freelancer in freelancers:
         fid = freelancer.id or 0
-        entry = saved.get(fid)
         orders, spent = hired.get(fid, (0, 0))
         rating, reviews = ratings.get(fid, (None, 0))
-        rows.append(
-            {
-                "username": freelancer.username,
-                "name": freelancer.name,
-                "pro": freelancer.pro,
-                "saved": entry is not None,
-                "saved_by": entry.saved_by if entry else None,
-                "saved_at": iso(entry.saved_at) if entry else None,
-                "hired_orders": orders,
-                "spent_cents": spent,
-                "last_viewed_at": iso(viewed.get(fid)),
-                "rating": rating,
-                "reviews": reviews,
-            }
+        found.append(
+            Connection(freelancer, saved.get(fid), orders, spent, viewed.get(fid), rating, reviews)
         )
-    return rows
+    return found

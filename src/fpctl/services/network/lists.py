@@ -22,7 +22,7 @@ from fpctl.domain.text import require_text
 from fpctl.errors import NotFound, PermissionDenied, RuleViolation
 from fpctl.services.context import Context
 from fpctl.services.lookups import by_username, find_account, find_member, require_pro
-from fpctl.services.network.connections import View, record
+from fpctl.services.network.connections import record
 from fpctl.store.rows import id_of
 from fpctl.store.tables import (
     Account,
@@ -119,43 +119,46 @@ def _item_count(ctx: Context, list_id: int) -> int:
     return int(ctx.session.exec(query).one())
 
 
-def list_view(ctx: Context, reach: Reach) -> View:
-    from fpctl.clock import iso
+@dataclass(frozen=True)
+class ListSummary:
+    """A list as its readers see it: its items counted, whom it is shared with."""
 
+    reach: Reach
+    account_slug: str | None
+    items: int
+    shared_with: list[str]  # empty for another account: it sees the list, not whom else
+
+
+def summary(ctx: Context, reach: Reach) -> ListSummary:
     lst = reach.lst
     assert lst.id is not None
     account = ctx.session.get(Account, lst.account_id)
     shares = _shares(ctx, [lst.id]).get(lst.id, [])
-    return {
-        "id": lst.id,
-        "name": lst.name,
-        "owner": lst.owner,
-        "account": account.slug if account else None,
-        "items": _item_count(ctx, lst.id),
-        # Another account sees that it has the list, not whom else it was shared with.
-        "shared_with": [] if reach.read_only else _shared_with(ctx, shares),
-        "read_only": reach.read_only,
-        "created_at": iso(lst.created_at),
-    }
+    return ListSummary(
+        reach,
+        account.slug if account else None,
+        _item_count(ctx, lst.id),
+        [] if reach.read_only else _shared_with(ctx, shares),
+    )
 
 
-def lists(ctx: Context) -> list[View]:
+def lists(ctx: Context) -> list[ListSummary]:
     """The lists the actor sees, oldest first."""
     ctx.require(Action.NETWORK_READ)
     candidates = _candidates(ctx)
     shares = _shares(ctx, [lst.id for lst in candidates if lst.id is not None])
-    views = []
+    found = []
     for lst in candidates:
         reach = _reach(ctx, lst, shares.get(lst.id or 0, []))
         if reach is not None:
-            views.append(list_view(ctx, reach))
-    return views
+            found.append(summary(ctx, reach))
+    return found
 
 
-def items(ctx: Context, list_id: int) -> list[View]:
+def items(
+    ctx: Context, list_id: int
+) -> list[tuple[NetworkListItem, Freelancer, FreelancerService | None]]:
     """The list's freelancers and services, in the order they were added."""
-    from fpctl.clock import iso
-
     reach = find_list(ctx, list_id)
     query = (
         select(NetworkListItem, Freelancer, FreelancerService)
@@ -164,17 +167,7 @@ def items(ctx: Context, list_id: int) -> list[View]:
         .where(NetworkListItem.list_id == reach.lst.id)
         .order_by(col(NetworkListItem.id))
     )
-    return [
-        {
-            "list_id": item.list_id,
-            "username": freelancer.username,
-            "service_id": item.service_id,
-            "service": service.title if service else None,
-            "added_by": item.added_by,
-            "added_at": iso(item.added_at),
-        }
-        for item, freelancer, service in ctx.session.exec(query).all()
-    ]
+    return list(ctx.session.exec(query).all())
 
 
 # -- lists: changes ------------------------------------------------------------------------------

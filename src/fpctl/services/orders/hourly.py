@@ -43,8 +43,6 @@ from fpctl.services.orders import visibility
 from fpctl.store.rows import id_of
 from fpctl.store.tables import Order, OrderHours
 
-View = dict[str, Any]
-
 HOURS_IN_A_WEEK = 168
 #: While the freelancer works or the buyer reviews, hours may be logged.
 LOGGING_STATUSES = frozenset(

@@ -3,12 +3,10 @@ once (the steps themselves are in ``next_steps`` and ``next_cancellation``)."""
 
 from __future__ import annotations
 
-import shlex
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from fpctl.clock import iso
 from fpctl.domain.enums import MemberStatus
 from fpctl.services import lookups
 from fpctl.services.context import Context
@@ -28,16 +26,21 @@ BUYER_WHO, FREELANCER_WHO, ADMIN_WHO, SUPPORT_WHO, TIME_WHO = (
 )
 
 
-NEXT_COLUMNS = ["action", "who", "by", "command", "note"]
+@dataclass(frozen=True)
+class Step:
+    """One thing that can happen next: who acts, by when, and the command line (``argv``)."""
 
-
-View = dict[str, Any]
+    action: str
+    who: str
+    by: datetime | None
+    argv: list[str] | None
+    note: str
 
 
 @dataclass
 class Next:
     order: Order
-    steps: list[View] = field(default_factory=list)
+    steps: list[Step] = field(default_factory=list)
     note: str | None = None
 
 
@@ -60,7 +63,7 @@ class Plan:
         self.seller = ["--as", f"@{freelancer.username}"]
         self.support = ["--as", "support", "--reason", "TEXT", "--account", self.slug]
         self.buyer = self._buyer_flags()
-        self.steps: list[View] = []
+        self.steps: list[Step] = []
 
     def _buyer_flags(self) -> list[str]:
         """The placer while they can still act, else the admin, else any member."""
@@ -86,15 +89,7 @@ class Plan:
         argv: list[str] | None = None,
         note: str = "",
     ) -> None:
-        self.steps.append(
-            {
-                "action": action,
-                "who": who,
-                "by": iso(by),
-                "command": shlex.join(["fpctl", *argv]) if argv else None,
-                "note": note,
-            }
-        )
+        self.steps.append(Step(action, who, by, argv, note))
 
     def order_argv(self, *words: Any) -> list[str]:
         return argv("order", *words[:1], self.order.id, *words[1:])

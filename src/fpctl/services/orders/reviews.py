@@ -8,7 +8,6 @@ history with them, on the freelancer's card (``freelancer show``).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from sqlmodel import col, select
 
@@ -23,8 +22,6 @@ from fpctl.store.rows import id_of
 from fpctl.store.tables import Freelancer, Order, Review
 
 MIN_RATING, MAX_RATING = 1, 5
-
-View = dict[str, Any]
 
 
 def check_rating(rating: int) -> None:
