@@ -143,7 +143,8 @@ class Teams(RuleBasedStateMachine):
 
         def change() -> int:
             with self.work(admin) as ctx:
-                _, changed = members.set_role(ctx, target, "admin")
+                _, unchanged = members.set_role(ctx, target, "admin")
+                changed = unchanged is None
             return 2 if changed else 0
 
         self.attempt(change)
@@ -158,7 +159,8 @@ class Teams(RuleBasedStateMachine):
 
         def change() -> int:
             with self.work(admin) as ctx:
-                _, changed = members.set_role(ctx, target, role)
+                _, unchanged = members.set_role(ctx, target, role)
+                changed = unchanged is None
             return (2 if transfer else 1) if changed else 0
 
         self.attempt(change)
@@ -172,7 +174,8 @@ class Teams(RuleBasedStateMachine):
 
         def change() -> int:
             with self.work(admin) as ctx:
-                _, changed = getattr(members, verb)(ctx, target)
+                _, unchanged = getattr(members, verb)(ctx, target)
+                changed = unchanged is None
             return 1 if changed else 0
 
         self.attempt(change)
@@ -256,9 +259,11 @@ class Teams(RuleBasedStateMachine):
         def change() -> int:
             with self.work(actor, account=account, reason=reason) as ctx:
                 if verb == "set_role":
-                    _, changed = members.set_role(ctx, target, role)
+                    _, unchanged = members.set_role(ctx, target, role)
+                    changed = unchanged is None
                 else:
-                    _, changed = getattr(members, verb)(ctx, target)
+                    _, unchanged = getattr(members, verb)(ctx, target)
+                    changed = unchanged is None
             if not changed:
                 return 0
             # one record per seat that changed (a transfer changes two)
@@ -286,7 +291,8 @@ class Teams(RuleBasedStateMachine):
 
         def change() -> int:
             with self.work("support", account=slug, reason="imported") as ctx:
-                _, changed = members.set_role(ctx, target, "admin")
+                _, unchanged = members.set_role(ctx, target, "admin")
+                changed = unchanged is None
             return 2 if changed else 0  # the appointment, the demotion of the unusable seat
 
         self.attempt(change)

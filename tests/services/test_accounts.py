@@ -86,10 +86,12 @@ def test_members_see_only_their_account(work: Any, cli: Any, team: dict[str, str
 
 def test_update(work: Any, team: dict[str, str]) -> None:
     with work(as_="ada@acme.test") as ctx:
-        account, changed = accounts.update(ctx, company="Acme Ltd", industry=None)
+        account, unchanged = accounts.update(ctx, company="Acme Ltd", industry=None)
+        changed = unchanged is None
     assert (account.company, changed) == ("Acme Ltd", True)
     with work(as_="ada@acme.test") as ctx:
-        _, changed = accounts.update(ctx, company="Acme Ltd")
+        _, unchanged = accounts.update(ctx, company="Acme Ltd")
+        changed = unchanged is None
     assert changed is False
     with work(as_="ada@acme.test") as ctx, pytest.raises(InvalidInput):
         accounts.update(ctx)

@@ -41,7 +41,8 @@ def state(work: Any) -> tuple[str, str]:
 def test_approve_sends_it_now(work: Any, waiting: int) -> None:
     later = MADE + timedelta(days=2)
     with work(as_=ADA, now=later) as ctx:
-        request, changed = approvals.approve(ctx, waiting)
+        request, unchanged = approvals.approve(ctx, waiting)
+        changed = unchanged is None
         invitation = ctx.session.get(Invitation, request.subject_id)
         assert changed
         assert (invitation.sent_at, invitation.expires_at) == (later, later + timedelta(days=30))

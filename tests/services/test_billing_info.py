@@ -31,7 +31,8 @@ def audited(work: Any) -> list[tuple[str, dict[str, Any]]]:
 
 def set_info(work: Any, actor: dict[str, Any] = ADA, **values: str) -> bool:
     with work(**actor) as ctx:
-        _, changed = billing_info.set_info(ctx, **values)
+        _, unchanged = billing_info.set_info(ctx, **values)
+        changed = unchanged is None
         return changed
 
 

@@ -50,7 +50,7 @@ def test_saving_is_idempotent(shop: Any, work: Any) -> None:
         _, _, first = connections.save(ctx, "lena")
     with work(as_=ADA) as ctx:
         saved, _, again = connections.save(ctx, "@LENA")
-    assert (first, again, saved.saved_by) == (True, False, MIA)
+    assert (first, again, saved.saved_by) == (None, "@lena is already saved: nothing changed", MIA)
 
 
 def test_the_same_freelancer_and_their_service_are_two_items(shop: Any, work: Any) -> None:

@@ -64,10 +64,11 @@ def audit_rows(work: Any, action: str) -> list[tuple[str, str, dict[str, Any]]]:
 def test_share_is_one_way_and_sharing_again_changes_nothing(shop: Any, work: Any) -> None:
     order_id = place(work, as_=MIA)
     with work(as_=MIA) as ctx:
-        assert collaboration.share(ctx, order_id)[1] is True
+        assert collaboration.share(ctx, order_id)[1] is None
     before = snapshot(work)
     with work(as_=MIA) as ctx:
-        order, changed = collaboration.share(ctx, order_id)
+        order, unchanged = collaboration.share(ctx, order_id)
+        changed = unchanged is None
 
     assert (changed, order.shared) == (False, True)
     assert snapshot(work) == before
@@ -82,7 +83,7 @@ def test_the_admin_billing_managers_and_support_share_any_order(
 ) -> None:
     order_id = place(work, as_=MIA)
     with work(**actor) as ctx:
-        assert collaboration.share(ctx, order_id)[1] is True
+        assert collaboration.share(ctx, order_id)[1] is None
 
 
 def test_a_project_owner_shares_an_order_placed_in_their_project(shop: Any, work: Any) -> None:
@@ -92,7 +93,7 @@ def test_a_project_owner_shares_an_order_placed_in_their_project(shop: Any, work
     order_id = place(work, project, as_=MIA)
 
     with work(as_=MAX) as ctx:
-        assert collaboration.share(ctx, order_id)[1] is True
+        assert collaboration.share(ctx, order_id)[1] is None
 
 
 def test_a_member_who_only_collaborates_cannot_widen_an_orders_audience(

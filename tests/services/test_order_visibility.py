@@ -149,7 +149,8 @@ def test_an_order_in_a_my_project_is_seen_only_by_its_placer_until_shared(
     assert not finds(work, book.mia_mine, as_=MAX)
     assert finds(work, book.mia_mine, as_=BILL)
     with work(as_=MIA) as ctx:
-        order, changed = collaboration.share(ctx, book.mia_mine)
+        order, unchanged = collaboration.share(ctx, book.mia_mine)
+        changed = unchanged is None
 
     assert changed and order.shared
     assert finds(work, book.mia_mine, as_=MAX)

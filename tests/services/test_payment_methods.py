@@ -217,7 +217,8 @@ def test_default_makes_one_method_the_only_default(work: Any, team: Any) -> None
     add(work, paypal="p@acme.test")
 
     with work(**ADA) as ctx:
-        method, changed = payment_methods.make_default(ctx, 3)
+        method, unchanged = payment_methods.make_default(ctx, 3)
+        changed = unchanged is None
     assert (method.id, changed) == (3, True)
     assert [row[6] for row in state(work)] == [False, False, True]
     assert records(work)[-1] == (
@@ -229,7 +230,7 @@ def test_default_makes_one_method_the_only_default(work: Any, team: Any) -> None
     )
 
     with work(**ADA) as ctx:
-        assert payment_methods.make_default(ctx, 3)[1] is False  # already: nothing recorded
+        assert payment_methods.make_default(ctx, 3)[1] is not None  # already: nothing recorded
     assert len(records(work)) == 4
 
 

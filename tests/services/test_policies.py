@@ -16,7 +16,8 @@ ADA = "ada@acme.test"
 
 def add(work: Any, spec: PolicySpec, actor: str = ADA) -> tuple[int, bool]:
     with work(as_=actor) as ctx:
-        policy, changed = policies.add(ctx, spec)
+        policy, unchanged = policies.add(ctx, spec)
+        changed = unchanged is None
         return policy.id, changed
 
 

@@ -82,13 +82,11 @@ def update(
     from fpctl.views.team import account_view
 
     with run.work(write=True) as ctx:
-        account, changed = accounts.update(
+        account, unchanged = accounts.update(
             ctx, name=name, company=company, website=website, industry=industry
         )
         view = account_view(account)
     run.emit_change(
         view,
-        unchanged=None
-        if changed
-        else f"account {view['slug']} already has these details: nothing changed",
+        unchanged=unchanged,
     )

@@ -43,15 +43,13 @@ def _decide(run: Invocation, request_id: int, reason: str | None, approve: bool)
 
     decide = approvals.approve if approve else approvals.reject
     with run.work(write=True) as ctx:
-        request, changed = decide(ctx, request_id, reason)
+        request, unchanged = decide(ctx, request_id, reason)
         view = approval_view(
             request, ctx.the_account.slug, subject=approvals.describe(ctx.session, request)
         )
     run.emit_change(
         view,
-        unchanged=None
-        if changed
-        else f"request {request.id} was already {request.status}: nothing changed",
+        unchanged=unchanged,
     )
 
 

@@ -72,7 +72,7 @@ def info_set(
     from fpctl.views.money import billing_info_view
 
     with run.work(write=True) as ctx:
-        account, changed = billing_info.set_info(
+        account, unchanged = billing_info.set_info(
             ctx,
             full_name=full_name,
             company=company,
@@ -83,9 +83,7 @@ def info_set(
         view = billing_info_view(account.slug, billing_info.details(account))
     run.emit_change(
         view,
-        unchanged=None
-        if changed
-        else f"{view['account']} already has this billing information: nothing changed",
+        unchanged=unchanged,
     )
 
 
@@ -248,11 +246,9 @@ def default(run: Invocation, method_id: MethodId) -> None:
     from fpctl.views.money import payment_method_view
 
     with run.work(write=True) as ctx:
-        method, changed = payment_methods.make_default(ctx, method_id)
+        method, unchanged = payment_methods.make_default(ctx, method_id)
         view = payment_method_view(method, ctx.the_account.slug)
     run.emit_change(
         view,
-        unchanged=None
-        if changed
-        else f"payment method {method_id} is already the default: nothing changed",
+        unchanged=unchanged,
     )

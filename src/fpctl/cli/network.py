@@ -42,7 +42,7 @@ def save(
     from fpctl.services.network import connections
 
     with run.work(write=True) as ctx:
-        saved, freelancer, changed = connections.save(ctx, username)
+        saved, freelancer, unchanged = connections.save(ctx, username)
         view = {
             "account": ctx.the_account.slug,
             "username": freelancer.username,
@@ -52,7 +52,7 @@ def save(
         }
     run.emit_change(
         view,
-        unchanged=None if changed else f"@{freelancer.username} is already saved: nothing changed",
+        unchanged=unchanged,
     )
 
 

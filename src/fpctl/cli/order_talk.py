@@ -23,13 +23,11 @@ def share(run: Invocation, order_id: OrderId) -> None:
     from fpctl.services.orders import collaboration
 
     with run.work(write=True) as ctx:
-        order, changed = collaboration.share(ctx, order_id)
+        order, unchanged = collaboration.share(ctx, order_id)
         view = order_view(ctx, order)
     run.emit_change(
         view,
-        unchanged=None
-        if changed
-        else f"order {order.id} is already shared with all members: unchanged",
+        unchanged=unchanged,
     )
 
 

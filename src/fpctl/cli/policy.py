@@ -61,11 +61,11 @@ def add(
         mode=mode,
     )
     with run.work(write=True) as ctx:
-        policy, changed = policies.add(ctx, spec)
+        policy, unchanged = policies.add(ctx, spec)
         view = _view(ctx, policy)
     run.emit_change(
         view,
-        unchanged=None if changed else f"policy {policy.id} is already in force: nothing changed",
+        unchanged=unchanged,
     )
 
 

@@ -25,11 +25,9 @@ def set_(
     from fpctl.views.team import member_view
 
     with run.work(write=True) as ctx:
-        member, changed = members.set_role(ctx, email, role)
+        member, unchanged = members.set_role(ctx, email, role)
         view = member_view(member, ctx.the_account.slug)
     run.emit_change(
         view,
-        unchanged=None
-        if changed
-        else f"{view['email']} is already {view['role']}: nothing changed",
+        unchanged=unchanged,
     )

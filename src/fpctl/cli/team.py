@@ -222,17 +222,15 @@ def _invitation_change(run: Invocation, ref: str, verb: str) -> None:
 
     with run.work(write=True) as ctx:
         if verb == "withdraw":
-            invitation, changed = invitations.withdraw(ctx, ref)
+            invitation, unchanged = invitations.withdraw(ctx, ref)
         else:
-            invitation, changed = invitations.resend(ctx, ref), True
+            invitation, unchanged = invitations.resend(ctx, ref), None
         view = invitation_view(
             invitation, ctx.the_account.slug, show_token=invitations.token_visible(ctx, invitation)
         )
     run.emit_change(
         view,
-        unchanged=None
-        if changed
-        else f"invitation {invitation.id} was already {invitation.status}: nothing changed",
+        unchanged=unchanged,
     )
 
 
@@ -258,13 +256,11 @@ def _member_change(run: Invocation, email: str, verb: str) -> None:
         "remove": members.remove,
     }[verb]
     with run.work(write=True) as ctx:
-        member, changed = change(ctx, email)
+        member, unchanged = change(ctx, email)
         view = member_view(member, ctx.the_account.slug)
     run.emit_change(
         view,
-        unchanged=None
-        if changed
-        else f"{member.email} is already {member.status}: nothing changed",
+        unchanged=unchanged,
     )
 
 

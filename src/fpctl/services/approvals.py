@@ -146,13 +146,13 @@ def authorize(ctx: Context, action: Action, request_id: int) -> ApprovalRequest:
 
 def _decide(
     ctx: Context, request_id: int, status: ApprovalStatus, reason: str | None
-) -> tuple[ApprovalRequest, bool]:
+) -> tuple[ApprovalRequest, str | None]:
     action = (
         Action.APPROVAL_APPROVE if status is ApprovalStatus.APPROVED else Action.APPROVAL_REJECT
     )
     request = authorize(ctx, action, request_id)
     if request.status == status:
-        return request, False
+        return request, f"request {request.id} was already {request.status}: nothing changed"
     if request.status != ApprovalStatus.PENDING:
         raise RuleViolation(
             f"approval request {request.id} is already {request.status}", code="request_closed"
@@ -175,18 +175,18 @@ def _decide(
         )
     ]
     ctx.record_many(entries + ([decided] if decided else []))
-    return request, True
+    return request, None
 
 
 def approve(
     ctx: Context, request_id: int, reason: str | None = None
-) -> tuple[ApprovalRequest, bool]:
+) -> tuple[ApprovalRequest, str | None]:
     return _decide(ctx, request_id, ApprovalStatus.APPROVED, reason)
 
 
 def reject(
     ctx: Context, request_id: int, reason: str | None = None
-) -> tuple[ApprovalRequest, bool]:
+) -> tuple[ApprovalRequest, str | None]:
     return _decide(ctx, request_id, ApprovalStatus.REJECTED, reason)
 
 

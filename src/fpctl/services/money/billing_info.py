@@ -46,9 +46,9 @@ def _cleaned(key: str, value: str) -> str | None:
     return text or None
 
 
-def set_info(ctx: Context, **values: str | None) -> tuple[Account, bool]:
-    """Change the fields given (None: leave as is; empty: clear). False: nothing changed,
-    and then nothing is audited."""
+def set_info(ctx: Context, **values: str | None) -> tuple[Account, str | None]:
+    """Change the fields given (None: leave as is; empty: clear). Returns the account and
+    why nothing changed, if nothing did (then nothing is audited)."""
     ctx.require(SET)
     given = {key: value for key, value in values.items() if value is not None}
     unknown = set(given) - set(FIELDS)
@@ -69,4 +69,6 @@ def set_info(ctx: Context, **values: str | None) -> tuple[Account, bool]:
             action=SET,
             changes=changes,
         )
-    return account, bool(changes)
+    return account, None if changes else (
+        f"{account.slug} already has this billing information: nothing changed"
+    )

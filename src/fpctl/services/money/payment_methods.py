@@ -157,11 +157,11 @@ def remove(ctx: Context, method_id: int) -> tuple[PaymentMethod, PaymentMethod |
     return method, successor
 
 
-def make_default(ctx: Context, method_id: int) -> tuple[PaymentMethod, bool]:
+def make_default(ctx: Context, method_id: int) -> tuple[PaymentMethod, str | None]:
     """Make a method the account's only default; already the default is reported unchanged."""
     method = authorize(ctx, PERMISSION, method_id)
     if method.is_default:
-        return method, False
+        return method, f"payment method {method_id} is already the default: nothing changed"
     methods = _methods(ctx)
     before = _default_id(methods)
     for other in methods:
@@ -177,7 +177,7 @@ def make_default(ctx: Context, method_id: int) -> tuple[PaymentMethod, bool]:
         account_id=method.account_id,
         changes={"default": (False, True), "default_id": (before, method.id)},
     )
-    return method, True
+    return method, None
 
 
 def list_methods(ctx: Context) -> list[PaymentMethod]:

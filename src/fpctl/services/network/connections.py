@@ -47,7 +47,7 @@ def record(ctx: Context, action: str, target: str, changes: dict[str, Any]) -> N
 # -- saved, hired, viewed ----------------------------------------------------------------------
 
 
-def save(ctx: Context, username: str) -> tuple[SavedFreelancer, Freelancer, bool]:
+def save(ctx: Context, username: str) -> tuple[SavedFreelancer, Freelancer, str | None]:
     """Save a freelancer to the account's network. False: already saved (nothing changed)."""
     ctx.require(Action.NETWORK_SAVE)
     freelancer = by_username(ctx.session, username)
@@ -58,7 +58,7 @@ def save(ctx: Context, username: str) -> tuple[SavedFreelancer, Freelancer, bool
         .where(SavedFreelancer.freelancer_id == freelancer.id)
     ).first()
     if found is not None:
-        return found, freelancer, False
+        return found, freelancer, f"@{freelancer.username} is already saved: nothing changed"
     saved = SavedFreelancer(
         account_id=account_id,
         freelancer_id=id_of(freelancer),
@@ -70,7 +70,7 @@ def save(ctx: Context, username: str) -> tuple[SavedFreelancer, Freelancer, bool
     ctx.session.flush()
     target = f"freelancer:{freelancer.id} @{freelancer.username}"
     record(ctx, Action.NETWORK_SAVE, target, {"saved": (False, True)})
-    return saved, freelancer, True
+    return saved, freelancer, None
 
 
 def record_view(ctx: Context, freelancer: Freelancer) -> None:

@@ -47,15 +47,15 @@ _TRAILING = ".,;:!?)]}>'\"…"
 # -- sharing -------------------------------------------------------------------------------
 
 
-def share(ctx: Context, order_id: int) -> tuple[Order, bool]:
+def share(ctx: Context, order_id: int) -> tuple[Order, str | None]:
     """Share the order with all members of the account (one-way). Returns the order and
     whether it changed (an order already shared is left as it is)."""
     order = visibility.authorize(ctx, Action.ORDER_SHARE, order_id)
     if order.shared:
-        return order, False
+        return order, f"order {order.id} is already shared with all members: unchanged"
     order.shared = True
     order_audit.record_change(ctx, order, Action.ORDER_SHARE, {"shared": (False, True)})
-    return order, True
+    return order, None
 
 
 # -- common --------------------------------------------------------------------------------

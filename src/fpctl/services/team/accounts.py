@@ -98,8 +98,9 @@ def show(ctx: Context, slug: str | None = None) -> Account:
     return account
 
 
-def update(ctx: Context, **values: str | None) -> tuple[Account, bool]:
-    """Change the name or business details; only the fields given. False: nothing changed."""
+def update(ctx: Context, **values: str | None) -> tuple[Account, str | None]:
+    """Change the name or business details; only the fields given. Returns the account and
+    why nothing changed, if nothing did (the convention of every change)."""
     ctx.require(Action.ACCOUNT_UPDATE)
     account = ctx.the_account
     given = {key: value for key, value in values.items() if value is not None}
@@ -124,4 +125,6 @@ def update(ctx: Context, **values: str | None) -> tuple[Account, bool]:
             account_id=account.id,
             changes=changes,
         )
-    return account, bool(changes)
+    return account, None if changes else (
+        f"account {account.slug} already has these details: nothing changed"
+    )

@@ -122,10 +122,12 @@ def close_approval(
     )
 
 
-def withdraw(ctx: Context, ref: str) -> tuple[Invitation, bool]:
+def withdraw(ctx: Context, ref: str) -> tuple[Invitation, str | None]:
     invitation = authorize(ctx, Action.TEAM_WITHDRAW, ref)
     if invitation.status == InvitationStatus.WITHDRAWN:
-        return invitation, False
+        return invitation, (
+            f"invitation {invitation.id} was already {invitation.status}: nothing changed"
+        )
     if invitation.status not in OPEN_INVITATION_STATUSES:
         raise InvitationInvalid(
             f"invitation {invitation.id} is {invitation.status} and can no longer be withdrawn"
@@ -146,7 +148,7 @@ def withdraw(ctx: Context, ref: str) -> tuple[Invitation, bool]:
     invitation.closed_at = ctx.now
     ctx.session.add(invitation)
     ctx.record_many(entries)
-    return invitation, True
+    return invitation, None
 
 
 def resend(ctx: Context, ref: str) -> Invitation:

@@ -121,7 +121,7 @@ def _refuse_terminal(member: Member) -> None:
         )
 
 
-def set_role(ctx: Context, email: str, role: str) -> tuple[Member, bool]:
+def set_role(ctx: Context, email: str, role: str) -> tuple[Member, str | None]:
     """Set a role; making someone admin demotes the previous admin in the same transaction."""
     new_role = Role(role)
     # The actor first: someone who may not set roles learns nothing about who is a member
@@ -132,7 +132,7 @@ def set_role(ctx: Context, email: str, role: str) -> tuple[Member, bool]:
     member = authorize(ctx, Action.ADMIN_APPOINT if appointing else Action.ROLE_SET, email)
     _refuse_terminal(member)
     if member.role == new_role:
-        return member, False
+        return member, f"{member.email} is already {member.role}: nothing changed"
     if member.role == Role.ADMIN:
         raise RuleViolation(
             f"{member.email} is the admin and cannot be demoted",
@@ -149,7 +149,7 @@ def set_role(ctx: Context, email: str, role: str) -> tuple[Member, bool]:
         for previous in _admin_seats(ctx, besides=member):
             _change(ctx, previous, Action.ROLE_SET, role=Role.MEMBER)
     _change(ctx, member, Action.ADMIN_APPOINT if appointing else Action.ROLE_SET, role=new_role)
-    return member, True
+    return member, None
 
 
 #: Status changes a switched account cannot make (SPEC §1.7), and how the refusal says it.
@@ -163,13 +163,14 @@ def _checked_status_change(
     status: MemberStatus,
     *,
     allowed_from: tuple[MemberStatus, ...],
-) -> tuple[Member, bool]:
-    """The member, and whether the change would do anything; raises if it is not allowed."""
+) -> tuple[Member, str | None]:
+    """The member, and why the change would do nothing (None: it would do something);
+    raises if it is not allowed."""
     member = authorize(ctx, action, email)
     if action in _PRO_ONLY:
         require_pro(ctx.the_account, _PRO_ONLY[action])
     if member.status == status:
-        return member, False
+        return member, f"{member.email} is already {member.status}: nothing changed"
     _refuse_terminal(member)
     if member.role == Role.ADMIN:
         raise RuleViolation(
@@ -179,7 +180,7 @@ def _checked_status_change(
         )
     if member.status not in allowed_from:
         raise RuleViolation(f"{member.email} is {member.status}", code="invalid_status")
-    return member, True
+    return member, None
 
 
 def _set_status(
@@ -189,17 +190,19 @@ def _set_status(
     status: MemberStatus,
     *,
     allowed_from: tuple[MemberStatus, ...],
-) -> tuple[Member, bool]:
-    member, changes = _checked_status_change(ctx, email, action, status, allowed_from=allowed_from)
-    if changes:
+) -> tuple[Member, str | None]:
+    member, unchanged = _checked_status_change(
+        ctx, email, action, status, allowed_from=allowed_from
+    )
+    if unchanged is None:
         _change(ctx, member, action, status=status)
-    return member, changes
+    return member, unchanged
 
 
 _REMOVABLE = (MemberStatus.ACTIVE, MemberStatus.DEACTIVATED)
 
 
-def deactivate(ctx: Context, email: str) -> tuple[Member, bool]:
+def deactivate(ctx: Context, email: str) -> tuple[Member, str | None]:
     return _set_status(
         ctx,
         email,
@@ -209,7 +212,7 @@ def deactivate(ctx: Context, email: str) -> tuple[Member, bool]:
     )
 
 
-def reactivate(ctx: Context, email: str) -> tuple[Member, bool]:
+def reactivate(ctx: Context, email: str) -> tuple[Member, str | None]:
     return _set_status(
         ctx,
         email,
@@ -222,20 +225,21 @@ def reactivate(ctx: Context, email: str) -> tuple[Member, bool]:
 def check_remove(ctx: Context, email: str) -> bool:
     """Raise if removing ``email`` is not allowed; whether it would change anything (asked
     before the confirmation prompt, so nobody confirms what would be refused)."""
-    return _checked_status_change(
+    unchanged = _checked_status_change(
         ctx, email, Action.TEAM_REMOVE, MemberStatus.REMOVED, allowed_from=_REMOVABLE
     )[1]
+    return unchanged is None
 
 
-def remove(ctx: Context, email: str) -> tuple[Member, bool]:
+def remove(ctx: Context, email: str) -> tuple[Member, str | None]:
     """Terminal: the seat closes and the email is released (it may be invited anywhere).
     The member's orders stay with the account, shared with all its members (SPEC §1.5)."""
-    member, changed = _set_status(
+    member, unchanged = _set_status(
         ctx, email, Action.TEAM_REMOVE, MemberStatus.REMOVED, allowed_from=_REMOVABLE
     )
-    if changed:
+    if unchanged is None:
         _share_orders_of(ctx, member)
-    return member, changed
+    return member, unchanged
 
 
 def check_leave(ctx: Context) -> None:

@@ -102,7 +102,7 @@ def _build(ctx: Context, spec: PolicySpec) -> Policy:
 _SAME = ("kind", "applies_to", "member_id", "over_cents", "amount_cents", "period", "mode")
 
 
-def add(ctx: Context, spec: PolicySpec) -> tuple[Policy, bool]:
+def add(ctx: Context, spec: PolicySpec) -> tuple[Policy, str | None]:
     """Add a policy; an identical one already in force is reported unchanged."""
     ctx.require(Action.POLICY_ADD)
     lookups.require_pro(ctx.the_account, "add policies")
@@ -117,7 +117,7 @@ def add(ctx: Context, spec: PolicySpec) -> tuple[Policy, bool]:
         )
     for existing in list_policies(ctx, kind=policy.kind):
         if all(getattr(existing, key) == getattr(policy, key) for key in _SAME):
-            return existing, False
+            return existing, f"policy {existing.id} is already in force: nothing changed"
     ctx.session.add(policy)
     ctx.session.flush()
     changes = {key: (None, getattr(policy, key)) for key in _SAME if getattr(policy, key)}
@@ -127,7 +127,7 @@ def add(ctx: Context, spec: PolicySpec) -> tuple[Policy, bool]:
         account_id=account.id,
         changes=changes,
     )
-    return policy, True
+    return policy, None
 
 
 def find(ctx: Context, policy_id: int) -> Policy:
