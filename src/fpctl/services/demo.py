@@ -13,30 +13,41 @@ from __future__ import annotations
 
 import base64
 import random
-from collections.abc import Callable
-from contextlib import suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
 
 from sqlalchemy import func
 from sqlmodel import col, select
 
-from fpctl.clock import iso
 from fpctl.domain.actors import NOBODY, Actor, support
-from fpctl.domain.enums import ActorKind, ApprovalKind, Plan, Role
+from fpctl.domain.enums import ApprovalKind, Plan, Role
 from fpctl.errors import InvalidInput, RuleViolation
 from fpctl.services import approvals, lookups, settle
 from fpctl.services.actors import member_actor
 from fpctl.services.context import Context
+from fpctl.services.demo_data import (
+    CARD_DAYS_BEFORE,
+    CATALOGUE,
+    CATALOGUE_DAYS_BEFORE,
+    FIRST_NAMES,
+    LAST_NAMES,
+    MIN_MEMBERS,
+    CatalogueEntry,
+    DemoOptions,
+    Person,
+    Step,
+    Team,
+    base_time,
+    company,
+    demo_slugs,
+)
+from fpctl.services.demo_orders import OrderStories
 from fpctl.services.money import billing_info, payment_methods
 from fpctl.services.network import freelancers
-from fpctl.services.orders import cancellations, checkout, lifecycle
-from fpctl.services.orders.checkout import OrderRequest
 from fpctl.services.team import accounts, invitations, inviting, members, policies
 from fpctl.services.team.inviting import InviteRequest
 from fpctl.services.team.policies import PolicySpec
-from fpctl.store.rows import id_of
 from fpctl.store.tables import (
     Account,
     ApprovalRequest,
@@ -49,132 +60,6 @@ from fpctl.store.tables import (
     Policy,
 )
 
-#: People each account needs so that every role and status appears (admin, a billing
-#: manager, a team lead, a deactivated, a removed and a closed member, one joined after
-#: approval).
-MIN_MEMBERS = 7
-DEFAULT_ACCOUNTS = 3
-DEFAULT_MEMBERS = 10
-DEFAULT_SEED = 1
-
-COMPANIES = [
-    ("Northwind Traders", "Wholesale"),
-    ("Bluebird Analytics", "Data & analytics"),
-    ("Harbor & Pine Studio", "Design"),
-    ("Kestrel Logistics", "Logistics"),
-    ("Lumen Health", "Healthcare"),
-    ("Copperleaf Foods", "Food & beverage"),
-    ("Tidewater Media", "Media"),
-    ("Quarry Robotics", "Manufacturing"),
-    ("Maple Street Legal", "Legal services"),
-    ("Orbital Games", "Gaming"),
-    ("Saffron Travel", "Travel"),
-    ("Ironbark Construction", "Construction"),
-]
-FIRST_NAMES = [
-    "Ada", "Ben", "Chloé", "Dev", "Elena", "Femi", "Grace", "Hiro", "Inès", "Jonas",
-    "Kira", "Liam", "Maya", "Noor", "Omar", "Priya", "Quinn", "Rosa", "Sami", "Tariq",
-    "Uma", "Viktor", "Wen", "Ximena", "Yusuf", "Zoe", "Aisha", "Bruno", "Carmen", "Diego",
-]  # fmt: skip
-LAST_NAMES = [
-    "Okafor", "Lindqvist", "Moreau", "Patel", "Rossi", "Nakamura", "Haddad", "Kowalski",
-    "García", "Nguyen", "Schmidt", "Adeyemi", "Fischer", "Silva", "Dubois", "Khan",
-    "Novak", "Ortiz", "Berg", "Mensah", "Tanaka", "Costa", "Weber", "Ivanova",
-]  # fmt: skip
-
-#: The catalogue support keeps (the same for every seed): username, name, Pro badge, and
-#: services as (title, price, revisions included).
-CatalogueEntry = tuple[str, str, bool, list[tuple[str, str, int]]]
-CATALOGUE: list[CatalogueEntry] = [
-    ("lena.design", "Lena Moreau", True, [("Brand identity", "1,200", 3), ("Logo", "350", 2)]),
-    ("kofi_dev", "Kofi Mensah", True, [("Django web app", "4,500", 2), ("API work", "800", 1)]),
-    ("sara-writes", "Sara Lindqvist", False, [("Blog article, 1,000 words", "120", 1)]),
-    ("mateo.video", "Mateo Ortiz", False, [("Product explainer video", "950", 2)]),
-    ("yuki_data", "Yuki Tanaka", True, [("Dashboards", "1,800", 2), ("Data cleanup", "400", 0)]),
-]  # fmt: skip
-CATALOGUE_DAYS_BEFORE = 140  # before any demo account exists
-CARD_DAYS_BEFORE = 60  # a basic account adds its card before its first order
-
-
-DEFAULT_ORDERS = 10
-
-#: What happens to the demo orders, in turn: each story is a list of (days after the
-#: order, step). Together they show every order status, the flags and an open request.
-STORIES = [
-    "completed",
-    "in_progress",
-    "delivered",
-    "auto_completed",
-    "awaiting_requirements",
-    "in_revision",
-    "cancelled_by_agreement",
-    "cancellation_open",
-    "milestones",
-    "late",
-]
-
-
-@dataclass(frozen=True)
-class DemoOptions:
-    accounts: int = DEFAULT_ACCOUNTS
-    members: int = DEFAULT_MEMBERS  # people who joined each account, the admin included
-    seed: int = DEFAULT_SEED
-    orders: int = DEFAULT_ORDERS  # per account
-
-
-@dataclass
-class Person:
-    name: str
-    email: str
-    member_id: int | None = None
-    token: str | None = None
-    invitation_id: int | None = None
-
-
-@dataclass
-class Team:
-    """One demo account while it is being built."""
-
-    index: int
-    name: str
-    slug: str
-    domain: str
-    industry: str
-    plan: Plan
-    admin: Person
-    account_id: int | None = None
-    people: dict[str, Person] = field(default_factory=dict)
-
-
-Step = Callable[[datetime], object]  # what a step returns is not used
-
-
-@dataclass(frozen=True)
-class OrderStory:
-    story: str  # one of STORIES
-    buyer: str  # "admin" or a key of Team.people
-    days_before: int
-    username: str
-    service: int  # index in the freelancer's services
-
-
-def demo_slugs(count: int) -> list[str]:
-    """The slugs ``seed`` gives its accounts (they do not depend on the seed)."""
-    return [_company(index)[2] for index in range(count)]
-
-
-def _company(index: int) -> tuple[str, str, str]:
-    name, industry = COMPANIES[index % len(COMPANIES)]
-    if index >= len(COMPANIES):
-        name = f"{name} {index // len(COMPANIES) + 1}"
-    slug = "".join(ch if ch.isalnum() else "-" for ch in name.casefold().replace("&", ""))
-    return name, industry, "-".join(part for part in slug.split("-") if part)
-
-
-def base_time(now: datetime) -> datetime:
-    """The instant every demo event is placed before: the start of now's UTC day."""
-    return now.replace(hour=0, minute=0, second=0, microsecond=0)
-
 
 class _Seeder:
     def __init__(self, ctx: Context, options: DemoOptions) -> None:
@@ -186,6 +71,7 @@ class _Seeder:
         self.options = options
         self.events: list[tuple[datetime, int, Step]] = []
         self.used_names: set[str] = set()
+        self.stories = OrderStories(self)
 
     # -- building blocks -------------------------------------------------------------------
 
@@ -268,7 +154,7 @@ class _Seeder:
     # -- the script of one account ---------------------------------------------------------
 
     def plan_account(self, index: int) -> Team:
-        name, industry, slug = _company(index)
+        name, industry, slug = company(index)
         plan = Plan.ADVANCED if index % 3 == 0 else Plan.BASIC
         team = Team(index, name, slug, f"{slug}.test", industry, plan, admin=Person("", ""))
         team.admin = self.person(team)
@@ -281,7 +167,7 @@ class _Seeder:
         self.plan_team(team, created)
         self.plan_invitations(team)
         self.plan_policies(team)
-        self.plan_orders(team)
+        self.stories.plan_orders(team)
         return team
 
     def create(self, team: Team, when: datetime) -> None:
@@ -391,132 +277,11 @@ class _Seeder:
 
     # -- orders ------------------------------------------------------------------------------
 
-    def plan_orders(self, team: Team) -> None:
-        """The orders, placed between -40 and -1 days by the people who are there at the
-        time, each following one of the STORIES (the card is there from -60 days)."""
-        if not self.options.orders:
-            return
-        buyers = ["admin", "billing", "lead", "removed"] + [
-            key for key in team.people if key.startswith("extra")
-        ]
-        for number in range(self.options.orders):
-            story = STORIES[number % len(STORIES)]
-            days_before = max(1, 40 - number * 39 // max(1, self.options.orders))
-            if story in ("delivered", "cancellation_open", "in_revision"):
-                days_before = min(days_before, 2)
-            buyer = self.rng.choice(buyers)
-            if buyer == "removed" and days_before <= 25:
-                buyer = "lead"  # removed at -25: nobody orders for them after that
-            if buyer == "billing" and days_before >= 50:
-                buyer = "admin"
-            username, service = self.pick_service()
-            self.plan_order(team, OrderStory(story, buyer, days_before, username, service))
-
-    def pick_service(self) -> tuple[str, int]:
-        username, _, _, services = self.rng.choice(CATALOGUE)
-        return username, self.rng.randrange(len(services))
-
     def add_card(self, team: Team, when: datetime) -> None:
         expiry = f"12/{(self.base.year + 3) % 100:02d}"
         payment_methods.add(
             self.as_admin(team, when), card="4242 4242 4242 4242", expiry_text=expiry
         )
-
-    def buyer_ctx(self, team: Team, buyer: str, when: datetime) -> Context:
-        if buyer == "admin":
-            return self.as_admin(team, when)
-        return self.as_member(team, team.people[buyer], when)
-
-    def seller_ctx(self, team: Team, username: str, when: datetime) -> Context:
-        freelancer = self.session.exec(
-            select(Freelancer).where(Freelancer.username == username)
-        ).one()
-        actor = Actor(kind=ActorKind.FREELANCER, label=f"@{username}", freelancer_id=freelancer.id)
-        return self.ctx(team, when, actor)
-
-    def plan_order(self, team: Team, plot: OrderStory) -> None:
-        story, buyer, days_before, username = (
-            plot.story,
-            plot.buyer,
-            plot.days_before,
-            plot.username,
-        )
-        placed: dict[str, int] = {}
-
-        def buyer_does(step: Callable[[Context, int], object]) -> Step:
-            return lambda t: self.act(
-                placed, lambda: step(self.buyer_ctx(team, buyer, t), placed["id"])
-            )
-
-        def seller_does(step: Callable[[Context, int], object]) -> Step:
-            return lambda t: self.act(
-                placed, lambda: step(self.seller_ctx(team, username, t), placed["id"])
-            )
-
-        def place(when: datetime) -> None:
-            service_id = self.service_id(username, plot.service)
-            ctx = self.buyer_ctx(team, buyer, when)
-            request = OrderRequest(freelancer=username, service_id=service_id)
-            if story == "milestones":
-                request = OrderRequest(
-                    freelancer=username,
-                    milestones=["Research=300", "First draft=500", "Final=400"],
-                )
-            if story in ("late", "in_progress"):
-                request.due = iso(when + timedelta(days=2 if story == "late" else 60))
-            with suppress(RuleViolation):  # refused by a purchase limit: that happens too
-                placed["id"] = id_of(checkout.place(ctx, request).order)
-
-        requirements = buyer_does(
-            lambda ctx, order_id: lifecycle.submit_requirements(ctx, order_id, "See the brief.")
-        )
-        deliver = seller_does(lifecycle.deliver)
-        steps: list[tuple[int, Step]] = [(0, place)]  # (days after the placement, step)
-        if story != "awaiting_requirements":
-            steps.append((0, requirements))
-        if story in ("completed", "delivered", "auto_completed", "in_revision", "milestones"):
-            steps.append((1, deliver))
-        if story in ("completed", "milestones"):
-            steps.append((1, buyer_does(lifecycle.accept)))
-        if story == "in_revision":
-            steps.append((1, buyer_does(lifecycle.ask_revision)))
-        if story in ("cancelled_by_agreement", "cancellation_open"):
-            steps.append(
-                (
-                    1,
-                    seller_does(
-                        lambda ctx, order_id: cancellations.request(ctx, order_id, "Out of office")
-                    ),
-                )
-            )
-        if story == "cancelled_by_agreement":
-            steps.append((1, buyer_does(cancellations.accept)))
-        start = self.at(days_before, steps[0][1])
-        for number, (offset, step) in enumerate(steps[1:], start=1):
-            # later steps follow the placement in order: same minute, an hour apart
-            when = start + timedelta(days=offset, hours=number)
-            self.events.append(
-                (min(when, self.base - timedelta(minutes=1)), len(self.events), step)
-            )
-
-    def act(self, placed: dict[str, int], step: Callable[[], object]) -> None:
-        """Run a story's next step, unless the order was refused or is held (those stories
-        stop where the rules stopped them)."""
-        if "id" not in placed:
-            return
-        with suppress(RuleViolation):
-            step()
-
-    def service_id(self, username: str, index: int) -> int:
-        freelancer_id = select(Freelancer.id).where(Freelancer.username == username)
-        ids = self.session.exec(
-            select(FreelancerService.id)
-            .where(FreelancerService.freelancer_id == freelancer_id.scalar_subquery())
-            .order_by(col(FreelancerService.id))
-        ).all()
-        service_id = ids[index % len(ids)]
-        assert service_id is not None  # a stored row's id
-        return service_id
 
     def plan_catalogue(self) -> None:
         """Support adds the freelancers and their services, one a minute (no random draw, so
