@@ -20,7 +20,7 @@ app = group("db", "The store: path, upgrade, backup, check.")
 def path(run: Invocation) -> None:
     """Print where the store is (the SQLite file, or the database URL)."""
     location = run.location()
-    run.emit({"path": str(location.path) if location.path else None, "url": location.url})
+    run.emit({"path": str(location.path) if location.path else None, "url": location.shown})
 
 
 @command(app, "upgrade", writes=True)
@@ -70,7 +70,7 @@ def backup(
         {
             "path": str(made.path),
             "bytes": made.bytes,
-            "source": str(location.path) if location.path else location.url,
+            "source": str(location.path) if location.path else location.shown,
             "revision": made.revision,
             "audit_records": made.audit_records,
             "audit_head": made.audit_head,

@@ -89,6 +89,12 @@ def backup(
     """Copy the store to ``target`` through the online backup API: a consistent snapshot
     even while other processes write. The copy is written beside ``target`` and renamed
     into place, so ``target`` is either the old file or a complete backup."""
+    if engine.dialect.name != "sqlite":
+        raise RuleViolation(
+            "`fpctl db backup` copies SQLite stores; this store is on a PostgreSQL server",
+            hint="back it up with the server's tools: pg_dump --format=custom URL > FILE",
+            code="not_sqlite",
+        )
     target = _backup_target(source, target, overwrite=overwrite)
     partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
     try:
@@ -208,12 +214,25 @@ def check(engine: Engine) -> CheckReport:
     return CheckReport(checks)
 
 
+#: The store's tables and triggers, by the catalogue of each dialect.
+_CATALOGUE = {
+    ("postgresql", "table"): "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()",
+    ("postgresql", "trigger"): "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal",
+}
+
+
 def _names(connection: Connection, kind: str) -> list[str]:
-    rows = connection.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = ?", (kind,))
+    sql = _CATALOGUE.get((connection.dialect.name, kind))
+    if sql is None:
+        rows = connection.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = ?", (kind,))
+    else:
+        rows = connection.exec_driver_sql(sql)
     return [row[0] for row in rows]
 
 
 def _integrity(connection: Connection) -> Check:
+    if connection.dialect.name != "sqlite":
+        return Check("integrity", True, "kept by the PostgreSQL server")
     rows = [row[0] for row in connection.exec_driver_sql("PRAGMA integrity_check")]
     if rows == ["ok"]:
         return Check("integrity", True, "ok")
@@ -221,6 +240,8 @@ def _integrity(connection: Connection) -> Check:
 
 
 def _foreign_keys(connection: Connection) -> Check:
+    if connection.dialect.name != "sqlite":
+        return Check("foreign_keys", True, "enforced by the PostgreSQL server")
     rows = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
     if not rows:
         return Check("foreign_keys", True, "ok")

@@ -18,7 +18,7 @@ from datetime import datetime
 from sqlmodel import Session
 
 from fpctl.services.context import Context
-from fpctl.store.bulk import stored_instant
+from fpctl.store.bulk import driver_sql, instant_param
 
 Settler = Callable[[Context], int]
 
@@ -49,8 +49,11 @@ def _rules() -> list[Rule]:
 
 def anything_due(session: Session, now: datetime) -> bool:
     connection = session.connection()
-    stamp = stored_instant(now)
-    return any(connection.exec_driver_sql(rule.due_sql, (stamp,)).first() for rule in _rules())
+    stamp = instant_param(connection, now)
+    return any(
+        connection.exec_driver_sql(driver_sql(connection, rule.due_sql), (stamp,)).first()
+        for rule in _rules()
+    )
 
 
 def settle_due(session: Session, now: datetime) -> dict[str, int]:

@@ -24,8 +24,21 @@ def stored_instant(value: datetime) -> str:
     return as_utc(value).replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
 
 
-def _plain(value: Any) -> Any:
-    return stored_instant(value) if isinstance(value, datetime) else value
+def instant_param(connection: Connection, value: datetime) -> Any:
+    """An instant as a raw-SQL parameter: SQLite compares the stored text, PostgreSQL its
+    timestamps (naive UTC, as ``tables.UTCDateTime`` stores them)."""
+    if connection.dialect.name == "sqlite":
+        return stored_instant(value)
+    return as_utc(value).replace(tzinfo=None)
+
+
+def driver_sql(connection: Connection, sql: str) -> str:
+    """Raw SQL written with ``?`` placeholders (SQLite's), for this connection's driver."""
+    return sql if connection.dialect.name == "sqlite" else sql.replace("?", "%s")
+
+
+def _plain(connection: Connection, value: Any) -> Any:
+    return instant_param(connection, value) if isinstance(value, datetime) else value
 
 
 def insert_rows(connection: Connection, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
@@ -37,4 +50,5 @@ def insert_rows(connection: Connection, table: Table, rows: Sequence[Mapping[str
     if unknown:
         raise ValueError(f"{table.name} has no column {sorted(unknown)}")
     sql = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})"
-    connection.exec_driver_sql(sql, [tuple(_plain(row[name]) for name in names) for row in rows])
+    values = [tuple(_plain(connection, row[name]) for name in names) for row in rows]
+    connection.exec_driver_sql(driver_sql(connection, sql), values)

@@ -46,8 +46,27 @@ def _on_begin(connection: Any) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
+#: The advisory lock every write transaction on a PostgreSQL store takes first: one writer
+#: at a time, as ``BEGIN IMMEDIATE`` gives SQLite (the audit chain is one per store, so its
+#: appends are serial anyway). Readers never wait for it (MVCC).
+WRITE_LOCK_KEY = 0x6670_6374  # "fpct"
+
+
+def _on_begin_postgres(connection: Any) -> None:
+    if not connection.get_execution_options().get("fpctl_write", False):
+        return
+    connection.exec_driver_sql(f"SET LOCAL lock_timeout = '{_busy_timeout_ms()}ms'")
+    connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
+
+
 def create_store_engine(location: StoreLocation) -> Engine:
     """An engine for this process (never share one across ``fork()``)."""
+    if location.dialect == "postgresql":
+        engine = create_engine(
+            location.url, connect_args={"connect_timeout": 10, "application_name": "fpctl"}
+        )
+        event.listen(engine, "begin", _on_begin_postgres)
+        return engine
     if location.path is not None:
         location.path.parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(location.url)
@@ -59,13 +78,26 @@ def create_store_engine(location: StoreLocation) -> Engine:
 def translate_store_error(error: Exception) -> StoreBusy | None:
     """Lock and access failures become exit 7; anything else stays a bug."""
     text = str(getattr(error, "orig", error)).lower()
-    if "locked" in text or "busy" in text:
+    if "locked" in text or "busy" in text or "lock timeout" in text:
         return StoreBusy(
             "the store is busy: another fpctl kept it locked past the timeout",
             hint="try again; raise FPCTL_BUSY_TIMEOUT_MS to wait longer",
         )
-    unavailable = ("unable to open", "not a database", "readonly", "disk i/o", "malformed")
-    if any(word in text for word in unavailable):
+    unavailable = (
+        "unable to open",
+        "not a database",
+        "readonly",
+        "disk i/o",
+        "malformed",
+        "connection refused",
+        "could not connect",
+        "connection failed",
+        "authentication failed",
+        "no password supplied",
+        "timeout expired",
+    )
+    missing_database = text.startswith('database "') or 'fatal:  database "' in text
+    if missing_database or any(word in text for word in unavailable):
         return StoreUnavailable(f"the store cannot be used: {getattr(error, 'orig', error)}")
     return None
 

@@ -21,11 +21,12 @@ ALEMBIC_VERSION_DDL = (
 
 
 def current_revision(connection: Connection) -> str | None:
-    # One query on sqlite_master, not an Inspector: this runs on every command.
-    exists = connection.exec_driver_sql(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
-    ).first()
-    if exists is None:
+    # One query on the catalogue, not an Inspector: this runs on every command.
+    if connection.dialect.name == "sqlite":
+        probe = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
+    else:
+        probe = "SELECT to_regclass('alembic_version')::text"
+    if connection.exec_driver_sql(probe).scalar() is None:
         return None
     return connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
 

@@ -87,6 +87,7 @@ class Member(SQLModel, table=True):
             "email",
             unique=True,
             sqlite_where=text(HELD_EMAIL),
+            postgresql_where=text(HELD_EMAIL),
         ),
         Index("ix_member_account_status", "account_id", "status"),
     )
@@ -147,6 +148,7 @@ class Invitation(SQLModel, table=True):
             "email",
             unique=True,
             sqlite_where=text(OPEN_INVITATION),
+            postgresql_where=text(OPEN_INVITATION),
         ),
         Index("ix_invitation_status_expiry", "status", "expires_at"),
     )
@@ -209,7 +211,13 @@ class Project(SQLModel, table=True):
     """``my`` (one per member, never shared with collaborators), ``public`` or ``private``."""
 
     __table_args__ = (
-        Index("uq_project_my_project", "owner_id", unique=True, sqlite_where=text("kind = 'my'")),
+        Index(
+            "uq_project_my_project",
+            "owner_id",
+            unique=True,
+            sqlite_where=text("kind = 'my'"),
+            postgresql_where=text("kind = 'my'"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -297,6 +305,7 @@ class OrderCancellation(SQLModel, table=True):
             "order_id",
             unique=True,
             sqlite_where=text(OPEN_CANCELLATION),
+            postgresql_where=text(OPEN_CANCELLATION),
         ),
         Index("ix_order_cancellation_status_expiry", "status", "expires_at"),
     )
@@ -462,9 +471,24 @@ AUDIT_TRIGGERS = (
     "CREATE TRIGGER IF NOT EXISTS audit_record_no_delete BEFORE DELETE ON audit_record "
     "BEGIN SELECT RAISE(ABORT, 'audit records are append-only'); END",
 )
+#: The same refusal on PostgreSQL: one trigger function, two triggers.
+AUDIT_TRIGGERS_POSTGRES = (
+    "CREATE OR REPLACE FUNCTION audit_record_append_only() RETURNS trigger "
+    "LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'audit records are append-only'; END $$",
+    "CREATE TRIGGER audit_record_no_update BEFORE UPDATE ON audit_record "
+    "FOR EACH ROW EXECUTE FUNCTION audit_record_append_only()",
+    "CREATE TRIGGER audit_record_no_delete BEFORE DELETE ON audit_record "
+    "FOR EACH ROW EXECUTE FUNCTION audit_record_append_only()",
+)
 
 for _statement in AUDIT_TRIGGERS:
-    event.listen(table_of(AuditRecord), "after_create", DDL(_statement))
+    event.listen(
+        table_of(AuditRecord), "after_create", DDL(_statement).execute_if(dialect="sqlite")
+    )
+for _statement in AUDIT_TRIGGERS_POSTGRES:
+    event.listen(
+        table_of(AuditRecord), "after_create", DDL(_statement).execute_if(dialect="postgresql")
+    )
 
 
 # -- the freelancer network (SPEC §1.6; migration 0006) ---------------------------------------
@@ -531,6 +555,7 @@ class NetworkListItem(SQLModel, table=True):
             "freelancer_id",
             unique=True,
             sqlite_where=text("service_id IS NULL"),
+            postgresql_where=text("service_id IS NULL"),
         ),
         Index(
             "uq_network_list_item_service",
@@ -538,6 +563,7 @@ class NetworkListItem(SQLModel, table=True):
             "service_id",
             unique=True,
             sqlite_where=text("service_id IS NOT NULL"),
+            postgresql_where=text("service_id IS NOT NULL"),
         ),
     )
 
