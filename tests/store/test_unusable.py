@@ -41,12 +41,25 @@ def test_a_directory_given_as_the_store_is_unavailable(cli: Cli, tmp_path: Path)
 def test_a_database_url_of_another_engine_is_a_usage_error(
     cli: Cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("FPCTL_DATABASE_URL", "postgresql://db.invalid/fpctl")
+    monkeypatch.setenv("FPCTL_DATABASE_URL", "mysql://db.invalid/fpctl")
 
     result = cli("account", "list", "-o", "json")
 
     assert (result.exit_code, result.error["code"]) == (2, "invalid_input")
-    assert "sqlite" in result.error["hint"]
+    assert "postgresql://" in result.error["hint"]
+
+
+@pytest.mark.parametrize("host", ["db.invalid", "127.0.0.1:1"])
+def test_a_server_that_cannot_be_reached_is_exit_7_on_one_line(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch, host: str
+) -> None:
+    monkeypatch.setenv("FPCTL_DATABASE_URL", f"postgresql://ada:s3cret@{host}/fpctl")
+
+    result = cli("account", "list", "-o", "json")
+
+    assert (result.exit_code, result.error["code"]) == (7, "store_unavailable")
+    assert len(result.stderr.strip().splitlines()) == 2  # the error line, the JSON error
+    assert "s3cret" not in result.stderr
 
 
 def test_a_sqlite_database_url_overrides_the_db_option(

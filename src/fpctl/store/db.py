@@ -92,13 +92,15 @@ def translate_store_error(error: Exception) -> StoreBusy | None:
         "connection refused",
         "could not connect",
         "connection failed",
+        "failed to resolve host",
         "authentication failed",
         "no password supplied",
         "timeout expired",
     )
     missing_database = text.startswith('database "') or 'fatal:  database "' in text
     if missing_database or any(word in text for word in unavailable):
-        return StoreUnavailable(f"the store cannot be used: {getattr(error, 'orig', error)}")
+        reason = " ".join(str(getattr(error, "orig", error)).split())  # one line
+        return StoreUnavailable(f"the store cannot be used: {reason}")
     return None
 
 
