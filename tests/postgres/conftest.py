@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 
@@ -21,15 +22,30 @@ def _admin(sql: str) -> None:
         conn.execute(sql)
 
 
-@pytest.fixture
-def pg_url(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """FPCTL_DATABASE_URL set to a new, empty database; dropped afterwards."""
+@contextmanager
+def _database() -> Iterator[str]:
+    """A new, empty database on the test server (its psycopg URL); dropped afterwards."""
     if not ADMIN_URL:
         pytest.skip("no PostgreSQL server: set FPCTL_TEST_POSTGRES_URL (`.ci/run` does)")
     name = f"fpctl_test_{uuid.uuid4().hex[:12]}"
     _admin(f'CREATE DATABASE "{name}"')
     base, _, _ = ADMIN_URL.rpartition("/")
-    url = f"{base}/{name}"
-    monkeypatch.setenv("FPCTL_DATABASE_URL", url)
-    yield url
-    _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    try:
+        yield f"{base}/{name}".replace("postgresql://", "postgresql+psycopg://", 1)
+    finally:
+        _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def pg_url(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """FPCTL_DATABASE_URL set to a new, empty database."""
+    with _database() as url:
+        monkeypatch.setenv("FPCTL_DATABASE_URL", url)
+        yield url
+
+
+@pytest.fixture
+def another_pg_url() -> Iterator[str]:
+    """A second empty database (FPCTL_DATABASE_URL is left alone)."""
+    with _database() as url:
+        yield url

@@ -7,12 +7,21 @@ Revises:
 import sqlalchemy as sa
 from alembic import op
 
-# Frozen copy of the append-only fence (tables.AUDIT_TRIGGERS at this revision).
+# Frozen copies of the append-only fence (tables.AUDIT_TRIGGERS and
+# tables.AUDIT_TRIGGERS_POSTGRES at this revision).
 AUDIT_TRIGGERS = (
     "CREATE TRIGGER IF NOT EXISTS audit_record_no_update BEFORE UPDATE ON audit_record "
     "BEGIN SELECT RAISE(ABORT, 'audit records are append-only'); END",
     "CREATE TRIGGER IF NOT EXISTS audit_record_no_delete BEFORE DELETE ON audit_record "
     "BEGIN SELECT RAISE(ABORT, 'audit records are append-only'); END",
+)
+AUDIT_TRIGGERS_POSTGRES = (
+    "CREATE OR REPLACE FUNCTION audit_record_append_only() RETURNS trigger "
+    "LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'audit records are append-only'; END $$",
+    "CREATE TRIGGER audit_record_no_update BEFORE UPDATE ON audit_record "
+    "FOR EACH ROW EXECUTE FUNCTION audit_record_append_only()",
+    "CREATE TRIGGER audit_record_no_delete BEFORE DELETE ON audit_record "
+    "FOR EACH ROW EXECUTE FUNCTION audit_record_append_only()",
 )
 
 revision = "0001"
@@ -99,6 +108,7 @@ def upgrade() -> None:
             ["email"],
             unique=True,
             sqlite_where=sa.text("status != 'removed'"),
+            postgresql_where=sa.text("status != 'removed'"),
         )
 
     op.create_table(
@@ -145,6 +155,7 @@ def upgrade() -> None:
             ["account_id", "email"],
             unique=True,
             sqlite_where=sa.text("status IN ('awaiting_approval', 'pending')"),
+            postgresql_where=sa.text("status IN ('awaiting_approval', 'pending')"),
         )
 
     op.create_table(
@@ -211,7 +222,8 @@ def upgrade() -> None:
             batch_op.f("ix_approvalrequest_account_id"), ["account_id"], unique=False
         )
 
-    for statement in AUDIT_TRIGGERS:
+    dialect = op.get_bind().dialect.name
+    for statement in AUDIT_TRIGGERS if dialect == "sqlite" else AUDIT_TRIGGERS_POSTGRES:
         op.execute(statement)
 
 
@@ -231,13 +243,18 @@ def downgrade() -> None:
         batch_op.drop_index(
             "uq_invitation_open_email",
             sqlite_where=sa.text("status IN ('awaiting_approval', 'pending')"),
+            postgresql_where=sa.text("status IN ('awaiting_approval', 'pending')"),
         )
         batch_op.drop_index("ix_invitation_status_expiry")
         batch_op.drop_index(batch_op.f("ix_invitation_account_id"))
 
     op.drop_table("invitation")
     with op.batch_alter_table("member", schema=None) as batch_op:
-        batch_op.drop_index("uq_member_held_email", sqlite_where=sa.text("status != 'removed'"))
+        batch_op.drop_index(
+            "uq_member_held_email",
+            sqlite_where=sa.text("status != 'removed'"),
+            postgresql_where=sa.text("status != 'removed'"),
+        )
         batch_op.drop_index("ix_member_account_status")
 
     op.drop_table("member")

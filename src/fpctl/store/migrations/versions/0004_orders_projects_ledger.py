@@ -37,7 +37,11 @@ def upgrade() -> None:
     with op.batch_alter_table("project", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_project_account_id"), ["account_id"], unique=False)
         batch_op.create_index(
-            "uq_project_my_project", ["owner_id"], unique=True, sqlite_where=sa.text("kind = 'my'")
+            "uq_project_my_project",
+            ["owner_id"],
+            unique=True,
+            sqlite_where=sa.text("kind = 'my'"),
+            postgresql_where=sa.text("kind = 'my'"),
         )
 
     op.create_table(
@@ -194,6 +198,7 @@ def upgrade() -> None:
             ["order_id"],
             unique=True,
             sqlite_where=sa.text("status = 'open'"),
+            postgresql_where=sa.text("status = 'open'"),
         )
 
     op.create_table(
@@ -366,7 +371,8 @@ def upgrade() -> None:
     # Every member has a personal my-project (SPEC §1.6): give one to the existing members.
     op.execute(
         "INSERT INTO project (account_id, name, kind, owner_id, owner, shared_with_all, "
-        "created_at) SELECT account_id, 'my-project', 'my', id, email, 0, created_at FROM member"
+        "created_at) "
+        "SELECT account_id, 'my-project', 'my', id, email, FALSE, created_at FROM member"
     )
 
 
@@ -398,7 +404,11 @@ def downgrade() -> None:
 
     op.drop_table("order_comment")
     with op.batch_alter_table("order_cancellation", schema=None) as batch_op:
-        batch_op.drop_index("uq_order_cancellation_open", sqlite_where=sa.text("status = 'open'"))
+        batch_op.drop_index(
+            "uq_order_cancellation_open",
+            sqlite_where=sa.text("status = 'open'"),
+            postgresql_where=sa.text("status = 'open'"),
+        )
         batch_op.drop_index("ix_order_cancellation_status_expiry")
         batch_op.drop_index(batch_op.f("ix_order_cancellation_order_id"))
 
@@ -421,7 +431,11 @@ def downgrade() -> None:
 
     op.drop_table("orders")
     with op.batch_alter_table("project", schema=None) as batch_op:
-        batch_op.drop_index("uq_project_my_project", sqlite_where=sa.text("kind = 'my'"))
+        batch_op.drop_index(
+            "uq_project_my_project",
+            sqlite_where=sa.text("kind = 'my'"),
+            postgresql_where=sa.text("kind = 'my'"),
+        )
         batch_op.drop_index(batch_op.f("ix_project_account_id"))
 
     op.drop_table("project")

@@ -124,12 +124,14 @@ def upgrade() -> None:
             ["list_id", "freelancer_id"],
             unique=True,
             sqlite_where=sa.text("service_id IS NULL"),
+            postgresql_where=sa.text("service_id IS NULL"),
         )
         batch_op.create_index(
             "uq_network_list_item_service",
             ["list_id", "service_id"],
             unique=True,
             sqlite_where=sa.text("service_id IS NOT NULL"),
+            postgresql_where=sa.text("service_id IS NOT NULL"),
         )
 
     op.create_table(
@@ -171,10 +173,14 @@ def downgrade() -> None:
     op.drop_table("network_list_share")
     with op.batch_alter_table("network_list_item", schema=None) as batch_op:
         batch_op.drop_index(
-            "uq_network_list_item_service", sqlite_where=sa.text("service_id IS NOT NULL")
+            "uq_network_list_item_service",
+            sqlite_where=sa.text("service_id IS NOT NULL"),
+            postgresql_where=sa.text("service_id IS NOT NULL"),
         )
         batch_op.drop_index(
-            "uq_network_list_item_freelancer", sqlite_where=sa.text("service_id IS NULL")
+            "uq_network_list_item_freelancer",
+            sqlite_where=sa.text("service_id IS NULL"),
+            postgresql_where=sa.text("service_id IS NULL"),
         )
 
     op.drop_table("network_list_item")

@@ -1,0 +1,77 @@
+"""One migration history for both backends: on a PostgreSQL server too, Alembic's path to
+HEAD and a fresh store have the same schema."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import create_engine, inspect
+
+from fpctl.store import schema
+from fpctl.store.db import create_store_engine
+from fpctl.store.location import resolve
+from fpctl.store.migrations import runner
+
+
+def schema_of(url: str) -> dict[str, Any]:
+    """Tables (columns, foreign keys, indexes with their WHERE) and triggers, as the
+    server's catalogue describes them."""
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            found = inspect(connection)
+            tables = {
+                name: {
+                    "columns": [
+                        (c["name"], str(c["type"]), c["nullable"], c["default"])
+                        for c in found.get_columns(name)
+                    ],
+                    "foreign_keys": sorted(
+                        (tuple(k["constrained_columns"]), k["referred_table"])
+                        for k in found.get_foreign_keys(name)
+                    ),
+                    "indexes": sorted(
+                        (
+                            i["name"],
+                            tuple(i["column_names"]),
+                            i["unique"],
+                            str(i.get("dialect_options", {}).get("postgresql_where")),
+                        )
+                        for i in found.get_indexes(name)
+                    ),
+                }
+                for name in found.get_table_names()
+            }
+            triggers = sorted(
+                row[0]
+                for row in connection.exec_driver_sql(
+                    "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal"
+                )
+            )
+    finally:
+        engine.dispose()
+    return {"tables": tables, "triggers": triggers}
+
+
+def test_alembic_and_fresh_creation_give_the_same_schema(pg_url: str, another_pg_url: str) -> None:
+    fresh = create_store_engine(resolve())
+    schema.ensure_current(fresh)
+    fresh.dispose()
+    migrated = create_engine(another_pg_url)
+    with migrated.begin() as connection:
+        runner.upgrade_to_head(connection, schema.current_revision(connection))
+    migrated.dispose()
+
+    made, moved = schema_of(pg_url), schema_of(another_pg_url)
+
+    assert sorted(made["tables"]) == sorted(moved["tables"])
+    for table in made["tables"]:
+        assert made["tables"][table] == moved["tables"][table], table
+    assert (
+        made["triggers"]
+        == moved["triggers"]
+        == [
+            "audit_record_no_delete",
+            "audit_record_no_update",
+        ]
+    )
