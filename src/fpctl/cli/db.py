@@ -13,7 +13,7 @@ from fpctl.cli.options import command, group
 if TYPE_CHECKING:
     from fpctl.services.maintenance import CheckReport
 
-app = group("db", "The store: path, upgrade, backup, check.")
+app = group("db", "The store: path, upgrade, backup, copy, check.")
 
 
 @command(app, "path")
@@ -76,6 +76,48 @@ def backup(
             "audit_head": made.audit_head,
             "written": made.written,
         }
+    )
+
+
+@command(app, "copy", writes=True)
+def copy(
+    run: Invocation,
+    to: Annotated[
+        str,
+        typer.Option(
+            "--to",
+            metavar="URL|PATH",
+            help="The target store: postgresql://USER@HOST:PORT/DB, sqlite:///PATH or a path.",
+        ),
+    ],
+    replace: Annotated[
+        bool, typer.Option(help="Delete the target's rows first (destructive: --yes).")
+    ] = False,
+) -> None:
+    """Copy the whole store to another one (SQLite to PostgreSQL and back), in one
+    transaction on the target, then verify it: rows per table, the audit chain, the ledgers.
+
+    Example: fpctl db copy --to postgresql://ada@db.example:5432/fpctl"""
+    from fpctl.services import copying
+    from fpctl.services.work import open_store
+    from fpctl.store.location import named
+
+    refuse_in_batch(run, "db copy")
+    if replace:
+        run.confirm(f"delete every row of {named(to).shown} before the copy?")
+    copied = copying.copy_store(
+        run.store(), open_store(named(to)), replace=replace, dry_run=run.dry_run
+    )
+    run.emit(
+        {
+            "source": copied.source,
+            "target": copied.target,
+            "replaced": copied.replaced,
+            "rows": copied.total,
+            "tables": copied.rows,
+            "audit_head": copied.audit_head,
+        },
+        table_columns=["source", "target", "replaced", "rows", "audit_head"],
     )
 
 

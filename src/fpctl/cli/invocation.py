@@ -99,7 +99,7 @@ class Invocation:
         if self._store is None:
             from fpctl.services.work import open_store
 
-            self._store = open_store(self.db)
+            self._store = open_store(self.location())  # FPCTL_DATABASE_URL wins over --db
         return self._store
 
     def clock(self) -> datetime:

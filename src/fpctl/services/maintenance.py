@@ -221,6 +221,12 @@ _CATALOGUE = {
 }
 
 
+def money_checks(connection: Connection) -> list[Check]:
+    """The ledger and rewards chains of every account, on this connection's view."""
+    tables = set(_names(connection, "table"))
+    return [_ledger(connection, tables), _rewards(connection, tables)]
+
+
 def _names(connection: Connection, kind: str) -> list[str]:
     sql = _CATALOGUE.get((connection.dialect.name, kind))
     if sql is None:

@@ -32,7 +32,7 @@ from fpctl.services import actors
 from fpctl.services import settle as settling
 from fpctl.services.context import Context
 from fpctl.store.db import create_store_engine, store_errors, transaction
-from fpctl.store.location import StoreLocation, resolve
+from fpctl.store.location import StoreLocation, named, resolve
 from fpctl.store.schema import ensure_current
 
 
@@ -44,10 +44,14 @@ class Store:
     engine: Engine
 
 
-def open_store(target: str | None = None) -> Store:
-    """The store at ``target``, a SQLite file (``None``: ``FPCTL_DB``, else the default
-    file; ``FPCTL_DATABASE_URL`` wins over both), its schema brought up to date."""
-    location = resolve(target)
+def open_store(target: StoreLocation | str | None = None) -> Store:
+    """The store ``target`` names (a file path, or a ``postgresql://`` / ``sqlite:///`` URL;
+    ``None``: ``FPCTL_DATABASE_URL``, else ``FPCTL_DB``, else the default file), its schema
+    brought up to date."""
+    if isinstance(target, StoreLocation):
+        location = target
+    else:
+        location = named(target) if target else resolve()
     engine = create_store_engine(location)
     with store_errors():
         ensure_current(engine)

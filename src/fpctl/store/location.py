@@ -57,10 +57,17 @@ def resolve(db: str | None = None) -> StoreLocation:
     """``FPCTL_DATABASE_URL`` wins over ``--db``/``FPCTL_DB``, which win over the default."""
     url = os.environ.get("FPCTL_DATABASE_URL")
     if url:
-        if url.startswith("sqlite"):
-            return StoreLocation(url=url, path=_path_from_sqlite_url(url))
-        return StoreLocation(url=_postgres_url(url), path=None)
-    path = Path(db or os.environ.get("FPCTL_DB") or default_path()).expanduser()
+        return named(url)
+    return named(db or os.environ.get("FPCTL_DB") or str(default_path()))
+
+
+def named(target: str) -> StoreLocation:
+    """The store a URL (``postgresql://...``, ``sqlite:///...``) or a file path names."""
+    if target.startswith("sqlite:"):
+        return StoreLocation(url=target, path=_path_from_sqlite_url(target))
+    if "://" in target:
+        return StoreLocation(url=_postgres_url(target), path=None)
+    path = Path(target).expanduser()
     return StoreLocation(url=f"sqlite:///{path}", path=path)
 
 
@@ -68,7 +75,7 @@ def _postgres_url(url: str) -> str:
     scheme, _, rest = url.partition("://")
     if scheme not in POSTGRES_SCHEMES or not rest:
         raise InvalidInput(
-            f"FPCTL_DATABASE_URL uses {scheme!r}: fpctl stores data in SQLite or PostgreSQL",
+            f"the store URL uses {scheme!r}: fpctl stores data in SQLite or PostgreSQL",
             hint="use postgresql://USER@HOST:PORT/DB, a sqlite:/// URL, or --db PATH",
         )
     if importlib.util.find_spec("psycopg") is None:

@@ -1,0 +1,76 @@
+"""fpctl db copy --to: a whole store into another, verified, in one transaction."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.conftest import Cli, store_state
+
+
+def copy(cli: Cli, target: Path, *extra: str) -> object:
+    return cli("db", "copy", "--to", str(target), *extra, "-o", "json")
+
+
+def test_a_store_is_copied_whole_and_verified(
+    cli: Cli, shop: dict[str, int], isolated_env: Path, tmp_path: Path
+) -> None:
+    target = tmp_path / "copy.db"
+    result = copy(cli, target)
+
+    assert result.exit_code == 0, result.stderr
+    copied = result.json
+    assert copied["target"] == f"sqlite:///{target}"
+    assert copied["replaced"] is False
+    source, moved = store_state(isolated_env), store_state(target)
+    assert moved == source  # every row of every table, ids included
+    assert copied["rows"] == sum(
+        len(rows) for name, rows in source.items() if name != "alembic_version"
+    )
+    assert copied["tables"]["member"] == len(source["member"])
+    verified = cli("audit", "verify", "--db", str(target), "-o", "json").json
+    assert verified["head"] == copied["audit_head"]
+    assert cli("db", "check", "--db", str(target)).exit_code == 0
+
+
+def test_a_target_with_data_is_refused_unless_replace(
+    cli: Cli, shop: dict[str, int], tmp_path: Path
+) -> None:
+    target = tmp_path / "copy.db"
+    assert copy(cli, target).exit_code == 0
+    cli("team", "invite", "late@acme.test", "--as", "ada@acme.test")
+    before = store_state(target)
+
+    refused = copy(cli, target)
+    assert (refused.exit_code, refused.error["code"]) == (5, "target_not_empty")
+    assert refused.stdout == ""
+    unconfirmed = copy(cli, target, "--replace")
+    assert (unconfirmed.exit_code, unconfirmed.error["code"]) == (2, "confirmation_required")
+    assert store_state(target) == before
+
+    replaced = copy(cli, target, "--replace", "--yes")
+    assert replaced.exit_code == 0, replaced.stderr
+    assert replaced.json["replaced"] is True
+    invited = cli("team", "invitations", "--account", "acme", "--db", str(target), "-o", "json")
+    assert "late@acme.test" in [i["email"] for i in invited.json]
+    assert cli("audit", "verify", "--db", str(target)).exit_code == 0
+
+
+def test_a_dry_run_copies_and_checks_then_keeps_nothing(
+    cli: Cli, shop: dict[str, int], tmp_path: Path
+) -> None:
+    target = tmp_path / "copy.db"
+    result = copy(cli, target, "--dry-run")
+
+    assert result.exit_code == 0, result.stderr
+    assert result.json["rows"] > 0
+    assert store_state(target)["member"] == []
+
+
+def test_copying_a_store_onto_itself_is_refused(
+    cli: Cli, shop: dict[str, int], isolated_env: Path
+) -> None:
+    before = store_state(isolated_env)
+    result = copy(cli, isolated_env)
+
+    assert result.exit_code == 5
+    assert store_state(isolated_env) == before
