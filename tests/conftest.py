@@ -15,12 +15,19 @@ import pytest
 from typer.testing import CliRunner
 
 from fpctl import clock
+from tests import backends
 
 NOW = "2026-11-01T10:00:00Z"
 
 
+@pytest.fixture
+def backend() -> str:
+    """The store the test runs on; `tests/services` asks for every backend there is."""
+    return "sqlite"
+
+
 @pytest.fixture(autouse=True)
-def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, backend: str) -> Iterator[Path]:
     import os
 
     for name in list(os.environ):
@@ -32,7 +39,14 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("COLUMNS", "200")
     clock.set_now(None)
-    return db
+    if backend != "postgres":
+        yield db
+        return
+    name = backends.new_name()
+    backends.create(name)
+    monkeypatch.setenv("FPCTL_DATABASE_URL", backends.url_of(name))
+    yield db
+    backends.drop(name)
 
 
 def store_state(db: Path | str | None = None) -> dict[str, list[tuple[Any, ...]]]:
@@ -41,6 +55,9 @@ def store_state(db: Path | str | None = None) -> dict[str, list[tuple[Any, ...]]
     import os
     import sqlite3
 
+    url = os.environ.get("FPCTL_DATABASE_URL", "")
+    if db is None and url.startswith("postgresql"):
+        return backends.rows_of(url)
     path = db or os.environ["FPCTL_DB"]
     with sqlite3.connect(path) as conn:
         tables = [
@@ -119,15 +136,21 @@ SHOP_SETUP = [
 _SUPPORT = ["--as", "support", "--reason", "setup"]
 
 
-def _build_store(db: Path, *, with_team: bool, with_shop: bool = False) -> None:
+def _build_store(
+    db: Path, *, with_team: bool, with_shop: bool = False, url: str | None = None
+) -> None:
     """acme (admin ada@) and, with the team, bill@, mia@ and max@ invited and joined; all
-    through the CLI."""
+    through the CLI (in the SQLite file ``db``, or the PostgreSQL database ``url``)."""
     import os
 
     from fpctl.cli.main import run
 
-    saved = {name: os.environ.get(name) for name in ("FPCTL_DB", "FPCTL_NOW")}
+    names = ("FPCTL_DB", "FPCTL_NOW", "FPCTL_DATABASE_URL")
+    saved = {name: os.environ.get(name) for name in names}
     os.environ.update(FPCTL_DB=str(db), FPCTL_NOW=NOW)
+    os.environ.pop("FPCTL_DATABASE_URL", None)
+    if url is not None:
+        os.environ["FPCTL_DATABASE_URL"] = url
     try:
         runner = CliRunner()
         with runner.isolation() as (out, err, _):
@@ -190,26 +213,54 @@ def _templates(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return templates
 
 
+@pytest.fixture(scope="session")
+def _pg_templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    """The same stores as template databases on the test server (built on first use)."""
+    made: dict[str, str] = {}
+    folder = tmp_path_factory.mktemp("pg-templates")
+    for name, team, shop in (("acme", False, False), ("team", True, False), ("shop", True, True)):
+        made[name] = backends.new_name(f"fpctl_tpl_{name}")
+        backends.create(made[name])
+        url = backends.url_of(made[name])
+        _build_store(folder / f"{name}.db", with_team=team, with_shop=shop, url=url)
+    yield made
+    for name in made.values():
+        backends.drop(name)
+
+
+def _restore(template: str, isolated_env: Path, request: pytest.FixtureRequest) -> None:
+    """The test's store becomes a copy of the named template store."""
+    import os
+
+    url = os.environ.get("FPCTL_DATABASE_URL", "")
+    if not url.startswith("postgresql"):
+        _copy_store(request.getfixturevalue("_templates")[template], isolated_env)
+        return
+    name = backends.name_of(url)
+    backends.drop(name)
+    backends.create(name, template=request.getfixturevalue("_pg_templates")[template])
+
+
 @pytest.fixture
-def acme(isolated_env: Path, _templates: dict[str, Path]) -> str:
+def acme(isolated_env: Path, request: pytest.FixtureRequest) -> str:
     """An account `acme` whose admin is ada@acme.test; returns the slug."""
-    _copy_store(_templates["acme"], isolated_env)
+    _restore("acme", isolated_env, request)
     return "acme"
 
 
 @pytest.fixture
-def team(isolated_env: Path, _templates: dict[str, Path]) -> dict[str, str]:
+def team(isolated_env: Path, request: pytest.FixtureRequest) -> dict[str, str]:
     """acme with an active billing manager (bill@) and two members (mia@, max@)."""
-    _copy_store(_templates["team"], isolated_env)
+    _restore("team", isolated_env, request)
     return dict(TEAM)
 
 
 @pytest.fixture
-def shop(isolated_env: Path, _templates: dict[str, Path]) -> dict[str, int]:
+def shop(isolated_env: Path, request: pytest.FixtureRequest) -> dict[str, int]:
     """``team`` plus freelancers lena (pro, service 1 "Logo design" 100.00 with 1 revision)
     and otto (service 2 "Blog post" 50.00), and ada's card as the default payment method
     (balance and credits 0). Returns SHOP."""
-    _copy_store(_templates["shop"], isolated_env)
+    _restore("shop", isolated_env, request)
     return dict(SHOP)
 
 
@@ -217,11 +268,17 @@ def shop(isolated_env: Path, _templates: dict[str, Path]) -> dict[str, int]:
 
 
 @pytest.fixture
-def store(isolated_env: Path) -> Any:
-    """The test's store, opened as every client opens it (``services.work.open_store``)."""
+def store(isolated_env: Path, request: pytest.FixtureRequest) -> Any:
+    """The test's store, opened as every client opens it (``services.work.open_store``),
+    after the template store the test asks for (a server database is replaced whole)."""
     from fpctl.services.work import open_store
+    from fpctl.store.location import resolve
 
-    opened = open_store(str(isolated_env))
+    for template in ("acme", "team", "shop"):
+        if template in request.fixturenames:
+            request.getfixturevalue(template)
+
+    opened = open_store(resolve(str(isolated_env)))  # FPCTL_DATABASE_URL when on a server
     yield opened
     opened.engine.dispose()
 

@@ -51,6 +51,12 @@ ACTORS: dict[str, dict[str, str | None]] = {
 Command = Callable[[Any, str], object]
 
 
+@pytest.fixture
+def backend() -> str:
+    """SQLite only: its world is built once and copied as a SQLite file."""
+    return "sqlite"
+
+
 def _order(do: Callable[..., object], *args: Any, **kwargs: Any) -> Command:
     return lambda ctx, target: do(ctx, int(target), *args, **kwargs)
 

@@ -16,6 +16,12 @@ from tests.conftest import Cli
 ADA = ("--as", "ada@acme.test")
 
 
+@pytest.fixture
+def backend() -> str:
+    """SQLite only: it sets order statuses with sqlite3."""
+    return "sqlite"
+
+
 def _refusal(work: Any) -> RuleViolation | None:
     with work(account="acme", write=False) as ctx:
         try:

@@ -15,6 +15,7 @@ from fpctl.services.context import Context
 from fpctl.services.money import ledger, marketplace, payment_methods, subscriptions
 from fpctl.services.team import inviting
 from fpctl.services.team.inviting import InviteRequest
+from fpctl.store.bulk import driver_sql, instant_param
 from fpctl.store.tables import (
     ApprovalRequest,
     AuditRecord,
@@ -76,9 +77,14 @@ def test_the_due_probe_agrees_with_the_settler(work: Any, shop: Any) -> None:
     subscribe_at(work, "2026-11-01T10:00:00Z")
     with work(now=AT) as ctx:
         connection = ctx.session.connection()
-        probe = subscriptions.DUE_SQL
-        assert connection.exec_driver_sql(probe, ("2026-12-01 09:59:59.000000",)).first() is None
-        assert connection.exec_driver_sql(probe, ("2026-12-01 10:00:00.000000",)).first()
+        probe = driver_sql(connection, subscriptions.DUE_SQL)
+
+        def due(at: str) -> Any:
+            stamp = instant_param(connection, parse_instant(at))
+            return connection.exec_driver_sql(probe, (stamp,)).first()
+
+        assert due("2026-12-01T09:59:59Z") is None
+        assert due("2026-12-01T10:00:00Z")
 
 
 @pytest.mark.parametrize(
