@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -31,3 +36,33 @@ def test_the_demo_store_moves_to_the_server_and_back(
     made = cli("team", "invite", "new@x.test", "--as", admin.json[0]["email"], "-o", "json")
     assert made.exit_code == 0, made.stderr
     assert made.json["id"] == there.json["tables"]["invitation"] + 1
+
+
+def test_a_server_store_is_backed_up_with_pg_dump(
+    cli: Cli, pg_url: str, another_pg_url: str, tmp_path: Path
+) -> None:
+    if shutil.which("pg_restore") is None:
+        pytest.skip("no pg_restore on this machine")
+    assert cli("account", "create", "Acme", "--admin", "ada@acme.test").exit_code == 0
+    dump = tmp_path / "acme.dump"
+
+    made = cli("db", "backup", str(dump), "-o", "json")
+    assert made.exit_code == 0, made.stderr
+    assert (made.json["revision"], made.json["audit_records"]) == ("0006", 1)
+    again = cli("db", "backup", str(dump), "-o", "json")
+    assert (again.exit_code, again.error["code"]) == (5, "backup_exists")
+
+    target = another_pg_url.replace("+psycopg", "")
+    restored = subprocess.run(
+        ["pg_restore", "--no-owner", f"--dbname={target}", str(dump)],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert restored.returncode == 0, restored.stderr
+    verified = cli("audit", "verify", "-o", "json")
+    copy = subprocess.run(
+        [str(Path(sys.executable).parent / "fpctl"), "audit", "verify", "-o", "json"],
+        env={**os.environ, "FPCTL_DATABASE_URL": another_pg_url},
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert copy.returncode == 0, copy.stderr
+    assert json.loads(copy.stdout)["head"] == verified.json["head"]

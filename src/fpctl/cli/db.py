@@ -53,17 +53,23 @@ def backup(
     run: Invocation,
     file: Annotated[Path, typer.Argument(metavar="FILE", help="Where to write the backup.")],
 ) -> None:
-    """Back the store up to FILE with SQLite's online backup API (safe while others write).
+    """Back the store up to FILE, safe while others write: a SQLite store with SQLite's
+    online backup API, a PostgreSQL store with pg_dump (custom format, for pg_restore).
 
     An existing FILE is replaced only with --yes."""
-    from fpctl.services import maintenance
+    from fpctl.services import dumps, maintenance
 
     refuse_in_batch(run, "db backup")
     location = run.location()
     maintenance.require_store(location)
-    made = maintenance.backup(
-        run.store().engine, location.path, file, overwrite=run.yes, dry_run=run.dry_run
-    )
+    if location.dialect == "postgresql":
+        made = dumps.backup(
+            run.store().engine, location.url, file, overwrite=run.yes, dry_run=run.dry_run
+        )
+    else:
+        made = maintenance.backup(
+            run.store().engine, location.path, file, overwrite=run.yes, dry_run=run.dry_run
+        )
     if run.dry_run:
         run.note("dry run: nothing was written")
     run.emit(

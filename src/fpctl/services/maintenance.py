@@ -95,7 +95,7 @@ def backup(
             hint="back it up with the server's tools: pg_dump --format=custom URL > FILE",
             code="not_sqlite",
         )
-    target = _backup_target(source, target, overwrite=overwrite)
+    target = backup_target(source, target, overwrite=overwrite)
     partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
     try:
         _copy_store(engine, partial)
@@ -108,7 +108,7 @@ def backup(
     return report
 
 
-def _backup_target(source: Path | None, target: Path, *, overwrite: bool) -> Path:
+def backup_target(source: Path | None, target: Path, *, overwrite: bool) -> Path:
     target = target.expanduser().absolute()
     if target.is_dir():
         raise InvalidInput(f"{target} is a directory: give the backup's file name")
