@@ -140,15 +140,12 @@ def _empty(connection: Connection, tables: list[Table]) -> None:
         names = ", ".join(t.name for t in tables)
         connection.exec_driver_sql(f"TRUNCATE {names}")  # fires no row trigger
         return
-    for name in AUDIT_TRIGGER_NAMES:
+    for name in maintenance.AUDIT_TRIGGERS:
         connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
     for table in reversed(tables):
         connection.execute(delete(table))
     for statement in AUDIT_TRIGGERS:
         connection.exec_driver_sql(statement)
-
-
-AUDIT_TRIGGER_NAMES = ("audit_record_no_update", "audit_record_no_delete")
 
 
 def _restart_sequences(connection: Connection, tables: list[Table]) -> None:

@@ -8,16 +8,14 @@ exactly that (``--snapshot``), while others keep writing. The dump (custom forma
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
-from contextlib import suppress
 from pathlib import Path
 
 from sqlalchemy import Engine, text
 
 from fpctl.errors import RuleViolation
-from fpctl.services.maintenance import Backup, backup_target
+from fpctl.services.maintenance import Backup, backup_target, written_beside
 from fpctl.store import schema
 
 
@@ -33,31 +31,22 @@ def backup(
             code="pg_dump_missing",
         )
     target = backup_target(None, target, overwrite=overwrite)
-    partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
-    with engine.connect() as connection:
+    with engine.connect() as connection, written_beside(target, keep=not dry_run) as partial:
         connection.execute(text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ"))
         snapshot = connection.execute(text("SELECT pg_export_snapshot()")).scalar_one()
         revision = schema.current_revision(connection)
         head = connection.execute(
             text("SELECT id, hash FROM audit_record ORDER BY id DESC LIMIT 1")
         ).first()
-        try:
-            _dump(pg_dump, url, snapshot, partial)
-            made = Backup(
-                path=target,
-                bytes=partial.stat().st_size,
-                revision=revision,
-                audit_records=head[0] if head else 0,
-                audit_head=head[1] if head else None,
-                written=not dry_run,
-            )
-            if not dry_run:
-                partial.replace(target)
-        finally:
-            with suppress(FileNotFoundError):
-                partial.unlink()
-        connection.rollback()
-    return made
+        _dump(pg_dump, url, snapshot, partial)
+        return Backup(
+            path=target,
+            bytes=partial.stat().st_size,
+            revision=revision,
+            audit_records=head[0] if head else 0,
+            audit_head=head[1] if head else None,
+            written=not dry_run,
+        )
 
 
 def _dump(pg_dump: str, url: str, snapshot: str, partial: Path) -> None:

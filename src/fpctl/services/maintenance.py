@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Callable
-from contextlib import closing, suppress
+from collections.abc import Callable, Iterator
+from contextlib import closing, contextmanager, suppress
 from dataclasses import dataclass, field
 from itertools import groupby, pairwise
 from pathlib import Path
@@ -96,16 +96,23 @@ def backup(
             code="not_sqlite",
         )
     target = backup_target(source, target, overwrite=overwrite)
+    with written_beside(target, keep=not dry_run) as partial:
+        _copy_store(engine, partial)
+        return _describe(partial, target, written=not dry_run)
+
+
+@contextmanager
+def written_beside(target: Path, *, keep: bool) -> Iterator[Path]:
+    """A file to write beside ``target``, renamed into place when the block ends well and
+    ``keep`` (removed otherwise): ``target`` is the old file or a complete new one."""
     partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
     try:
-        _copy_store(engine, partial)
-        report = _describe(partial, target, written=not dry_run)
-        if not dry_run:
+        yield partial
+        if keep:
             partial.replace(target)
     finally:
         with suppress(FileNotFoundError):
             partial.unlink()
-    return report
 
 
 def backup_target(source: Path | None, target: Path, *, overwrite: bool) -> Path:
