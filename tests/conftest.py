@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from typer.testing import CliRunner
@@ -18,6 +18,7 @@ from fpctl import clock
 from tests import backends
 
 NOW = "2026-11-01T10:00:00Z"
+T = TypeVar("T")
 
 
 @pytest.fixture
@@ -47,6 +48,27 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, backend: str) 
     monkeypatch.setenv("FPCTL_DATABASE_URL", backends.url_of(name))
     yield db
     backends.drop(name)
+
+
+_BUILT: dict[str, tuple[bytes, Any]] = {}
+
+
+def built_once(key: str, db: Path, build: Callable[[], T]) -> T:
+    """Build the SQLite store ``db`` with ``build`` the first time ``key`` is asked for in
+    this process; later, copy that store's bytes into ``db`` (a fresh path: no -wal file to
+    disagree with them). Returns what ``build`` returned."""
+    import sqlite3
+
+    if key not in _BUILT:
+        made = build()
+        with sqlite3.connect(db) as conn:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        conn.close()
+        _BUILT[key] = (db.read_bytes(), made)
+    else:
+        db.write_bytes(_BUILT[key][0])
+    result: T = _BUILT[key][1]
+    return result
 
 
 def store_state(db: Path | str | None = None) -> dict[str, list[tuple[Any, ...]]]:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Cli
+from tests.conftest import Cli, built_once
 
 ADA = "ada@acme.test"
 ACTORS: dict[str, tuple[str, ...]] = {
@@ -50,8 +50,6 @@ ALLOWED: dict[str, set[tuple[str, str | None]]] = {
     "freelancer": set(),
 }
 
-_TEMPLATE: dict[str, bytes] = {}
-
 
 def build(cli: Cli, db: Path) -> None:
     """acme's team, max deactivated, a freelancer, and one pending approval request (id 1)."""
@@ -79,15 +77,8 @@ def build(cli: Cli, db: Path) -> None:
 @pytest.fixture
 def world(cli: Cli, isolated_env: Path) -> Path:
     """Built once, then copied into each test's store (the CLI setup is the slow part)."""
-    db = isolated_env
-    if "db" not in _TEMPLATE:
-        build(cli, db)
-        with sqlite3.connect(db) as conn:
-            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        _TEMPLATE["db"] = db.read_bytes()
-    else:
-        db.write_bytes(_TEMPLATE["db"])  # a fresh path: no -wal file to disagree with it
-    return db
+    built_once("auth-world", isolated_env, lambda: build(cli, isolated_env))
+    return isolated_env
 
 
 CASES = [

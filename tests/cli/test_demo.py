@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from tests.conftest import Cli
+from tests.conftest import Cli, built_once
 
 SLUGS = ["northwind-traders", "bluebird-analytics", "harbor-pine-studio"]
 LISTINGS = [
@@ -28,20 +26,10 @@ def _seed(cli: Cli, db: Path, *extra: str) -> dict:
     return result.json
 
 
-_DEFAULT: dict[str, Any] = {}
-
-
 def _seeded(cli: Cli, db: Path) -> dict:
     """A store seeded with the defaults: seeded once per test run, then copied (the tests
     that only read it need no seed of their own)."""
-    if "bytes" not in _DEFAULT:
-        _DEFAULT["summary"] = _seed(cli, db)
-        with sqlite3.connect(db) as conn:
-            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        _DEFAULT["bytes"] = db.read_bytes()
-    else:
-        db.write_bytes(_DEFAULT["bytes"])
-    return dict(_DEFAULT["summary"])
+    return dict(built_once("demo-default", db, lambda: _seed(cli, db)))
 
 
 def _listings(cli: Cli, db: Path) -> list:

@@ -4,36 +4,25 @@ these tests are skipped."""
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
 
-ADMIN_URL = os.environ.get("FPCTL_TEST_POSTGRES_URL", "")
-
-
-def _admin(sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(ADMIN_URL.replace("postgresql+psycopg://", "postgresql://")) as conn:
-        conn.autocommit = True
-        conn.execute(sql)
+from tests import backends
 
 
 @contextmanager
 def _database() -> Iterator[str]:
     """A new, empty database on the test server (its psycopg URL); dropped afterwards."""
-    if not ADMIN_URL:
+    if not backends.ADMIN_URL:
         pytest.skip("no PostgreSQL server: set FPCTL_TEST_POSTGRES_URL (`.ci/run` does)")
-    name = f"fpctl_test_{uuid.uuid4().hex[:12]}"
-    _admin(f'CREATE DATABASE "{name}"')
-    base, _, _ = ADMIN_URL.rpartition("/")
+    name = backends.new_name()
+    backends.create(name)
     try:
-        yield f"{base}/{name}".replace("postgresql://", "postgresql+psycopg://", 1)
+        yield backends.url_of(name)
     finally:
-        _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        backends.drop(name)
 
 
 @pytest.fixture

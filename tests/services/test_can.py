@@ -10,7 +10,6 @@ denied, or raises `NotFound` the same way.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -33,7 +32,7 @@ from fpctl.services.orders import (
 )
 from fpctl.services.permissions import TARGETS, can
 from fpctl.services.team import invitations, inviting, members, policies, projects
-from tests.conftest import Cli
+from tests.conftest import Cli, built_once
 
 ACME = ("--as", "ada@acme.test")
 ACTORS: dict[str, dict[str, str | None]] = {
@@ -106,8 +105,6 @@ COMMANDS: dict[Action, Command] = {
 }
 # Appointing an admin needs an account without one; its path is role.set's (members.authorize).
 UNCOVERED = {Action.ADMIN_APPOINT}
-
-_TEMPLATE: dict[str, Any] = {}
 
 
 def _json(cli: Cli, *args: str) -> Any:
@@ -186,15 +183,7 @@ def _kind(action: Action) -> str:
 @pytest.fixture
 def world(cli: Cli, shop: dict[str, int], isolated_env: Path) -> dict[str, dict[str, str]]:
     """Built through the CLI once, then copied into each test's store."""
-    if "db" not in _TEMPLATE:
-        _TEMPLATE["targets"] = _build(cli)
-        with sqlite3.connect(isolated_env) as conn:
-            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        _TEMPLATE["db"] = isolated_env.read_bytes()
-    else:
-        isolated_env.write_bytes(_TEMPLATE["db"])
-    targets: dict[str, dict[str, str]] = _TEMPLATE["targets"]
-    return targets
+    return built_once("can-world", isolated_env, lambda: _build(cli))
 
 
 def _outcome(do: Callable[[], object]) -> str:
