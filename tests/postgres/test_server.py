@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
 import sys
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -89,30 +85,23 @@ def test_a_writer_waits_for_the_write_lock_then_gives_up_with_exit_7(
     assert ok(cli, "team", "invitations", "--account", "acme") == []
 
 
-def test_parallel_writers_keep_one_open_invitation_per_email(cli: Cli, pg_url: str) -> None:
-    """8 processes at once, each inviting 5 people of its own and the same one."""
-    if not FPCTL.exists():
-        pytest.skip(f"no installed fpctl next to {sys.executable}")
+def test_commands_and_units_of_work_leave_no_connection_open(cli: Cli, pg_url: str) -> None:
+    """A long-lived process (a batch runner, a library user, the tests) running command
+    after command must not pile up connections against the server's limit."""
+    import psycopg
+
+    from fpctl.services.work import unit_of_work
+
     ok(cli, "account", "create", "Acme", "--admin", "ada@acme.test", "--slug", "acme")
-    env = {**os.environ, "FPCTL_DATABASE_URL": pg_url}
+    for number in range(3):
+        ok(cli, "team", "invite", f"p{number}@acme.test", *ADA)
+        ok(cli, "team", "list", "--account", "acme")
+    with unit_of_work(pg_url, as_="ada@acme.test", write=False) as ctx:
+        assert ctx.actor.is_member
 
-    def writer(number: int) -> list[int]:
-        codes = []
-        for index in range(5):
-            emails = [f"p{number}-{index}@x.test", "same@x.test"]
-            done = subprocess.run(
-                [str(FPCTL), "team", "invite", *emails, *ADA, "-q", "-o", "json"],
-                env=env, capture_output=True, text=True, check=False, timeout=60,
-            )  # fmt: skip
-            codes.append(done.returncode)
-        return codes
-
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        codes = [code for codes in pool.map(writer, range(8)) for code in codes]
-
-    assert codes == [0] * 40
-    invited = ok(cli, "team", "invitations", "--account", "acme")
-    emails = [i["email"] for i in invited]
-    assert len(emails) == len(set(emails)) == 41
-    assert ok(cli, "audit", "verify")["records"] == 1 + 41
-    assert json.loads(json.dumps(ok(cli, "db", "check")))["ok"] is True
+    with psycopg.connect(pg_url.replace("+psycopg", "")) as conn:
+        left = conn.execute(
+            "SELECT count(*) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND application_name = 'fpctl'"
+        ).fetchone()
+    assert left == (0,)

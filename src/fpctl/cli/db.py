@@ -54,7 +54,8 @@ def backup(
     file: Annotated[Path, typer.Argument(metavar="FILE", help="Where to write the backup.")],
 ) -> None:
     """Back the store up to FILE, safe while others write: a SQLite store with SQLite's
-    online backup API, a PostgreSQL store with pg_dump (custom format, for pg_restore).
+    online backup API; a PostgreSQL store with pg_dump (custom format, for pg_restore), or
+    without pg_dump as a SQLite file (a verified copy that db copy puts back on a server).
 
     An existing FILE is replaced only with --yes."""
     from fpctl.services import dumps, maintenance
@@ -63,9 +64,7 @@ def backup(
     location = run.location()
     maintenance.require_store(location)
     if location.dialect == "postgresql":
-        made = dumps.backup(
-            run.store().engine, location.url, file, overwrite=run.yes, dry_run=run.dry_run
-        )
+        made = dumps.backup(run.store(), file, overwrite=run.yes, dry_run=run.dry_run)
     else:
         made = maintenance.backup(
             run.store().engine, location.path, file, overwrite=run.yes, dry_run=run.dry_run
@@ -80,6 +79,7 @@ def backup(
             "revision": made.revision,
             "audit_records": made.audit_records,
             "audit_head": made.audit_head,
+            "format": made.format,
             "written": made.written,
         }
     )
@@ -104,6 +104,8 @@ def copy(
     transaction on the target, then verify it: rows per table, the audit chain, the ledgers.
 
     Example: fpctl db copy --to postgresql://ada@db.example:5432/fpctl"""
+    from contextlib import closing
+
     from fpctl.services import copying
     from fpctl.services.work import open_store
     from fpctl.store.location import named
@@ -111,9 +113,8 @@ def copy(
     refuse_in_batch(run, "db copy")
     if replace:
         run.confirm(f"delete every row of {named(to).shown} before the copy?")
-    copied = copying.copy_store(
-        run.store(), open_store(named(to)), replace=replace, dry_run=run.dry_run
-    )
+    with closing(open_store(named(to))) as target:
+        copied = copying.copy_store(run.store(), target, replace=replace, dry_run=run.dry_run)
     run.emit(
         {
             "source": copied.source,

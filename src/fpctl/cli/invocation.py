@@ -102,6 +102,12 @@ class Invocation:
             self._store = open_store(self.location())  # FPCTL_DATABASE_URL wins over --db
         return self._store
 
+    def close(self) -> None:
+        """Close this run's own store (a batch's stays open for its next line)."""
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
     def clock(self) -> datetime:
         from fpctl.services.work import instant
 

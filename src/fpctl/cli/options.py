@@ -210,9 +210,12 @@ def _with_options(
         line = click_context.obj if isinstance(click_context.obj, BatchLine) else None
         run = Invocation(**{name: values.pop(name) for name in names if name in values})
         run.batch = line
-        with errors.mapped(as_json=run.output == "json", debug=run.debug, line=line):
-            run.output = parse_format(run.output)  # before any change is made
-            return func(run, **values)
+        try:
+            with errors.mapped(as_json=run.output == "json", debug=run.debug, line=line):
+                run.output = parse_format(run.output)  # before any change is made
+                return func(run, **values)
+        finally:
+            run.close()
 
     params = [
         inspect.Parameter(

@@ -43,6 +43,10 @@ class Store:
     location: StoreLocation
     engine: Engine
 
+    def close(self) -> None:
+        """Close the store's pooled connections (a server counts them against its limit)."""
+        self.engine.dispose()
+
 
 def open_store(target: StoreLocation | str | None = None) -> Store:
     """The store ``target`` names (a file path, or a ``postgresql://`` / ``sqlite:///`` URL;
@@ -127,13 +131,13 @@ def unit_of_work(
         with _joined(join, at, write=write, dry_run=dry_run, settle=settle) as session:
             yield _context(session, at, as_=as_, account=account, reason=reason, agent=agent)
         return
-    opened = store if isinstance(store, Store) else open_store(store)
-    if settle and not write:
-        _settle_before_read(opened.engine, at)
-    with transaction(opened.engine, write=write, dry_run=dry_run) as session:
-        if settle and write:
-            settle_if_due(session, at)
-        yield _context(session, at, as_=as_, account=account, reason=reason, agent=agent)
+    with _opened(store) as opened:
+        if settle and not write:
+            _settle_before_read(opened.engine, at)
+        with transaction(opened.engine, write=write, dry_run=dry_run) as session:
+            if settle and write:
+                settle_if_due(session, at)
+            yield _context(session, at, as_=as_, account=account, reason=reason, agent=agent)
 
 
 @contextmanager
@@ -150,9 +154,24 @@ def session_of(
         with _savepoint(join, dry_run=write and dry_run):
             yield join.session
         return
-    opened = store if isinstance(store, Store) else open_store(store)
-    with transaction(opened.engine, write=write, dry_run=dry_run) as session:
+    with (
+        _opened(store) as opened,
+        transaction(opened.engine, write=write, dry_run=dry_run) as session,
+    ):
         yield session
+
+
+@contextmanager
+def _opened(store: Store | str | None) -> Iterator[Store]:
+    """The store given, or the one named (closed again at the end of the block)."""
+    if isinstance(store, Store):
+        yield store
+        return
+    opened = open_store(store)
+    try:
+        yield opened
+    finally:
+        opened.close()
 
 
 def _settle_before_read(engine: Engine, now: datetime) -> None:
