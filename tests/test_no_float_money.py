@@ -71,10 +71,16 @@ ALLOWED = (
         "the demo seeder's chance (0.25) that an extra member is a billing manager",
     ),
     Allowed(
-        "fpctl.services.network.connections",
-        "_ratings",
-        ROUND,
-        "SQLite's ROUND of the average review rating (1-5) to one decimal: a rating, not money",
+        "fpctl.views.network",
+        "_one_decimal",
+        TRUE_DIVISION,
+        "an average review rating (1-5) kept in tenths, shown to one decimal: not money",
+    ),
+    Allowed(
+        "fpctl.views.network",
+        "_one_decimal",
+        FLOAT_ANNOTATION,
+        "an average review rating (1-5) kept in tenths, shown to one decimal: not money",
     ),
     Allowed(
         "fpctl.domain.money",

@@ -99,7 +99,7 @@ def connection_view(connection: Connection) -> View:
         "hired_orders": connection.hired_orders,
         "spent_cents": connection.spent_cents,
         "last_viewed_at": iso(connection.last_viewed_at),
-        "rating": connection.rating,
+        "rating": _one_decimal(connection.rating_tenths),
         "reviews": connection.reviews,
     }
 
@@ -129,3 +129,8 @@ def list_item_view(
         "added_by": item.added_by,
         "added_at": iso(item.added_at),
     }
+
+
+def _one_decimal(tenths: int | None) -> float | None:
+    """A rating such as 4.7 for JSON (a rating, not money)."""
+    return None if tenths is None else tenths / 10

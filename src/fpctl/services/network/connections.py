@@ -120,16 +120,19 @@ def _viewed(ctx: Context) -> dict[int, datetime]:
     return {freelancer_id: as_utc(at) for freelancer_id, at in ctx.session.exec(query)}
 
 
-def _ratings(ctx: Context) -> dict[int, tuple[Any, int]]:
-    """Per freelancer: the account's average rating of them (1-5 to one decimal, rounded
-    by SQLite: a rating, not money) and how many reviews it left."""
-    average = func.round(func.avg(Review.rating), 1)
+def _ratings(ctx: Context) -> dict[int, tuple[int, int]]:
+    """Per freelancer: the account's average rating of them in tenths (1-5 to one decimal,
+    halves rounded up, from the exact sum: the same on every backend) and how many reviews
+    it left."""
     query = (
-        select(Review.freelancer_id, average, func.count(col(Review.id)))
+        select(Review.freelancer_id, func.sum(Review.rating), func.count(col(Review.id)))
         .where(Review.account_id == ctx.the_account.id)
         .group_by(col(Review.freelancer_id))
     )
-    return {row[0]: (row[1], int(row[2])) for row in ctx.session.exec(query)}
+    return {
+        freelancer_id: ((20 * int(total) + int(count)) // (2 * int(count)), int(count))
+        for freelancer_id, total, count in ctx.session.exec(query)
+    }
 
 
 @dataclass(frozen=True)
@@ -141,7 +144,7 @@ class Connection:
     hired_orders: int
     spent_cents: int
     last_viewed_at: datetime | None
-    rating: Any
+    rating_tenths: int | None
     reviews: int
 
 
@@ -166,8 +169,10 @@ def network(ctx: Context, *, only: str | None = None) -> list[Connection]:
     for freelancer in freelancers:
         fid = freelancer.id or 0
         orders, spent = hired.get(fid, (0, 0))
-        rating, reviews = ratings.get(fid, (None, 0))
+        rating_tenths, reviews = ratings.get(fid, (None, 0))
         found.append(
-            Connection(freelancer, saved.get(fid), orders, spent, viewed.get(fid), rating, reviews)
+            Connection(
+                freelancer, saved.get(fid), orders, spent, viewed.get(fid), rating_tenths, reviews
+            )
         )
     return found
