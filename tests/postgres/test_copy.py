@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from tests import backends
 from tests.conftest import Cli, store_state
 
 
@@ -49,6 +50,7 @@ def test_a_server_store_is_backed_up_with_pg_dump(
     made = cli("db", "backup", str(dump), "-o", "json")
     assert made.exit_code == 0, made.stderr
     assert (made.json["revision"], made.json["audit_records"]) == ("0006", 1)
+    assert made.json["format"] == "pg_dump"
     again = cli("db", "backup", str(dump), "-o", "json")
     assert (again.exit_code, again.error["code"]) == (5, "backup_exists")
 
@@ -66,3 +68,25 @@ def test_a_server_store_is_backed_up_with_pg_dump(
     )  # fmt: skip
     assert copy.returncode == 0, copy.stderr
     assert json.loads(copy.stdout)["head"] == verified.json["head"]
+
+
+def test_without_pg_dump_the_backup_is_a_sqlite_copy_that_goes_back_on_a_server(
+    cli: Cli, pg_url: str, another_pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert cli("account", "create", "Acme", "--admin", "ada@acme.test").exit_code == 0
+    assert cli("team", "invite", "mia@acme.test", "--as", "ada@acme.test").exit_code == 0
+    verified = cli("audit", "verify", "-o", "json").json
+    monkeypatch.setenv("PATH", str(tmp_path))  # a machine without the PostgreSQL client
+    backup = tmp_path / "acme.db"
+
+    made = cli("db", "backup", str(backup), "-o", "json")
+
+    assert made.exit_code == 0, made.stderr
+    assert (made.json["format"], made.json["audit_records"]) == ("sqlite", 2)
+    assert made.json["audit_head"] == verified["head"]
+    assert [p.name for p in tmp_path.iterdir()] == ["acme.db"]  # nothing left beside it
+    monkeypatch.delenv("FPCTL_DATABASE_URL")
+    put_back = cli("db", "copy", "--db", str(backup), "--to", another_pg_url, "-o", "json")
+    assert put_back.exit_code == 0, put_back.stderr
+    assert put_back.json["audit_head"] == verified["head"]
+    assert backends.rows_of(another_pg_url) == backends.rows_of(pg_url)

@@ -11,7 +11,7 @@ from typing import Any
 
 from fpctl.store.schema import HEAD
 from tests.conftest import Cli
-from tests.store.conftest import Race
+from tests.racing import Race
 
 Raw = Callable[[], Any]
 
@@ -76,6 +76,7 @@ def test_backup_reports_the_copy(cli: Cli, acme: str, isolated_env: Path, tmp_pa
         "revision": HEAD,
         "audit_records": verified["records"],
         "audit_head": verified["head"],
+        "format": "sqlite",
         "written": True,
     }
     assert list(tmp_path.glob(".copy.db*")) == []  # no partial file left behind

@@ -81,6 +81,7 @@ class Backup:
     audit_records: int
     audit_head: str | None
     written: bool  # False for a dry run
+    format: str = "sqlite"  # a SQLite file, or "pg_dump" (custom format, for pg_restore)
 
 
 def backup(
@@ -98,7 +99,7 @@ def backup(
     target = backup_target(source, target, overwrite=overwrite)
     with written_beside(target, keep=not dry_run) as partial:
         _copy_store(engine, partial)
-        return _describe(partial, target, written=not dry_run)
+        return describe_file(partial, target, written=not dry_run)
 
 
 @contextmanager
@@ -141,10 +142,18 @@ def _copy_store(engine: Engine, partial: Path) -> None:
         assert isinstance(source, sqlite3.Connection)
         with closing(sqlite3.connect(partial)) as copy:
             source.backup(copy)  # all pages in one step: one snapshot
-            copy.execute("PRAGMA journal_mode=DELETE")  # a backup is one self-contained file
+    self_contained(partial)
 
 
-def _describe(copy: Path, target: Path, *, written: bool) -> Backup:
+def self_contained(path: Path) -> None:
+    """Make the SQLite file one self-contained file (a rollback journal, no -wal beside it
+    to lose when it is renamed, copied or sent): what a backup must be."""
+    with closing(sqlite3.connect(path)) as copy:
+        copy.execute("PRAGMA journal_mode=DELETE")
+
+
+def describe_file(copy: Path, target: Path, *, written: bool) -> Backup:
+    """What a backup written as the SQLite file ``copy`` (to become ``target``) holds."""
     with closing(sqlite3.connect(f"{copy.as_uri()}?mode=ro", uri=True)) as connection:
         tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
         revision = None
