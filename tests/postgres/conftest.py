@@ -10,6 +10,7 @@ from contextlib import contextmanager
 import pytest
 
 from tests import backends
+from tests.racing import race  # noqa: F401 - the fixture
 
 
 @contextmanager

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import Cli
-from tests.store.conftest import Race
+from tests.racing import Race
 
 PROCESSES = 8
 INVITES_EACH = 25
