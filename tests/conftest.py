@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -43,22 +44,26 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, backend: str) 
     if backend != "postgres":
         yield db
         return
-    name = backends.new_name()
-    backends.create(name)
-    monkeypatch.setenv("FPCTL_DATABASE_URL", backends.url_of(name))
+    monkeypatch.setenv("FPCTL_DATABASE_URL", backends.Worker.database())
+    backends.Worker.reset()
     yield db
-    backends.drop(name)
 
 
 _BUILT: dict[str, tuple[bytes, Any]] = {}
+_BUILT_ON_SERVER: dict[str, Any] = {}
 
 
 def built_once(key: str, db: Path, build: Callable[[], T]) -> T:
-    """Build the SQLite store ``db`` with ``build`` the first time ``key`` is asked for in
-    this process; later, copy that store's bytes into ``db`` (a fresh path: no -wal file to
-    disagree with them). Returns what ``build`` returned."""
+    """Build the test's store with ``build`` the first time ``key`` is asked for in this
+    process; later, make the test's store a copy of that one (the SQLite file's bytes into
+    ``db``, a fresh path with no -wal file to disagree with them; on a server, a database
+    made from a template). Returns what ``build`` returned."""
+    import os
     import sqlite3
 
+    url = os.environ.get("FPCTL_DATABASE_URL", "")
+    if url.startswith("postgresql"):
+        return _built_once_on_server(key, build)
     if key not in _BUILT:
         made = build()
         with sqlite3.connect(db) as conn:
@@ -69,6 +74,22 @@ def built_once(key: str, db: Path, build: Callable[[], T]) -> T:
         db.write_bytes(_BUILT[key][0])
     result: T = _BUILT[key][1]
     return result
+
+
+def _built_once_on_server(key: str, build: Callable[[], T]) -> T:
+    if key not in _BUILT_ON_SERVER:
+        _BUILT_ON_SERVER[key] = build()
+        backends.Worker.keep(key)
+    else:
+        backends.Worker.reset(key)
+    result: T = _BUILT_ON_SERVER[key]
+    return result
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _drop_the_workers_database() -> Iterator[None]:
+    yield
+    backends.Worker.drop()
 
 
 def store_state(db: Path | str | None = None) -> dict[str, list[tuple[Any, ...]]]:
@@ -235,32 +256,20 @@ def _templates(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return templates
 
 
-@pytest.fixture(scope="session")
-def _pg_templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
-    """The same stores as template databases on the test server (built on first use)."""
-    made: dict[str, str] = {}
-    folder = tmp_path_factory.mktemp("pg-templates")
-    for name, team, shop in (("acme", False, False), ("team", True, False), ("shop", True, True)):
-        made[name] = backends.new_name(f"fpctl_tpl_{name}")
-        backends.create(made[name])
-        url = backends.url_of(made[name])
-        _build_store(folder / f"{name}.db", with_team=team, with_shop=shop, url=url)
-    yield made
-    for name in made.values():
-        backends.drop(name)
+_PREPARED = {"acme": (False, False), "team": (True, False), "shop": (True, True)}
 
 
 def _restore(template: str, isolated_env: Path, request: pytest.FixtureRequest) -> None:
-    """The test's store becomes a copy of the named template store."""
+    """The test's store becomes a copy of the named prepared store."""
     import os
 
     url = os.environ.get("FPCTL_DATABASE_URL", "")
     if not url.startswith("postgresql"):
         _copy_store(request.getfixturevalue("_templates")[template], isolated_env)
         return
-    name = backends.name_of(url)
-    backends.drop(name)
-    backends.create(name, template=request.getfixturevalue("_pg_templates")[template])
+    with_team, with_shop = _PREPARED[template]
+    build = partial(_build_store, isolated_env, with_team=with_team, with_shop=with_shop, url=url)
+    _built_once_on_server(template, build)
 
 
 @pytest.fixture

@@ -3,13 +3,11 @@ and who sees which figures."""
 
 from __future__ import annotations
 
-import sqlite3
-from contextlib import closing
-from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.backends import sql
 from tests.conftest import Cli, Outcome
 
 ADA = ("--as", "ada@acme.test")
@@ -112,15 +110,8 @@ def test_recent_activity_is_the_five_newest_audit_records(cli: Cli, busy: dict[s
     ]
 
 
-def store(db: Path, statement: str) -> None:
-    """A direct write for a state another command owns (the plan cycle, a switch)."""
-    with closing(sqlite3.connect(db)) as connection, connection:
-        connection.execute(statement)
-
-
-def test_renewal_on_advanced(cli: Cli, isolated_env: Path, shop: dict[str, int]) -> None:
-    store(
-        isolated_env,
+def test_renewal_on_advanced(cli: Cli, shop: dict[str, int]) -> None:
+    sql(  # the plan cycle is another command's state
         "UPDATE account SET plan = 'advanced', plan_started_at = '2026-11-01 10:00:00.000000', "
         "plan_renews_at = '2026-12-01 10:00:00.000000'",
     )
@@ -128,11 +119,8 @@ def test_renewal_on_advanced(cli: Cli, isolated_env: Path, shop: dict[str, int])
     assert (view["plan"], view["renews_at"]) == ("advanced", "2026-12-01T10:00:00Z")
 
 
-def test_credits_set_aside_on_a_switched_account(
-    cli: Cli, isolated_env: Path, shop: dict[str, int]
-) -> None:
-    store(
-        isolated_env,
+def test_credits_set_aside_on_a_switched_account(cli: Cli, shop: dict[str, int]) -> None:
+    sql(  # so is a switch
         "UPDATE account SET status = 'switched', credits_set_aside_cents = 2550, "
         "switched_at = '2026-10-30 10:00:00.000000'",
     )

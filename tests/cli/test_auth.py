@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
 
+from tests.backends import sql
 from tests.conftest import Cli, built_once
 
 ADA = "ada@acme.test"
@@ -67,11 +67,10 @@ def build(cli: Cli, db: Path) -> None:
     assert policy.exit_code == 0, policy.stderr
     waiting = cli("team", "invite", "wait@acme.test", "--as", "mia@acme.test", "-o", "json")
     assert waiting.json["status"] == "awaiting_approval", waiting.stdout
-    with sqlite3.connect(db) as conn:
-        conn.execute(
-            "INSERT INTO freelancer (username, name, pro, created_at) "
-            "VALUES ('fran', 'Fran', 0, '2026-11-01 10:00:00')"
-        )
+    sql(
+        "INSERT INTO freelancer (username, name, pro, created_at) "
+        "VALUES ('fran', 'Fran', FALSE, '2026-11-01 10:00:00')"
+    )
 
 
 @pytest.fixture

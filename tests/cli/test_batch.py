@@ -315,25 +315,26 @@ team deactivate zed@acme.test --as {ADA}
 
 
 def test_one_write_transaction_for_the_whole_batch(
-    cli: Cli, acme: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    cli: Cli, acme: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, backend: str
 ) -> None:
     from fpctl.store import db
 
     begins: list[str] = []
-    original = db._on_begin
+    hook = "_on_begin_postgres" if backend == "postgres" else "_on_begin"
+    original = getattr(db, hook)
 
     def counting(connection: Any) -> None:
         write = connection.get_execution_options().get("fpctl_write", False)
-        begins.append("BEGIN IMMEDIATE" if write else "BEGIN")
+        begins.append("write" if write else "read")
         original(connection)
 
-    monkeypatch.setattr(db, "_on_begin", counting)
+    monkeypatch.setattr(db, hook, counting)
     lines = [f"team invite p{i}@example.test --as {ADA}" for i in range(5)]
     lines += ["team invitations --account acme", "audit list --account acme"]
     result = cli("batch", write(tmp_path, "\n".join(lines)))
 
     assert result.exit_code == 0, result.stderr
-    assert begins == ["BEGIN", "BEGIN IMMEDIATE"]  # the schema check, then the batch's lock
+    assert begins == ["read", "write"]  # the schema check, then the batch's lock
 
 
 def test_empty_input(cli: Cli, acme: str, tmp_path: Path) -> None:

@@ -3,13 +3,11 @@
 
 from __future__ import annotations
 
-import sqlite3
-from contextlib import closing
-from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.backends import sql
 from tests.conftest import NOW, Cli, store_state
 
 ADA = ("--as", "ada@acme.test")
@@ -338,21 +336,17 @@ def test_db_check_accepts_a_consistent_ledger(cli: Cli, deposits: None) -> None:
     }
 
 
-def test_db_check_accepts_balances_from_before_the_ledger(
-    cli: Cli, deposits: None, isolated_env: Path
-) -> None:
-    with closing(sqlite3.connect(isolated_env)) as db, db:
-        db.execute("UPDATE account SET credits_cents = 500 WHERE slug = 'acme'")
-        db.execute("UPDATE ledger_entry SET credits_after_cents = 500")
-        db.execute("UPDATE ledger_entry SET balance_after_cents = balance_after_cents + 7")
-        db.execute("UPDATE account SET balance_cents = balance_cents + 7")
+def test_db_check_accepts_balances_from_before_the_ledger(cli: Cli, deposits: None) -> None:
+    sql("UPDATE account SET credits_cents = 500 WHERE slug = 'acme'")
+    sql("UPDATE ledger_entry SET credits_after_cents = 500")
+    sql("UPDATE ledger_entry SET balance_after_cents = balance_after_cents + 7")
+    sql("UPDATE account SET balance_cents = balance_cents + 7")
 
     assert cli("db", "check", "-o", "json").json["ledger"]["ok"] is True
 
 
-def test_db_check_catches_a_tampered_balance(cli: Cli, deposits: None, isolated_env: Path) -> None:
-    with closing(sqlite3.connect(isolated_env)) as db, db:
-        db.execute("UPDATE account SET balance_cents = 999999 WHERE slug = 'acme'")
+def test_db_check_catches_a_tampered_balance(cli: Cli, deposits: None) -> None:
+    sql("UPDATE account SET balance_cents = 999999 WHERE slug = 'acme'")
 
     result = cli("db", "check", "-o", "json")
 
@@ -364,9 +358,8 @@ def test_db_check_catches_a_tampered_balance(cli: Cli, deposits: None, isolated_
     assert result.error["code"] == "store_check_failed"
 
 
-def test_db_check_catches_a_broken_chain(cli: Cli, deposits: None, isolated_env: Path) -> None:
-    with closing(sqlite3.connect(isolated_env)) as db, db:
-        db.execute("UPDATE ledger_entry SET balance_cents = 1 WHERE id = 2")
+def test_db_check_catches_a_broken_chain(cli: Cli, deposits: None) -> None:
+    sql("UPDATE ledger_entry SET balance_cents = 1 WHERE id = 2")
 
     result = cli("db", "check", "-o", "json")
 

@@ -60,6 +60,7 @@ def test_summary_counts_what_was_made(cli: Cli, tmp_path: Path) -> None:
     }
 
 
+@pytest.mark.sqlite_only  # two stores, named by --db
 def test_same_seed_same_store(cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _seed(cli, tmp_path / "a.db", "--seed", "7")
     # Later the same UTC day: the base time (start of the day) is the same.
@@ -70,6 +71,7 @@ def test_same_seed_same_store(cli: Cli, tmp_path: Path, monkeypatch: pytest.Monk
     assert len(tokens) == 3  # open invitations carry their (seeded) token
 
 
+@pytest.mark.sqlite_only  # two stores, named by --db
 def test_another_seed_another_store(cli: Cli, tmp_path: Path) -> None:
     _seeded(cli, tmp_path / "a.db")  # the default seed, 1
     _seed(cli, tmp_path / "b.db", "--seed", "2")

@@ -3,13 +3,11 @@ views recorded by `freelancer show --as EMAIL` (SPEC §1.6, §2, §3.1, §3.5)."
 
 from __future__ import annotations
 
-import sqlite3
-from contextlib import closing
-from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.backends import sql
 from tests.conftest import NOW, Cli, Outcome
 
 ADA = ("--as", "ada@acme.test")
@@ -45,19 +43,12 @@ TABLES = (
 )
 
 
+pytestmark = pytest.mark.usefixtures("shop")
+
+
 @pytest.fixture(autouse=True)
 def _agent(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("FPCTL_AGENT", "sam")
-
-
-@pytest.fixture
-def db(isolated_env: Path, shop: Any) -> Path:
-    return isolated_env
-
-
-def sql(db: Path, query: str, *params: Any) -> list[tuple[Any, ...]]:
-    with closing(sqlite3.connect(db)) as connection, connection:
-        return connection.execute(query, params).fetchall()
 
 
 def net(cli: Cli, *args: str) -> Outcome:
@@ -69,16 +60,16 @@ def ok(result: Outcome) -> Any:
     return result.json
 
 
-def snapshot(db: Path) -> dict[str, Any]:
-    return {table: sql(db, f"SELECT * FROM {table}") for table in TABLES}
+def snapshot() -> dict[str, Any]:
+    return {table: sql(f"SELECT * FROM {table}") for table in TABLES}
 
 
-def refused(db: Path, exit_code: int, result_of: Any) -> Outcome:
+def refused(exit_code: int, result_of: Any) -> Outcome:
     """Running ``result_of()`` fails with ``exit_code`` and changes nothing."""
-    before = snapshot(db)
+    before = snapshot()
     result = result_of()
     assert result.exit_code == exit_code, result.stderr
-    assert snapshot(db) == before
+    assert snapshot() == before
     return result
 
 
@@ -108,7 +99,7 @@ def complete_order(cli: Cli) -> None:
 # -- saved, hired, viewed ----------------------------------------------------------------------
 
 
-def test_save_records_the_saver_once(cli: Cli, db: Path) -> None:
+def test_save_records_the_saver_once(cli: Cli) -> None:
     saved = ok(net(cli, "save", "@lena", *MIA))
     assert saved == {
         "account": "acme",
@@ -127,7 +118,7 @@ def test_save_records_the_saver_once(cli: Cli, db: Path) -> None:
     assert row["hired_orders"] == 0 and row["rating"] is None
 
 
-def test_hired_freelancers_come_from_completed_orders(cli: Cli, db: Path) -> None:
+def test_hired_freelancers_come_from_completed_orders(cli: Cli) -> None:
     complete_order(cli)
     ok(cli("order", "review", "1", "--rating", "4", *MIA, "-o", "json"))
     rows = ok(net(cli, "list", *MAX))
@@ -139,7 +130,7 @@ def test_hired_freelancers_come_from_completed_orders(cli: Cli, db: Path) -> Non
     assert [r["username"] for r in ok(net(cli, "list", "--hired", *MAX))] == ["lena"]
 
 
-def test_the_rating_is_the_accounts_average_to_one_decimal(cli: Cli, db: Path) -> None:
+def test_the_rating_is_the_accounts_average_to_one_decimal(cli: Cli) -> None:
     for order_id, rating in (("1", "4"), ("2", "5"), ("3", "5")):
         complete_order(cli)
         ok(cli("order", "review", order_id, "--rating", rating, *MIA, "-o", "json"))
@@ -147,31 +138,31 @@ def test_the_rating_is_the_accounts_average_to_one_decimal(cli: Cli, db: Path) -
     assert (row["rating"], row["reviews"], row["hired_orders"]) == (4.7, 3, 3)
 
 
-def test_freelancer_show_records_the_members_view(cli: Cli, db: Path) -> None:
+def test_freelancer_show_records_the_members_view(cli: Cli) -> None:
     assert cli("freelancer", "show", "otto", *MIA, "-o", "json").exit_code == 0
     later = "2026-11-03T10:00:00Z"
     assert cli("freelancer", "show", "otto", *MIA, "--now", later, "-o", "json").exit_code == 0
-    assert sql(db, "SELECT count(*) FROM freelancer_view") == [(1,)]
+    assert sql("SELECT count(*) FROM freelancer_view") == [(1,)]
     [row] = ok(net(cli, "list", "--viewed", *MIA))
     assert (row["username"], row["last_viewed_at"], row["saved"]) == ("otto", later, False)
     assert ok(net(cli, "list", *MAX)) == []  # views are the viewer's own
     assert audit(cli) == []  # a view is not a change of the account
 
 
-def test_only_members_views_are_recorded(cli: Cli, db: Path) -> None:
+def test_only_members_views_are_recorded(cli: Cli) -> None:
     for actor in ((), LENA, SUPPORT):
         assert cli("freelancer", "show", "otto", *actor, "-o", "json").exit_code == 0
-    assert sql(db, "SELECT count(*) FROM freelancer_view") == [(0,)]
+    assert sql("SELECT count(*) FROM freelancer_view") == [(0,)]
 
 
-def test_network_list_filters_are_exclusive(cli: Cli, db: Path) -> None:
+def test_network_list_filters_are_exclusive(cli: Cli) -> None:
     assert net(cli, "list", "--saved", "--hired", *MIA).exit_code == 2
 
 
 # -- lists ---------------------------------------------------------------------------------------
 
 
-def test_create_add_and_show_a_list(cli: Cli, db: Path) -> None:
+def test_create_add_and_show_a_list(cli: Cli) -> None:
     created = ok(net(cli, "list-create", "Designers", *MIA))
     assert created == {
         "id": 1,
@@ -200,18 +191,18 @@ def test_create_add_and_show_a_list(cli: Cli, db: Path) -> None:
     ]
 
 
-def test_a_list_name_is_the_owners_own(cli: Cli, db: Path) -> None:
+def test_a_list_name_is_the_owners_own(cli: Cli) -> None:
     new_list(cli)
-    result = refused(db, 5, lambda: net(cli, "list-create", "designers", *MIA))
+    result = refused(5, lambda: net(cli, "list-create", "designers", *MIA))
     assert result.error["code"] == "list_exists"
     assert new_list(cli, actor=MAX) == 2
 
 
-def test_a_private_list_is_seen_once_shared(cli: Cli, db: Path) -> None:
+def test_a_private_list_is_seen_once_shared(cli: Cli) -> None:
     list_id = new_list(cli)
     assert ok(net(cli, "lists", *MAX)) == []
-    refused(db, 3, lambda: net(cli, "list-show", str(list_id), *MAX))
-    refused(db, 3, lambda: net(cli, "list-add", str(list_id), "lena", *MAX))
+    refused(3, lambda: net(cli, "list-show", str(list_id), *MAX))
+    refused(3, lambda: net(cli, "list-add", str(list_id), "lena", *MAX))
     shared = ok(net(cli, "list-share", str(list_id), "--member", "max@acme.test", *MIA))
     assert shared["shared_with"] == ["max@acme.test"]
     assert [row["id"] for row in ok(net(cli, "lists", *MAX))] == [list_id]
@@ -221,12 +212,12 @@ def test_a_private_list_is_seen_once_shared(cli: Cli, db: Path) -> None:
     assert ("network.list_share", "mia@acme.test") in audit(cli)
 
 
-def test_sharing_with_another_account_is_read_only_there(cli: Cli, db: Path) -> None:
+def test_sharing_with_another_account_is_read_only_there(cli: Cli) -> None:
     beta(cli)
     list_id = new_list(cli)
     ok(net(cli, "list-add", str(list_id), "lena", *MIA))
     ok(net(cli, "list-share", str(list_id), "--member", "max@acme.test", *MIA))
-    refused(db, 4, lambda: net(cli, "list-share", str(list_id), "--account", "beta", *MAX))
+    refused(4, lambda: net(cli, "list-share", str(list_id), "--account", "beta", *MAX))
     shared = ok(net(cli, "list-share", str(list_id), "--account", "beta", *MIA))
     assert shared["shared_with"] == ["max@acme.test", "beta"]
     [seen] = ok(net(cli, "lists", *BO))
@@ -237,40 +228,40 @@ def test_sharing_with_another_account_is_read_only_there(cli: Cli, db: Path) -> 
         [],
     )
     assert [i["username"] for i in ok(net(cli, "list-show", str(list_id), *BO))] == ["lena"]
-    result = refused(db, 4, lambda: net(cli, "list-add", str(list_id), "otto", *BO))
+    result = refused(4, lambda: net(cli, "list-add", str(list_id), "otto", *BO))
     assert result.error["code"] == "read_only"
-    refused(db, 4, lambda: net(cli, "list-share", str(list_id), "--account", "acme", *BO))
+    refused(4, lambda: net(cli, "list-share", str(list_id), "--account", "acme", *BO))
 
 
-def test_sharing_with_an_account_needs_one_that_exists_and_is_another(cli: Cli, db: Path) -> None:
+def test_sharing_with_an_account_needs_one_that_exists_and_is_another(cli: Cli) -> None:
     list_id = str(new_list(cli))
-    refused(db, 3, lambda: net(cli, "list-share", list_id, "--account", "nope", *MIA))
-    result = refused(db, 5, lambda: net(cli, "list-share", list_id, "--account", "acme", *MIA))
+    refused(3, lambda: net(cli, "list-share", list_id, "--account", "nope", *MIA))
+    result = refused(5, lambda: net(cli, "list-share", list_id, "--account", "acme", *MIA))
     assert result.error["code"] == "same_account"
 
 
 @pytest.mark.parametrize(
     "args", [(), ("--member", "max@acme.test", "--account", "beta")], ids=["neither", "both"]
 )
-def test_list_share_takes_one_target(cli: Cli, db: Path, args: tuple[str, ...]) -> None:
+def test_list_share_takes_one_target(cli: Cli, args: tuple[str, ...]) -> None:
     list_id = str(new_list(cli))
-    refused(db, 2, lambda: net(cli, "list-share", list_id, *args, *MIA))
+    refused(2, lambda: net(cli, "list-share", list_id, *args, *MIA))
 
 
-def test_freelancers_and_deactivated_members_can_do_nothing(cli: Cli, db: Path) -> None:
+def test_freelancers_and_deactivated_members_can_do_nothing(cli: Cli) -> None:
     list_id = str(new_list(cli))
     for args in (("save", "otto"), ("list-create", "Mine"), ("list-add", list_id, "otto")):
-        refused(db, 4, lambda args=args: net(cli, *args, "--account", "acme", *LENA))
-    refused(db, 4, lambda: net(cli, "lists", "--account", "acme", *LENA))
+        refused(4, lambda args=args: net(cli, *args, "--account", "acme", *LENA))
+    refused(4, lambda: net(cli, "lists", "--account", "acme", *LENA))
     assert cli("team", "deactivate", "mia@acme.test", *ADA, "--yes").exit_code == 0
     for args in (("save", "otto"), ("list-add", list_id, "otto"), ("lists",)):
-        refused(db, 4, lambda args=args: net(cli, *args, *MIA))
+        refused(4, lambda args=args: net(cli, *args, *MIA))
 
 
-def test_support_acts_with_a_reason(cli: Cli, db: Path) -> None:
+def test_support_acts_with_a_reason(cli: Cli) -> None:
     beta(cli)
     list_id = str(new_list(cli))
-    refused(db, 4, lambda: net(cli, "save", "otto", "--as", "support", "--account", "acme"))
+    refused(4, lambda: net(cli, "save", "otto", "--as", "support", "--account", "acme"))
     assert ok(net(cli, "save", "otto", *SUPPORT))["saved_by"] == "support:sam"
     assert [row["id"] for row in ok(net(cli, "lists", *SUPPORT))] == [int(list_id)]
     assert ok(net(cli, "list-add", list_id, "1", *SUPPORT))["items"] == 1
@@ -279,20 +270,20 @@ def test_support_acts_with_a_reason(cli: Cli, db: Path) -> None:
     assert ("network.list_share", "support:sam") in audit(cli)
 
 
-def test_unknown_things_are_not_found(cli: Cli, db: Path) -> None:
+def test_unknown_things_are_not_found(cli: Cli) -> None:
     list_id = str(new_list(cli))
-    refused(db, 3, lambda: net(cli, "save", "nobody", *MIA))
-    refused(db, 3, lambda: net(cli, "list-add", "99", "lena", *MIA))
-    refused(db, 3, lambda: net(cli, "list-add", list_id, "nobody", *MIA))
-    refused(db, 3, lambda: net(cli, "list-add", list_id, "99", *MIA))
-    refused(db, 3, lambda: net(cli, "list-share", list_id, "--member", "zed@acme.test", *MIA))
-    refused(db, 3, lambda: net(cli, "list-show", "99", *MIA))
+    refused(3, lambda: net(cli, "save", "nobody", *MIA))
+    refused(3, lambda: net(cli, "list-add", "99", "lena", *MIA))
+    refused(3, lambda: net(cli, "list-add", list_id, "nobody", *MIA))
+    refused(3, lambda: net(cli, "list-add", list_id, "99", *MIA))
+    refused(3, lambda: net(cli, "list-share", list_id, "--member", "zed@acme.test", *MIA))
+    refused(3, lambda: net(cli, "list-show", "99", *MIA))
 
 
-def test_another_accounts_private_list_is_not_found(cli: Cli, db: Path) -> None:
+def test_another_accounts_private_list_is_not_found(cli: Cli) -> None:
     beta(cli)
     list_id = str(new_list(cli))
     assert ok(net(cli, "lists", *BO)) == []
-    refused(db, 3, lambda: net(cli, "list-show", list_id, *BO))
-    refused(db, 3, lambda: net(cli, "list-add", list_id, "otto", *BO))
-    refused(db, 3, lambda: net(cli, "list-share", list_id, "--member", "bo@beta.test", *BO))
+    refused(3, lambda: net(cli, "list-show", list_id, *BO))
+    refused(3, lambda: net(cli, "list-add", list_id, "otto", *BO))
+    refused(3, lambda: net(cli, "list-share", list_id, "--member", "bo@beta.test", *BO))

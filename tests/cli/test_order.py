@@ -9,13 +9,11 @@ Time rules (auto-complete, late flags, 48-hour auto-accept, 7-day approval expir
 from __future__ import annotations
 
 import json
-import sqlite3
-from contextlib import closing
-from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.backends import sql
 from tests.conftest import NOW, Cli, Outcome
 
 ADA = ("--as", "ada@acme.test")
@@ -49,23 +47,15 @@ TABLES = (
 )
 
 
+pytestmark = pytest.mark.usefixtures("shop")
+
+
 @pytest.fixture(autouse=True)
 def _agent(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("FPCTL_AGENT", "sam")
 
 
-@pytest.fixture
-def db(isolated_env: Path, shop: Any) -> Path:
-    """The ``shop`` store's file, for direct reads and the few direct writes (plan, funds)."""
-    return isolated_env
-
-
 # -- helpers (also used by test_order_time_rules.py) ---------------------------------------
-
-
-def sql(db: Path, query: str, *params: Any) -> list[tuple[Any, ...]]:
-    with closing(sqlite3.connect(db)) as connection, connection:
-        return connection.execute(query, params).fetchall()
 
 
 def order(cli: Cli, *args: str, actor: tuple[str, ...] = MIA, now: str | None = None) -> Outcome:
@@ -103,40 +93,37 @@ def show(cli: Cli, order_id: int, now: str | None = None) -> dict[str, Any]:
     return ok(order(cli, "show", str(order_id), actor=ADA, now=now))
 
 
-def set_funds(db: Path, *, credits: int = 0, balance: int = 0) -> None:
-    sql(db, "UPDATE account SET credits_cents = ?, balance_cents = ?", credits, balance)
+def set_funds(*, credits: int = 0, balance: int = 0) -> None:
+    sql("UPDATE account SET credits_cents = ?, balance_cents = ?", credits, balance)
 
 
-def drop_card(db: Path) -> None:
+def drop_card() -> None:
     sql(
-        db,
-        "UPDATE payment_method SET is_default = 0, removed_at = '2026-11-01 09:00:00.000000'",
+        "UPDATE payment_method SET is_default = FALSE, removed_at = '2026-11-01 09:00:00.000000'",
     )
 
 
-def go_advanced(db: Path) -> None:
-    sql(db, "UPDATE account SET plan = 'advanced'")
+def go_advanced() -> None:
+    sql("UPDATE account SET plan = 'advanced'")
 
 
-def snapshot(cli: Cli, db: Path) -> dict[str, Any]:
+def snapshot(cli: Cli) -> dict[str, Any]:
     """Everything a refused command must leave as it was."""
     orders = ok(cli("order", "list", "--account", "acme", "-o", "json"))
-    counts = {table: sql(db, f"SELECT count(*) FROM {table}")[0][0] for table in TABLES}
-    funds = sql(db, "SELECT credits_cents, balance_cents FROM account")
+    counts = {table: sql(f"SELECT count(*) FROM {table}")[0][0] for table in TABLES}
+    funds = sql("SELECT credits_cents, balance_cents FROM account")
     audit = ok(cli("audit", "list", "--account", "acme", "-o", "json"))
     return {"orders": orders, "counts": counts, "funds": funds, "audit": audit}
 
 
-def refused(
-    cli: Cli, db: Path, exit_code: int, code: str | None, run: Any, *args: Any, **kw: Any
-) -> Outcome:
+def refused(cli: Cli, exit_code: int, code: str | None, run: Any, *args: Any, **kw: Any) -> Outcome:
     """``run(cli, *args)`` fails with ``exit_code`` (and ``code``) and changes nothing."""
-    before = snapshot(cli, db)
+    before = snapshot(cli)
     result = run(cli, *args, **kw)
     assert result.exit_code == exit_code, (result.stdout, result.stderr)
     if code is not None:
         assert result.error["code"] == code
-    assert snapshot(cli, db) == before
+    assert snapshot(cli) == before
     return result
 
 
@@ -145,9 +132,8 @@ def decide(cli: Cli, verb: str, request_id: Any, actor: tuple[str, ...] = ADA) -
     return cli("approvals", verb, str(request_id), *actor, "-o", "json")
 
 
-def invoices(db: Path, order_id: int) -> list[tuple[Any, ...]]:
+def invoices(order_id: int) -> list[tuple[Any, ...]]:
     return sql(
-        db,
         "SELECT kind, amount_cents, credits_cents, balance_cents, method_cents "
         "FROM invoice WHERE order_id = ? ORDER BY id",
         order_id,
@@ -167,7 +153,7 @@ def policy(cli: Cli, *args: str) -> dict[str, Any]:
     return ok(cli("policy", "add", *args, *ADA, "-o", "json"))
 
 
-def in_status(cli: Cli, db: Path, status: str) -> int:
+def in_status(cli: Cli, status: str) -> int:
     """An order of mia's (lena's Logo design, 1 revision) brought to ``status``."""
     if status in ("awaiting_approval", "rejected"):
         policy(cli, "order-approval", "--over", "1")
@@ -196,7 +182,7 @@ def in_status(cli: Cli, db: Path, status: str) -> int:
 # -- checkout: what is bought ---------------------------------------------------------------
 
 
-def test_a_service_is_ordered_at_its_price(cli: Cli, db: Path) -> None:
+def test_a_service_is_ordered_at_its_price(cli: Cli) -> None:
     view = placed(cli, "--service", "1")
     assert view.keys() >= ORDER_KEYS
     assert {k: view[k] for k in ORDER_KEYS} == {
@@ -219,7 +205,7 @@ def test_a_service_is_ordered_at_its_price(cli: Cli, db: Path) -> None:
     assert project["kind"] == "my"
 
 
-def test_a_custom_amount_and_a_quantity_multiply(cli: Cli, db: Path) -> None:
+def test_a_custom_amount_and_a_quantity_multiply(cli: Cli) -> None:
     custom = placed(cli, "--amount", "$1,234.50")
     assert (custom["title"], custom["total_cents"], custom["paid_cents"]) == (
         "Custom order",
@@ -263,11 +249,11 @@ def test_a_custom_amount_and_a_quantity_multiply(cli: Cli, db: Path) -> None:
         ("--hourly", "--rate", "50", "--estimate", "10", "--weekly-limit", "0"),
     ],
 )
-def test_malformed_orders_are_usage_errors(cli: Cli, db: Path, args: tuple[str, ...]) -> None:
-    refused(cli, db, 2, None, place, *args)
+def test_malformed_orders_are_usage_errors(cli: Cli, args: tuple[str, ...]) -> None:
+    refused(cli, 2, None, place, *args)
 
 
-def test_the_smallest_valid_shapes_are_accepted(cli: Cli, db: Path) -> None:
+def test_the_smallest_valid_shapes_are_accepted(cli: Cli) -> None:
     two = placed(cli, "--milestone", "Design=10", "--milestone", "Build=20")
     assert (two["kind"], two["total_cents"], two["paid_cents"]) == ("milestones", 3000, 1000)
     five = placed(cli, *(arg for n in range(5) for arg in ("--milestone", f"M{n}=1")))
@@ -278,31 +264,31 @@ def test_the_smallest_valid_shapes_are_accepted(cli: Cli, db: Path) -> None:
     assert due["due_at"] == "2026-11-01T10:00:01Z"
 
 
-def test_unknown_freelancer_or_someone_elses_service_is_not_found(cli: Cli, db: Path) -> None:
-    refused(cli, db, 3, "not_found", place, "--amount", "10", freelancer="nobody")
-    refused(cli, db, 3, "not_found", place, "--service", "2")  # otto's, ordered from lena
-    refused(cli, db, 3, "not_found", place, "--service", "99")
+def test_unknown_freelancer_or_someone_elses_service_is_not_found(cli: Cli) -> None:
+    refused(cli, 3, "not_found", place, "--amount", "10", freelancer="nobody")
+    refused(cli, 3, "not_found", place, "--service", "2")  # otto's, ordered from lena
+    refused(cli, 3, "not_found", place, "--service", "99")
 
 
-def test_hourly_needs_a_pro_freelancer(cli: Cli, db: Path) -> None:
+def test_hourly_needs_a_pro_freelancer(cli: Cli) -> None:
     result = refused(
-        cli, db, 5, "pro_only", place, "--hourly", "--rate", "50", "--estimate", "8",
+        cli, 5, "pro_only", place, "--hourly", "--rate", "50", "--estimate", "8",
         freelancer="otto",
     )  # fmt: skip
     assert "pro" in result.error["message"].lower()
 
 
-def test_who_may_place(cli: Cli, db: Path) -> None:
-    refused(cli, db, 4, "permission_denied", place, "--amount", "10", actor=LENA)
-    result = refused(cli, db, 2, None, place, "--amount", "10", actor=())
+def test_who_may_place(cli: Cli) -> None:
+    refused(cli, 4, "permission_denied", place, "--amount", "10", actor=LENA)
+    result = refused(cli, 2, None, place, "--amount", "10", actor=())
     assert "--as" in result.stderr
     assert cli("team", "deactivate", "max@acme.test", *ADA).exit_code == 0
-    refused(cli, db, 4, None, place, "--amount", "10", actor=MAX)
+    refused(cli, 4, None, place, "--amount", "10", actor=MAX)
     for actor in (ADA, BILL, MIA):
         assert placed(cli, "--amount", "10", actor=actor)["placed_by"] == actor[1]
 
 
-def test_support_places_in_a_named_project(cli: Cli, db: Path) -> None:
+def test_support_places_in_a_named_project(cli: Cli) -> None:
     default = placed(cli, "--amount", "10", actor=SUPPORT)  # no --project: the admin's
     ada_project = ok(cli("project", "list", *ADA, "-o", "json"))
     mine = [p["id"] for p in ada_project if p["kind"] == "my" and p["owner"] == "ada@acme.test"]
@@ -317,14 +303,13 @@ def test_support_places_in_a_named_project(cli: Cli, db: Path) -> None:
 # -- checkout: payment ----------------------------------------------------------------------
 
 
-def test_payment_takes_credits_then_balance_then_the_card(cli: Cli, db: Path) -> None:
-    set_funds(db, credits=3000, balance=5000)
+def test_payment_takes_credits_then_balance_then_the_card(cli: Cli) -> None:
+    set_funds(credits=3000, balance=5000)
     view = placed(cli)
     assert view["paid_cents"] == 10000
-    assert sql(db, "SELECT credits_cents, balance_cents FROM account") == [(0, 0)]
-    assert invoices(db, view["id"]) == [("invoice", 10000, 3000, 5000, 2000)]
+    assert sql("SELECT credits_cents, balance_cents FROM account") == [(0, 0)]
+    assert invoices(view["id"]) == [("invoice", 10000, 3000, 5000, 2000)]
     ledger = sql(
-        db,
         "SELECT kind, credits_cents, balance_cents, method_cents FROM ledger_entry "
         "WHERE order_id = ?",
         view["id"],
@@ -332,47 +317,47 @@ def test_payment_takes_credits_then_balance_then_the_card(cli: Cli, db: Path) ->
     assert ledger == [("charge", -3000, -5000, 2000)]
 
 
-def test_a_payment_from_the_balance_alone_leaves_the_card(cli: Cli, db: Path) -> None:
-    set_funds(db, balance=25000)
+def test_a_payment_from_the_balance_alone_leaves_the_card(cli: Cli) -> None:
+    set_funds(balance=25000)
     view = placed(cli)
-    assert invoices(db, view["id"]) == [("invoice", 10000, 0, 10000, 0)]
-    assert sql(db, "SELECT balance_cents FROM account") == [(15000,)]
+    assert invoices(view["id"]) == [("invoice", 10000, 0, 10000, 0)]
+    assert sql("SELECT balance_cents FROM account") == [(15000,)]
 
 
-def test_a_payment_made_only_with_credits_has_no_invoice(cli: Cli, db: Path) -> None:
-    set_funds(db, credits=20000)
+def test_a_payment_made_only_with_credits_has_no_invoice(cli: Cli) -> None:
+    set_funds(credits=20000)
     view = placed(cli)
     assert view["paid_cents"] == 10000
-    assert invoices(db, view["id"]) == []
-    assert sql(db, "SELECT credits_cents FROM account") == [(10000,)]
-    assert sql(db, "SELECT credits_cents FROM ledger_entry WHERE order_id = 1") == [(-10000,)]
+    assert invoices(view["id"]) == []
+    assert sql("SELECT credits_cents FROM account") == [(10000,)]
+    assert sql("SELECT credits_cents FROM ledger_entry WHERE order_id = 1") == [(-10000,)]
 
 
-def test_without_a_card_and_enough_funds_the_order_is_refused(cli: Cli, db: Path) -> None:
-    drop_card(db)
-    set_funds(db, credits=2000, balance=5000)
-    result = refused(cli, db, 5, "insufficient_funds", place, "--service", "1")
+def test_without_a_card_and_enough_funds_the_order_is_refused(cli: Cli) -> None:
+    drop_card()
+    set_funds(credits=2000, balance=5000)
+    result = refused(cli, 5, "insufficient_funds", place, "--service", "1")
     assert result.error.get("hint")
     assert "hint:" in cli("order", "place", "--freelancer", "lena", "--service", "1", *MIA).stderr
     # exactly enough is enough
     assert placed(cli, "--amount", "70")["paid_cents"] == 7000
-    assert sql(db, "SELECT credits_cents, balance_cents FROM account") == [(0, 0)]
+    assert sql("SELECT credits_cents, balance_cents FROM account") == [(0, 0)]
 
 
 # -- policies (SPEC §1.4) -------------------------------------------------------------------
 
 
-def test_order_approval_holds_orders_strictly_over_the_amount(cli: Cli, db: Path) -> None:
+def test_order_approval_holds_orders_strictly_over_the_amount(cli: Cli) -> None:
     policy(cli, "order-approval", "--over", "100")
     at_limit = placed(cli, "--amount", "100.00")
     assert at_limit["status"] == "awaiting_requirements"
-    before_invoices = sql(db, "SELECT count(*) FROM invoice")
+    before_invoices = sql("SELECT count(*) FROM invoice")
     held = place(cli, "--amount", "100.01")
     view = ok(held)
     assert (view["status"], view["paid_cents"]) == ("awaiting_approval", 0)
     assert "approval" in held.stderr
-    assert invoices(db, view["id"]) == []
-    assert sql(db, "SELECT count(*) FROM invoice") == before_invoices
+    assert invoices(view["id"]) == []
+    assert sql("SELECT count(*) FROM invoice") == before_invoices
     [request] = approvals(cli)
     assert {k: request[k] for k in ("kind", "subject_id", "amount_cents", "status")} == {
         "kind": "order",
@@ -394,21 +379,20 @@ def test_order_approval_holds_orders_strictly_over_the_amount(cli: Cli, db: Path
 )
 def test_order_approval_for_one_role_on_advanced(
     cli: Cli,
-    db: Path,
     applies_to: str,
     held_actor: tuple[str, ...],
     free_actor: tuple[str, ...],
 ) -> None:
-    go_advanced(db)
+    go_advanced()
     policy(cli, "order-approval", "--over", "10", "--applies-to", applies_to)
     assert placed(cli, "--amount", "50", actor=held_actor)["status"] == "awaiting_approval"
     assert placed(cli, "--amount", "50", actor=free_actor)["status"] == "awaiting_requirements"
     # back on basic the role-specific policy stops applying
-    sql(db, "UPDATE account SET plan = 'basic'")
+    sql("UPDATE account SET plan = 'basic'")
     assert placed(cli, "--amount", "50", actor=held_actor)["status"] == "awaiting_requirements"
 
 
-def test_approving_a_held_order_charges_it_then(cli: Cli, db: Path) -> None:
+def test_approving_a_held_order_charges_it_then(cli: Cli) -> None:
     policy(cli, "order-approval", "--over", "10")
     view = placed(cli)
     request = approvals(cli)[0]["id"]
@@ -416,44 +400,44 @@ def test_approving_a_held_order_charges_it_then(cli: Cli, db: Path) -> None:
     assert decided["status"] == "approved"
     after = show(cli, view["id"])
     assert (after["status"], after["paid_cents"]) == ("awaiting_requirements", 10000)
-    assert invoices(db, view["id"]) == [("invoice", 10000, 0, 0, 10000)]
+    assert invoices(view["id"]) == [("invoice", 10000, 0, 0, 10000)]
     assert ("order.approve", f"order:{view['id']}") in audit_actions(cli)
     # decided once: deciding again changes nothing
     again = cli("approvals", "reject", str(request), *ADA, "-o", "json")
     assert again.exit_code == 5
 
 
-def test_approving_without_funds_is_refused_and_changes_nothing(cli: Cli, db: Path) -> None:
+def test_approving_without_funds_is_refused_and_changes_nothing(cli: Cli) -> None:
     policy(cli, "order-approval", "--over", "10")
     view = placed(cli)
-    drop_card(db)
+    drop_card()
     request = str(approvals(cli)[0]["id"])
-    refused(cli, db, 5, "insufficient_funds", decide, "approve", request)
+    refused(cli, 5, "insufficient_funds", decide, "approve", request)
     assert show(cli, view["id"])["status"] == "awaiting_approval"
     assert approvals(cli)[0]["status"] == "pending"
 
 
-def test_members_cannot_decide_order_approvals(cli: Cli, db: Path) -> None:
+def test_members_cannot_decide_order_approvals(cli: Cli) -> None:
     policy(cli, "order-approval", "--over", "10")
     placed(cli)
     request = str(approvals(cli)[0]["id"])
     for actor in (BILL, MIA, LENA):
-        refused(cli, db, 4, None, decide, "approve", request, actor=actor)
+        refused(cli, 4, None, decide, "approve", request, actor=actor)
 
 
-def test_a_rejected_order_is_never_charged_and_never_moves(cli: Cli, db: Path) -> None:
-    order_id = in_status(cli, db, "rejected")
+def test_a_rejected_order_is_never_charged_and_never_moves(cli: Cli) -> None:
+    order_id = in_status(cli, "rejected")
     view = show(cli, order_id)
     assert (view["paid_cents"], view["closed_at"]) == (0, NOW)
-    assert invoices(db, order_id) == []
-    assert sql(db, "SELECT count(*) FROM ledger_entry WHERE order_id = ?", order_id) == [(0,)]
+    assert invoices(order_id) == []
+    assert sql("SELECT count(*) FROM ledger_entry WHERE order_id = ?", order_id) == [(0,)]
     assert ("order.reject", f"order:{order_id}") in audit_actions(cli)
-    refused(cli, db, 5, "invalid_transition", move, "requirements", order_id, "brief")
-    refused(cli, db, 5, "order_closed", move, "cancel", order_id)
-    refused(cli, db, 5, "order_closed", move, "cancel-request", order_id, "--reason", "x")
+    refused(cli, 5, "invalid_transition", move, "requirements", order_id, "brief")
+    refused(cli, 5, "order_closed", move, "cancel", order_id)
+    refused(cli, 5, "order_closed", move, "cancel-request", order_id, "--reason", "x")
 
 
-def test_removing_the_policy_approves_nothing(cli: Cli, db: Path) -> None:
+def test_removing_the_policy_approves_nothing(cli: Cli) -> None:
     rule = policy(cli, "order-approval", "--over", "10")
     view = placed(cli)
     ok(cli("policy", "remove", str(rule["id"]), *ADA, "--yes", "-o", "json"))
@@ -462,34 +446,34 @@ def test_removing_the_policy_approves_nothing(cli: Cli, db: Path) -> None:
     assert placed(cli)["status"] == "awaiting_requirements"  # new orders go through
 
 
-def test_purchase_limit_per_order(cli: Cli, db: Path) -> None:
-    go_advanced(db)
+def test_purchase_limit_per_order(cli: Cli) -> None:
+    go_advanced()
     policy(cli, "purchase-limit", "--amount", "100", "--per", "order", "--applies-to", "both")
     assert placed(cli, "--amount", "100")["status"] == "awaiting_requirements"
-    result = refused(cli, db, 5, "purchase_limit_exceeded", place, "--amount", "100.01")
+    result = refused(cli, 5, "purchase_limit_exceeded", place, "--amount", "100.01")
     assert result.error.get("hint")
     assert placed(cli, "--amount", "5000", actor=ADA)["status"] == "awaiting_requirements"
 
 
-def test_purchase_limit_per_month(cli: Cli, db: Path) -> None:
-    go_advanced(db)
+def test_purchase_limit_per_month(cli: Cli) -> None:
+    go_advanced()
     policy(cli, "purchase-limit", "--amount", "150", "--per", "month", "--applies-to", "both")
     placed(cli, "--amount", "150", now="2026-10-31T23:59:59Z")  # last month: does not count
     first = placed(cli, "--amount", "100", now="2026-11-01T00:00:00Z")
     placed(cli, "--amount", "50")
-    refused(cli, db, 5, "purchase_limit_exceeded", place, "--amount", "0.01")
+    refused(cli, 5, "purchase_limit_exceeded", place, "--amount", "0.01")
     # another member has their own room
     placed(cli, "--amount", "150", actor=MAX)
     # a cancelled order frees its room
     ok(move(cli, "cancel", first["id"]))
     assert placed(cli, "--amount", "100")["status"] == "awaiting_requirements"
-    refused(cli, db, 5, "purchase_limit_exceeded", place, "--amount", "0.01")
+    refused(cli, 5, "purchase_limit_exceeded", place, "--amount", "0.01")
     # the next calendar month starts again
     assert placed(cli, "--amount", "150", now="2026-12-01T00:00:00Z")["total_cents"] == 15000
 
 
-def test_purchase_limit_for_one_member_or_one_role(cli: Cli, db: Path) -> None:
-    go_advanced(db)
+def test_purchase_limit_for_one_member_or_one_role(cli: Cli) -> None:
+    go_advanced()
     policy(cli, "purchase-limit", "--amount", "20", "--per", "order", "--member", "mia@acme.test")
     policy(
         cli,
@@ -501,14 +485,14 @@ def test_purchase_limit_for_one_member_or_one_role(cli: Cli, db: Path) -> None:
         "--applies-to",
         "billing-managers",
     )
-    refused(cli, db, 5, "purchase_limit_exceeded", place, "--amount", "20.01")
+    refused(cli, 5, "purchase_limit_exceeded", place, "--amount", "20.01")
     placed(cli, "--amount", "1000", actor=MAX)
     placed(cli, "--amount", "30", actor=BILL)
-    refused(cli, db, 5, "purchase_limit_exceeded", place, "--amount", "30.01", actor=BILL)
+    refused(cli, 5, "purchase_limit_exceeded", place, "--amount", "30.01", actor=BILL)
 
 
-def test_purchase_limit_in_approval_mode_holds_instead(cli: Cli, db: Path) -> None:
-    go_advanced(db)
+def test_purchase_limit_in_approval_mode_holds_instead(cli: Cli) -> None:
+    go_advanced()
     policy(
         cli,
         "purchase-limit",
@@ -531,10 +515,10 @@ def test_purchase_limit_in_approval_mode_holds_instead(cli: Cli, db: Path) -> No
     assert placed(cli, "--amount", "40")["status"] == "awaiting_requirements"
 
 
-def test_purchase_limits_are_inactive_on_basic(cli: Cli, db: Path) -> None:
-    go_advanced(db)
+def test_purchase_limits_are_inactive_on_basic(cli: Cli) -> None:
+    go_advanced()
     policy(cli, "purchase-limit", "--amount", "10", "--per", "order", "--applies-to", "both")
-    sql(db, "UPDATE account SET plan = 'basic'")
+    sql("UPDATE account SET plan = 'basic'")
     assert placed(cli, "--amount", "500")["status"] == "awaiting_requirements"
 
 
@@ -563,13 +547,13 @@ MOVES = {  # verb, actor, extra arguments, the statuses it is allowed from → w
 # services/test_order_lifecycle.py); here each command is wired: one move it allows, printed
 # as the order, and one it refuses, with its exit code, JSON code and nothing changed.
 @pytest.mark.parametrize("verb", list(MOVES))
-def test_each_move_command_moves_and_refuses(cli: Cli, db: Path, verb: str) -> None:
+def test_each_move_command_moves_and_refuses(cli: Cli, verb: str) -> None:
     actor, extra, allowed = MOVES[verb]
     status, leads_to = next(iter(allowed.items()))
-    view = ok(move(cli, verb, in_status(cli, db, status), *extra, actor=actor))
+    view = ok(move(cli, verb, in_status(cli, status), *extra, actor=actor))
     assert view["status"] == leads_to
-    closed = in_status(cli, db, "completed")
-    result = refused(cli, db, 5, "invalid_transition", move, verb, closed, *extra, actor=actor)
+    closed = in_status(cli, "completed")
+    result = refused(cli, 5, "invalid_transition", move, verb, closed, *extra, actor=actor)
     assert "completed" in result.error["message"]
 
 
@@ -586,34 +570,32 @@ CANCEL = {
 
 
 @pytest.mark.parametrize("status", STATUSES)
-def test_the_buyers_lone_cancel_from_every_status(cli: Cli, db: Path, status: str) -> None:
-    order_id = in_status(cli, db, status)
+def test_the_buyers_lone_cancel_from_every_status(cli: Cli, status: str) -> None:
+    order_id = in_status(cli, status)
     code = CANCEL[status]
     if code is None:
         view = ok(move(cli, "cancel", order_id))
         assert (view["status"], view["closed_at"]) == ("cancelled", NOW)
     else:
-        refused(cli, db, 5, code, move, "cancel", order_id)
+        refused(cli, 5, code, move, "cancel", order_id)
 
 
-def test_cancel_refunds_to_the_balance_and_credits_with_a_credit_invoice(
-    cli: Cli, db: Path
-) -> None:
-    set_funds(db, credits=3000, balance=2000)
+def test_cancel_refunds_to_the_balance_and_credits_with_a_credit_invoice(cli: Cli) -> None:
+    set_funds(credits=3000, balance=2000)
     view = placed(cli)
     cancelled = ok(move(cli, "cancel", view["id"]))
     assert (cancelled["status"], cancelled["refunded_cents"]) == ("cancelled", 10000)
     # the card's 50.00 goes to the balance; credits go back as credits
-    assert sql(db, "SELECT credits_cents, balance_cents FROM account") == [(3000, 7000)]
-    assert invoices(db, view["id"]) == [
+    assert sql("SELECT credits_cents, balance_cents FROM account") == [(3000, 7000)]
+    assert invoices(view["id"]) == [
         ("invoice", 10000, 3000, 2000, 5000),
         ("credit", 10000, 3000, 7000, 0),
     ]
     assert ("order.cancel", f"order:{view['id']}") in audit_actions(cli)
 
 
-def test_a_cancelled_held_order_closes_its_approval_request(cli: Cli, db: Path) -> None:
-    order_id = in_status(cli, db, "awaiting_approval")
+def test_a_cancelled_held_order_closes_its_approval_request(cli: Cli) -> None:
+    order_id = in_status(cli, "awaiting_approval")
     ok(move(cli, "cancel", order_id))
     [request] = approvals(cli)
     assert request["status"] == "withdrawn"
@@ -622,25 +604,25 @@ def test_a_cancelled_held_order_closes_its_approval_request(cli: Cli, db: Path) 
     )
 
 
-def test_a_held_order_with_an_open_request_waits_for_the_answer(cli: Cli, db: Path) -> None:
-    order_id = in_status(cli, db, "awaiting_approval")
+def test_a_held_order_with_an_open_request_waits_for_the_answer(cli: Cli) -> None:
+    order_id = in_status(cli, "awaiting_approval")
     ok(move(cli, "cancel-request", order_id, "--reason", "busy", actor=LENA))
-    refused(cli, db, 5, "cancellation_open", decide, "approve", 1)
+    refused(cli, 5, "cancellation_open", decide, "approve", 1)
     # rejecting ends the order, and the request with it: it can never reopen the order
     ok(cli("approvals", "reject", "1", *ADA, "-o", "json"))
     view = show(cli, order_id, now="2026-11-10T10:00:00Z")
     assert (view["status"], view["cancellation"], view["paid_cents"]) == ("rejected", None, 0)
-    assert sql(db, "SELECT status, closed_by FROM order_cancellation") == [("withdrawn", "system")]
+    assert sql("SELECT status, closed_by FROM order_cancellation") == [("withdrawn", "system")]
     record = [r for r in ok(cli("audit", "list", "-o", "json")) if r["action"] == "order.reject"]
     assert record[0]["changes"]["cancellation"] == ["open", "withdrawn"]
 
 
-def test_revisions_only_while_some_remain(cli: Cli, db: Path) -> None:
-    order_id = in_status(cli, db, "delivered")
+def test_revisions_only_while_some_remain(cli: Cli) -> None:
+    order_id = in_status(cli, "delivered")
     view = ok(move(cli, "revision", order_id, "--reason", "bigger logo"))
     assert (view["status"], view["revisions_used"]) == ("in_revision", 1)
     ok(move(cli, "deliver", order_id, actor=LENA))
-    result = refused(cli, db, 5, "no_revisions_left", move, "revision", order_id)
+    result = refused(cli, 5, "no_revisions_left", move, "revision", order_id)
     assert result.error.get("hint")
     record = [r for r in ok(cli("audit", "list", "-o", "json")) if r["action"] == "order.revision"]
     assert record[0]["changes"]["reason"] == [None, "bigger logo"]
@@ -648,51 +630,51 @@ def test_revisions_only_while_some_remain(cli: Cli, db: Path) -> None:
     post = placed(cli, "--service", "2", freelancer="otto")["id"]
     ok(move(cli, "requirements", post, "brief"))
     ok(move(cli, "deliver", post, actor=OTTO))
-    refused(cli, db, 5, "no_revisions_left", move, "revision", post)
+    refused(cli, 5, "no_revisions_left", move, "revision", post)
 
 
-def test_seller_moves_refuse_buyers_and_other_freelancers(cli: Cli, db: Path) -> None:
-    fresh = in_status(cli, db, "awaiting_requirements")
-    started = in_status(cli, db, "in_progress")
+def test_seller_moves_refuse_buyers_and_other_freelancers(cli: Cli) -> None:
+    fresh = in_status(cli, "awaiting_requirements")
+    started = in_status(cli, "in_progress")
     for actor in (ADA, BILL, MIA, SUPPORT):
-        refused(cli, db, 4, "permission_denied", move, "skip-requirements", fresh, actor=actor)
-        refused(cli, db, 4, "permission_denied", move, "deliver", started, actor=actor)
-    refused(cli, db, 3, "not_found", move, "skip-requirements", fresh, actor=OTTO)
-    refused(cli, db, 3, "not_found", move, "deliver", started, actor=OTTO)
+        refused(cli, 4, "permission_denied", move, "skip-requirements", fresh, actor=actor)
+        refused(cli, 4, "permission_denied", move, "deliver", started, actor=actor)
+    refused(cli, 3, "not_found", move, "skip-requirements", fresh, actor=OTTO)
+    refused(cli, 3, "not_found", move, "deliver", started, actor=OTTO)
 
 
-def test_buyer_moves_refuse_freelancers(cli: Cli, db: Path) -> None:
-    fresh = in_status(cli, db, "awaiting_requirements")
-    delivered = in_status(cli, db, "delivered")
+def test_buyer_moves_refuse_freelancers(cli: Cli) -> None:
+    fresh = in_status(cli, "awaiting_requirements")
+    delivered = in_status(cli, "delivered")
     for verb, order_id, extra in [
         ("requirements", fresh, ("brief",)),
         ("cancel", fresh, ()),
         ("accept", delivered, ()),
         ("revision", delivered, ()),
     ]:
-        refused(cli, db, 4, "permission_denied", move, verb, order_id, *extra, actor=LENA)
+        refused(cli, 4, "permission_denied", move, verb, order_id, *extra, actor=LENA)
 
 
-def test_any_member_who_sees_the_order_acts_for_the_buyer(cli: Cli, db: Path) -> None:
-    order_id = in_status(cli, db, "awaiting_requirements")
+def test_any_member_who_sees_the_order_acts_for_the_buyer(cli: Cli) -> None:
+    order_id = in_status(cli, "awaiting_requirements")
     # max cannot see mia's my-project order: it behaves as not found
-    refused(cli, db, 3, "not_found", move, "requirements", order_id, "brief", actor=MAX)
+    refused(cli, 3, "not_found", move, "requirements", order_id, "brief", actor=MAX)
     assert ok(move(cli, "requirements", order_id, "brief", actor=BILL))["status"] == "in_progress"
 
 
-def test_empty_requirements_are_a_usage_error(cli: Cli, db: Path) -> None:
-    order_id = in_status(cli, db, "awaiting_requirements")
-    refused(cli, db, 2, None, move, "requirements", order_id, "   ")
+def test_empty_requirements_are_a_usage_error(cli: Cli) -> None:
+    order_id = in_status(cli, "awaiting_requirements")
+    refused(cli, 2, None, move, "requirements", order_id, "   ")
 
 
-def test_unknown_order_is_not_found(cli: Cli, db: Path) -> None:
+def test_unknown_order_is_not_found(cli: Cli) -> None:
     for verb in ("show", "requirements", "accept", "cancel", "cancel-accept"):
         extra = ("brief",) if verb == "requirements" else ()
-        refused(cli, db, 3, "not_found", move, verb, 42, *extra)
+        refused(cli, 3, "not_found", move, verb, 42, *extra)
 
 
-def test_a_full_lifecycle_is_audited_and_the_chain_verifies(cli: Cli, db: Path) -> None:
-    order_id = in_status(cli, db, "delivered")
+def test_a_full_lifecycle_is_audited_and_the_chain_verifies(cli: Cli) -> None:
+    order_id = in_status(cli, "delivered")
     ok(move(cli, "revision", order_id))
     ok(move(cli, "deliver", order_id, actor=LENA))
     ok(move(cli, "accept", order_id))
@@ -716,8 +698,8 @@ def test_a_full_lifecycle_is_audited_and_the_chain_verifies(cli: Cli, db: Path) 
     assert cli("audit", "verify").exit_code == 0
 
 
-def test_skip_requirements_starts_the_order(cli: Cli, db: Path) -> None:
-    order_id = in_status(cli, db, "awaiting_requirements")
+def test_skip_requirements_starts_the_order(cli: Cli) -> None:
+    order_id = in_status(cli, "awaiting_requirements")
     view = ok(move(cli, "skip-requirements", order_id, actor=LENA))
     assert (view["status"], view["requirements"]) == ("in_progress", None)
     assert ("order.skip_requirements", f"order:{order_id}") in audit_actions(cli)
@@ -731,9 +713,9 @@ def request(cli: Cli, order_id: int, actor: tuple[str, ...] = MIA, **kw: Any) ->
 
 
 @pytest.mark.parametrize("side", ["buyer", "seller"])
-def test_either_side_requests_and_the_other_accepts(cli: Cli, db: Path, side: str) -> None:
-    set_funds(db, credits=1000)
-    order_id = in_status(cli, db, "in_progress")
+def test_either_side_requests_and_the_other_accepts(cli: Cli, side: str) -> None:
+    set_funds(credits=1000)
+    order_id = in_status(cli, "in_progress")
     asker, answerer = (MIA, LENA) if side == "buyer" else (LENA, MIA)
     view = ok(request(cli, order_id, actor=asker))
     assert view["status"] == "in_progress"
@@ -742,47 +724,47 @@ def test_either_side_requests_and_the_other_accepts(cli: Cli, db: Path, side: st
         "side": side,
         "expires_at": "2026-11-03T10:00:00Z",
     }
-    refused(cli, db, 5, "own_request", move, "cancel-accept", order_id, actor=asker)
+    refused(cli, 5, "own_request", move, "cancel-accept", order_id, actor=asker)
     done = ok(move(cli, "cancel-accept", order_id, actor=answerer))
     assert (done["status"], done["cancellation"], done["refunded_cents"]) == (
         "cancelled",
         None,
         10000,
     )
-    assert sql(db, "SELECT credits_cents, balance_cents FROM account") == [(1000, 9000)]
-    assert invoices(db, order_id)[-1] == ("credit", 10000, 1000, 9000, 0)
+    assert sql("SELECT credits_cents, balance_cents FROM account") == [(1000, 9000)]
+    assert invoices(order_id)[-1] == ("credit", 10000, 1000, 9000, 0)
     actions = [a for a, t in audit_actions(cli) if t.startswith(f"order:{order_id}")]
     assert actions[-3:] == ["order.cancel_request", "order.cancel_accept", "order.cancel"]
-    refused(cli, db, 5, "invalid_transition", move, "deliver", order_id, actor=LENA)
+    refused(cli, 5, "invalid_transition", move, "deliver", order_id, actor=LENA)
     assert cli("audit", "verify").exit_code == 0
 
 
-def test_a_request_needs_a_reason(cli: Cli, db: Path) -> None:
-    order_id = in_status(cli, db, "in_progress")
-    result = refused(cli, db, 2, None, move, "cancel-request", order_id)
+def test_a_request_needs_a_reason(cli: Cli) -> None:
+    order_id = in_status(cli, "in_progress")
+    result = refused(cli, 2, None, move, "cancel-request", order_id)
     assert "--reason" in result.stderr
 
 
-def test_one_open_request_at_a_time(cli: Cli, db: Path) -> None:
-    order_id = in_status(cli, db, "in_progress")
+def test_one_open_request_at_a_time(cli: Cli) -> None:
+    order_id = in_status(cli, "in_progress")
     ok(request(cli, order_id))
-    refused(cli, db, 5, "cancellation_open", request, order_id)
-    refused(cli, db, 5, "cancellation_open", request, order_id, actor=LENA)
+    refused(cli, 5, "cancellation_open", request, order_id)
+    refused(cli, 5, "cancellation_open", request, order_id, actor=LENA)
 
 
 @pytest.mark.parametrize("status", ["completed", "cancelled", "rejected"])
-def test_never_on_a_closed_order(cli: Cli, db: Path, status: str) -> None:
-    order_id = in_status(cli, db, status)
-    refused(cli, db, 5, "order_closed", request, order_id)
+def test_never_on_a_closed_order(cli: Cli, status: str) -> None:
+    order_id = in_status(cli, status)
+    refused(cli, 5, "order_closed", request, order_id)
     if status != "rejected":
-        refused(cli, db, 5, "order_closed", request, order_id, actor=LENA)
+        refused(cli, 5, "order_closed", request, order_id, actor=LENA)
 
 
 @pytest.mark.parametrize(
     "status", ["awaiting_requirements", "in_progress", "delivered", "in_revision"]
 )
-def test_moves_wait_while_a_request_is_open(cli: Cli, db: Path, status: str) -> None:
-    order_id = in_status(cli, db, status)
+def test_moves_wait_while_a_request_is_open(cli: Cli, status: str) -> None:
+    order_id = in_status(cli, status)
     ok(request(cli, order_id, actor=LENA))
     for verb, actor, extra in [
         ("requirements", MIA, ("brief",)),
@@ -792,12 +774,12 @@ def test_moves_wait_while_a_request_is_open(cli: Cli, db: Path, status: str) -> 
         ("revision", MIA, ()),
         ("cancel", MIA, ()),
     ]:
-        refused(cli, db, 5, "cancellation_open", move, verb, order_id, *extra, actor=actor)
+        refused(cli, 5, "cancellation_open", move, verb, order_id, *extra, actor=actor)
 
 
 @pytest.mark.parametrize("answer", ["cancel-decline", "cancel-withdraw"])
-def test_decline_or_withdraw_returns_the_order(cli: Cli, db: Path, answer: str) -> None:
-    order_id = in_status(cli, db, "in_progress")
+def test_decline_or_withdraw_returns_the_order(cli: Cli, answer: str) -> None:
+    order_id = in_status(cli, "in_progress")
     ok(request(cli, order_id))
     actor = LENA if answer == "cancel-decline" else MIA
     view = ok(move(cli, answer, order_id, actor=actor))
@@ -813,22 +795,22 @@ def test_decline_or_withdraw_returns_the_order(cli: Cli, db: Path, answer: str) 
     assert (action, f"order:{order_id} cancellation:1") in audit_actions(cli)
 
 
-def test_who_answers_and_who_withdraws(cli: Cli, db: Path) -> None:
-    order_id = in_status(cli, db, "in_progress")
+def test_who_answers_and_who_withdraws(cli: Cli) -> None:
+    order_id = in_status(cli, "in_progress")
     ok(request(cli, order_id))
-    refused(cli, db, 5, "own_request", move, "cancel-decline", order_id, actor=ADA)
-    refused(cli, db, 4, "permission_denied", move, "cancel-withdraw", order_id, actor=LENA)
-    refused(cli, db, 4, "permission_denied", move, "cancel-withdraw", order_id, actor=BILL)
-    refused(cli, db, 3, "not_found", move, "cancel-accept", order_id, actor=OTTO)
-    refused(cli, db, 3, "not_found", move, "cancel-decline", order_id, actor=MAX)
+    refused(cli, 5, "own_request", move, "cancel-decline", order_id, actor=ADA)
+    refused(cli, 4, "permission_denied", move, "cancel-withdraw", order_id, actor=LENA)
+    refused(cli, 4, "permission_denied", move, "cancel-withdraw", order_id, actor=BILL)
+    refused(cli, 3, "not_found", move, "cancel-accept", order_id, actor=OTTO)
+    refused(cli, 3, "not_found", move, "cancel-decline", order_id, actor=MAX)
     ok(move(cli, "cancel-withdraw", order_id))
     # nothing open any more
-    refused(cli, db, 5, "no_open_request", move, "cancel-accept", order_id, actor=LENA)
-    refused(cli, db, 5, "no_open_request", move, "cancel-withdraw", order_id)
+    refused(cli, 5, "no_open_request", move, "cancel-accept", order_id, actor=LENA)
+    refused(cli, 5, "no_open_request", move, "cancel-withdraw", order_id)
 
 
-def test_the_buyer_side_is_the_team_not_one_member(cli: Cli, db: Path) -> None:
-    order_id = in_status(cli, db, "in_progress")
+def test_the_buyer_side_is_the_team_not_one_member(cli: Cli) -> None:
+    order_id = in_status(cli, "in_progress")
     ok(request(cli, order_id, actor=LENA))
     assert ok(move(cli, "cancel-accept", order_id, actor=BILL))["status"] == "cancelled"
 
@@ -837,9 +819,9 @@ def test_the_buyer_side_is_the_team_not_one_member(cli: Cli, db: Path) -> None:
 
 
 @pytest.fixture
-def three(cli: Cli, db: Path) -> dict[str, int]:
+def three(cli: Cli) -> dict[str, int]:
     """1: mia's, in progress; 2: max's, awaiting requirements; 3: ada's, in a public project."""
-    mine = in_status(cli, db, "in_progress")
+    mine = in_status(cli, "in_progress")
     placed(cli, "--service", "2", actor=MAX, freelancer="otto")
     project = ok(cli("project", "create", "Launch", *ADA, "-o", "json"))["id"]
     placed(cli, "--amount", "10", "--project", str(project), actor=ADA)

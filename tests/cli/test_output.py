@@ -5,11 +5,11 @@ from __future__ import annotations
 import csv
 import io
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
 
+from tests.backends import sql_many
 from tests.conftest import Cli
 
 ADA = "ada@acme.test"
@@ -21,12 +21,11 @@ SHOWN = "Bob [/] [bold]x[/bold] [2J]8;;http://evil.test\\link]8;;\\!"
 
 def add_members(db: Path, count: int, *, name: str = "Person") -> None:
     """Many members at once (the invite/accept path is tested elsewhere)."""
-    with sqlite3.connect(db) as conn:
-        conn.executemany(
-            "INSERT INTO member (account_id, email, name, role, status, created_at, updated_at)"
-            " VALUES (1, ?, ?, 'member', 'active', '2026-11-01 10:00:00', '2026-11-01 10:00:00')",
-            [(f"p{i:03d}@acme.test", name) for i in range(count)],
-        )
+    sql_many(
+        "INSERT INTO member (account_id, email, name, role, status, created_at, updated_at)"
+        " VALUES (1, ?, ?, 'member', 'active', '2026-11-01 10:00:00', '2026-11-01 10:00:00')",
+        [(f"p{i:03d}@acme.test", name) for i in range(count)],
+    )
 
 
 def table_rows(stdout: str) -> list[str]:

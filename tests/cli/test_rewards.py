@@ -3,13 +3,11 @@ window and redemptions (SPEC §1.9, §2)."""
 
 from __future__ import annotations
 
-import sqlite3
-from contextlib import closing
-from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.backends import sql
 from tests.conftest import NOW, Cli, Outcome, store_state
 
 ADA = ("--as", "ada@acme.test")
@@ -413,11 +411,8 @@ def test_db_check_adds_up_the_rewards_history(cli: Cli, points: int) -> None:
         ),
     ],
 )
-def test_db_check_catches_tampered_points(
-    cli: Cli, points: int, isolated_env: Path, tamper: str, problem: str
-) -> None:
-    with closing(sqlite3.connect(isolated_env)) as db, db:
-        db.execute(tamper)
+def test_db_check_catches_tampered_points(cli: Cli, points: int, tamper: str, problem: str) -> None:
+    sql(tamper)
 
     result = cli("db", "check", "-o", "json")
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import sqlite3
-from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.backends import sql
 from tests.conftest import Cli
 
 ADA = "ada@acme.test"
@@ -259,10 +258,9 @@ def test_acting_on_another_accounts_member_is_not_found(cli: Cli, team: dict[str
 
 
 def test_support_appoints_an_admin_when_there_is_none(
-    cli: Cli, team: dict[str, str], isolated_env: Path, monkeypatch: pytest.MonkeyPatch
+    cli: Cli, team: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    with sqlite3.connect(isolated_env) as db:
-        db.execute("UPDATE member SET status = 'removed' WHERE email = ?", (ADA,))
+    sql("UPDATE member SET status = 'removed' WHERE email = ?", ADA)
     monkeypatch.setenv("FPCTL_AGENT", "sam")
     no_reason = cli("role", "set", "bill@acme.test", "admin", "--as", "support",
                     "--account", "acme", "-o", "json")  # fmt: skip

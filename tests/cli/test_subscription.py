@@ -3,13 +3,11 @@ marketplace and back (SPEC §1.7, §2, §3.5)."""
 
 from __future__ import annotations
 
-import sqlite3
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.conftest import Cli, Outcome
+from tests.conftest import Cli, Outcome, store_state
 
 ADA = ("--as", "ada@acme.test")
 BILL = ("--as", "bill@acme.test")
@@ -23,21 +21,12 @@ def ok(result: Outcome) -> Any:
     return result.json if result.stdout.strip().startswith(("{", "[")) else result.stdout
 
 
-def dump(db: Path) -> list[str]:
-    """The whole store as SQL: a refused command must leave every row as it was."""
-    connection = sqlite3.connect(db)
-    try:
-        return list(connection.iterdump())
-    finally:
-        connection.close()
-
-
-def refused(cli: Cli, db: Path, exit_code: int, code: str, *args: str) -> Outcome:
-    before = dump(db)
+def refused(cli: Cli, exit_code: int, code: str, *args: str) -> Outcome:
+    before = store_state()
     result = cli(*args, "-o", "json")
     assert result.exit_code == exit_code, (result.stdout, result.stderr)
     assert result.error["code"] == code
-    assert dump(db) == before
+    assert store_state() == before
     return result
 
 
@@ -105,10 +94,8 @@ def test_the_table_shows_money_for_people(cli: Cli, shop: Any) -> None:
     assert "12900" not in result.stdout
 
 
-def test_subscribing_without_a_card_is_refused(cli: Cli, team: Any, isolated_env: Path) -> None:
-    refused(
-        cli, isolated_env, 5, "no_payment_method", "subscription", "subscribe", "advanced", *ADA
-    )
+def test_subscribing_without_a_card_is_refused(cli: Cli, team: Any) -> None:
+    refused(cli, 5, "no_payment_method", "subscription", "subscribe", "advanced", *ADA)
 
 
 def test_only_advanced_can_be_subscribed(cli: Cli, shop: Any) -> None:
@@ -118,10 +105,10 @@ def test_only_advanced_can_be_subscribed(cli: Cli, shop: Any) -> None:
     assert show(cli)["plan"] == "basic"
 
 
-def test_subscribing_twice_is_refused(cli: Cli, shop: Any, isolated_env: Path) -> None:
+def test_subscribing_twice_is_refused(cli: Cli, shop: Any) -> None:
     subscribe(cli)
     args = ("subscription", "subscribe", "advanced", *ADA)
-    refused(cli, isolated_env, 5, "already_advanced", *args)
+    refused(cli, 5, "already_advanced", *args)
 
 
 def test_the_billing_manager_and_support_may_subscribe(
@@ -155,11 +142,9 @@ def test_the_billing_manager_and_support_may_subscribe(
         ("subscription", "switch", "basic", *BILL, "--yes"),
     ],
 )
-def test_who_may_not_change_the_subscription(
-    cli: Cli, shop: Any, isolated_env: Path, args: tuple[str, ...]
-) -> None:
+def test_who_may_not_change_the_subscription(cli: Cli, shop: Any, args: tuple[str, ...]) -> None:
     subscribe(cli)
-    refused(cli, isolated_env, 4, "permission_denied", *args)
+    refused(cli, 4, "permission_denied", *args)
 
 
 # -- cancel ---------------------------------------------------------------------------------
@@ -205,33 +190,31 @@ def test_cancelling_stops_advanced_only_policies(cli: Cli, shop: Any) -> None:
     assert [(p["kind"], p["active"]) for p in policies] == [("purchase-limit", False)]
 
 
-def test_cancelling_basic_is_refused(cli: Cli, shop: Any, isolated_env: Path) -> None:
-    refused(cli, isolated_env, 5, "not_advanced", "subscription", "cancel", *ADA, "--yes")
+def test_cancelling_basic_is_refused(cli: Cli, shop: Any) -> None:
+    refused(cli, 5, "not_advanced", "subscription", "cancel", *ADA, "--yes")
 
 
-def test_cancel_needs_yes_and_changes_nothing_without_it(
-    cli: Cli, shop: Any, isolated_env: Path
-) -> None:
+def test_cancel_needs_yes_and_changes_nothing_without_it(cli: Cli, shop: Any) -> None:
     subscribe(cli)
-    refused(cli, isolated_env, 2, "confirmation_required", "subscription", "cancel", *ADA)
+    refused(cli, 2, "confirmation_required", "subscription", "cancel", *ADA)
 
 
-def test_a_dry_run_cancel_changes_nothing(cli: Cli, shop: Any, isolated_env: Path) -> None:
+def test_a_dry_run_cancel_changes_nothing(cli: Cli, shop: Any) -> None:
     subscribe(cli)
-    before = dump(isolated_env)
+    before = store_state()
 
     done = ok(cli("subscription", "cancel", *ADA, "--dry-run", "-o", "json"))
 
     assert (done["plan"], done["refund_cents"]) == ("basic", 12900)
-    assert dump(isolated_env) == before
+    assert store_state() == before
 
 
-def test_a_dry_run_subscribe_changes_nothing(cli: Cli, shop: Any, isolated_env: Path) -> None:
-    before = dump(isolated_env)
+def test_a_dry_run_subscribe_changes_nothing(cli: Cli, shop: Any) -> None:
+    before = store_state()
 
     assert subscribe(cli, "--dry-run")["plan"] == "advanced"
 
-    assert dump(isolated_env) == before
+    assert store_state() == before
 
 
 # -- renewals -------------------------------------------------------------------------------
@@ -263,7 +246,7 @@ def test_a_read_settles_the_renewal_lazily(cli: Cli, shop: Any) -> None:
     assert len(invoices(cli)) == 3  # Nov, Dec and Jan
 
 
-def test_an_account_created_on_advanced_renews_a_month_later(cli: Cli, isolated_env: Path) -> None:
+def test_an_account_created_on_advanced_renews_a_month_later(cli: Cli) -> None:
     create = ("account", "create", "Zed", "--admin", "zed@zed.test", "--slug", "zed")
     ok(cli(*create, "--plan", "advanced", "--as", "support", "--reason", "sign-up"))
     card = ("--card", "4242 4242 4242 4242", "--expiry", "12/30")
@@ -363,34 +346,28 @@ def test_switching_back_to_basic_needs_no_card_and_no_yes(cli: Cli, team: Any) -
     assert (back["status"], back["plan"]) == ("active", "basic")
 
 
-def test_switching_is_refused_while_an_order_is_open(
-    cli: Cli, shop: Any, isolated_env: Path
-) -> None:
+def test_switching_is_refused_while_an_order_is_open(cli: Cli, shop: Any) -> None:
     ok(cli("order", "place", "--freelancer", "otto", "--service", "2", *MIA))
-    refused(cli, isolated_env, 5, "open_orders", "subscription", "switch", "fiverr", *ADA, "--yes")
+    refused(cli, 5, "open_orders", "subscription", "switch", "fiverr", *ADA, "--yes")
 
 
-def test_switching_twice_is_refused(cli: Cli, shop: Any, isolated_env: Path) -> None:
+def test_switching_twice_is_refused(cli: Cli, shop: Any) -> None:
     ok(cli("subscription", "switch", "fiverr", *ADA, "--yes"))
     args = ("subscription", "switch", "fiverr", *ADA, "--yes")
-    refused(cli, isolated_env, 5, "already_switched", *args)
+    refused(cli, 5, "already_switched", *args)
 
 
 @pytest.mark.parametrize("plan", ["basic", "advanced"])
-def test_switching_to_the_current_plan_is_refused(
-    cli: Cli, shop: Any, isolated_env: Path, plan: str
-) -> None:
+def test_switching_to_the_current_plan_is_refused(cli: Cli, shop: Any, plan: str) -> None:
     if plan == "advanced":
         subscribe(cli)
     args = ("subscription", "switch", plan, *ADA, "--yes")
-    refused(cli, isolated_env, 5, "already_on_plan", *args)
+    refused(cli, 5, "already_on_plan", *args)
 
 
-def test_switch_basic_on_pro_is_a_cancel_and_needs_yes(
-    cli: Cli, shop: Any, isolated_env: Path
-) -> None:
+def test_switch_basic_on_pro_is_a_cancel_and_needs_yes(cli: Cli, shop: Any) -> None:
     subscribe(cli)
-    refused(cli, isolated_env, 2, "confirmation_required", "subscription", "switch", "basic", *ADA)
+    refused(cli, 2, "confirmation_required", "subscription", "switch", "basic", *ADA)
 
     done = ok(
         cli("subscription", "switch", "basic", *ADA, "--yes", "--now", HALF_WAY, "-o", "json")
@@ -405,18 +382,18 @@ def test_switch_advanced_on_pro_is_a_subscribe(cli: Cli, shop: Any) -> None:
     assert (done["plan"], done["invoice_id"]) == ("advanced", 1)
 
 
-def test_switch_fiverr_needs_yes(cli: Cli, shop: Any, isolated_env: Path) -> None:
-    refused(cli, isolated_env, 2, "confirmation_required", "subscription", "switch", "fiverr", *ADA)
+def test_switch_fiverr_needs_yes(cli: Cli, shop: Any) -> None:
+    refused(cli, 2, "confirmation_required", "subscription", "switch", "fiverr", *ADA)
 
 
-def test_a_dry_run_switch_changes_nothing(cli: Cli, shop: Any, isolated_env: Path) -> None:
+def test_a_dry_run_switch_changes_nothing(cli: Cli, shop: Any) -> None:
     subscribe(cli)
-    before = dump(isolated_env)
+    before = store_state()
 
     done = ok(cli("subscription", "switch", "fiverr", *ADA, "--dry-run", "-o", "json"))
 
     assert done["status"] == "switched"
-    assert dump(isolated_env) == before
+    assert store_state() == before
 
 
 @pytest.mark.parametrize(
@@ -434,12 +411,12 @@ def test_a_dry_run_switch_changes_nothing(cli: Cli, shop: Any, isolated_env: Pat
     ],
 )
 def test_a_switched_account_refuses_pro_actions(
-    cli: Cli, shop: Any, isolated_env: Path, code: str, args: tuple[str, ...]
+    cli: Cli, shop: Any, code: str, args: tuple[str, ...]
 ) -> None:
     ok(cli("subscription", "switch", "fiverr", *ADA, "--yes"))
-    refused(cli, isolated_env, 5, code, *args)
+    refused(cli, 5, code, *args)
 
 
-def test_cancel_on_a_switched_account_is_refused(cli: Cli, shop: Any, isolated_env: Path) -> None:
+def test_cancel_on_a_switched_account_is_refused(cli: Cli, shop: Any) -> None:
     ok(cli("subscription", "switch", "fiverr", *ADA, "--yes"))
-    refused(cli, isolated_env, 5, "account_switched", "subscription", "cancel", *ADA, "--yes")
+    refused(cli, 5, "account_switched", "subscription", "cancel", *ADA, "--yes")

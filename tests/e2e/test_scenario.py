@@ -1,20 +1,21 @@
 """The README's "Done means" scenario, run as a script would: the installed `fpctl`, in
-subprocesses, on a store under tmp_path with a pinned clock."""
+subprocesses, with a pinned clock, on the test's own store (a file under tmp_path, or a
+database of its own on the test server)."""
 
 from __future__ import annotations
 
 import json
 import os
-import sqlite3
 import subprocess
 import sys
 from collections.abc import Callable
-from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.conftest import built_once
 
 FPCTL = Path(sys.executable).parent / "fpctl"
 ADA, BILL, MIA, MAX, ZOE = (f"{n}@acme.test" for n in ("ada", "bill", "mia", "max", "zoe"))
@@ -38,13 +39,12 @@ class Run:
 Fpctl = Callable[..., Run]
 
 
-def runner(db: Path) -> Fpctl:
-    """Run the installed fpctl on the store ``db`` with a pinned clock, JSON out."""
+def runner() -> Fpctl:
+    """Run the installed fpctl on the test's store (the environment conftest.py set up:
+    FPCTL_DB, FPCTL_DATABASE_URL on a server, the pinned FPCTL_NOW), JSON out."""
     if not FPCTL.exists():
         pytest.skip(f"no installed fpctl next to {sys.executable}")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("FPCTL_")}
-    env |= {"FPCTL_DB": str(db), "FPCTL_NOW": "2026-11-01T10:00:00Z"}
-    env |= {"NO_COLOR": "1", "COLUMNS": "200"}
+    env = dict(os.environ)
 
     def run(*args: str) -> Run:
         done = subprocess.run(
@@ -62,8 +62,8 @@ def runner(db: Path) -> Fpctl:
 
 
 @pytest.fixture
-def fpctl(tmp_path: Path) -> Fpctl:
-    return runner(tmp_path / "e2e.db")
+def fpctl() -> Fpctl:
+    return runner()
 
 
 def ok(result: Run) -> Any:
@@ -146,26 +146,18 @@ def test_done_means_scenario(fpctl) -> None:  # type: ignore[no-untyped-def]
     assert (verified["ok"], verified["records"]) == (True, len(trail))
 
 
-@pytest.fixture(scope="module")
-def acme_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
-    """Acme with Ada and Mia, built once through the installed fpctl; tests get a copy."""
-    db = tmp_path_factory.mktemp("e2e") / "template.db"
-    build = runner(db)
-    ok(build("account", "create", "Acme Studio", "--admin", ADA))
-    invited = ok(build("team", "invite", MIA, "--as", ADA))
-    ok(build("team", "accept", invited["token"], "--name", "Mia"))
-    return db, invited["token"]
+def _acme(fpctl: Fpctl) -> str:
+    ok(fpctl("account", "create", "Acme Studio", "--admin", ADA))
+    invited = ok(fpctl("team", "invite", MIA, "--as", ADA))
+    ok(fpctl("team", "accept", invited["token"], "--name", "Mia"))
+    return str(invited["token"])
 
 
 @pytest.fixture
-def acme(fpctl: Fpctl, acme_template: tuple[Path, str], tmp_path: Path) -> str:
-    template, token = acme_template
-    with (
-        closing(sqlite3.connect(template)) as source,
-        closing(sqlite3.connect(tmp_path / "e2e.db")) as target,
-    ):
-        source.backup(target)
-    return token
+def acme(fpctl: Fpctl, isolated_env: Path) -> str:
+    """Acme with Ada and Mia, built once through the installed fpctl; tests get a copy.
+    Returns Mia's (used) invitation token."""
+    return built_once("e2e-acme", isolated_env, lambda: _acme(fpctl))
 
 
 @pytest.mark.parametrize(
