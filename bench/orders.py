@@ -51,9 +51,10 @@ def measure(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
     return elapsed, usage.ru_maxrss / 1024  # KiB on Linux
 
 
-def prepare(db: Path) -> dict[str, str]:
-    """An account with a card, and a freelancer with one service (id 1), not timed."""
-    env = env_for(db)
+def prepare(db: Path, url: str | None = None) -> dict[str, str]:
+    """An account with a card, and a freelancer with one service (id 1), not timed; on the
+    server database ``url`` names instead of the file ``db`` when given."""
+    env = env_for(db) | ({"FPCTL_DATABASE_URL": url} if url else {})
     support = ["--as", "support", "--reason", "bench"]
     fpctl(env, "account", "create", "Bench", "--admin", ADMIN, "--slug", "bench")
     fpctl(env, "freelancer", "add", "lena", "--pro", *support)

@@ -140,3 +140,31 @@ def test_two_admins_handing_over_the_role_leave_exactly_one(
     # each handover records both sides: the new admin and the one who stepped down
     assert len([r for r in records if r["action"] == "role.set"]) == 2 * len(handovers)
     assert_store_intact(cli)
+
+
+def test_readers_at_the_same_instant_settle_what_is_due_once(
+    cli: Cli, shop: Any, race: Race
+) -> None:
+    """The renewal falls due and a delivery's review window closes; sixteen agents read
+    at once, after both: one renewal charge, one completion, its points earned once."""
+    ok(cli, "subscription", "subscribe", "advanced", *ADA, "--yes")
+    order = ok(cli, "order", "place", "--freelancer", "lena", "--amount", "200", *ADA)
+    ok(cli, "order", "requirements", str(order["id"]), "brief", *ADA)
+    ok(cli, "order", "deliver", str(order["id"]), "--as", "@lena")
+    later = ("--now", "2026-12-01T10:00:01Z")  # after the renewal and the 3-day window
+    reads = [
+        ["billing", "show", *ADA, *later],
+        ["order", "list", *ADA, *later],
+        ["rewards", "show", *ADA, *later],
+    ]
+
+    runs = race_all(race, lambda p, n: reads[(p + n) % len(reads)])
+
+    assert exit_codes(runs) == {0: PROCESSES * WRITES_EACH}
+    ledger = ok(cli, "billing", "ledger", *ADA, *later)
+    renewals = [e for e in ledger if e["description"].startswith("Advanced plan, 2026-12-01")]
+    assert len(renewals) == 1
+    assert ok(cli, "order", "show", str(order["id"]), *ADA, *later)["status"] == "completed"
+    history = ok(cli, "rewards", "history", *ADA, *later)
+    assert [(e["kind"], e["order_id"]) for e in history].count(("order", order["id"])) == 1
+    assert_store_intact(cli)

@@ -62,8 +62,16 @@ def _on_begin_postgres(connection: Any) -> None:
 def create_store_engine(location: StoreLocation) -> Engine:
     """An engine for this process (never share one across ``fork()``)."""
     if location.dialect == "postgresql":
+        # No server-side prepared statements: psycopg prepares a query run five times, and
+        # the generic plan of the bulk checks (email IN 1,000 values) scanned the whole
+        # table instead of its partial index (100k invitations: 59 s instead of 17 s).
         engine = create_engine(
-            location.url, connect_args={"connect_timeout": 10, "application_name": "fpctl"}
+            location.url,
+            connect_args={
+                "connect_timeout": 10,
+                "application_name": "fpctl",
+                "prepare_threshold": None,
+            },
         )
         event.listen(engine, "begin", _on_begin_postgres)
         return engine
