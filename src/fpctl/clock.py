@@ -11,6 +11,11 @@ from fpctl.errors import InvalidInput
 _override: datetime | None = None
 
 
+#: The instants fpctl reads: wide enough for any real date, narrow enough that a year of
+#: renewals or a 365-day window computed from them stays a valid datetime.
+FIRST_YEAR, LAST_YEAR = 1970, 9000
+
+
 def parse_instant(text: str) -> datetime:
     """Parse an ISO-8601 date or date-time; naive values are taken as UTC."""
     cleaned = text.strip()
@@ -23,6 +28,11 @@ def parse_instant(text: str) -> datetime:
             f"{text!r} is not an ISO-8601 date or time",
             hint="use a form like 2026-11-23 or 2026-11-23T09:30:00Z",
         ) from None
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise InvalidInput(
+            f"{text!r} is outside the years {FIRST_YEAR} to {LAST_YEAR}",
+            hint="use a form like 2026-11-23 or 2026-11-23T09:30:00Z",
+        )
     return as_utc(value)
 
 

@@ -7,12 +7,13 @@ from typing import Annotated
 import typer
 
 from fpctl.cli.invocation import Invocation
+from fpctl.cli.numbers import ID
 from fpctl.cli.options import command, group
 from fpctl.domain.enums import ApprovalStatus
 
 app = group("approvals", "Requests waiting for approval.")
 
-RequestId = Annotated[int, typer.Argument(metavar="ID", help="The request's own id.")]
+RequestId = Annotated[int, typer.Argument(metavar="ID", parser=ID, help="The request's own id.")]
 
 
 @command(app, "list", lists=True)

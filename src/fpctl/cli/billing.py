@@ -10,6 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from fpctl.cli.invocation import Invocation
+from fpctl.cli.numbers import ID
 from fpctl.cli.options import command, group
 
 app = group(
@@ -21,7 +22,7 @@ payment_method_app = group("payment-method", "Cards and PayPal addresses the acc
 app.add_typer(info_app)
 app.add_typer(payment_method_app)
 
-MethodId = Annotated[int, typer.Argument(metavar="ID", help="The payment method's id.")]
+MethodId = Annotated[int, typer.Argument(metavar="ID", parser=ID, help="The payment method's id.")]
 
 
 class InvoiceKind(StrEnum):
@@ -108,7 +109,7 @@ def invoices(
     run: Invocation,
     kind: Annotated[InvoiceKind | None, typer.Option(help="Only invoices or credits.")] = None,
     order: Annotated[
-        int | None, typer.Option(metavar="ID", help="Only the invoices of this order.")
+        int | None, typer.Option(metavar="ID", parser=ID, help="Only the invoices of this order.")
     ] = None,
     export: Annotated[
         Path | None,
@@ -154,7 +155,7 @@ def _exported(run: Invocation, rows: list[dict[str, Any]], directory: Path) -> l
 @command(app, "invoice")
 def invoice(
     run: Invocation,
-    invoice_id: Annotated[int, typer.Argument(metavar="ID", help="The invoice's id.")],
+    invoice_id: Annotated[int, typer.Argument(metavar="ID", parser=ID, help="The invoice's id.")],
 ) -> None:
     """Show one invoice as it was issued."""
     from fpctl.services.money import billing

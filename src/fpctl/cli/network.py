@@ -8,11 +8,12 @@ from typing import Annotated
 import typer
 
 from fpctl.cli.invocation import Invocation
+from fpctl.cli.numbers import ID
 from fpctl.cli.options import command, group
 
 app = group("network", "The freelancer network: saved, hired and viewed freelancers, and lists.")
 
-ListId = Annotated[int, typer.Argument(metavar="LIST", help="The list's id.")]
+ListId = Annotated[int, typer.Argument(metavar="LIST", parser=ID, help="The list's id.")]
 
 NETWORK_COLUMNS = ["username", "name", "saved", "saved_by", "hired_orders", "spent_cents"]
 NETWORK_COLUMNS += ["last_viewed_at", "rating", "reviews"]

@@ -16,6 +16,7 @@ import typer
 from fpctl.cli import errors
 from fpctl.cli.completion import complete_accounts, complete_actors
 from fpctl.cli.invocation import BatchLine, Invocation
+from fpctl.cli.numbers import COUNT
 from fpctl.render.output import parse_format
 
 _OUTPUT_HELP = "Output format: table, json, ndjson, csv or tsv."
@@ -161,7 +162,7 @@ LIST_OPTIONS: list[tuple[str, Any, Any]] = [
             int | None,
             typer.Option(
                 "--limit",
-                min=0,
+                parser=COUNT,
                 metavar="N",
                 help="Show at most N rows (tables show 50 unless told).",
                 rich_help_panel=_P,

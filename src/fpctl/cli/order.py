@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from fpctl.cli.invocation import Invocation
+from fpctl.cli.numbers import COUNT, ID
 from fpctl.cli.options import command
 from fpctl.cli.order_base import OrderId, app, change, order_view
 
@@ -21,15 +22,18 @@ def place(
         str, typer.Option(metavar="USERNAME", help="The freelancer (username, with or without @).")
     ],
     service: Annotated[
-        int | None, typer.Option(metavar="ID", help="The freelancer's service to order.")
+        int | None,
+        typer.Option(metavar="ID", parser=ID, help="The freelancer's service to order."),
     ] = None,
     amount: Annotated[
         str | None, typer.Option(metavar="AMOUNT", help="A custom amount instead of a service.")
     ] = None,
-    quantity: Annotated[int, typer.Option(metavar="N", help="Multiples of the service.")] = 1,
+    quantity: Annotated[
+        int, typer.Option(metavar="N", parser=COUNT, help="Multiples of the service.")
+    ] = 1,
     project: Annotated[
         int | None,
-        typer.Option(metavar="ID", help="The project (default: your my-project)."),
+        typer.Option(metavar="ID", parser=ID, help="The project (default: your my-project)."),
     ] = None,
     milestone: Annotated[
         list[str] | None,
@@ -38,10 +42,11 @@ def place(
     hourly: Annotated[bool, typer.Option(help="An hourly order (Pro freelancers only).")] = False,
     rate: Annotated[str | None, typer.Option(metavar="AMOUNT", help="Hourly rate.")] = None,
     weekly_limit: Annotated[
-        int | None, typer.Option(metavar="H", help="Weekly hour limit (hourly).")
+        int | None, typer.Option(metavar="H", parser=COUNT, help="Weekly hour limit (hourly).")
     ] = None,
     estimate: Annotated[
-        int | None, typer.Option(metavar="H", help="Estimated hours, at least 8 (hourly).")
+        int | None,
+        typer.Option(metavar="H", parser=COUNT, help="Estimated hours, at least 8 (hourly)."),
     ] = None,
     due: Annotated[
         str | None, typer.Option(metavar="DATE", help="Due date (ISO-8601, UTC).")
@@ -82,7 +87,9 @@ def list_(
     placed_by: Annotated[
         str | None, typer.Option(metavar="EMAIL", help="Only orders this member placed.")
     ] = None,
-    project: Annotated[int | None, typer.Option(metavar="ID", help="Only this project.")] = None,
+    project: Annotated[
+        int | None, typer.Option(metavar="ID", parser=ID, help="Only this project.")
+    ] = None,
     freelancer: Annotated[
         str | None, typer.Option(metavar="USERNAME", help="Only this freelancer's orders.")
     ] = None,

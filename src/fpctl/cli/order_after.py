@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from fpctl.cli.invocation import Invocation
+from fpctl.cli.numbers import COUNT
 from fpctl.cli.options import command
 from fpctl.cli.order_base import OrderId, app, order_view
 
@@ -15,7 +16,7 @@ from fpctl.cli.order_base import OrderId, app, order_view
 def review(
     run: Invocation,
     order_id: OrderId,
-    rating: Annotated[int, typer.Option(metavar="1-5", help="The rating, 1 to 5.")],
+    rating: Annotated[int, typer.Option(metavar="1-5", parser=COUNT, help="The rating, 1 to 5.")],
     text: Annotated[
         str | None, typer.Option(metavar="TEXT", help="What you thought of the work.")
     ] = None,

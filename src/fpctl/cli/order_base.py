@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from fpctl.cli.invocation import Invocation
+from fpctl.cli.numbers import ID
 from fpctl.cli.options import group
 
 if TYPE_CHECKING:
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
 
 app = group("order", "Orders: place, follow, deliver, accept, cancel, refund.")
 
-OrderId = Annotated[int, typer.Argument(metavar="ID", help="The order's id.")]
+OrderId = Annotated[int, typer.Argument(metavar="ID", parser=ID, help="The order's id.")]
 
 
 def order_view(ctx: Context, order: Order) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from fpctl.cli.invocation import Invocation
+from fpctl.cli.numbers import COUNT
 from fpctl.cli.options import command, group
 from fpctl.cli.order_base import OrderId, app, change
 
@@ -81,7 +82,8 @@ def hours_limit(
     run: Invocation,
     order_id: OrderId,
     hours: Annotated[
-        int | None, typer.Option(metavar="H", help="The new weekly limit (1 to 168 hours).")
+        int | None,
+        typer.Option(metavar="H", parser=COUNT, help="The new weekly limit (1 to 168 hours)."),
     ] = None,
     none: Annotated[bool, typer.Option("--none", help="Remove the weekly limit.")] = False,
 ) -> None:

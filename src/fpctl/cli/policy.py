@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from fpctl.cli.invocation import Invocation
+from fpctl.cli.numbers import ID
 from fpctl.cli.options import command, group
 from fpctl.domain.enums import AppliesTo, LimitMode, LimitPeriod, PolicyKind
 
@@ -110,7 +111,9 @@ def list_(run: Invocation) -> None:
 
 
 @command(app, "remove", writes=True)
-def remove(run: Invocation, policy_id: Annotated[int, typer.Argument(metavar="ID")]) -> None:
+def remove(
+    run: Invocation, policy_id: Annotated[int, typer.Argument(metavar="ID", parser=ID)]
+) -> None:
     """Remove a policy. Requests already waiting keep it: removing approves nothing."""
     from fpctl.services.team import policies
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from fpctl.cli.invocation import Invocation
+from fpctl.cli.numbers import ID
 from fpctl.cli.options import command, group
 
 if TYPE_CHECKING:
@@ -16,7 +17,7 @@ if TYPE_CHECKING:
 
 app = group("project", "Projects: every member's my-project, public and private projects.")
 
-ProjectId = Annotated[int, typer.Argument(metavar="ID", help="The project's id.")]
+ProjectId = Annotated[int, typer.Argument(metavar="ID", parser=ID, help="The project's id.")]
 
 
 def _view(ctx: Context, project: Project) -> View:

@@ -18,7 +18,7 @@ from fpctl.cli.options import command, group
 
 app = group("rewards", "Rewards: tier, points, history and redemptions.")
 
-_POINTS = re.compile(r"\d+|\d{1,3}(,\d{3})+")
+_POINTS = re.compile(r"\d+|\d{1,3}(,\d{3})+", re.ASCII)
 
 
 class Reward(StrEnum):

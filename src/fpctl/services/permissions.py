@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from fpctl.domain.ids import as_id
 from fpctl.domain.permissions import Action, rule_for
 from fpctl.errors import FpctlError, InvalidInput, NotFound
 from fpctl.services import approvals
@@ -27,12 +28,12 @@ Resolver = Callable[[Context, Action, str], object]
 
 
 def _id(target: str) -> int:
-    text = target.strip().removeprefix("#")
-    if not text.isdigit() or int(text) == 0:
+    number = as_id(target.strip().removeprefix("#"))
+    if number is None:
         raise InvalidInput(
             f"{target!r} is not an id", hint="ids are whole numbers, e.g. 12", code="invalid_id"
         )
-    return int(text)
+    return number
 
 
 def _by_id(authorize: Callable[[Context, Action, int], object]) -> Resolver:

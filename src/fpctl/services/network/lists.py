@@ -17,6 +17,7 @@ from sqlalchemy import func, or_
 from sqlmodel import col, select
 
 from fpctl.domain.enums import MemberStatus
+from fpctl.domain.ids import as_id, is_digits
 from fpctl.domain.permissions import Action
 from fpctl.domain.text import require_text
 from fpctl.errors import NotFound, PermissionDenied, RuleViolation
@@ -232,8 +233,9 @@ def _writable(ctx: Context, list_id: int, does: str) -> Reach:
 def _resolve_target(ctx: Context, target: str) -> tuple[Freelancer, FreelancerService | None]:
     """A numeric target is a service id; anything else a username (``@`` optional)."""
     cleaned = target.strip()
-    if cleaned.isdigit():
-        service = ctx.session.get(FreelancerService, int(cleaned))
+    if is_digits(cleaned):
+        number = as_id(cleaned)
+        service = ctx.session.get(FreelancerService, number) if number else None
         if service is None:
             raise NotFound(f"no service {cleaned}", hint="`fpctl freelancer show USERNAME`")
         freelancer = ctx.session.get(Freelancer, service.freelancer_id)

@@ -18,6 +18,7 @@ from fpctl.domain.enums import (
     InvitationStatus,
     Role,
 )
+from fpctl.domain.ids import as_id, is_digits
 from fpctl.domain.permissions import Action, decide
 from fpctl.errors import (
     InvitationInvalid,
@@ -78,8 +79,11 @@ def find(ctx: Context, ref: str) -> Invitation:
     """An invitation of this account by id, or the open (else latest) one for an email."""
     account = ctx.the_account
     query = select(Invitation).where(Invitation.account_id == account.id)
-    if ref.strip().isdigit():
-        invitation = ctx.session.exec(query.where(Invitation.id == int(ref))).first()
+    if is_digits(ref.strip()):
+        number = as_id(ref)  # digits beyond any id: no such invitation
+        invitation = (
+            ctx.session.exec(query.where(Invitation.id == number)).first() if number else None
+        )
     else:
         address = normalize_email(ref)
         candidates = ctx.session.exec(
