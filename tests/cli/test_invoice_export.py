@@ -181,14 +181,14 @@ def test_every_formula_start_is_neutralised(cli: Cli, shop: Any, out: Path, star
     assert row["billed_to_company"] == f"x{start}1"  # only a leading sign is a formula
 
 
-@pytest.mark.parametrize("start", ["\t", "\r"])
-def test_a_leading_tab_or_cr_is_neutralised_too(start: str) -> None:
+@pytest.mark.parametrize(("start", "shown"), [("\t", "'\t"), ("\r", "\\u000d")])
+def test_a_leading_tab_is_neutralised_and_a_cr_escaped(start: str, shown: str) -> None:
     # The CLI trims them away; an invoice's description (stored by fpctl) could still hold one.
     from fpctl.render.invoice_export import index_csv
 
     text = index_csv([{"id": 1, "description": f"{start}=1+1"}])
     [row] = list(csv.DictReader(text.splitlines(keepends=True)))
-    assert row["description"] == f"'{start}=1+1"
+    assert row["description"] == f"{shown}=1+1"
 
 
 def test_a_re_run_overwrites_the_same_files(cli: Cli, history: None, out: Path) -> None:

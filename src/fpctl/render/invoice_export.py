@@ -18,7 +18,7 @@ from typing import Any
 
 from fpctl.errors import InvalidInput
 from fpctl.render.invoice_html import document
-from fpctl.render.safe import neutralize_formula
+from fpctl.render.safe import safe_cell
 
 INDEX = "invoices.csv"
 BILLED_TO_KEYS = ("account", "name", "full_name", "company", "address", "country", "tax_id")
@@ -83,8 +83,8 @@ def _replace(path: Path, text: str) -> None:
 
 
 def _cell(value: Any) -> str:
-    """A CSV cell; text a spreadsheet would run as a formula gets a leading quote."""
-    return "" if value is None else neutralize_formula(str(value))
+    """A CSV cell: control characters escaped, a would-be formula quoted (render/safe.py)."""
+    return "" if value is None else safe_cell(str(value))
 
 
 def _flat(invoice: Mapping[str, Any]) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from enum import StrEnum
 from itertools import chain, islice
 from typing import Any, TextIO
 
-from fpctl.render.safe import neutralize_formula, safe_text
+from fpctl.render.safe import safe_cell, safe_text
 
 DEFAULT_TABLE_ROWS = 50
 
@@ -56,9 +56,9 @@ def _cell(value: Any) -> str:
 
 
 def _csv_cell(value: Any) -> str:
-    """User text that a spreadsheet would run as a formula gets a leading quote."""
+    """User text: control characters escaped, a would-be formula quoted (render/safe.py)."""
     text = _cell(value)
-    return neutralize_formula(text) if isinstance(value, str) else text
+    return safe_cell(text) if isinstance(value, str) else text
 
 
 def _delimited(rows: Iterable[Row], columns: Sequence[str] | None, out: TextIO, sep: str) -> None:
