@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import Cli
+from tests.conftest import Cli, changes_nothing
 
 ADA = "ada@acme.test"
 
@@ -136,6 +136,28 @@ def test_support_records_its_agent_and_reason(
 def test_support_without_a_reason_is_refused(cli: Cli, acme: str) -> None:
     result = cli("team", "invite", "z@x.test", "--as", "support", "--account", "acme", "-o", "json")
     assert (result.exit_code, result.error["code"]) == (4, "reason_required")
+
+
+@pytest.mark.parametrize("reason", ["   ", "\u200b", "\t\u200e\u202e", "\x1b\x07"])
+def test_a_reason_needs_visible_text(cli: Cli, acme: str, reason: str) -> None:
+    support = ("--as", "support", "--account", "acme", "--reason", reason)
+    with changes_nothing():
+        result = cli("team", "invite", "z@x.test", *support, "-o", "json")
+    assert (result.exit_code, result.error["code"]) == (4, "reason_required")
+    assert result.error["message"].endswith("this one has no visible text")
+
+
+def test_a_reason_is_a_sentence_not_a_document(cli: Cli, acme: str) -> None:
+    support = ("--as", "support", "--account", "acme", "--reason", "x" * 501)
+    with changes_nothing():
+        result = cli("team", "invite", "z@x.test", *support, "-o", "json")
+    assert (result.exit_code, result.error["message"]) == (
+        2,
+        "the reason is longer than 500 characters",
+    )
+    kept = cli("team", "invite", "z@x.test", "--as", "support", "--account", "acme",
+               "--reason", "x" * 500)  # fmt: skip
+    assert kept.exit_code == 0, kept.stderr
 
 
 @pytest.mark.parametrize("actor", ["bill@acme.test", "mia@acme.test"])

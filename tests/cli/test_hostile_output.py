@@ -90,3 +90,9 @@ def test_exported_invoices_csv_is_safe(cli: Cli, shop: Any, tmp_path: Path) -> N
     index = (tmp_path / "out" / "invoices.csv").read_text(encoding="utf-8")
     assert "PWNED" in index
     assert INTERPRETED.findall(index.replace("\r\n", "\n")) == []
+
+
+def test_a_refused_list_prints_nothing_on_stdout(cli: Cli, acme: str) -> None:
+    """The query is refused before the JSON array opens: no lone `[` for a script."""
+    result = cli("order", "list", "--placed-by", "bad", *ADA, "-o", "json")
+    assert (result.exit_code, result.stdout) == (2, "")

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import Cli
+from tests.conftest import Cli, changes_nothing
 
 ADA = ("--as", "ada@acme.test")
 BILL = ("--as", "bill@acme.test")
@@ -347,3 +347,11 @@ def test_a_document_from_before_billing_information_shows_the_account(
     assert "$1,000.00" in page.text
     assert "Payment method: card *4242" in page.text
     assert SCRIPT not in "\n".join(page.text)  # set after it was issued
+
+
+def test_an_empty_export_path_is_refused(cli: Cli, history: None, tmp_path: Path) -> None:
+    """An empty path would quietly be the current directory."""
+    with changes_nothing():
+        result = cli("billing", "invoices", "--export", "", *ADA, "-o", "json")
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert "empty path" in result.error["message"]

@@ -9,8 +9,10 @@ from contextlib import closing
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from fpctl.store.schema import HEAD
-from tests.conftest import Cli
+from tests.conftest import Cli, changes_nothing
 from tests.racing import Race
 
 Raw = Callable[[], Any]
@@ -178,3 +180,16 @@ def test_check_of_a_missing_store_is_not_found(cli: Cli, isolated_env: Path) -> 
 
     assert (result.exit_code, result.error["code"]) == (3, "not_found")
     assert not isolated_env.exists()
+
+
+@pytest.mark.parametrize("suffix", ["-wal", "-shm", "-journal"])
+def test_backup_refuses_the_stores_own_files(
+    cli: Cli, acme: str, isolated_env: Path, suffix: str
+) -> None:
+    """Writing over FILE-wal or FILE-shm would break every connection open on the store."""
+    companion = isolated_env.with_name(isolated_env.name + suffix)
+    with changes_nothing():
+        refused = cli("db", "backup", str(companion), "--yes", "-o", "json")
+    assert (refused.exit_code, refused.error["code"]) == (5, "backup_is_store")
+    assert refused.stdout == ""
+    assert cli("audit", "verify", "-o", "json").json["ok"] is True

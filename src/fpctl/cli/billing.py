@@ -112,7 +112,7 @@ def invoices(
         int | None, typer.Option(metavar="ID", parser=ID, help="Only the invoices of this order.")
     ] = None,
     export: Annotated[
-        Path | None,
+        str | None,
         typer.Option(
             metavar="DIR",
             help="Also write DIR/invoices.csv and one printable DIR/invoice-<number>.html per "
@@ -125,17 +125,18 @@ def invoices(
     from fpctl.services.money import billing
     from fpctl.views.money import INVOICE_COLUMNS, invoice_view
 
+    directory = None
     if export is not None:
-        from fpctl.render.invoice_export import check_directory
+        from fpctl.render.invoice_export import export_directory
 
-        check_directory(export)
+        directory = export_directory(export)
     with run.work(write=False) as ctx:
         slug = ctx.the_account.slug
         found = billing.list_invoices(ctx, kind=kind and kind.value, order_id=order)
         rows = [invoice_view(i, slug) for i in found]
     columns = INVOICE_COLUMNS
-    if export is not None:
-        rows, columns = _exported(run, rows, export), [*INVOICE_COLUMNS, "file"]
+    if directory is not None:
+        rows, columns = _exported(run, rows, directory), [*INVOICE_COLUMNS, "file"]
     run.emit(rows, table_columns=columns, title=f"Invoices of {slug}")
 
 

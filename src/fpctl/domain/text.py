@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from fpctl.errors import InvalidInput
 
@@ -18,6 +19,12 @@ def require_text(value: str, what: str, *, max_length: int = 200) -> str:
     if len(cleaned) > max_length:
         raise InvalidInput(f"{what} is longer than {max_length} characters")
     return cleaned
+
+
+def has_visible_text(value: str) -> bool:
+    """Something a reader sees: not only spaces, control, format (zero-width, bidi) or
+    unassigned characters."""
+    return any(unicodedata.category(char)[0] not in "ZC" for char in value)
 
 
 def slugify(name: str) -> str:

@@ -47,6 +47,19 @@ def file_name(invoice: Mapping[str, Any]) -> str:
     return f"invoice-{invoice['number']}.html"
 
 
+def export_directory(given: str) -> Path:
+    """The directory ``--export`` names, checked before anything is read: an empty path is
+    refused (it would quietly be the current directory), like a file's (exit 2)."""
+    if not given.strip():
+        raise InvalidInput(
+            "--export needs a directory: an empty path would write into the current one",
+            hint="name it, e.g. --export invoices (or --export . on purpose)",
+        )
+    directory = Path(given).expanduser()
+    check_directory(directory)
+    return directory
+
+
 def check_directory(directory: Path) -> None:
     """Refuse (exit 2) a path that exists and is not a directory, before anything is read."""
     if directory.exists() and not directory.is_dir():

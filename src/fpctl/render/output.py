@@ -127,12 +127,15 @@ def emit(
 
 
 def _write_json_array(rows: Iterable[Row], out: TextIO) -> None:
-    out.write("[")
-    empty = True
-    for row in rows:
-        out.write(("\n  " if empty else ",\n  ") + _json(row))
-        empty = False
-    out.write("]\n" if empty else "\n]\n")
+    iterator = iter(rows)
+    first = next(iterator, None)  # a refused query fails here, before anything is written
+    if first is None:
+        out.write("[]\n")
+        return
+    out.write("[\n  " + _json(first))
+    for row in iterator:
+        out.write(",\n  " + _json(row))
+    out.write("\n]\n")
 
 
 def _emit_object(

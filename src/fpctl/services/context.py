@@ -11,10 +11,14 @@ from sqlmodel import Session
 
 from fpctl.domain.actors import SYSTEM, Actor
 from fpctl.domain.permissions import Action, Decision, require, rule_for
+from fpctl.domain.text import has_visible_text
 from fpctl.errors import InvalidInput, PermissionDenied
 from fpctl.services import audit
 from fpctl.services.audit import Changes, Entry
 from fpctl.store.tables import Account
+
+#: Support's reasons are sentences for the audit trail, not documents.
+MAX_REASON = 500
 
 
 def new_token() -> str:
@@ -55,13 +59,22 @@ class Context:
                 hint="pass --as EMAIL (a member), --as @USERNAME (a freelancer) "
                 "or --as support --reason TEXT; or set FPCTL_AS",
             )
-        if self.actor.is_support and not self.actor.reason:
+        if self.actor.is_support:
+            self._check_reason(self.actor.reason or "")
+        return require(self.actor, action)
+
+    @staticmethod
+    def _check_reason(reason: str) -> None:
+        """Support's reason is read in the audit trail later: words someone can see."""
+        if not has_visible_text(reason):
             raise PermissionDenied(
-                "support must give a reason for every change",
+                "support must give a reason for every change"
+                + (": this one has no visible text" if reason else ""),
                 hint="add --reason TEXT (or set FPCTL_REASON)",
                 code="reason_required",
             )
-        return require(self.actor, action)
+        if len(reason) > MAX_REASON:
+            raise InvalidInput(f"the reason is longer than {MAX_REASON} characters")
 
     @classmethod
     def system(cls, session: Session, now: datetime) -> Context:

@@ -122,9 +122,10 @@ def backup_target(source: Path | None, target: Path, *, overwrite: bool) -> Path
         raise InvalidInput(f"{target} is a directory: give the backup's file name")
     if not target.parent.is_dir():
         raise InvalidInput(f"cannot write {target}: the directory {target.parent} does not exist")
-    if source is not None and target.exists() and target.samefile(source):
+    if source is not None and _is_part_of(target, source):
         raise RuleViolation(
-            f"{target} is the store itself: a backup must go to another file",
+            f"{target} is the store itself or one of its files: a backup must go to another file",
+            hint="SQLite keeps a store in FILE and, while it is open, FILE-wal and FILE-shm",
             code="backup_is_store",
         )
     if target.exists() and not overwrite:
@@ -134,6 +135,15 @@ def backup_target(source: Path | None, target: Path, *, overwrite: bool) -> Path
             code="backup_exists",
         )
     return target
+
+
+def _is_part_of(target: Path, store: Path) -> bool:
+    """``target`` is the store's file, or its write-ahead log, shared memory or journal."""
+    if target.exists() and store.exists() and target.samefile(store):
+        return True
+    store = store.expanduser().resolve()
+    companions = {store.with_name(store.name + suffix) for suffix in ("-wal", "-shm", "-journal")}
+    return target.resolve() in companions | {store}
 
 
 def _copy_store(engine: Engine, partial: Path) -> None:
