@@ -90,3 +90,23 @@ def test_without_pg_dump_the_backup_is_a_sqlite_copy_that_goes_back_on_a_server(
     assert put_back.exit_code == 0, put_back.stderr
     assert put_back.json["audit_head"] == verified["head"]
     assert backends.rows_of(another_pg_url) == backends.rows_of(pg_url)
+
+
+def test_a_server_store_is_restored_from_its_portable_backup(
+    cli: Cli, pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert cli("account", "create", "Acme", "--admin", "ada@acme.test").exit_code == 0
+    monkeypatch.setenv("PATH", str(tmp_path))  # no pg_dump: the backup is a SQLite file
+    backup = tmp_path / "acme.db"
+    assert cli("db", "backup", str(backup)).exit_code == 0
+    at_backup = backends.rows_of(pg_url)
+    assert cli("team", "invite", "zoe@acme.test", "--as", "ada@acme.test").exit_code == 0
+
+    restored = cli("db", "restore", str(backup), "--yes", "-o", "json")
+
+    assert restored.exit_code == 0, restored.stderr
+    assert backends.rows_of(pg_url) == at_backup
+    kept = Path(restored.json["kept"])
+    assert kept == tmp_path / f"{backends.name_of(pg_url)}.bak"
+    monkeypatch.delenv("FPCTL_DATABASE_URL")  # the kept copy: the store as it was, invite too
+    assert cli("audit", "verify", "--db", str(kept), "-o", "json").json["records"] == 2

@@ -112,5 +112,5 @@ def test_db_check_reports_the_break_and_the_missing_fence(trail: int, raw: Raw, 
     assert result.error == {
         "code": "store_check_failed",
         "message": "the store failed 2 check(s): audit_fence, audit_chain",
-        "hint": "restore the store from a backup (`fpctl db backup` makes one)",
+        "hint": "restore it from a good backup: fpctl db restore FILE --yes",
     }

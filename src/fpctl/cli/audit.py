@@ -49,7 +49,7 @@ def verify(run: Invocation) -> None:
     if broken is not None:
         raise RuleViolation(
             f"the audit trail is broken at record {broken.record_id}: {broken.problem}",
-            hint="records before it are intact; restore the store from a backup",
+            hint="records before it are intact; restore a good backup: fpctl db restore FILE --yes",
             code="audit_broken",
         )
     run.emit({"ok": True, "records": count, "head": head})

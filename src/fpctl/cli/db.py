@@ -1,4 +1,4 @@
-"""fpctl db: where the store is, upgrade it, back it up, check it."""
+"""fpctl db: where the store is, upgrade it, back it up and restore it, copy it, check it."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from fpctl.cli.options import command, group
 if TYPE_CHECKING:
     from fpctl.services.maintenance import CheckReport
 
-app = group("db", "The store: path, upgrade, backup, copy, check.")
+app = group("db", "The store: path, upgrade, backup, restore, copy, check.")
 
 
 @command(app, "path")
@@ -161,3 +161,46 @@ def _check_rows(report: CheckReport) -> list[dict[str, Any]]:
         {"check": item.name, "status": "ok" if item.ok else "failed", "detail": item.detail}
         for item in report.checks
     ]
+
+
+@command(app, "restore", writes=True)
+def restore(
+    run: Invocation,
+    file: Annotated[
+        Path, typer.Argument(metavar="FILE", help="A backup written by `fpctl db backup`.")
+    ],
+    keep: Annotated[
+        bool,
+        typer.Option(
+            "--keep/--no-keep",
+            help="Back the replaced store up first: STORE.bak beside a SQLite store, "
+            "DBNAME.bak beside FILE for a server store.",
+        ),
+    ] = True,
+) -> None:
+    """Replace the store with the backup FILE (destructive: --yes). The backup is checked
+    first (integrity, ledgers, points, the audit chain) and brought to the current schema;
+    only a backup that passes is restored. Other users wait for it like for any write.
+
+    Example: fpctl db restore backups/2026-12-01.db --yes"""
+    from fpctl.services import restoring
+
+    refuse_in_batch(run, "db restore")
+    store = run.store()
+    run.confirm(f"replace every row of {store.location.shown} with {file}?")
+    done = restoring.restore(store, file, keep=keep, dry_run=run.dry_run)
+    if run.dry_run:
+        run.note("dry run: the backup passed its checks; nothing was restored")
+    elif done.kept is not None:
+        run.note(f"the replaced store is kept as {done.kept}")
+    run.emit(
+        {
+            "backup": str(done.backup),
+            "store": store.location.shown,
+            "kept": str(done.kept) if done.kept else None,
+            "revision": done.revision,
+            "audit_records": done.audit_records,
+            "audit_head": done.audit_head,
+            "restored": not run.dry_run,
+        }
+    )

@@ -122,7 +122,7 @@ def backup_target(source: Path | None, target: Path, *, overwrite: bool) -> Path
         raise InvalidInput(f"{target} is a directory: give the backup's file name")
     if not target.parent.is_dir():
         raise InvalidInput(f"cannot write {target}: the directory {target.parent} does not exist")
-    if source is not None and _is_part_of(target, source):
+    if source is not None and is_part_of(target, source):
         raise RuleViolation(
             f"{target} is the store itself or one of its files: a backup must go to another file",
             hint="SQLite keeps a store in FILE and, while it is open, FILE-wal and FILE-shm",
@@ -137,7 +137,7 @@ def backup_target(source: Path | None, target: Path, *, overwrite: bool) -> Path
     return target
 
 
-def _is_part_of(target: Path, store: Path) -> bool:
+def is_part_of(target: Path, store: Path) -> bool:
     """``target`` is the store's file, or its write-ahead log, shared memory or journal."""
     if target.exists() and store.exists() and target.samefile(store):
         return True
@@ -405,6 +405,6 @@ def require_ok(report: CheckReport) -> None:
         return
     raise RuleViolation(
         f"the store failed {len(report.failed)} check(s): {', '.join(report.failed)}",
-        hint="restore the store from a backup (`fpctl db backup` makes one)",
+        hint="restore it from a good backup: fpctl db restore FILE --yes",
         code="store_check_failed",
     )

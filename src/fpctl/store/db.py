@@ -28,7 +28,12 @@ DEFAULT_BUSY_TIMEOUT_MS = 30_000
 
 def _busy_timeout_ms() -> int:
     raw = os.environ.get("FPCTL_BUSY_TIMEOUT_MS", "")
-    return int(raw) if raw.isdigit() else DEFAULT_BUSY_TIMEOUT_MS
+    return int(raw) if raw.isascii() and raw.isdigit() else DEFAULT_BUSY_TIMEOUT_MS
+
+
+def busy_timeout_seconds() -> float:
+    """How long a writer waits for the store's write lock (``FPCTL_BUSY_TIMEOUT_MS``)."""
+    return _busy_timeout_ms() / 1000
 
 
 def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:

@@ -1,0 +1,154 @@
+"""Restoring a store from a backup (``fpctl db restore FILE``).
+
+``cp backup.db store.db`` beside a leftover ``store.db-wal`` corrupts the store; this is the
+safe way. The backup must be a SQLite file that ``db backup`` (or ``db copy``) wrote: it is
+copied to a scratch file first, brought to the current schema there, and checked like
+``db check`` (integrity, ledgers, points, the audit chain). Only what passed is restored,
+and it is the very file that was checked. Unless told not to, the store being replaced is
+backed up first (``db backup``), beside it as ``STORE.bak`` for a file, beside FILE as
+``DBNAME.bak`` for a server store.
+
+A SQLite store is overwritten through SQLite's backup API on a connection of its own: it
+takes the store's write lock (waiting like any writer), writes through the store's WAL, and
+readers see the old store or the new one, never a mix. A PostgreSQL store gets the rows of
+the backup in one transaction (``db copy --replace``), verified before it commits.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import tempfile
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from fpctl.errors import InvalidInput, NotFound, RuleViolation
+from fpctl.services import dumps, maintenance
+from fpctl.services.copying import copy_store
+from fpctl.services.work import Store, open_store
+from fpctl.store import schema
+from fpctl.store.db import busy_timeout_seconds, store_errors
+
+_SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+@dataclass(frozen=True)
+class Restored:
+    backup: Path
+    kept: Path | None  # the replaced store's backup
+    revision: str | None  # the backup's schema version, before it was brought up to date
+    audit_records: int
+    audit_head: str | None
+
+
+def restore(store: Store, backup: Path, *, keep: bool, dry_run: bool = False) -> Restored:
+    """Replace ``store`` with the backup ``backup`` (a dry run checks it and stops)."""
+    backup = backup.expanduser().absolute()
+    _refuse_unusable(store, backup)
+    revision = _revision_of(backup)
+    with _checked_copy(backup) as checked:
+        facts = _audit_facts(checked)
+        kept = None
+        if not dry_run:
+            kept = _keep(store, backup) if keep else None
+            _replace(store, checked)
+    if not dry_run:
+        maintenance.require_ok(maintenance.check(store.engine))
+    return Restored(backup, kept, revision, *facts)
+
+
+def _refuse_unusable(store: Store, backup: Path) -> None:
+    if not backup.exists():
+        raise NotFound(f"no backup {backup}", hint="`fpctl db backup FILE` makes one")
+    path = store.location.path
+    if path is not None and maintenance.is_part_of(backup, path):
+        raise InvalidInput(
+            f"{backup} is the store itself or one of its files: restore from a backup",
+            code="not_a_backup",
+        )
+    with backup.open("rb") as file:
+        if file.read(len(_SQLITE_HEADER)) != _SQLITE_HEADER:
+            raise InvalidInput(
+                f"{backup} is not a SQLite file: fpctl restores what `fpctl db backup` writes",
+                hint="a server's pg_dump file goes back with pg_restore",
+                code="not_a_backup",
+            )
+
+
+def _revision_of(backup: Path) -> str | None:
+    try:
+        with closing(sqlite3.connect(f"{backup.as_uri()}?mode=ro", uri=True)) as connection:
+            tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
+            row = None
+            if "alembic_version" in tables:
+                row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+    except sqlite3.DatabaseError as error:
+        raise InvalidInput(f"{backup} cannot be read: {error}", code="not_a_backup") from None
+    if row is None:
+        raise InvalidInput(
+            f"{backup} is a SQLite file but not an fpctl store (it has no schema version)",
+            code="not_a_backup",
+        )
+    revision: str = row[0]
+    if revision > schema.HEAD:  # revisions are zero-padded numbers
+        raise RuleViolation(
+            f"{backup} was written by a newer fpctl (schema {revision}; this one knows up to "
+            f"{schema.HEAD})",
+            hint="restore it with that version of fpctl",
+            code="backup_too_new",
+        )
+    return revision
+
+
+@contextmanager
+def _checked_copy(backup: Path) -> Iterator[Store]:
+    """A scratch copy of the backup, at the current schema, that passed every check."""
+    with tempfile.TemporaryDirectory(prefix="fpctl-restore-") as scratch:
+        copy = Path(scratch) / "backup.db"
+        shutil.copyfile(backup, copy)
+        with closing(open_store(str(copy))) as opened:
+            report = maintenance.check(opened.engine)
+            if not report.ok:
+                raise RuleViolation(
+                    f"the backup fails {len(report.failed)} check(s): "
+                    f"{', '.join(report.failed)}; nothing was restored",
+                    hint="`fpctl db check --db FILE` shows what is wrong with it",
+                    code="backup_check_failed",
+                )
+            yield opened
+
+
+def _audit_facts(checked: Store) -> tuple[int, str | None]:
+    with checked.engine.connect() as connection:
+        head = connection.exec_driver_sql(
+            "SELECT id, hash FROM audit_record ORDER BY id DESC LIMIT 1"
+        ).first()
+    return (head[0], head[1]) if head else (0, None)
+
+
+def _keep(store: Store, backup: Path) -> Path:
+    """Back the store up before it is replaced (overwriting an older copy)."""
+    path = store.location.path
+    if path is not None:
+        kept = path.with_name(path.name + ".bak")
+        return maintenance.backup(store.engine, path, kept, overwrite=True).path
+    database = store.location.url.rpartition("/")[2].partition("?")[0] or "store"
+    return dumps.backup(store, backup.with_name(f"{database}.bak"), overwrite=True).path
+
+
+def _replace(store: Store, checked: Store) -> None:
+    path = store.location.path
+    if path is None:
+        copy_store(checked, store, replace=True)
+        return
+    checked.engine.dispose()  # every page of the copy is in its file, nothing in a WAL
+    source_path = checked.location.path
+    assert source_path is not None
+    with (
+        store_errors(),
+        closing(sqlite3.connect(source_path)) as source,
+        closing(sqlite3.connect(path, timeout=busy_timeout_seconds())) as target,
+    ):
+        source.backup(target)  # all pages in one step, under the store's write lock
