@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from tests.backends import sql
 from tests.conftest import Cli, changes_nothing
 
 ADA = "ada@acme.test"
@@ -183,3 +184,57 @@ def test_verify_an_intact_chain(cli: Cli, team: dict[str, str]) -> None:
 def test_verify_an_empty_store(cli: Cli) -> None:
     result = cli("audit", "verify", "-o", "json")
     assert result.json == {"ok": True, "records": 0, "head": "0" * 64}
+
+
+# -- anchors: proving later that nothing was cut from the end ---------------------------------
+
+
+def _anchor(cli: Cli) -> str:
+    result = cli("audit", "verify", "--head")
+    assert result.exit_code == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_the_anchor_is_the_count_and_the_head(cli: Cli, acme: str) -> None:
+    verified = cli("audit", "verify", "-o", "json").json
+    anchor = f"{verified['records']}:{verified['head']}"
+    assert _anchor(cli) == anchor
+    assert cli("audit", "verify", "--head", "-o", "json").json == {
+        "records": verified["records"],
+        "head": verified["head"],
+        "anchor": anchor,
+    }
+
+
+def test_a_trail_that_grew_still_extends_its_anchor(cli: Cli, acme: str) -> None:
+    anchor = _anchor(cli)
+    assert cli("team", "invite", "zoe@acme.test", "--as", "ada@acme.test").exit_code == 0
+    assert cli("audit", "verify", "--expect", anchor).exit_code == 0
+
+
+def test_a_cut_tail_no_longer_extends_the_anchor(cli: Cli, acme: str, backend: str) -> None:
+    assert cli("team", "invite", "zoe@acme.test", "--as", "ada@acme.test").exit_code == 0
+    anchor = _anchor(cli)
+    sql(
+        "DROP TRIGGER audit_record_no_delete"
+        + (" ON audit_record" if backend == "postgres" else "")
+    )
+    sql("DELETE FROM audit_record WHERE id > 1")  # the chain that is left verifies
+
+    result = cli("audit", "verify", "--expect", anchor, "-o", "json")
+
+    assert (result.exit_code, result.error["code"]) == (5, "audit_cut")
+    assert result.error["message"].endswith("record 2 is gone")
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize(
+    ("anchor", "exit_code"),
+    [("1:" + "0" * 64, 5), ("99:" + "0" * 64, 5), ("1:xyz", 2), ("abc", 2)],
+    ids=["another-hash", "beyond-the-end", "not-hex", "no-count"],
+)
+def test_an_anchor_the_trail_does_not_hold_fails(
+    cli: Cli, acme: str, anchor: str, exit_code: int
+) -> None:
+    result = cli("audit", "verify", "--expect", anchor, "-o", "json")
+    assert result.exit_code == exit_code, result.stderr

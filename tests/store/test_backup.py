@@ -78,6 +78,7 @@ def test_backup_reports_the_copy(cli: Cli, acme: str, isolated_env: Path, tmp_pa
         "revision": HEAD,
         "audit_records": verified["records"],
         "audit_head": verified["head"],
+        "anchor": f"{verified['records']}:{verified['head']}",
         "format": "sqlite",
         "written": True,
     }

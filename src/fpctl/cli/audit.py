@@ -39,18 +39,49 @@ def list_(
 
 
 @command(app, "verify")
-def verify(run: Invocation) -> None:
-    """Check the hash chain: exit 5 naming the first bad record when it is broken."""
+def verify(
+    run: Invocation,
+    expect: Annotated[
+        str | None,
+        typer.Option(
+            metavar="N:HASH",
+            help="An anchor written down earlier: fail unless the trail still extends it.",
+        ),
+    ] = None,
+    head: Annotated[
+        bool, typer.Option("--head", help="Print only the anchor, N:HASH, for a log or ticket.")
+    ] = False,
+) -> None:
+    """Check the hash chain: exit 5 naming the first bad record when it is broken, or when
+    the trail no longer extends an anchor given with --expect (records cut from its end).
+
+    Example: fpctl audit verify --expect 42:9f86d081884c7d65..."""
     from fpctl.errors import RuleViolation
     from fpctl.services import audit
 
+    wanted = audit.parse_anchor(expect) if expect is not None else None
     with run.work(write=False, settle=False) as ctx:
-        broken, count, head = audit.verify(ctx.session)
+        broken, count, last = audit.verify(ctx.session)
+        cut = audit.cut_before(ctx.session, wanted) if wanted is not None else None
     if broken is not None:
         raise RuleViolation(
             f"the audit trail is broken at record {broken.record_id}: {broken.problem}",
             hint="records before it are intact; restore a good backup: fpctl db restore FILE --yes",
             code="audit_broken",
         )
-    run.emit({"ok": True, "records": count, "head": head})
-    run.note("keep the head hash somewhere else: only it can show a fully rewritten trail")
+    if cut is not None:
+        raise RuleViolation(
+            f"the audit trail no longer extends {expect}: {cut}",
+            hint="records were cut from its end or rewritten; restore a good backup",
+            code="audit_cut",
+        )
+    anchor = audit.anchor(count, last)
+    if head:  # what to write down: the anchor alone at a terminal, with its parts in JSON
+        if run.output == "table":
+            print(anchor)
+        else:
+            run.emit({"records": count, "head": last, "anchor": anchor})
+        return
+    run.emit({"ok": True, "records": count, "head": last})
+    run.note(f"write the anchor down elsewhere: {anchor}")
+    run.note("later, `fpctl audit verify --expect ANCHOR` proves no record up to it was cut")

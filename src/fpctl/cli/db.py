@@ -59,6 +59,7 @@ def backup(
 
     An existing FILE is replaced only with --yes."""
     from fpctl.services import dumps, maintenance
+    from fpctl.services.audit import anchor
 
     refuse_in_batch(run, "db backup")
     location = run.location()
@@ -79,6 +80,7 @@ def backup(
             "revision": made.revision,
             "audit_records": made.audit_records,
             "audit_head": made.audit_head,
+            "anchor": anchor(made.audit_records, made.audit_head) if made.audit_head else None,
             "format": made.format,
             "written": made.written,
         }

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -19,6 +20,8 @@ from sqlmodel import Session
 
 from fpctl.clock import iso
 from fpctl.domain.actors import Actor
+from fpctl.domain.ids import MAX_ID
+from fpctl.errors import InvalidInput
 from fpctl.store.bulk import insert_rows
 from fpctl.store.rows import table_of
 from fpctl.store.tables import AuditRecord
@@ -174,6 +177,41 @@ def verify(session: Session) -> tuple[Break | None, int, str]:
     keys = list(result.keys())
     rows = ({**dict(zip(keys, row, strict=True)), "at": _parse_at(row[1])} for row in result)
     return find_break(rows)
+
+
+def anchor(records: int, head: str) -> str:
+    """The trail's head as one token, ``N:HASH``: written down, it proves later that no
+    record up to N was cut or rewritten (every later record's hash depends on it)."""
+    return f"{records}:{head}"
+
+
+_ANCHOR = re.compile(r"([0-9]+):([0-9a-f]{64})")
+
+
+def parse_anchor(text: str) -> tuple[int, str]:
+    found = _ANCHOR.fullmatch(text.strip().casefold())
+    if found is None:
+        raise InvalidInput(
+            f"{text!r} is not an audit anchor",
+            hint="`fpctl audit verify --head` prints one: N:HASH (64 hex digits)",
+        )
+    return int(found.group(1)), found.group(2)
+
+
+def cut_before(session: Session, wanted: tuple[int, str]) -> str | None:
+    """Why the trail no longer extends the anchor ``wanted`` (None when it does)."""
+    records, head = wanted
+    if records == 0:
+        return None
+    if records > MAX_ID:
+        return f"record {records} is gone"
+    query = text("SELECT hash FROM audit_record WHERE id = :id")
+    found = session.connection().execute(query, {"id": records}).first()
+    if found is None:
+        return f"record {records} is gone"
+    if found[0] != head:
+        return f"record {records} has another hash"
+    return None
 
 
 def _parse_at(value: Any) -> datetime:
