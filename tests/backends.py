@@ -105,27 +105,43 @@ class Worker:
     """This test process's database on the server and the prepared stores kept in it."""
 
     url: str | None = None
+    shape: str = ""  # the schema's tables, indexes and triggers when the database was made
+    kept: set[str] = set()  # noqa: RUF012 - one worker per process
 
     @classmethod
     def database(cls) -> str:
         """The worker's database URL: made and migrated on first use."""
         if cls.url is None:
-            from fpctl.services.work import open_store
-
-            name = new_name("fpctl_worker")
-            create(name)
-            cls.url = url_of(name)
-            open_store(cls.url).close()
+            cls.url = url_of(new_name("fpctl_worker"))
+            cls._make()
         return cls.url
 
     @classmethod
+    def _make(cls) -> None:
+        from fpctl.services.work import open_store
+
+        assert cls.url is not None
+        create(name_of(cls.url))
+        open_store(cls.url).close()
+        with _connect(cls.url) as conn:
+            cls.shape = _shape(conn)
+
+    @classmethod
     def reset(cls, kept: str | None = None) -> None:
-        """Empty every table (the schema stays) and load the rows kept as ``kept``."""
+        """Empty every table and load the rows kept as ``kept``. A test that dropped or
+        added a table, an index or a trigger leaves a schema no other test should see:
+        then the database is made again (and the kept stores with it: ``kept`` is empty)."""
         with _connect(cls.database()) as conn:
             conn.execute(
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                 "WHERE datname = current_database() AND pid <> pg_backend_pid()"
             )
+            damaged = _shape(conn) != cls.shape
+        if damaged:  # made again under the same name: the tests' URL stays good
+            drop(name_of(cls.database()))
+            cls.kept.clear()
+            cls._make()
+        with _connect(cls.database()) as conn:
             tables = _tables(conn, "public")
             conn.execute("SET session_replication_role = replica")  # no trigger, no FK check
             for table in tables:  # DELETE: TRUNCATE makes new files, 25 times slower here
@@ -146,12 +162,24 @@ class Worker:
             conn.execute(f"CREATE SCHEMA {schema}")
             for table in _tables(conn, "public"):
                 conn.execute(f"CREATE TABLE {schema}.{table} AS SELECT * FROM {table}")
+        cls.kept.add(name)
 
     @classmethod
     def drop(cls) -> None:
         if cls.url is not None:
             drop(name_of(cls.url))
             cls.url = None
+            cls.kept.clear()
+
+
+def _shape(conn: Any) -> str:
+    """The public schema's tables, indexes and triggers, as one comparable string."""
+    rows = conn.execute(
+        "SELECT c.relkind::text || ':' || c.relname FROM pg_class c "
+        "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' "
+        "UNION ALL SELECT 't:' || tgname FROM pg_trigger WHERE NOT tgisinternal ORDER BY 1"
+    )
+    return "\n".join(row for (row,) in rows)
 
 
 def _connect(url: str) -> Any:

@@ -77,7 +77,7 @@ def built_once(key: str, db: Path, build: Callable[[], T]) -> T:
 
 
 def _built_once_on_server(key: str, build: Callable[[], T]) -> T:
-    if key not in _BUILT_ON_SERVER:
+    if key not in backends.Worker.kept:  # built in no database yet, or in one made again
         _BUILT_ON_SERVER[key] = build()
         backends.Worker.keep(key)
     else:

@@ -65,6 +65,18 @@ ALLOWED = (
         "the SQLite busy timeout of shell completion, in seconds",
     ),
     Allowed(
+        "fpctl.store.db",
+        "busy_timeout_seconds",
+        TRUE_DIVISION,
+        "the busy timeout in seconds for sqlite3.connect: a timing, not money",
+    ),
+    Allowed(
+        "fpctl.store.db",
+        "busy_timeout_seconds",
+        FLOAT_ANNOTATION,
+        "the busy timeout in seconds for sqlite3.connect: a timing, not money",
+    ),
+    Allowed(
         "fpctl.services.demo",
         "_Seeder.plan_team",
         FLOAT_LITERAL,

@@ -11,7 +11,7 @@ from fpctl.cli.invocation import Invocation, refuse_in_batch
 from fpctl.cli.options import command, group
 
 if TYPE_CHECKING:
-    from fpctl.services.maintenance import CheckReport
+    from fpctl.services.checks import CheckReport
 
 app = group("db", "The store: path, upgrade, backup, restore, copy, check.")
 

@@ -11,14 +11,15 @@ import os
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager, suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import groupby, pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from fpctl.domain.money import format_cents
 from fpctl.errors import InvalidInput, NotFound, RuleViolation
-from fpctl.services import audit
+from fpctl.services import audit, invariants
+from fpctl.services.checks import MAX_PROBLEMS, Check, CheckReport, names
 from fpctl.store import schema
 from fpctl.store.db import create_store_engine, store_errors, transaction
 from fpctl.store.location import StoreLocation
@@ -27,7 +28,6 @@ if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
 
 AUDIT_TRIGGERS = ("audit_record_no_delete", "audit_record_no_update")
-_MAX_PROBLEMS = 20  # problems listed per check; the count is always complete
 
 
 def require_store(location: StoreLocation) -> None:
@@ -108,6 +108,10 @@ def written_beside(target: Path, *, keep: bool) -> Iterator[Path]:
     ``keep`` (removed otherwise): ``target`` is the old file or a complete new one."""
     partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
     try:
+        partial.touch()  # a directory we cannot write is said here, plainly
+    except OSError as error:
+        raise InvalidInput(f"cannot write {target}: {error.strerror or error}") from None
+    try:
         yield partial
         if keep:
             partial.replace(target)
@@ -187,43 +191,21 @@ def describe_file(copy: Path, target: Path, *, written: bool) -> Backup:
 # -- check --------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Check:
-    name: str
-    ok: bool
-    detail: str
-    problems: list[str] = field(default_factory=list)
-    facts: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class CheckReport:
-    checks: list[Check]
-
-    @property
-    def ok(self) -> bool:
-        return all(check.ok for check in self.checks)
-
-    @property
-    def failed(self) -> list[str]:
-        return [check.name for check in self.checks if not check.ok]
-
-
 def check(engine: Engine) -> CheckReport:
-    """Integrity, foreign keys, schema version, the ledger, rewards points, the audit fence
-    and the chain.
+    """Integrity, foreign keys, the schema (its version, tables and indexes), the ledger,
+    rewards points, one admin per account, the audit fence and the chain.
 
     Read-only: a store behind ``HEAD`` is reported, not upgraded."""
     with transaction(engine, write=False) as session:
         connection = session.connection()
-        checks = [
-            _integrity(connection),
-            _foreign_keys(connection),
-            _schema_version(connection),
-        ]
-        tables = set(_names(connection, "table"))
+        version = _schema_version(connection)
+        checks = [_integrity(connection), _foreign_keys(connection), version]
+        if version.ok:  # a store at an older schema lacks the newer tables by right
+            checks.append(invariants.schema_objects(connection))
+        tables = set(names(connection, "table"))
         checks.append(_ledger(connection, tables))
         checks.append(_rewards(connection, tables))
+        checks.append(invariants.admins(connection))
         if "audit_record" not in tables:
             missing = "the store has no audit_record table"
             checks += [Check("audit_fence", False, missing), Check("audit_chain", False, missing)]
@@ -240,26 +222,10 @@ def check(engine: Engine) -> CheckReport:
     return CheckReport(checks)
 
 
-#: The store's tables and triggers, by the catalogue of each dialect.
-_CATALOGUE = {
-    ("postgresql", "table"): "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()",
-    ("postgresql", "trigger"): "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal",
-}
-
-
 def money_checks(connection: Connection) -> list[Check]:
     """The ledger and rewards chains of every account, on this connection's view."""
-    tables = set(_names(connection, "table"))
+    tables = set(names(connection, "table"))
     return [_ledger(connection, tables), _rewards(connection, tables)]
-
-
-def _names(connection: Connection, kind: str) -> list[str]:
-    sql = _CATALOGUE.get((connection.dialect.name, kind))
-    if sql is None:
-        rows = connection.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = ?", (kind,))
-    else:
-        rows = connection.exec_driver_sql(sql)
-    return [row[0] for row in rows]
 
 
 def _integrity(connection: Connection) -> Check:
@@ -268,7 +234,7 @@ def _integrity(connection: Connection) -> Check:
     rows = [row[0] for row in connection.exec_driver_sql("PRAGMA integrity_check")]
     if rows == ["ok"]:
         return Check("integrity", True, "ok")
-    return Check("integrity", False, f"{len(rows)} problems", rows[:_MAX_PROBLEMS])
+    return Check("integrity", False, f"{len(rows)} problems", rows[:MAX_PROBLEMS])
 
 
 def _foreign_keys(connection: Connection) -> Check:
@@ -280,7 +246,7 @@ def _foreign_keys(connection: Connection) -> Check:
     problems = [
         f"{table} row {rowid} refers to a missing {parent} row" for table, rowid, parent, _ in rows
     ]
-    return Check("foreign_keys", False, f"{len(rows)} orphan rows", problems[:_MAX_PROBLEMS])
+    return Check("foreign_keys", False, f"{len(rows)} orphan rows", problems[:MAX_PROBLEMS])
 
 
 def _schema_version(connection: Connection) -> Check:
@@ -329,7 +295,7 @@ def _chains(
     facts = {"accounts": accounts, "entries": entries}
     if not problems:
         return Check(name, True, f"{entries} entries of {accounts} accounts add up", facts=facts)
-    return Check(name, False, f"{len(problems)} problems", problems[:_MAX_PROBLEMS], facts)
+    return Check(name, False, f"{len(problems)} problems", problems[:MAX_PROBLEMS], facts)
 
 
 def _chain_problems(chain: list[Any]) -> list[str]:
@@ -392,7 +358,7 @@ def _points_problems(chain: list[Any]) -> list[str]:
 
 
 def _audit_fence(connection: Connection) -> Check:
-    present = set(_names(connection, "trigger"))
+    present = set(names(connection, "trigger"))
     missing = [name for name in AUDIT_TRIGGERS if name not in present]
     if not missing:
         return Check("audit_fence", True, "UPDATE and DELETE on audit records are refused")

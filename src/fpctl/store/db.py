@@ -101,6 +101,8 @@ def translate_store_error(error: Exception) -> StoreBusy | None:
         "not a database",
         "readonly",
         "disk i/o",
+        "disk is full",
+        "no space left on device",
         "malformed",
         "connection refused",
         "could not connect",
