@@ -420,3 +420,19 @@ def test_a_switched_account_refuses_pro_actions(
 def test_cancel_on_a_switched_account_is_refused(cli: Cli, shop: Any) -> None:
     ok(cli("subscription", "switch", "fiverr", *ADA, "--yes"))
     refused(cli, 5, "account_switched", "subscription", "cancel", *ADA, "--yes")
+
+
+def test_a_plan_set_without_a_charge_refunds_nothing(cli: Cli) -> None:
+    """`account create --plan advanced` charges nothing (no payment method exists yet), so
+    cancelling in that first cycle refunds nothing: no money from nowhere (issue 11)."""
+    created = cli("account", "create", "Solo", "--admin", "sol@solo.test", "--plan", "advanced")
+    assert created.exit_code == 0, created.stderr
+    sol = ("--as", "sol@solo.test")
+
+    cancelled = ok(cli("subscription", "cancel", *sol, "--yes", "--now", "2026-11-05T10:00:00Z",
+                       "-o", "json"))  # fmt: skip
+
+    assert (cancelled["plan"], cancelled["refund_cents"]) == ("basic", 0)
+    billing = ok(cli("billing", "show", *sol, "-o", "json"))
+    assert billing["balance_cents"] == 0
+    assert cli("db", "check", "-o", "json").exit_code == 0

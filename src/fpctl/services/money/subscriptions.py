@@ -19,19 +19,19 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import col, select
+from sqlmodel import col, func, select
 
 from fpctl.domain.enums import (
     AccountStatus,
     Plan,
 )
 from fpctl.domain.permissions import Action
-from fpctl.domain.plans import ADVANCED_PRICE_CENTS, add_months, prorata_refund
+from fpctl.domain.plans import ADVANCED_PRICE_CENTS, add_months, cycle_at, prorata_refund
 from fpctl.errors import RuleViolation
 from fpctl.services import lookups
 from fpctl.services.context import Context
 from fpctl.services.money import ledger, payment_methods
-from fpctl.store.tables import Account
+from fpctl.store.tables import Account, LedgerEntry
 
 SUBSCRIBE = Action.SUBSCRIPTION_SUBSCRIBE
 CANCEL = Action.SUBSCRIPTION_CANCEL
@@ -141,7 +141,8 @@ def end_advanced(ctx: Context, account: Account) -> tuple[int, int | None]:
     """Back to basic at once; the unused part of the cycle goes to the shared balance.
     The refund, and its credit invoice (none for a zero refund)."""
     assert account.plan_started_at is not None
-    refund = prorata_refund(account.plan_started_at, ctx.now)
+    paid = _paid_for_cycle(ctx, account, account.plan_started_at)
+    refund = prorata_refund(account.plan_started_at, ctx.now, price_cents=paid)
     invoice = ledger.refund(
         ctx.session,
         account,
@@ -155,6 +156,21 @@ def end_advanced(ctx: Context, account: Account) -> tuple[int, int | None]:
     account.plan_renews_at = None
     ctx.session.add(account)
     return refund, invoice.id if invoice is not None else None
+
+
+def _paid_for_cycle(ctx: Context, account: Account, start: datetime) -> int:
+    """What the account paid for the cycle it is in (at most the price): a refund is a
+    share of that, never of money that was not paid (a plan set without a charge)."""
+    text = _cycle_text(*cycle_at(start, ctx.now))
+    paid = LedgerEntry.method_cents - LedgerEntry.credits_cents - LedgerEntry.balance_cents
+    total = ctx.session.exec(
+        select(func.coalesce(func.sum(paid), 0)).where(
+            LedgerEntry.account_id == account.id,
+            LedgerEntry.kind == "charge",
+            LedgerEntry.description == text,
+        )
+    ).one()
+    return min(int(total), ADVANCED_PRICE_CENTS)
 
 
 def check_subscribe(ctx: Context) -> Account:
