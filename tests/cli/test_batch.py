@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import NOW, Cli, store_state
+from tests.conftest import NOW, Cli, changes_nothing, store_state
 
 ADA = "ada@acme.test"
 
@@ -359,3 +359,17 @@ def test_strip_comment_follows_the_shell() -> None:
     assert strip_comment("# all") == ""
     assert strip_comment("a#b") == "a#b"
     assert strip_comment("a '# not' \"# not\" \\# x # yes") == "a '# not' \"# not\" \\# x "
+
+
+def test_a_line_longer_than_64_kib_is_refused_before_anything_runs(
+    cli: Cli, acme: str, tmp_path: Path
+) -> None:
+    """Splitting a line costs time in the square of its length: a 1 MB line took 20 s."""
+    long_line = f"team invite {'a' * 1_000_000}@x.test --as {ADA}"
+    script = write(tmp_path, f"team invite ok@x.test --as {ADA}\n{long_line}\n")
+
+    with changes_nothing():
+        result = cli("batch", script, "-o", "json")
+
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.error["message"] == "line 2: the line is longer than 65,536 characters"

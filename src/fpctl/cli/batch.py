@@ -79,10 +79,17 @@ def register(app: typer.Typer) -> None:
 # -- reading the lines ------------------------------------------------------------------------
 
 
+#: The longest line a batch takes: no fpctl command needs more, and splitting a line
+#: costs time in the square of its length (shlex: 14 s for one line of a million).
+MAX_LINE = 65_536
+
+
 def parse(text: str, *, as_json: bool) -> list[Line]:
     """Every command of the input, checked before anything runs."""
     lines = []
     for number, raw in enumerate(text.splitlines(), start=1):
+        if len(raw) > MAX_LINE:
+            _fail(number, InvalidInput(f"the line is longer than {MAX_LINE:,} characters"), as_json)
         try:
             args = shlex.split(strip_comment(raw)) if raw.strip() else []
         except ValueError as error:  # an unclosed quote, a trailing backslash

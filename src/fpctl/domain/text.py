@@ -21,6 +21,18 @@ def require_text(value: str, what: str, *, max_length: int = 200) -> str:
     return cleaned
 
 
+#: The longest text each kind of field takes: a name or a title; a reason, an address or
+#: a description; a document someone writes (requirements, a review). Longer is exit 2.
+SHORT_TEXT, LONG_TEXT, DOCUMENT_TEXT = 200, 2_000, 10_000
+
+
+def within(value: str, what: str, max_length: int) -> str:
+    """``value`` as it is, when it is at most ``max_length`` characters long."""
+    if len(value) > max_length:
+        raise InvalidInput(f"{what} is longer than {max_length:,} characters")
+    return value
+
+
 def has_visible_text(value: str) -> bool:
     """Something a reader sees: not only spaces, control, format (zero-width, bidi) or
     unassigned characters."""

@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 
 from fpctl.domain.enums import ApprovalKind, ApprovalStatus, InvitationStatus
 from fpctl.domain.permissions import Action
+from fpctl.domain.text import LONG_TEXT, within
 from fpctl.errors import NotFound, RuleViolation
 from fpctl.services import approval_requests
 from fpctl.services.audit import Entry
@@ -151,6 +152,8 @@ def _decide(
         Action.APPROVAL_APPROVE if status is ApprovalStatus.APPROVED else Action.APPROVAL_REJECT
     )
     request = authorize(ctx, action, request_id)
+    if reason is not None:
+        within(reason, "the reason", LONG_TEXT)
     if request.status == status:
         return request, f"request {request.id} was already {request.status}: nothing changed"
     if request.status != ApprovalStatus.PENDING:

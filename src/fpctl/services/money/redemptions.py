@@ -14,6 +14,7 @@ from fpctl.domain.rewards import (
     REDEMPTION_KINDS,
     check_redemption,
 )
+from fpctl.domain.text import SHORT_TEXT, within
 from fpctl.errors import InvalidInput
 from fpctl.services import lookups
 from fpctl.services.context import Context
@@ -47,7 +48,7 @@ def check_charity(kind: str, charity: str | None) -> str | None:
     if kind == "donation":
         if charity is None or not charity.strip():
             raise InvalidInput("a donation names its charity", hint="add --charity NAME")
-        return charity.strip()
+        return within(charity.strip(), "the charity", SHORT_TEXT)
     if charity is not None:
         raise InvalidInput(f"--charity goes with --for donation, not --for {kind}")
     return None

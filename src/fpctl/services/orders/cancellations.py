@@ -19,6 +19,7 @@ from fpctl.domain.actors import Actor
 from fpctl.domain.enums import ActorKind
 from fpctl.domain.orders import CANCELLATION_ANSWER_WINDOW
 from fpctl.domain.permissions import Action
+from fpctl.domain.text import LONG_TEXT, within
 from fpctl.errors import InvalidInput, PermissionDenied, RuleViolation
 from fpctl.services import audit
 from fpctl.services.context import Context
@@ -42,6 +43,7 @@ def request(ctx: Context, order_id: int, reason: str) -> tuple[Order, OrderCance
     order = visibility.authorize(ctx, Action.ORDER_CANCEL_REQUEST, order_id)
     if not reason.strip():
         raise InvalidInput("a cancellation request needs a reason", hint="add --reason TEXT")
+    within(reason, "the reason", LONG_TEXT)
     visibility.require_open(order, "take a cancellation request")
     existing = visibility.open_cancellation(ctx.session, order)
     if existing is not None:

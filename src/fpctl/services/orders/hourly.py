@@ -35,6 +35,7 @@ from fpctl.clock import iso
 from fpctl.domain.money import format_cents
 from fpctl.domain.orders import OrderKind, OrderStatus, parse_iso_week
 from fpctl.domain.permissions import Action
+from fpctl.domain.text import LONG_TEXT, within
 from fpctl.errors import InvalidInput, RuleViolation
 from fpctl.services import order_audit
 from fpctl.services.context import Context
@@ -149,7 +150,7 @@ def log_hours(
     _require_hourly(order)
     the_week = week_of(week)
     hundredths = parse_hours(hours)
-    text = description.strip()
+    text = within(description.strip(), "the description", LONG_TEXT)
     if not text:
         raise InvalidInput("say what the hours were for", hint="add --description TEXT")
     _check_loggable(ctx, order, the_week)

@@ -23,6 +23,7 @@ from fpctl.domain.orders import (
     buyer_may_cancel_alone,
 )
 from fpctl.domain.permissions import Action
+from fpctl.domain.text import DOCUMENT_TEXT, LONG_TEXT, within
 from fpctl.errors import InvalidInput, RuleViolation
 from fpctl.services import audit, order_audit
 from fpctl.services.context import Context
@@ -64,6 +65,7 @@ def submit_requirements(ctx: Context, order_id: int, text: str) -> Order:
     order = _start(ctx, Action.ORDER_REQUIREMENTS, order_id)
     if not text.strip():
         raise InvalidInput("the requirements are empty")
+    within(text, "the requirements text", DOCUMENT_TEXT)
     after(order.status, Move.SUBMIT_REQUIREMENTS)
     order.requirements = text
     order.requirements_at = ctx.now
@@ -121,7 +123,7 @@ def ask_revision(ctx: Context, order_id: int, reason: str | None = None) -> Orde
     order.auto_complete_at = None
     changes: Changes = {"revisions_used": (order.revisions_used - 1, order.revisions_used)}
     if reason:
-        changes["reason"] = (None, reason)
+        changes["reason"] = (None, within(reason, "the reason", LONG_TEXT))
     return _move(ctx, order, Move.ASK_REVISION, Action.ORDER_REVISION, changes)
 
 

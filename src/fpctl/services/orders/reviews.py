@@ -14,6 +14,7 @@ from sqlmodel import col, select
 from fpctl.domain.enums import ActorKind, MemberStatus
 from fpctl.domain.orders import OrderStatus
 from fpctl.domain.permissions import Action
+from fpctl.domain.text import DOCUMENT_TEXT, within
 from fpctl.errors import InvalidInput, RuleViolation
 from fpctl.services import order_audit
 from fpctl.services.context import Context
@@ -52,7 +53,7 @@ def review(ctx: Context, order_id: int, *, rating: int, text: str | None = None)
             f"order {order.id} was already reviewed (by {existing.author})",
             code="already_reviewed",
         )
-    text = text if text and text.strip() else None
+    text = within(text, "the review", DOCUMENT_TEXT) if text and text.strip() else None
     entry = Review(
         order_id=id_of(order),
         account_id=order.account_id,

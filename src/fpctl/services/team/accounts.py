@@ -9,7 +9,7 @@ from fpctl.domain.emails import normalize_email
 from fpctl.domain.enums import MemberStatus, Plan, Role
 from fpctl.domain.permissions import Action
 from fpctl.domain.plans import add_months
-from fpctl.domain.text import require_text, slugify, validate_slug
+from fpctl.domain.text import SHORT_TEXT, require_text, slugify, validate_slug, within
 from fpctl.errors import InvalidInput, NotFound, RuleViolation
 from fpctl.services.actors import member_actor
 from fpctl.services.context import Context
@@ -110,6 +110,8 @@ def update(ctx: Context, **values: str | None) -> tuple[Account, str | None]:
         )
     if "name" in given:
         given["name"] = require_text(given["name"], "the account name")
+    for key in given.keys() - {"name"}:
+        within(given[key], f"the {key}", SHORT_TEXT)
     changes = {
         key: (getattr(account, key), value)
         for key, value in given.items()
