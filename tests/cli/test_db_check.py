@@ -65,3 +65,31 @@ def test_an_account_without_exactly_one_admin_is_caught(
 
     assert report["failed"] == ["admins"]
     assert report["admins"]["problems"] == [f"account acme {problem}"]
+
+
+@pytest.mark.parametrize(
+    ("statement", "problem"),
+    [
+        (
+            "UPDATE orders SET paid_cents = paid_cents * 10",
+            "order 1: paid $1,000.00 but its charges come to $100.00",
+        ),
+        (
+            "UPDATE orders SET refunded_cents = 5000",
+            "order 1: refunded $50.00 but its refunds come to $0.00",
+        ),
+    ],
+    ids=["paid-tenfold", "refund-from-nowhere"],
+)
+def test_an_order_paid_out_of_line_with_its_ledger_is_caught(
+    cli: Cli, shop: Any, statement: str, problem: str
+) -> None:
+    placed = cli("order", "place", "--freelancer", "lena", "--service", "1",
+                 "--as", "mia@acme.test")  # fmt: skip
+    assert placed.exit_code == 0, placed.stderr
+    sql(statement)
+
+    report = checked(cli)
+
+    assert report["failed"] == ["order_payments"]
+    assert report["order_payments"]["problems"] == [problem]

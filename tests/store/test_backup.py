@@ -148,6 +148,7 @@ def test_check_passes_on_a_healthy_store(cli: Cli, acme: str) -> None:
         "schema_objects": True,
         "ledger": True,
         "rewards": True,
+        "order_payments": True,
         "admins": True,
         "audit_fence": True,
         "audit_chain": True,

@@ -193,7 +193,8 @@ def describe_file(copy: Path, target: Path, *, written: bool) -> Backup:
 
 def check(engine: Engine) -> CheckReport:
     """Integrity, foreign keys, the schema (its version, tables and indexes), the ledger,
-    rewards points, one admin per account, the audit fence and the chain.
+    rewards points, each order's payments, one admin per account, the audit fence and
+    the chain.
 
     Read-only: a store behind ``HEAD`` is reported, not upgraded."""
     with transaction(engine, write=False) as session:
@@ -205,6 +206,7 @@ def check(engine: Engine) -> CheckReport:
         tables = set(names(connection, "table"))
         checks.append(_ledger(connection, tables))
         checks.append(_rewards(connection, tables))
+        checks.append(invariants.order_payments(connection))
         checks.append(invariants.admins(connection))
         if "audit_record" not in tables:
             missing = "the store has no audit_record table"
