@@ -32,6 +32,9 @@ class CheckReport:
     def failed(self) -> list[str]:
         return [check.name for check in self.checks if not check.ok]
 
+    def named(self, name: str) -> Check:
+        return next(check for check in self.checks if check.name == name)
+
 
 #: The store's tables and triggers, by the catalogue of each dialect.
 _CATALOGUE = {

@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from fpctl.domain.actors import SYSTEM, Actor
 from fpctl.domain.permissions import Action, Decision, require, rule_for
-from fpctl.domain.text import has_visible_text
+from fpctl.domain.text import has_visible_text, within
 from fpctl.errors import InvalidInput, PermissionDenied
 from fpctl.services import audit
 from fpctl.services.audit import Changes, Entry
@@ -73,8 +73,7 @@ class Context:
                 hint="add --reason TEXT (or set FPCTL_REASON)",
                 code="reason_required",
             )
-        if len(reason) > MAX_REASON:
-            raise InvalidInput(f"the reason is longer than {MAX_REASON} characters")
+        within(reason, "the reason", MAX_REASON)
 
     @classmethod
     def system(cls, session: Session, now: datetime) -> Context:

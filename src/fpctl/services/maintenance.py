@@ -199,15 +199,15 @@ def check(engine: Engine) -> CheckReport:
     Read-only: a store behind ``HEAD`` is reported, not upgraded."""
     with transaction(engine, write=False) as session:
         connection = session.connection()
+        tables = set(names(connection, "table"))
         version = _schema_version(connection)
         checks = [_integrity(connection), _foreign_keys(connection), version]
         if version.ok:  # a store at an older schema lacks the newer tables by right
-            checks.append(invariants.schema_objects(connection))
-        tables = set(names(connection, "table"))
+            checks.append(invariants.schema_objects(connection, tables))
         checks.append(_ledger(connection, tables))
         checks.append(_rewards(connection, tables))
-        checks.append(invariants.order_payments(connection))
-        checks.append(invariants.admins(connection))
+        checks.append(invariants.order_payments(connection, tables))
+        checks.append(invariants.admins(connection, tables))
         if "audit_record" not in tables:
             missing = "the store has no audit_record table"
             checks += [Check("audit_fence", False, missing), Check("audit_chain", False, missing)]

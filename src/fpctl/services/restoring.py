@@ -24,6 +24,8 @@ from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
+
 from fpctl.errors import InvalidInput, NotFound, RuleViolation
 from fpctl.services import dumps, maintenance
 from fpctl.services.copying import copy_store
@@ -43,20 +45,28 @@ class Restored:
     audit_head: str | None
 
 
+@dataclass(frozen=True)
+class _Checked:
+    """The scratch copy of a backup that passed every check, and what it held."""
+
+    store: Store
+    revision: str
+    audit_records: int
+    audit_head: str | None
+
+
 def restore(store: Store, backup: Path, *, keep: bool, dry_run: bool = False) -> Restored:
     """Replace ``store`` with the backup ``backup`` (a dry run checks it and stops)."""
     backup = backup.expanduser().absolute()
     _refuse_unusable(store, backup)
-    revision = _revision_of(backup)
     with _checked_copy(backup) as checked:
-        facts = _audit_facts(checked)
         kept = None
         if not dry_run:
             kept = _keep(store, backup) if keep else None
-            _replace(store, checked)
+            _replace(store, checked.store)
     if not dry_run:
         maintenance.require_ok(maintenance.check(store.engine))
-    return Restored(backup, kept, revision, *facts)
+    return Restored(backup, kept, checked.revision, checked.audit_records, checked.audit_head)
 
 
 def _refuse_unusable(store: Store, backup: Path) -> None:
@@ -77,9 +87,32 @@ def _refuse_unusable(store: Store, backup: Path) -> None:
             )
 
 
-def _revision_of(backup: Path) -> str | None:
+@contextmanager
+def _checked_copy(backup: Path) -> Iterator[_Checked]:
+    """A scratch copy of the backup (the backup itself is only read, byte for byte), at the
+    current schema, that passed every check."""
+    with tempfile.TemporaryDirectory(prefix="fpctl-restore-") as scratch:
+        copy = Path(scratch) / "backup.db"
+        shutil.copyfile(backup, copy)
+        revision = _revision_of(copy, backup)
+        with closing(open_store(str(copy))) as opened:
+            report = maintenance.check(opened.engine)
+            if not report.ok:
+                raise RuleViolation(
+                    f"the backup fails {len(report.failed)} check(s): "
+                    f"{', '.join(report.failed)}; nothing was restored",
+                    hint="`fpctl db check --db FILE` shows what is wrong with it",
+                    code="backup_check_failed",
+                )
+            chain = report.named("audit_chain").facts
+            records = int(chain["records"])
+            yield _Checked(opened, revision, records, chain["head"] if records else None)
+
+
+def _revision_of(copy: Path, backup: Path) -> str:
+    """The schema version of ``copy`` (of ``backup``, as the errors say), before upgrading."""
     try:
-        with closing(sqlite3.connect(f"{backup.as_uri()}?mode=ro", uri=True)) as connection:
+        with closing(sqlite3.connect(copy)) as connection:
             tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
             row = None
             if "alembic_version" in tables:
@@ -102,39 +135,13 @@ def _revision_of(backup: Path) -> str | None:
     return revision
 
 
-@contextmanager
-def _checked_copy(backup: Path) -> Iterator[Store]:
-    """A scratch copy of the backup, at the current schema, that passed every check."""
-    with tempfile.TemporaryDirectory(prefix="fpctl-restore-") as scratch:
-        copy = Path(scratch) / "backup.db"
-        shutil.copyfile(backup, copy)
-        with closing(open_store(str(copy))) as opened:
-            report = maintenance.check(opened.engine)
-            if not report.ok:
-                raise RuleViolation(
-                    f"the backup fails {len(report.failed)} check(s): "
-                    f"{', '.join(report.failed)}; nothing was restored",
-                    hint="`fpctl db check --db FILE` shows what is wrong with it",
-                    code="backup_check_failed",
-                )
-            yield opened
-
-
-def _audit_facts(checked: Store) -> tuple[int, str | None]:
-    with checked.engine.connect() as connection:
-        head = connection.exec_driver_sql(
-            "SELECT id, hash FROM audit_record ORDER BY id DESC LIMIT 1"
-        ).first()
-    return (head[0], head[1]) if head else (0, None)
-
-
 def _keep(store: Store, backup: Path) -> Path:
     """Back the store up before it is replaced (overwriting an older copy)."""
     path = store.location.path
     if path is not None:
         kept = path.with_name(path.name + ".bak")
         return maintenance.backup(store.engine, path, kept, overwrite=True).path
-    database = store.location.url.rpartition("/")[2].partition("?")[0] or "store"
+    database = make_url(store.location.url).database or "store"
     return dumps.backup(store, backup.with_name(f"{database}.bak"), overwrite=True).path
 
 
