@@ -19,11 +19,16 @@ ADMIN_URL = os.environ.get("FPCTL_TEST_POSTGRES_URL", "")
 BACKENDS = ["sqlite", *(["postgres"] if ADMIN_URL else [])]
 
 
-def admin(sql: str) -> None:
+def connect(url: str, *, autocommit: bool = True) -> Any:
+    """A psycopg connection to a store's URL (fpctl's ``postgresql+psycopg://`` or libpq's)."""
     import psycopg
 
-    with psycopg.connect(ADMIN_URL.replace("postgresql+psycopg://", "postgresql://")) as conn:
-        conn.autocommit = True
+    libpq = url.replace("postgresql+psycopg://", "postgresql://", 1)
+    return psycopg.connect(libpq, autocommit=autocommit)
+
+
+def admin(sql: str) -> None:
+    with connect(ADMIN_URL) as conn:
         conn.execute(sql)
 
 
@@ -41,13 +46,8 @@ def new_name(prefix: str = "fpctl_test") -> str:
     return f"{prefix}_{worker}_{uuid.uuid4().hex[:10]}"
 
 
-def create(name: str, *, template: str | None = None) -> None:
-    if template is not None:  # a template cannot be copied while anyone is connected to it
-        admin(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-            f"WHERE datname = '{template}' AND pid <> pg_backend_pid()"
-        )
-    admin(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
+def create(name: str) -> None:
+    admin(f'CREATE DATABASE "{name}"')
 
 
 def drop(name: str) -> None:
@@ -56,9 +56,7 @@ def drop(name: str) -> None:
 
 def rows_of(url: str) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of every table of a PostgreSQL store, in primary-key order."""
-    import psycopg
-
-    with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://")) as conn:
+    with connect(url) as conn:
         tables = [
             name
             for (name,) in conn.execute(
@@ -67,11 +65,6 @@ def rows_of(url: str) -> dict[str, list[tuple[Any, ...]]]:
             )
         ]
         return {t: conn.execute(f'SELECT * FROM "{t}" ORDER BY 1').fetchall() for t in tables}
-
-
-def _server_url() -> str | None:
-    url = os.environ.get("FPCTL_DATABASE_URL", "")
-    return url.replace("postgresql+psycopg://", "postgresql://", 1) if url else None
 
 
 def sql(query: str, *params: Any) -> list[tuple[Any, ...]]:
@@ -83,8 +76,8 @@ def sql(query: str, *params: Any) -> list[tuple[Any, ...]]:
 
 def sql_many(query: str, rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
     """``sql`` once per parameter row, in one transaction; the rows of the last run."""
-    url = _server_url()
-    if url is None:
+    url = os.environ.get("FPCTL_DATABASE_URL")
+    if not url:
         import sqlite3
         from contextlib import closing
 
@@ -93,9 +86,7 @@ def sql_many(query: str, rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
             for params in rows:
                 cursor.execute(query, params)
             return cursor.fetchall()
-    import psycopg
-
-    with psycopg.connect(url) as conn, conn.cursor() as cursor:
+    with connect(url, autocommit=False) as conn, conn.cursor() as cursor:
         for params in rows:
             cursor.execute(query.replace("?", "%s"), params)  # type: ignore[arg-type]
         return cursor.fetchall() if cursor.description else []
@@ -123,7 +114,7 @@ class Worker:
         assert cls.url is not None
         create(name_of(cls.url))
         open_store(cls.url).close()
-        with _connect(cls.url) as conn:
+        with connect(cls.url) as conn:
             cls.shape = _shape(conn)
 
     @classmethod
@@ -131,7 +122,7 @@ class Worker:
         """Empty every table and load the rows kept as ``kept``. A test that dropped or
         added a table, an index or a trigger leaves a schema no other test should see:
         then the database is made again (and the kept stores with it: ``kept`` is empty)."""
-        with _connect(cls.database()) as conn:
+        with connect(cls.database()) as conn:
             conn.execute(
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                 "WHERE datname = current_database() AND pid <> pg_backend_pid()"
@@ -141,7 +132,7 @@ class Worker:
             drop(name_of(cls.database()))
             cls.kept.clear()
             cls._make()
-        with _connect(cls.database()) as conn:
+        with connect(cls.database()) as conn:
             tables = _tables(conn, "public")
             conn.execute("SET session_replication_role = replica")  # no trigger, no FK check
             for table in tables:  # DELETE: TRUNCATE makes new files, 25 times slower here
@@ -156,7 +147,7 @@ class Worker:
     @classmethod
     def keep(cls, name: str) -> None:
         """Keep the rows of the store as it is now, to load again with ``reset(name)``."""
-        with _connect(cls.database()) as conn:
+        with connect(cls.database()) as conn:
             schema = _schema(name)
             conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
             conn.execute(f"CREATE SCHEMA {schema}")
@@ -180,12 +171,6 @@ def _shape(conn: Any) -> str:
         "UNION ALL SELECT 't:' || tgname FROM pg_trigger WHERE NOT tgisinternal ORDER BY 1"
     )
     return "\n".join(row for (row,) in rows)
-
-
-def _connect(url: str) -> Any:
-    import psycopg
-
-    return psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True)
 
 
 def _schema(name: str) -> str:
