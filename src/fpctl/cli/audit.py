@@ -55,7 +55,10 @@ def verify(
     """Check the hash chain: exit 5 naming the first bad record when it is broken, or when
     the trail no longer extends an anchor given with --expect (records cut from its end).
 
-    Example: fpctl audit verify --expect 42:9f86d081884c7d65..."""
+    First, write the anchor down: fpctl audit verify --head > anchor.txt
+
+    Example: fpctl audit verify --expect "$(cat anchor.txt)"
+    """
     from fpctl.errors import RuleViolation
     from fpctl.services import audit
 
@@ -83,5 +86,6 @@ def verify(
             run.emit({"records": count, "head": last, "anchor": anchor})
         return
     run.emit({"ok": True, "records": count, "head": last})
-    run.note(f"write the anchor down elsewhere: {anchor}")
+    run.note("write the anchor down elsewhere:")
+    run.note(anchor)  # a line of its own: 67+ characters that must not wrap mid-token
     run.note("later, `fpctl audit verify --expect ANCHOR` proves no record up to it was cut")
