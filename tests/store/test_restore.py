@@ -89,6 +89,11 @@ def _not_fpctl(path: Path) -> None:
         db.execute("CREATE TABLE t (x)")
 
 
+def _from_a_newer_fpctl(path: Path) -> None:
+    with closing(sqlite3.connect(path)) as db, db:
+        db.execute("UPDATE alembic_version SET version_num = '9999'")
+
+
 def _tampered(path: Path) -> None:
     with closing(sqlite3.connect(path)) as db, db:
         db.execute("DROP TRIGGER audit_record_no_update")
@@ -102,14 +107,15 @@ def _tampered(path: Path) -> None:
         (lambda path: path.write_text("not a store"), 2, "not_a_backup"),
         (_not_fpctl, 2, "not_a_backup"),
         (_tampered, 5, "backup_check_failed"),
+        (_from_a_newer_fpctl, 5, "backup_too_new"),
     ],
-    ids=["missing", "text", "another-sqlite-file", "rewritten-trail"],
+    ids=["missing", "text", "another-sqlite-file", "rewritten-trail", "newer-schema"],
 )
 def test_only_a_checked_fpctl_backup_is_restored(  # noqa: PLR0917 - fixtures and params
     cli: Cli, backed_up: tuple[Path, dict[str, Any]], tmp_path: Path,
     prepare: Any, exit_code: int, code: str,
 ) -> None:  # fmt: skip
-    backup = backed_up[0] if prepare is _tampered else tmp_path / "other.db"
+    backup = backed_up[0] if prepare in (_tampered, _from_a_newer_fpctl) else tmp_path / "other.db"
     if prepare is not None:
         prepare(backup)
 
