@@ -155,6 +155,7 @@ def history(work: Any, shop: Any) -> None:
             now=ctx.now,
             description="Refund",
         )
+        ctx.record_on_account(ctx.the_account, action="test.money", changes={})  # covers it
 
 
 @pytest.mark.parametrize("actor", [ADA, BILL, {"as_": "support", "account": "acme"}, OPERATOR])

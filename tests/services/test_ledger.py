@@ -31,6 +31,7 @@ def charge(work: Any, amount: int, **values: Any) -> tuple[Split, int | None]:
     values.setdefault("description", "Logo design")
     with work(**ADA) as ctx:
         payment = ledger.charge(ctx.session, ctx.the_account, amount, now=ctx.now, **values)
+        ctx.record_on_account(ctx.the_account, action="test.money", changes={})  # covers it
         return payment.split, payment.invoice.id if payment.invoice else None
 
 
@@ -45,6 +46,7 @@ def refund(work: Any, *, credits: int = 0, balance: int = 0) -> int | None:
             description="Refund of order 1",
             order_id=None,
         )
+        ctx.record_on_account(ctx.the_account, action="test.money", changes={})  # covers it
         return invoice.id if invoice else None
 
 

@@ -166,6 +166,7 @@ def test_subscribing_leaves_credits_and_balance_alone(work: Any, shop: Any) -> N
         card = payment_methods.default_method(ctx.session, account.id)
         assert card is not None
         ledger.deposit(ctx.session, account, 100_000, card, now=AT, description="deposit")
+        ctx.record_on_account(ctx.the_account, action="test.money", changes={})  # covers it
     done = subscribe_at(work, "2026-11-01T10:00:00Z")
     with work(**OPERATOR, now=AT, write=False) as ctx:
         account = ctx.the_account
@@ -206,6 +207,7 @@ def _credits(work: Any, cents: int) -> None:
         ledger.move_credits(
             ctx.session, ctx.the_account, cents, kind="reward", now=AT, description="credits"
         )
+        ctx.record_on_account(ctx.the_account, action="test.money", changes={})  # covers it
 
 
 def test_credits_are_set_aside_and_restored(work: Any, shop: Any) -> None:

@@ -75,7 +75,7 @@ def test_a_deleted_middle_record_is_detected(trail: int, raw: Raw, cli: Cli) -> 
 
 
 def test_a_rechained_edit_is_still_caught_by_the_next_link(trail: int, raw: Raw, cli: Cli) -> None:
-    from fpctl.services.audit import digest
+    from fpctl.domain.chain import digest
 
     with raw() as db:
         _drop_the_fence(db)

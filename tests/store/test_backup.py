@@ -149,6 +149,7 @@ def test_check_passes_on_a_healthy_store(cli: Cli, acme: str) -> None:
         "ledger": True,
         "rewards": True,
         "order_payments": True,
+        "money_backed": True,
         "admins": True,
         "audit_fence": True,
         "audit_chain": True,

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from fpctl.store.schema import HEAD
 from tests.conftest import Cli, changes_nothing, store_state
 
 ADA = ("--as", "ada@acme.test")
@@ -39,7 +40,7 @@ def test_a_restore_brings_the_backup_back_and_keeps_the_replaced_store(
     kept = isolated_env.with_name(isolated_env.name + ".bak")
     assert result.json["kept"] == str(kept)
     assert store_state(kept) == before
-    assert (result.json["revision"], result.json["restored"]) == ("0006", True)
+    assert (result.json["revision"], result.json["restored"]) == (HEAD, True)
     verified = cli("audit", "verify", "-o", "json").json
     assert (result.json["audit_records"], result.json["audit_head"]) == (
         verified["records"],

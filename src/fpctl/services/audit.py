@@ -7,7 +7,6 @@ assigned here, under the write lock every change holds.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from collections.abc import Iterable, Iterator, Mapping
@@ -20,13 +19,14 @@ from sqlmodel import Session
 
 from fpctl.clock import iso
 from fpctl.domain.actors import Actor
+from fpctl.domain.chain import GENESIS, digest
 from fpctl.domain.ids import MAX_ID
 from fpctl.errors import InvalidInput
+from fpctl.services import money_seal
 from fpctl.store.bulk import insert_rows
 from fpctl.store.rows import table_of
 from fpctl.store.tables import AuditRecord
 
-GENESIS = "0" * 64
 _CHAIN_KEY = "fpctl_audit_chain"
 
 Changes = Mapping[str, tuple[Any, Any]]
@@ -53,29 +53,6 @@ def _plain(value: Any) -> Any:
     return value
 
 
-#: What a record's hash covers, in this order (the previous hash included).
-HASHED_FIELDS = (
-    "id",
-    "at",
-    "account_id",
-    "actor",
-    "actor_kind",
-    "agent",
-    "reason",
-    "action",
-    "target",
-    "changes",
-    "prev_hash",
-)
-
-
-def digest(record: Mapping[str, Any]) -> str:
-    """The hash of one record: SHA-256 of the JSON array of its HASHED_FIELDS."""
-    content = [iso(record["at"]) if name == "at" else record[name] for name in HASHED_FIELDS]
-    payload = json.dumps(content, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(payload.encode()).hexdigest()
-
-
 def _chain_head(session: Session) -> tuple[int, str]:
     head = session.info.get(_CHAIN_KEY)
     if head is None:
@@ -88,8 +65,9 @@ def _chain_head(session: Session) -> tuple[int, str]:
 
 def record_many(session: Session, actor: Actor, now: datetime, entries: Iterable[Entry]) -> int:
     """Append records for ``entries`` in order; returns how many were written."""
+    session.flush()  # the data rows first: foreign keys, and the money rows to cover
     last_id, last_hash = _chain_head(session)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for entry in entries:
         row: dict[str, Any] = {
             "id": last_id + 1,
@@ -103,12 +81,13 @@ def record_many(session: Session, actor: Actor, now: datetime, entries: Iterable
             "target": entry.target,
             "changes": canonical_changes(entry.changes),
             "prev_hash": last_hash,
+            # The change's first record covers the money rows written so far.
+            "covers": None if rows else money_seal.take_covers(session),
         }
         row["hash"] = digest(row)
         last_id, last_hash = row["id"], row["hash"]
         rows.append(row)
     if rows:
-        session.flush()  # keep the data rows ahead of their records (foreign keys)
         insert_rows(session.connection(), table_of(AuditRecord), rows)
         session.info[_CHAIN_KEY] = (last_id, last_hash)
     return len(rows)
@@ -172,7 +151,7 @@ def verify(session: Session) -> tuple[Break | None, int, str]:
     """Check the whole chain; returns the first break (or None), the count, the head hash."""
     result = session.connection().exec_driver_sql(
         "SELECT id, at, account_id, actor, actor_kind, agent, reason, action, target, changes, "
-        "prev_hash, hash FROM audit_record ORDER BY id"
+        "prev_hash, hash, covers FROM audit_record ORDER BY id"
     )
     keys = list(result.keys())
     rows = ({**dict(zip(keys, row, strict=True)), "at": _parse_at(row[1])} for row in result)

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from fpctl.domain.money import format_cents
 from fpctl.errors import InvalidInput, NotFound, RuleViolation
-from fpctl.services import audit, invariants
+from fpctl.services import audit, invariants, money_seal
 from fpctl.services.checks import MAX_PROBLEMS, Check, CheckReport, names
 from fpctl.store import schema
 from fpctl.store.db import create_store_engine, store_errors, transaction
@@ -193,8 +193,8 @@ def describe_file(copy: Path, target: Path, *, written: bool) -> Backup:
 
 def check(engine: Engine) -> CheckReport:
     """Integrity, foreign keys, the schema (its version, tables and indexes), the ledger,
-    rewards points, each order's payments, one admin per account, the audit fence and
-    the chain.
+    rewards points, each order's payments, every money row backed by its audit record, one
+    admin per account, the audit fence and the chain.
 
     Read-only: a store behind ``HEAD`` is reported, not upgraded."""
     with transaction(engine, write=False) as session:
@@ -207,6 +207,8 @@ def check(engine: Engine) -> CheckReport:
         checks.append(_ledger(connection, tables))
         checks.append(_rewards(connection, tables))
         checks.append(invariants.order_payments(connection, tables))
+        if version.ok:  # older stores have no seals to prove
+            checks.append(money_seal.backed(connection, tables))
         checks.append(invariants.admins(connection, tables))
         if "audit_record" not in tables:
             missing = "the store has no audit_record table"

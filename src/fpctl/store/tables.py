@@ -463,6 +463,9 @@ class AuditRecord(SQLModel, table=True):
     changes: str = "{}"  # canonical JSON of {"field": [before, after]}
     prev_hash: str
     hash: str
+    # The money and points rows the change wrote, with a digest of their content (migration
+    # 0007; services/money_seal.py): a ledger row no record covers was not written by fpctl.
+    covers: str | None = None
 
 
 AUDIT_TRIGGERS = (
@@ -593,6 +596,18 @@ class NetworkListShare(SQLModel, table=True):
     shared_at: datetime = _when()
 
 
+# -- the store's own settings (migration 0007) --------------------------------------------------
+
+
+class StoreSetting(SQLModel, table=True):
+    """One named value about the store itself, such as how its clock is used (``clock``)."""
+
+    __tablename__ = "store_setting"
+
+    key: str = Field(primary_key=True)
+    value: str
+
+
 __all__ = [
     "AUDIT_TRIGGERS",
     "Account",
@@ -621,4 +636,5 @@ __all__ = [
     "Review",
     "RewardEntry",
     "SavedFreelancer",
+    "StoreSetting",
 ]
