@@ -93,3 +93,74 @@ def test_an_order_paid_out_of_line_with_its_ledger_is_caught(
 
     assert report["failed"] == ["order_payments"]
     assert report["order_payments"]["problems"] == [problem]
+
+
+@pytest.mark.parametrize(
+    ("statement", "problem"),
+    [
+        ("UPDATE orders SET status = 'completed'", "order 1 is completed with no completion time"),
+        (
+            "UPDATE orders SET closed_at = created_at",
+            "order 1 has a closing time but is not cancelled or rejected",
+        ),
+        (
+            "UPDATE invitation SET closed_at = created_at WHERE email = 'zoe@acme.test'",
+            "invitation 4 is open but has a closing time",
+        ),
+        ("UPDATE account SET plan = 'advanced'", "account 1 is on Advanced with no renewal date"),
+    ],
+    ids=["completed-untimed", "closed-yet-open", "open-invitation-closed", "advanced-untimed"],
+)
+def test_a_status_out_of_line_with_its_timestamps_is_caught(
+    cli: Cli, shop: Any, statement: str, problem: str
+) -> None:
+    placed = cli("order", "place", "--freelancer", "lena", "--service", "1",
+                 "--as", "mia@acme.test")  # fmt: skip
+    invited = cli("team", "invite", "zoe@acme.test", "--as", "ada@acme.test", "-o", "json")
+    assert (placed.exit_code, invited.exit_code, invited.json["id"]) == (0, 0, 4)
+    sql(statement)
+
+    report = checked(cli)
+
+    assert report["failed"] == ["status_times"]
+    assert report["status_times"]["problems"] == [problem]
+
+
+@pytest.fixture
+def cancelled_plan(cli: Cli, shop: Any) -> int:
+    """acme subscribed to Advanced (129.00 by card) and cancelled ten days later; returns
+    the refund's ledger entry."""
+    ada = ("--as", "ada@acme.test")
+    assert cli("subscription", "subscribe", "advanced", *ada).exit_code == 0
+    later = ("--now", "2026-11-11T10:00:00Z")
+    assert cli("subscription", "cancel", *ada, *later, "--yes").exit_code == 0
+    report = cli("db", "check", "-o", "json", *later)
+    assert report.exit_code == 0, report.stdout
+    return int(sql("SELECT max(id) FROM ledger_entry")[0][0])
+
+
+@pytest.mark.parametrize(
+    ("statement", "problem"),
+    [
+        (
+            "UPDATE ledger_entry SET method_cents = 1000 WHERE kind = 'charge'",
+            "refunds $86.00, more than the $10.00 paid for that month",
+        ),
+        (
+            "DELETE FROM ledger_entry WHERE kind = 'charge'",
+            "refunds $86.00 of an Advanced month nothing was paid for",
+        ),
+    ],
+    ids=["refund-above-charge", "refund-without-charge"],
+)
+def test_a_plan_refund_above_what_was_paid_is_caught(
+    cli: Cli, cancelled_plan: int, statement: str, problem: str
+) -> None:
+    sql(statement)
+
+    report = checked(cli)
+
+    assert "subscription_refunds" in report["failed"]
+    assert report["subscription_refunds"]["problems"] == [
+        f"ledger entry {cancelled_plan}: {problem}"
+    ]

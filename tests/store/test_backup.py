@@ -149,8 +149,10 @@ def test_check_passes_on_a_healthy_store(cli: Cli, acme: str) -> None:
         "ledger": True,
         "rewards": True,
         "order_payments": True,
+        "subscription_refunds": True,
         "money_backed": True,
         "admins": True,
+        "status_times": True,
         "audit_fence": True,
         "audit_chain": True,
     }

@@ -1,15 +1,21 @@
 """Invariants ``db check`` proves over the whole store besides the ledgers, the points and
-the audit chain (maintenance.py): every table and index of the schema is there, every
-account has exactly one active admin (SPEC §1.1), and every order's paid and refunded
-amounts are what its ledger rows say, a refund never above what was paid."""
+the audit chain (maintenance.py) and the money seal (money_seal.py): every table and index
+of the schema is there, every account has exactly one active admin (SPEC §1.1), every
+order's paid and refunded amounts are what its ledger rows say, a plan refund never
+exceeds what was paid for its month, and every status agrees with its timestamps."""
 
 from __future__ import annotations
 
-from sqlalchemy import Connection
+from datetime import date
+
+from sqlalchemy import Connection, and_, or_, select
 from sqlmodel import SQLModel
 
 from fpctl.domain.money import format_cents
 from fpctl.services.checks import MAX_PROBLEMS, Check, names
+from fpctl.services.money.subscriptions import CANCEL_REFUND_TEXT, CYCLE_CHARGE_PREFIX
+from fpctl.store.rows import table_of
+from fpctl.store.tables import LedgerEntry
 
 _ADMINS_SQL = """
 SELECT a.slug, count(m.id)
@@ -94,3 +100,95 @@ def order_payments(connection: Connection, tables: set[str]) -> Check:
     if not problems:
         return Check("order_payments", True, "every order's payments match its ledger")
     return Check("order_payments", False, f"{len(problems)} problems", problems[:MAX_PROBLEMS])
+
+
+#: (table, label, what is wrong, the rows where it is): a status that says something
+#: happened has the time it happened, and a status that says it did not has none.
+_TIMESTAMP_RULES = (
+    ("orders", "order", "is completed with no completion time",
+     "status = 'completed' AND completed_at IS NULL"),
+    ("orders", "order", "has a completion time but is not completed",
+     "status <> 'completed' AND completed_at IS NOT NULL"),
+    ("orders", "order", "is closed with no closing time",
+     "status IN ('cancelled', 'rejected') AND closed_at IS NULL"),
+    ("orders", "order", "has a closing time but is not cancelled or rejected",
+     "status NOT IN ('cancelled', 'rejected') AND closed_at IS NOT NULL"),
+    ("orders", "order", "is delivered with no delivery or auto-complete time",
+     "status = 'delivered' AND (delivered_at IS NULL OR auto_complete_at IS NULL)"),
+    ("orders", "order", "ended before it was placed",
+     "coalesce(completed_at, closed_at) < created_at"),
+    ("invitation", "invitation", "is open but has a closing time",
+     "status IN ('awaiting_approval', 'pending') AND closed_at IS NOT NULL"),
+    ("invitation", "invitation", "is closed with no closing time",
+     "status NOT IN ('awaiting_approval', 'pending') AND closed_at IS NULL"),
+    ("invitation", "invitation", "is accepted with no member",
+     "status = 'accepted' AND member_id IS NULL"),
+    ("approval_request", "approval request", "is pending but has a decision time",
+     "status = 'pending' AND decided_at IS NOT NULL"),
+    ("approval_request", "approval request", "is decided with no decision time",
+     "status <> 'pending' AND decided_at IS NULL"),
+    ("order_cancellation", "cancellation request", "is open but has a closing time",
+     "status = 'open' AND closed_at IS NOT NULL"),
+    ("order_cancellation", "cancellation request", "is closed with no closing time",
+     "status <> 'open' AND closed_at IS NULL"),
+    ("account", "account", "is on Advanced with no renewal date",
+     "plan = 'advanced' AND status = 'active' AND plan_renews_at IS NULL"),
+    ("account", "account", "has a renewal date but is not on Advanced",
+     "plan <> 'advanced' AND plan_renews_at IS NOT NULL"),
+    ("account", "account", "is switched with no switch time",
+     "status = 'switched' AND switched_at IS NULL"),
+)  # fmt: skip
+
+
+def status_times(connection: Connection, tables: set[str]) -> Check:
+    """Every status agrees with its timestamps (a completed order has its completion time,
+    an open invitation has no closing time, …)."""
+    problems = []
+    for table, label, wrong, where in _TIMESTAMP_RULES:
+        if table not in tables:
+            continue
+        rows = connection.exec_driver_sql(f"SELECT id FROM {table} WHERE {where} ORDER BY id")
+        problems += [f"{label} {row_id} {wrong}" for (row_id,) in rows]
+    if not problems:
+        return Check("status_times", True, "every status agrees with its timestamps")
+    return Check("status_times", False, f"{len(problems)} problems", problems[:MAX_PROBLEMS])
+
+
+def subscription_refunds(connection: Connection, tables: set[str]) -> Check:
+    """An Advanced plan's refund never exceeds what was paid for the month it ends: each
+    refund takes back part of the latest month's charge, once, within that month."""
+    if "ledger_entry" not in tables:
+        return Check("subscription_refunds", False, "the store has no ledger")
+    entry = table_of(LedgerEntry).c
+    query = (
+        select(entry.account_id, entry.id, entry.at, entry.kind, entry.description,
+               entry.method_cents - entry.credits_cents - entry.balance_cents)
+        .where(entry.order_id.is_(None))
+        .where(or_(
+            and_(entry.kind == "charge", entry.description.startswith(CYCLE_CHARGE_PREFIX)),
+            and_(entry.kind == "refund", entry.description == CANCEL_REFUND_TEXT),
+        ))
+        .order_by(entry.account_id, entry.id)
+    )  # fmt: skip
+    problems = []
+    month: dict[int, tuple[int, date] | None] = {}  # account → (paid, last day), once
+    for account_id, entry_id, at, kind, description, paid in connection.execute(query):
+        if kind == "charge":
+            month[account_id] = (paid, date.fromisoformat(description[-10:]))
+            continue
+        refunded, current = -paid, month.pop(account_id, None)
+        if current is None or at.date() > current[1]:
+            problems.append(
+                f"ledger entry {entry_id}: refunds {format_cents(refunded)} of an Advanced "
+                "month nothing was paid for"
+            )
+        elif refunded > current[0]:
+            problems.append(
+                f"ledger entry {entry_id}: refunds {format_cents(refunded)}, more than the "
+                f"{format_cents(current[0])} paid for that month"
+            )
+    if not problems:
+        return Check("subscription_refunds", True, "no plan refund above what was paid")
+    return Check(
+        "subscription_refunds", False, f"{len(problems)} problems", problems[:MAX_PROBLEMS]
+    )

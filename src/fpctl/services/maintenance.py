@@ -207,9 +207,11 @@ def check(engine: Engine) -> CheckReport:
         checks.append(_ledger(connection, tables))
         checks.append(_rewards(connection, tables))
         checks.append(invariants.order_payments(connection, tables))
+        checks.append(invariants.subscription_refunds(connection, tables))
         if version.ok:  # older stores have no seals to prove
             checks.append(money_seal.backed(connection, tables))
         checks.append(invariants.admins(connection, tables))
+        checks.append(invariants.status_times(connection, tables))
         if "audit_record" not in tables:
             missing = "the store has no audit_record table"
             checks += [Check("audit_fence", False, missing), Check("audit_chain", False, missing)]

@@ -93,8 +93,13 @@ def changes_since(before: dict[str, Any], account: Account) -> Changes:
     }
 
 
+#: How the ledger names a month's charge and a cancellation's refund (db check reads them).
+CYCLE_CHARGE_PREFIX = "Advanced plan, "
+CANCEL_REFUND_TEXT = "Advanced plan cancelled: the unused part of the month"
+
+
 def _cycle_text(start: datetime, end: datetime) -> str:
-    return f"Advanced plan, {start.date().isoformat()} to {end.date().isoformat()}"
+    return f"{CYCLE_CHARGE_PREFIX}{start.date().isoformat()} to {end.date().isoformat()}"
 
 
 # -- reading --------------------------------------------------------------------------------
@@ -149,7 +154,7 @@ def end_advanced(ctx: Context, account: Account) -> tuple[int, int | None]:
         credits_cents=0,
         balance_cents=refund,
         now=ctx.now,
-        description="Advanced plan cancelled: the unused part of the month",
+        description=CANCEL_REFUND_TEXT,
     )
     account.plan = Plan.BASIC
     account.plan_started_at = None
