@@ -55,6 +55,16 @@ def now() -> datetime:
     pinned = os.environ.get("FPCTL_NOW")
     if pinned:
         return parse_instant(pinned)
+    return system_now()
+
+
+def is_pinned() -> bool:
+    """Whether ``now()`` reads a pinned clock rather than the system's."""
+    return _override is not None or bool(os.environ.get("FPCTL_NOW"))
+
+
+def system_now() -> datetime:
+    """The system clock, whatever is pinned (to tell a pinned clock far from it)."""
     return datetime.now(UTC)
 
 

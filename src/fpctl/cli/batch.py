@@ -54,9 +54,9 @@ def batch(
     One command per line, with or without the leading `fpctl`, shell-quoted; blank lines and
     # comments are ignored. The first command that fails rolls everything back; its error
     names the line and the batch exits with that command's exit code. -o, --as, --account,
-    --reason, --now, --yes and -q given to batch apply to every line that does not set its own;
-    --db applies to all lines (a line may not set it). --dry-run runs everything, then rolls
-    back."""
+    --reason, --now, --force-clock, --yes and -q given to batch apply to every line that
+    does not set its own; --db applies to all lines (a line may not set it). --dry-run runs
+    everything, then rolls back."""
     from fpctl.cli import bulk
 
     lines = parse(bulk.read_text(source), as_json=run.output == "json")
@@ -170,7 +170,9 @@ def _run_all(run: Invocation, lines: list[Line]) -> list[BatchLine]:
     done: list[BatchLine] = []
     # The write lock is taken here, for the whole batch; the schema was checked by store().
     with (
-        shared_work(run.store(), now=run.clock(), dry_run=run.dry_run) as shared,
+        shared_work(
+            run.store(), now=run.now, dry_run=run.dry_run, force_clock=run.force_clock
+        ) as shared,
         _Progress(run, total=len(lines)) as progress,
     ):
         for line in lines:

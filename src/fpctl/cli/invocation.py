@@ -76,6 +76,7 @@ class Invocation:
     yes: bool = False
     db: str | None = None
     now: str | None = None
+    force_clock: bool = False
     quiet: bool = False
     debug: bool = False
     limit: int | None = None
@@ -127,11 +128,12 @@ class Invocation:
             as_=self.as_,
             account=self.account,
             reason=self.reason,
-            now=self.clock(),
+            now=self.now,
             write=write,
             dry_run=self.dry_run,
             settle=settle,
             join=self._shared,
+            force_clock=self.force_clock,
         ) as ctx:
             yield ctx
         if write and self.dry_run:
@@ -143,8 +145,15 @@ class Invocation:
         work, or the batch's."""
         from fpctl.services.work import session_of
 
-        with session_of(self.store(), write=write, dry_run=self.dry_run, join=self._shared) as s:
-            yield s
+        with session_of(
+            self.store(),
+            write=write,
+            dry_run=self.dry_run,
+            join=self._shared,
+            now=self.now,
+            force_clock=self.force_clock,
+        ) as session:
+            yield session
         if write and self.dry_run and self.batch is not None:
             self.note("dry run: nothing was changed")
 

@@ -111,6 +111,19 @@ COMMON: list[tuple[str, Any, Any]] = [
         None,
     ),
     (
+        "force_clock",
+        Annotated[
+            bool,
+            typer.Option(
+                "--force-clock",
+                envvar="FPCTL_FORCE_CLOCK",
+                help="Accept a --now over a day from the system clock on a real store.",
+                rich_help_panel=_P,
+            ),
+        ],
+        False,
+    ),
+    (
         "quiet",
         Annotated[
             bool, typer.Option("--quiet", "-q", help="No notes on stderr.", rich_help_panel=_P)
@@ -181,7 +194,9 @@ LIST_OPTIONS: list[tuple[str, Any, Any]] = [
 
 
 #: The options a batch line takes from the batch when it does not give its own.
-INHERITED = ("output", "as_", "reason", "account", "now", "quiet", "debug", "yes")
+INHERITED = (
+    "output", "as_", "reason", "account", "now", "force_clock", "quiet", "debug", "yes",
+)  # fmt: skip
 
 
 def _inherit(context: typer.Context, values: dict[str, Any]) -> dict[str, Any]:

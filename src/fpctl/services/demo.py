@@ -23,7 +23,7 @@ from sqlmodel import col, select
 from fpctl.domain.actors import NOBODY, Actor, support
 from fpctl.domain.enums import ApprovalKind, Plan, Role
 from fpctl.errors import InvalidInput, RuleViolation
-from fpctl.services import approvals, lookups, settle
+from fpctl.services import approvals, lookups, settle, store_clock
 from fpctl.services.actors import member_actor
 from fpctl.services.context import Context
 from fpctl.services.demo_data import (
@@ -347,6 +347,8 @@ def seed(ctx: Context, options: DemoOptions) -> Summary:
             hint="seed a fresh store: --db /tmp/demo.db (or FPCTL_DB)",
             code="already_seeded",
         )
+    if not ctx.session.exec(select(Account.id).limit(1)).first():
+        store_clock.mark_test(ctx.session)  # a demo store: any pinned clock, forever
     audit_before = ctx.session.exec(select(func.count()).select_from(AuditRecord)).one()
     catalogue_before = _catalogue_counts(ctx)
     teams = _Seeder(ctx, options).run()

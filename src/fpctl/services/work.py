@@ -28,7 +28,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from fpctl import clock
-from fpctl.services import actors
+from fpctl.services import actors, store_clock
 from fpctl.services import settle as settling
 from fpctl.services.context import Context
 from fpctl.store.db import create_store_engine, store_errors, transaction
@@ -81,14 +81,34 @@ class Shared:
 
 @contextmanager
 def shared_work(
-    store: Store, *, now: datetime | str | None = None, dry_run: bool = False
+    store: Store,
+    *,
+    now: datetime | str | None = None,
+    dry_run: bool = False,
+    force_clock: bool = False,
 ) -> Iterator[Shared]:
     """Take the write lock now and hold it for every unit of work that joins; commit at the
     end (roll back on any error, or for a dry run)."""
+    at = instant(now)
     with transaction(store.engine, write=True, dry_run=dry_run) as session:
+        _clocked(session, at, pinned=is_pinned(now), force=force_clock, change=True)
         shared = Shared(store, session)
-        shared.settle(instant(now))
+        shared.settle(at)
         yield shared
+
+
+def is_pinned(now: datetime | str | None) -> bool:
+    """Whether ``now`` is a pinned clock: given, or ``FPCTL_NOW``/``--now``."""
+    return now is not None or clock.is_pinned()
+
+
+def _clocked(session: Session, now: datetime, *, pinned: bool, force: bool, change: bool) -> None:
+    """Refuse a pinned clock far from the real one on a real store (store_clock.py), and
+    mark the store by the clock of a change."""
+    if pinned and not force:
+        store_clock.guard(session, now)
+    if change:
+        store_clock.note_change(session, pinned=pinned)
 
 
 def instant(now: datetime | str | None) -> datetime:
@@ -119,22 +139,31 @@ def unit_of_work(
     dry_run: bool = False,
     settle: bool = True,
     join: Shared | None = None,
+    force_clock: bool = False,
 ) -> Iterator[Context]:
     """One use case's transaction and its ``Context`` (see the module docstring).
 
     ``agent`` names the person behind ``as_="support"`` (default ``FPCTL_AGENT``, else the
     login name). Joined to ``join``, nothing commits here: a dry run undoes only this unit of
     work (a savepoint), and an error propagates to whoever holds the shared transaction.
+    A ``now`` given (or ``FPCTL_NOW``) is a pinned clock: refused more than a day from the
+    system clock on a store written at real time, unless ``force_clock`` (store_clock.py).
     """
-    at = instant(now)
+    at, pinned = instant(now), is_pinned(now)
     if join is not None:
+        if pinned and not force_clock:
+            store_clock.guard(join.session, at)
         with _joined(join, at, write=write, dry_run=dry_run, settle=settle) as session:
             yield _context(session, at, as_=as_, account=account, reason=reason, agent=agent)
         return
     with _opened(store) as opened:
+        if not write:
+            _guard_read(opened.engine, at, pinned=pinned, force=force_clock)
         if settle and not write:
             _settle_before_read(opened.engine, at)
         with transaction(opened.engine, write=write, dry_run=dry_run) as session:
+            if write:
+                _clocked(session, at, pinned=pinned, force=force_clock, change=True)
             if settle and write:
                 settle_if_due(session, at)
             yield _context(session, at, as_=as_, account=account, reason=reason, agent=agent)
@@ -147,10 +176,15 @@ def session_of(
     write: bool = False,
     dry_run: bool = False,
     join: Shared | None = None,
+    now: datetime | str | None = None,
+    force_clock: bool = False,
 ) -> Iterator[Session]:
     """A bare transaction with no actor and nothing settled first (``fpctl tick`` settles
-    itself): its own, or the shared one."""
+    itself, as of ``now``): its own, or the shared one."""
+    at, pinned = instant(now), is_pinned(now)
     if join is not None:
+        if pinned and not force_clock:
+            store_clock.guard(join.session, at)
         with _savepoint(join, dry_run=write and dry_run):
             yield join.session
         return
@@ -158,6 +192,7 @@ def session_of(
         _opened(store) as opened,
         transaction(opened.engine, write=write, dry_run=dry_run) as session,
     ):
+        _clocked(session, at, pinned=pinned, force=force_clock, change=write)
         yield session
 
 
@@ -172,6 +207,12 @@ def _opened(store: Store | str | None) -> Iterator[Store]:
         yield opened
     finally:
         opened.close()
+
+
+def _guard_read(engine: Engine, now: datetime, *, pinned: bool, force: bool) -> None:
+    if pinned and not force:
+        with transaction(engine, write=False) as session:
+            store_clock.guard(session, now)
 
 
 def _settle_before_read(engine: Engine, now: datetime) -> None:
