@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 import sqlite3
 from contextlib import closing
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +18,7 @@ from fpctl.store.db import create_store_engine
 from fpctl.store.location import resolve
 from fpctl.store.migrations import runner
 from tests.conftest import Cli
+from tests.store.old_stores import store_at_0006
 
 
 def _fresh(path: Path) -> Any:
@@ -269,45 +269,7 @@ def test_a_store_at_0006_has_its_money_rows_covered_by_one_upgrade_record(
 ) -> None:
     """Rows written before records could cover them are sealed as they are at the upgrade:
     `db check` passes, and an edit of such a row afterwards is caught."""
-    from alembic import command
-
-    from fpctl.domain.chain import GENESIS, digest
-
-    engine = create_store_engine(resolve(str(isolated_env)))
-    with engine.execution_options(fpctl_write=True).begin() as connection:
-        command.upgrade(runner.config(connection), "0006")
-    engine.dispose()
-    at = "2026-01-01 09:00:00.000000"
-    record = {
-        "id": 1, "at": datetime(2026, 1, 1, 9, tzinfo=UTC), "account_id": 1, "actor": "system",
-        "actor_kind": "system", "agent": None, "reason": None, "action": "account.create",
-        "target": "account:old", "changes": "{}", "prev_hash": GENESIS,
-    }  # fmt: skip
-    with closing(sqlite3.connect(isolated_env)) as db:
-        db.execute(
-            "INSERT INTO account (slug, name, plan, status, tier, balance_cents, credits_cents, "
-            "points, created_at) VALUES ('old', 'Old Co', 'basic', 'active', 'silver', 150000, "
-            "0, 0, ?)",
-            (at,),
-        )
-        db.execute(
-            "INSERT INTO member (account_id, email, name, role, status, created_at, updated_at) "
-            "VALUES (1, 'ann@old.test', 'Ann', 'admin', 'active', ?, ?)",
-            (at, at),
-        )
-        db.execute(
-            "INSERT INTO ledger_entry (account_id, at, kind, credits_cents, balance_cents, "
-            "method_cents, credits_after_cents, balance_after_cents, description) "
-            "VALUES (1, ?, 'deposit', 0, 150000, 150000, 0, 150000, 'Deposit')",
-            (at,),
-        )
-        db.execute(
-            "INSERT INTO audit_record (id, at, account_id, actor, actor_kind, action, target, "
-            "changes, prev_hash, hash) VALUES (1, ?, 1, 'system', 'system', 'account.create', "
-            "'account:old', '{}', ?, ?)",
-            (at, GENESIS, digest(record)),
-        )
-        db.commit()
+    store_at_0006(isolated_env)
 
     upgraded = cli("db", "upgrade", "-o", "json")
     assert upgraded.exit_code == 0, upgraded.stderr

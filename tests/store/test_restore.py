@@ -13,6 +13,7 @@ import pytest
 
 from fpctl.store.schema import HEAD
 from tests.conftest import Cli, changes_nothing, store_state
+from tests.store.old_stores import store_at_0006
 
 ADA = ("--as", "ada@acme.test")
 
@@ -134,3 +135,22 @@ def test_the_store_itself_is_no_backup(
     with changes_nothing():
         result = cli("db", "restore", f"{isolated_env}{suffix}", "--yes", "-o", "json")
     assert (result.exit_code, result.error["code"]) in {(2, "not_a_backup"), (3, "not_found")}
+
+
+def test_a_backup_of_an_older_schema_is_upgraded_on_the_way(
+    cli: Cli, acme: str, tmp_path: Path
+) -> None:
+    """A backup an older fpctl wrote (schema 0006) comes back at the current schema, its
+    money rows sealed by the upgrade, and the check passes."""
+    backup = tmp_path / "old.db"
+    store_at_0006(backup)
+
+    result = cli("db", "restore", str(backup), "--yes", "-o", "json")
+
+    assert result.exit_code == 0, result.stderr
+    assert (result.json["revision"], result.json["restored"]) == ("0006", True)  # the backup's
+    assert [a["slug"] for a in cli("account", "list", "-o", "json").json] == ["old"]
+    check = cli("db", "check", "-o", "json").json
+    assert (check["ok"], check["schema"]["revision"]) == (True, HEAD)
+    with closing(sqlite3.connect(backup)) as db:  # the backup itself is left as it was
+        assert db.execute("SELECT version_num FROM alembic_version").fetchall() == [("0006",)]
