@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from fpctl.domain.permissions import PERMISSIONS
 from tests.backends import sql
 from tests.conftest import Cli, built_once
 
@@ -135,8 +136,38 @@ def test_unknown_action_is_a_usage_error(cli: Cli, world: Path) -> None:
     assert result.error == {
         "code": "invalid_input",
         "message": "'team.explode' is not an action",
-        "hint": "`fpctl auth can-i --help` lists them, e.g. team.invite or role.set",
+        "hint": "fpctl auth can-i --list",
     }
+    assert cli(*result.error["hint"].split()[1:]).exit_code == 0  # the hint runs
+
+
+def test_list_names_every_action_and_who_may_do_it(cli: Cli, world: Path) -> None:
+    result = cli("auth", "can-i", "--list", "-o", "json")
+
+    assert result.exit_code == 0, result.stderr
+    rows = {row["action"]: row for row in result.json}
+    assert set(rows) == {str(action) for action in PERMISSIONS}
+    assert rows["role.set"]["who"] == ["admin", "support"]
+    assert rows["team.withdraw"]["own_only"] == ["billing_manager", "member"]
+    assert "allowed" not in rows["role.set"]
+
+
+@pytest.mark.parametrize("actor", ["admin", "member", "deactivated", "support", "freelancer"])
+def test_list_for_an_actor_agrees_with_asking_one_action_at_a_time(
+    cli: Cli, world: Path, actor: str
+) -> None:
+    listed = cli("auth", "can-i", "--list", *ACTORS[actor], "-o", "json")
+
+    assert listed.exit_code == 0, listed.stderr
+    for row in listed.json:
+        asked = cli("auth", "can-i", row["action"], *ACTORS[actor], "-o", "json")
+        assert (asked.json["allowed"], asked.json["reason"]) == (row["allowed"], row["reason"])
+
+
+@pytest.mark.parametrize("args", [[], ["role.set", "--list"]], ids=["nothing", "both"])
+def test_can_i_needs_an_action_or_list_but_not_both(cli: Cli, world: Path, args: list[str]) -> None:
+    result = cli("auth", "can-i", *args, "--as", ADA, "-o", "json")
+    assert (result.exit_code, result.stdout) == (2, "")
 
 
 def test_a_target_in_another_account_is_not_found(cli: Cli, world: Path) -> None:

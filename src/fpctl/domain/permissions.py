@@ -115,6 +115,10 @@ class Rule:
     def explain(self) -> str:
         return f"{self.who_can()} {self.does}"
 
+    def who(self) -> list[str]:
+        """Who may, as role or actor names (``admin``, ``billing_manager``, …)."""
+        return [w.value for w in Who if w in self.allowed]
+
 
 def _rule(does: str, *who: Who, own: tuple[Who, ...] = (), note: str = "") -> Rule:
     return Rule(does=does, allowed=frozenset(who), own_only=frozenset(own), note=note)
@@ -214,7 +218,7 @@ def rule_for(action: Action | str) -> Rule:
     except ValueError:
         raise InvalidInput(
             f"{action!r} is not an action",
-            hint="`fpctl auth can-i --help` lists them, e.g. team.invite or role.set",
+            hint="fpctl auth can-i --list",
         ) from None
 
 
