@@ -177,6 +177,8 @@ SHOP_SETUP = [
     ["freelancer", "service", "add", "otto", "Blog post", "--price", "50.00"],
 ]
 _SUPPORT = ["--as", "support", "--reason", "setup"]
+#: The operator (FPCTL_AGENT) who built the prepared stores: their records' ``agent``.
+TEMPLATE_AGENT = "setup"
 
 
 def _build_store(
@@ -188,9 +190,11 @@ def _build_store(
 
     from fpctl.cli.main import run
 
-    names = ("FPCTL_DB", "FPCTL_NOW", "FPCTL_DATABASE_URL")
+    names = ("FPCTL_DB", "FPCTL_NOW", "FPCTL_DATABASE_URL", "FPCTL_AGENT")
     saved = {name: os.environ.get(name) for name in names}
-    os.environ.update(FPCTL_DB=str(db), FPCTL_NOW=NOW)
+    # The operator every record names (SPEC §3.2): fixed, so a prepared store is the same
+    # whichever test built it first and whoever runs the tests.
+    os.environ.update(FPCTL_DB=str(db), FPCTL_NOW=NOW, FPCTL_AGENT=TEMPLATE_AGENT)
     os.environ.pop("FPCTL_DATABASE_URL", None)
     if url is not None:
         os.environ["FPCTL_DATABASE_URL"] = url

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from tests.backends import sql
-from tests.conftest import Cli, changes_nothing
+from tests.conftest import TEMPLATE_AGENT, Cli, changes_nothing
 
 ADA = "ada@acme.test"
 
@@ -32,7 +32,7 @@ def test_an_audit_record_has_the_stable_keys(cli: Cli, acme: str) -> None:
         "at": "2026-11-01T10:00:00Z",
         "actor": ADA,
         "actor_kind": "member",
-        "agent": None,
+        "agent": TEMPLATE_AGENT,  # the operator who ran `account create` (FPCTL_AGENT)
         "action": "account.create",
         "target": "account:1 acme",
         "account": "acme",
@@ -131,6 +131,142 @@ def test_support_records_its_agent_and_reason(
         "support",
         "sam",
         "ticket 42",
+    )
+
+
+# -- every record names the operator and keeps --reason, whatever the actor (SPEC §3.2) -----
+
+
+def who(record: dict[str, Any]) -> tuple[str, str, str | None, str | None]:
+    return (record["action"], record["actor"], record["agent"], record["reason"])
+
+
+def test_acting_for_a_customer_names_the_agent_and_keeps_the_reason(
+    cli: Cli, team: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FPCTL_AGENT", "sam")
+    done = cli("team", "invite", "zed@x.test", "--as", "mia@acme.test", "--reason", "ticket 99")
+    assert done.exit_code == 0, done.stderr
+    assert who(trail(cli)[-1]) == ("team.invite", "mia@acme.test", "sam", "ticket 99")
+    plain = cli("team", "invite", "zoe@x.test", "--as", "mia@acme.test")
+    assert plain.exit_code == 0, plain.stderr
+    assert who(trail(cli)[-1]) == ("team.invite", "mia@acme.test", "sam", None)
+
+
+@pytest.mark.parametrize(
+    ("command", "expected"),
+    [
+        (("team", "leave", "--as", "mia@acme.test", "--yes"), ("team.leave", "mia@acme.test")),
+        (
+            ("subscription", "switch", "fiverr", "--as", ADA, "--yes"),
+            ("subscription.switch", ADA),
+        ),
+        (("account", "update", "--industry", "Toys", "--as", ADA), ("account.update", ADA)),
+        (
+            ("role", "set", "max@acme.test", "billing_manager", "--as", ADA),
+            ("role.set", ADA),
+        ),
+    ],
+    ids=["team-leave", "subscription-switch", "account-update", "role-set"],
+)
+def test_a_reason_given_to_a_change_is_kept(
+    cli: Cli,
+    team: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+    command: tuple[str, ...],
+    expected: tuple[str, str],
+) -> None:
+    """`team leave --reason` and `subscription switch --reason` were accepted and dropped."""
+    monkeypatch.setenv("FPCTL_AGENT", "sam")
+    done = cli(*command, "--reason", "ticket 99")
+    assert done.exit_code == 0, done.stderr
+    records = [r for r in trail(cli) if r["id"] > 7]  # the team store holds 7 records
+    assert records and {who(r) for r in records} >= {(*expected, "sam", "ticket 99")}
+    assert {(r["agent"], r["reason"]) for r in records} == {("sam", "ticket 99")}
+
+
+def test_a_sign_up_and_an_acceptance_without_an_actor_name_the_operator(
+    cli: Cli, acme: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FPCTL_AGENT", "sam")
+    created = cli("account", "create", "Beta", "--admin", "bea@beta.test", "--slug", "beta",
+                  "--reason", "sales call", "-o", "json")  # fmt: skip
+    assert created.exit_code == 0, created.stderr
+    invited = cli("team", "invite", "ben@beta.test", "--as", "bea@beta.test", "-o", "json")
+    accepted = cli("team", "accept", invited.json["token"], "--name", "Ben", "--reason", "phone")
+    assert accepted.exit_code == 0, accepted.stderr
+    beta = cli("audit", "list", "--account", "beta", "-o", "json").json
+    assert [who(r) for r in beta] == [
+        ("account.create", "bea@beta.test", "sam", "sales call"),
+        ("team.invite", "bea@beta.test", "sam", None),
+        ("team.accept", "ben@beta.test", "sam", "phone"),
+    ]
+
+
+def test_a_freelancer_s_change_names_the_operator(
+    cli: Cli, shop: dict[str, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FPCTL_AGENT", "sam")
+    placed = cli("order", "place", "--freelancer", "otto", "--service", "2", "--as", ADA,
+                 "-o", "json")  # fmt: skip
+    assert placed.exit_code == 0, placed.stderr
+    skipped = cli("order", "skip-requirements", str(placed.json["id"]), "--as", "@otto",
+                  "--reason", "buyer is away")  # fmt: skip
+    assert skipped.exit_code == 0, skipped.stderr
+    assert who(trail(cli)[-1])[1:] == ("@otto", "sam", "buyer is away")
+
+
+def test_settlement_names_the_operator_whose_command_settled_it(
+    cli: Cli, team: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Lazy settlement acts as `system` for the operator who ran the command, without that
+    command's reason (it explains the command, not the clock); `tick --reason` keeps its."""
+    assert cli("team", "invite", "a@x.test", "b@x.test", "--as", ADA).exit_code == 0
+    monkeypatch.setenv("FPCTL_AGENT", "sam")
+    later = ("--now", "2026-12-02T10:00:00Z")
+    assert cli("team", "invite", "c@x.test", "--as", ADA, "--reason", "t1", *later).exit_code == 0
+    assert [who(r) for r in trail(cli, *later)[-3:]] == [
+        ("invitation.expire", "system", "sam", None),
+        ("invitation.expire", "system", "sam", None),
+        ("team.invite", ADA, "sam", "t1"),
+    ]
+    monkeypatch.setenv("FPCTL_AGENT", "kim")
+    assert cli("tick", "--reason", "nightly", "--now", "2027-01-02T10:00:00Z").exit_code == 0
+    assert who(trail(cli, "--now", "2027-01-02T10:00:00Z")[-1]) == (
+        "invitation.expire", "system", "kim", "nightly",
+    )  # fmt: skip
+
+
+def test_without_fpctl_agent_the_login_name(
+    cli: Cli, acme: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import getpass
+
+    monkeypatch.setattr(getpass, "getuser", lambda: "lena.ops")
+    assert cli("team", "invite", "zed@x.test", "--as", ADA).exit_code == 0
+    assert who(trail(cli)[-1]) == ("team.invite", ADA, "lena.ops", None)
+
+
+def test_without_any_login_name_unknown(
+    cli: Cli, acme: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import getpass
+
+    def no_login() -> str:
+        raise OSError("No username set in the environment")
+
+    monkeypatch.setattr(getpass, "getuser", no_login)
+    assert cli("team", "invite", "zed@x.test", "--as", ADA).exit_code == 0
+    assert who(trail(cli)[-1]) == ("team.invite", ADA, "unknown", None)
+
+
+def test_a_member_s_reason_is_bounded_like_other_reasons(cli: Cli, acme: str) -> None:
+    with changes_nothing():
+        result = cli("team", "invite", "z@x.test", "--as", ADA, "--reason", "x" * 2001,
+                     "-o", "json")  # fmt: skip
+    assert (result.exit_code, result.error["message"]) == (
+        2,
+        "the reason is longer than 2,000 characters",
     )
 
 

@@ -9,13 +9,19 @@ from fpctl.cli.options import command
 
 
 def tick(run: Invocation) -> None:
-    """Settle everything due now: expiries, auto-accepts, auto-completes, renewals."""
+    """Settle everything due now: expiries, auto-accepts, auto-completes, renewals.
+
+    Its audit records act as `system`, name the operator (FPCTL_AGENT, else the login name)
+    and keep --reason when one is given.
+
+    Example: fpctl tick --reason "nightly cron" -o json
+    """
     from fpctl.clock import iso
     from fpctl.services import settle
 
     now = run.clock()
     with run.transaction(write=True) as session:  # its own, or the batch's
-        settled = settle.settle_due(session, now)
+        settled = settle.settle_due(session, now, reason=run.reason)
     rows = [
         {"action": action, "settled": count, "now": iso(now)} for action, count in settled.items()
     ]

@@ -1,9 +1,13 @@
-"""Turn ``--as`` / ``--account`` into an Actor and the account the command works on."""
+"""Turn ``--as`` / ``--account`` into an Actor and the account the command works on.
+
+Whoever the actor is, it carries the operator who ran the command (``agent``: FPCTL_AGENT,
+else the login name) and the ``--reason`` given, so that every audit record the command
+writes names them (SPEC §3.2): an agent acting ``--as`` a customer stays traceable.
+"""
 
 from __future__ import annotations
 
-import getpass
-import os
+from dataclasses import replace
 
 from sqlmodel import Session
 
@@ -13,15 +17,8 @@ from fpctl.domain.emails import normalize_email
 from fpctl.domain.enums import ActorKind, MemberStatus, Role
 from fpctl.errors import NotFound
 from fpctl.services.lookups import by_username, current_seat, find_account
+from fpctl.services.operator import agent_name
 from fpctl.store.tables import Account, Member
-
-
-def agent_name() -> str:
-    try:
-        login = getpass.getuser()
-    except (KeyError, OSError):
-        login = "unknown"
-    return os.environ.get("FPCTL_AGENT") or login
 
 
 def member_actor(member: Member) -> Actor:
@@ -52,16 +49,23 @@ def resolve(
     agent: str | None = None,
 ) -> tuple[Actor, Account | None]:
     """The actor and the account: ``--as EMAIL`` implies its member's account. ``agent``
-    names the person acting as support (default: ``agent_name()``)."""
+    names the operator behind any actor (default: ``agent_name()``); it and ``reason`` go
+    into every audit record the actor writes."""
     account = find_account(session, account_slug) if account_slug else None
+    operator = agent or agent_name()
+    actor, account = _actor(session, spec, account, operator)
+    return replace(actor, agent=operator, reason=reason or None), account
+
+
+def _actor(
+    session: Session, spec: str | None, account: Account | None, operator: str
+) -> tuple[Actor, Account | None]:
     kind = actors.kind_of(spec)
     spec = (spec or "").strip()
     if kind is ActorKind.NOBODY:
         return actors.NOBODY, account
     if kind is ActorKind.SUPPORT:
-        return actors.support(
-            agent or agent_name(), reason, account.id if account else None
-        ), account
+        return actors.support(operator, None, account.id if account else None), account
     if kind is ActorKind.FREELANCER:
         freelancer = by_username(session, spec[1:].strip())
         actor = Actor(

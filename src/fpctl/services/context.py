@@ -11,10 +11,11 @@ from sqlmodel import Session
 
 from fpctl.domain.actors import SYSTEM, Actor
 from fpctl.domain.permissions import Action, Decision, require, rule_for
-from fpctl.domain.text import has_visible_text, within
+from fpctl.domain.text import LONG_TEXT, has_visible_text, within
 from fpctl.errors import InvalidInput, PermissionDenied
 from fpctl.services import audit
 from fpctl.services.audit import Changes, Entry
+from fpctl.services.operator import agent_name
 from fpctl.store.tables import Account
 
 #: Support's reasons are sentences for the audit trail, not documents.
@@ -61,6 +62,8 @@ class Context:
             )
         if self.actor.is_support:
             self._check_reason(self.actor.reason or "")
+        elif self.actor.reason:  # kept in the audit record like support's, as given
+            within(self.actor.reason, "the reason", LONG_TEXT)
         return require(self.actor, action)
 
     @staticmethod
@@ -76,13 +79,20 @@ class Context:
         within(reason, "the reason", MAX_REASON)
 
     @classmethod
-    def system(cls, session: Session, now: datetime) -> Context:
-        """The system's unit of work: what settles time rules acts as ``system``."""
-        return cls(session=session, actor=SYSTEM, now=now)
+    def system(cls, session: Session, now: datetime, *, reason: str | None = None) -> Context:
+        """The system's unit of work: what settles time rules acts as ``system``, on behalf
+        of the operator whose command settled them (``agent``, SPEC §3.2)."""
+        return cls(
+            session=session, actor=replace(SYSTEM, agent=agent_name(), reason=reason), now=now
+        )
 
     def as_actor(self, actor: Actor) -> Context:
-        """The same unit of work with another actor (the new admin records the sign-up)."""
-        return replace(self, actor=actor)
+        """The same unit of work with another actor (the new admin records the sign-up),
+        still run by the same operator for the same reason."""
+        operated = replace(
+            actor, agent=actor.agent or self.actor.agent, reason=actor.reason or self.actor.reason
+        )
+        return replace(self, actor=operated)
 
     # -- the audit trail: every change records who did it, when, in its transaction ------
 

@@ -56,7 +56,8 @@ def anything_due(session: Session, now: datetime) -> bool:
     )
 
 
-def settle_due(session: Session, now: datetime) -> dict[str, int]:
-    """Run every settler; return how many things each one settled."""
-    ctx = Context.system(session, now)
+def settle_due(session: Session, now: datetime, *, reason: str | None = None) -> dict[str, int]:
+    """Run every settler; return how many things each one settled. Its records name the
+    operator running the command (``agent``) and ``reason`` when one is given (``tick``)."""
+    ctx = Context.system(session, now, reason=reason)
     return {rule.action: rule.settle(ctx) for rule in _rules()}

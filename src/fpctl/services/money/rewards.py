@@ -237,7 +237,7 @@ def on_order_completed(session: Session, order: Order, now: datetime, actor: Act
 
 
 def on_charge_after_completion(
-    session: Session, order: Order, charged_cents: int, now: datetime
+    session: Session, order: Order, charged_cents: int, now: datetime, actor: Actor = SYSTEM
 ) -> int:
     """An hourly order's last week is charged when the week ends, which may be after the
     order completed: that money earns its points at the rate the order earned at (the tier
@@ -257,11 +257,11 @@ def on_charge_after_completion(
         rate=rate,
         net_before=max(_net(order) - charged_cents, 0),
         now=now,
-        actor=SYSTEM,
+        actor=actor,
         description=f"order {order.id} charged {format_cents(charged_cents)} after it "
         f"completed, at {rate}",
     )
-    refresh_tier(session, account, now, SYSTEM)
+    refresh_tier(session, account, now, actor)
     return points
 
 

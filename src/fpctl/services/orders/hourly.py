@@ -345,7 +345,7 @@ def _charge_week(ctx: Context, order: Order, week: str, rows: list[OrderHours]) 
         changes=changes,
     )
     if order.completed_at is not None:
-        rewards.on_charge_after_completion(session, order, amount, now)
+        rewards.on_charge_after_completion(session, order, amount, now, ctx.actor)
     return True
 
 
