@@ -205,3 +205,56 @@ def test_errors_go_to_stderr_with_a_json_object(cli: Cli, acme: str) -> None:
         "error: no member nobody@acme.test in this account",
         "hint: `fpctl team list` shows the members",
     ]
+
+
+# -- wide, markdown and --redact (SPEC §3.3) --------------------------------------------------
+
+
+def _header(table: str) -> list[str]:
+    line = next(line for line in table.splitlines() if "ID" in line)
+    return [cell.strip() for cell in line.strip("┃│ ").replace("┃", "│").split("│")]
+
+
+def test_wide_shows_every_column_the_table_leaves_out(
+    cli: Cli, shop: dict[str, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "1000")  # one line per row, to read the header
+    assert (
+        cli("order", "place", "--freelancer", "lena", "--service", "1", "--as", ADA).exit_code == 0
+    )
+
+    table = _header(cli("order", "list", "--account", "acme").stdout)
+    wide = _header(cli("order", "list", "--account", "acme", "-o", "wide").stdout)
+    keys = cli("order", "list", "--account", "acme", "-o", "json").json[0].keys()
+
+    assert set(table) < set(wide)
+    assert len(wide) == len(keys)
+
+
+def test_markdown_is_a_table_to_paste(cli: Cli, acme: str) -> None:
+    result = cli("team", "list", "--account", "acme", "-o", "markdown")
+
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("| ID | EMAIL |") and lines[1].startswith("|---|")
+    assert lines[2].startswith("| 1 | ada@acme.test |")
+
+
+def test_redact_hides_tokens_and_masks_emails_in_every_format(cli: Cli, acme: str) -> None:
+    invited = cli("team", "invite", "zoe@acme.test", "--as", ADA, "--redact", "-o", "json")
+
+    assert invited.exit_code == 0, invited.stderr
+    assert (invited.json["email"], invited.json["token"]) == ("z***@acme…", "[redacted]")
+    listed = cli("team", "invitations", "--account", "acme", "--redact", "-o", "csv").stdout
+    assert "zoe@acme.test" not in listed and "z***@acme…" in listed
+    shown = cli("team", "list", "--account", "acme", "--redact").stdout
+    assert "ada@acme.test" not in shown and "a***@acme…" in shown
+
+
+def test_a_batch_passes_redact_to_every_line(cli: Cli, acme: str) -> None:
+    result = cli(
+        "batch", "-", "--as", ADA, "--redact", "-o", "json", input="team invite z@x.test\n"
+    )
+
+    assert result.exit_code == 0, result.stderr
+    assert result.json[0]["result"]["token"] == "[redacted]"

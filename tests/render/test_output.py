@@ -134,7 +134,7 @@ def test_unknown_format_is_a_usage_error() -> None:
     with pytest.raises(InvalidInput) as refused:
         render(ROWS, "yaml")
     assert refused.value.message == "'yaml' is not an output format"
-    assert refused.value.hint == "use one of: table, json, ndjson, csv, tsv"
+    assert refused.value.hint == "use one of: table, wide, json, ndjson, csv, tsv, markdown"
 
 
 @pytest.mark.parametrize(

@@ -46,7 +46,7 @@ def list_(run: Invocation) -> None:
         found = accounts.list_accounts(ctx)
         counts = accounts.member_counts(ctx, [id_of(a) for a in found])
         rows = [account_view(a, members=counts.get(id_of(a), 0)) for a in found]
-    run.emit(rows, columns=None if run.output != "table" else ACCOUNT_COLUMNS)
+    run.emit(rows, table_columns=ACCOUNT_COLUMNS)
 
 
 @command(app, "show")
@@ -64,7 +64,7 @@ def show(
     with run.work(write=False) as ctx:
         view = dashboard_view(dashboard.show(ctx, slug))
     # The view, not the ORM object: the session is closed here and the account expired.
-    if run.output == "table":
+    if run.for_people:
         view = compact_activity(view)
     run.emit(view, title=f"{view['name']} ({view['slug']})")
 

@@ -139,7 +139,7 @@ def check(run: Invocation) -> None:
 
     refuse_in_batch(run, "db check")
     report = maintenance.check(maintenance.open_engine(run.location(), must_exist=True))
-    if run.output == "table":
+    if run.for_people:
         run.emit(_check_rows(report), columns=["check", "status", "detail"], title="Store check")
     else:
         run.emit(_check_view(report))

@@ -16,6 +16,7 @@ from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from fpctl.errors import InvalidInput, PartialFailure
+from fpctl.render.output import NARROW, PEOPLE, TABLES
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -69,6 +70,7 @@ def refuse_in_batch(run: Invocation, what: str) -> None:
 @dataclass
 class Invocation:
     output: str = "table"
+    redact: bool = False
     as_: str | None = None
     reason: str | None = None
     account: str | None = None
@@ -163,6 +165,11 @@ class Invocation:
 
     # -- output ----------------------------------------------------------------------------
 
+    @property
+    def for_people(self) -> bool:
+        """A table, wide or not, or Markdown: drawn for someone to read, not parsed."""
+        return self.output in PEOPLE
+
     def note(self, message: str) -> None:
         if self.batch is not None:
             if not self._quiet:
@@ -184,8 +191,12 @@ class Invocation:
         a table for people (machine formats keep every key)."""
         from fpctl.render import emit
 
-        if table_columns is not None and self.output == "table":
+        if table_columns is not None and self.output in NARROW:
             columns = table_columns
+        if self.redact:
+            from fpctl.render.redact import redacted
+
+            data = redacted(data)
         limit = sys.maxsize if self.all else self.limit
         if self.batch is not None:
             self.batch.held.append(self._held(data, columns=columns, title=title, limit=limit))
@@ -218,7 +229,7 @@ class Invocation:
         """A batch line's output, read now (its rows come from the open session)."""
         if isinstance(data, Mapping):
             kept: Mapping[str, Any] | list[Mapping[str, Any]] = dict(data)
-        elif self.output == "table" or limit is None:
+        elif self.output in TABLES or limit is None:
             kept = list(data)
         else:
             kept = list(islice(data, limit))

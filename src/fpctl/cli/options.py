@@ -17,9 +17,9 @@ from fpctl.cli import errors
 from fpctl.cli.completion import complete_accounts, complete_actors
 from fpctl.cli.invocation import BatchLine, Invocation
 from fpctl.cli.numbers import COUNT
-from fpctl.render.output import parse_format
+from fpctl.render.output import FORMATS, parse_format
 
-_OUTPUT_HELP = "Output format: table, json, ndjson, csv or tsv."
+_OUTPUT_HELP = "Output format: table, wide, json, ndjson, csv, tsv or markdown."
 _P = "Global options"
 
 COMMON: list[tuple[str, Any, Any]] = [
@@ -34,10 +34,22 @@ COMMON: list[tuple[str, Any, Any]] = [
                 help=_OUTPUT_HELP,
                 rich_help_panel=_P,
                 show_default=False,
-                autocompletion=lambda: ["table", "json", "ndjson", "csv", "tsv"],
+                autocompletion=lambda: list(FORMATS),
             ),
         ],
         "table",
+    ),
+    (
+        "redact",
+        Annotated[
+            bool,
+            typer.Option(
+                "--redact",
+                help="Mask emails; never show tokens or card digits (for tickets).",
+                rich_help_panel=_P,
+            ),
+        ],
+        False,
     ),
     (
         "as_",
@@ -195,7 +207,8 @@ LIST_OPTIONS: list[tuple[str, Any, Any]] = [
 
 #: The options a batch line takes from the batch when it does not give its own.
 INHERITED = (
-    "output", "as_", "reason", "account", "now", "force_clock", "quiet", "debug", "yes",
+    "output", "redact", "as_", "reason", "account", "now", "force_clock", "quiet", "debug",
+    "yes",
 )  # fmt: skip
 
 

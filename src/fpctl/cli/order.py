@@ -112,7 +112,7 @@ def list_(
             ctx, status=status, placed_by=placed_by, project_id=project, freelancer=freelancer
         )
         rows = (views.row(order) for order in found)
-        if run.output == "table":
+        if run.for_people:
             rows = (for_table(row) for row in rows)
         run.emit(rows, table_columns=ORDER_COLUMNS, title="Orders")
 

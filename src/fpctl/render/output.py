@@ -21,10 +21,19 @@ Row = Mapping[str, Any]
 
 class Format(StrEnum):
     TABLE = "table"
+    WIDE = "wide"  # a table with every column
     JSON = "json"
     NDJSON = "ndjson"
     CSV = "csv"
     TSV = "tsv"
+    MARKDOWN = "markdown"  # a table to paste into a ticket
+
+
+#: Drawn as terminal tables (50 rows unless told); of those, ``table`` and ``markdown`` show
+#: a command's chosen columns, ``wide`` every column. Markdown is for people but complete.
+TABLES = frozenset({Format.TABLE, Format.WIDE})
+NARROW = frozenset({Format.TABLE, Format.MARKDOWN})
+PEOPLE = TABLES | {Format.MARKDOWN}
 
 
 FORMATS = tuple(f.value for f in Format)
@@ -113,11 +122,15 @@ def emit(
     if isinstance(data, Mapping):
         _emit_object(data, fmt, columns, title, out)
         return
-    if fmt is Format.TABLE:
+    if fmt in TABLES:
         _emit_table(data, columns=columns, title=title, limit=limit, quiet=quiet, out=out)
         return
     rows: Iterable[Row] = data if limit is None else islice(data, limit)
-    if fmt is Format.JSON:
+    if fmt is Format.MARKDOWN:
+        from fpctl.render import markdown
+
+        markdown.write_rows(rows, columns, out, _cell)
+    elif fmt is Format.JSON:
         _write_json_array(rows, out)
     elif fmt is Format.NDJSON:
         for row in rows:
@@ -147,6 +160,10 @@ def _emit_object(
         out.write(_json(obj) + "\n")
     elif fmt in (Format.CSV, Format.TSV):
         _delimited([obj], columns, out, "," if fmt is Format.CSV else "\t")
+    elif fmt is Format.MARKDOWN:
+        from fpctl.render import markdown
+
+        markdown.write_object(obj, columns, out, _cell)
     else:
         from fpctl.render.tables import draw_object
 
