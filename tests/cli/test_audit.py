@@ -98,7 +98,8 @@ def test_filters(cli: Cli, team: dict[str, str]) -> None:
     exact = actions(cli, "--action", "policy.add")
     assert exact == [("policy.add", "policy:1 invite-approval")]
     assert {a for a, _ in actions(cli, "--action", "team.*")} == {"team.invite", "team.accept"}
-    assert actions(cli, "--action", "team") == []  # not a prefix without . or *
+    assert {a for a, _ in actions(cli, "--action", "team")} == {"team.invite", "team.accept"}
+    assert actions(cli, "--action", "team.inv") == []  # with a dot: one action, exactly
     assert [r["actor"] for r in trail(cli, "--actor", "mia@acme.test")] == ["mia@acme.test"]
     since = actions(cli, "--since", "2026-11-05", "--now", "2026-11-06T00:00:00Z")
     assert since == [
@@ -107,6 +108,141 @@ def test_filters(cli: Cli, team: dict[str, str]) -> None:
     ]
     bad = cli("audit", "list", "--account", "acme", "--since", "yesterday", "-o", "json")
     assert (bad.exit_code, bad.error["code"]) == (2, "invalid_input")
+
+
+# -- finding what an agent looks for (issue 12, item 8) ---------------------------------------
+
+
+def test_actor_by_kind_by_prefix_or_one(
+    cli: Cli, team: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for agent in ("sam", "kim"):
+        monkeypatch.setenv("FPCTL_AGENT", agent)
+        done = cli("team", "invite", f"{agent}@x.test", "--as", "support", "--account", "acme",
+                   "--reason", "ticket 7")  # fmt: skip
+        assert done.exit_code == 0, done.stderr
+    assert [r["actor"] for r in trail(cli, "--actor", "support")] == ["support:sam", "support:kim"]
+    assert [r["actor"] for r in trail(cli, "--actor", "support:s*")] == ["support:sam"]
+    assert [r["actor"] for r in trail(cli, "--actor", "support:kim")] == ["support:kim"]
+    assert [r["actor"] for r in trail(cli, "--actor", "MIA@Acme.test")] == ["mia@acme.test"]
+    members = {r["actor"] for r in trail(cli, "--actor", "member")}
+    assert members == {ADA, "bill@acme.test", "mia@acme.test", "max@acme.test"}
+    assert trail(cli, "--actor", "system") == []
+
+
+def test_action_by_group(cli: Cli, shop: dict[str, int]) -> None:
+    placed = cli("order", "place", "--freelancer", "otto", "--service", "2", "--as", ADA,
+                 "-o", "json")  # fmt: skip
+    order = placed.json["id"]
+    assert cli("order", "note", str(order), "call otto", "--as", ADA).exit_code == 0
+    grouped = [a for a, _ in actions(cli, "--action", "order")]
+    assert grouped == ["order.place", "order.note"]
+    assert [a for a, _ in actions(cli, "--action", "ORDER.*")] == grouped
+    assert [a for a, _ in actions(cli, "--action", "order.")] == grouped
+    assert [a for a, _ in actions(cli, "--action", "order.note")] == ["order.note"]
+
+
+def test_target_is_one_object_with_what_hangs_on_it(cli: Cli, shop: dict[str, int]) -> None:
+    placed = cli("order", "place", "--freelancer", "otto", "--service", "2", "--as", ADA,
+                 "-o", "json")  # fmt: skip
+    order = placed.json["id"]
+    assert cli("order", "note", str(order), "call otto", "--as", ADA).exit_code == 0
+    assert cli("order", "comment", str(order), "hello", "--as", ADA).exit_code == 0
+    other = cli("order", "place", "--freelancer", "otto", "--service", "2", "--as", ADA)
+    assert other.exit_code == 0, other.stderr
+    found = actions(cli, "--target", f"order:{order}")
+    assert found == [
+        ("order.place", f"order:{order}"),
+        ("order.note", f"order:{order} note:1"),
+        ("order.comment", f"order:{order} comment:1"),
+    ]
+    assert actions(cli, "--target", f"ORDER:{order}") == found
+    assert actions(cli, "--target", "order:99") == []
+
+
+def test_target_names_an_account_by_id_or_slug(cli: Cli, acme: str) -> None:
+    assert cli("account", "update", "--industry", "Toys", "--as", ADA).exit_code == 0
+    by_slug = actions(cli, "--target", "account:acme")
+    assert by_slug == [("account.create", "account:1 acme"), ("account.update", "account:1 acme")]
+    assert actions(cli, "--target", "account:1") == by_slug
+
+
+def test_target_finds_the_approval_request_about_it(cli: Cli, team: dict[str, str]) -> None:
+    assert cli("policy", "add", "invite-approval", "--as", ADA).exit_code == 0
+    cli("team", "invite", "zed@x.test", "--as", "mia@acme.test")
+    assert cli("approvals", "approve", "1", "--as", ADA).exit_code == 0
+    assert actions(cli, "--target", "invitation:4") == [
+        ("team.invite", "invitation:4 zed@x.test"),
+        ("approval.approve", "approval:1 invitation:4"),
+        ("invitation.send", "invitation:4 zed@x.test"),
+    ]
+    assert actions(cli, "--target", "invitation:44") == []
+
+
+@pytest.mark.parametrize("target", ["order", "order:", "27", "order 27", "ordre-27"])
+def test_a_target_is_kind_colon_id(cli: Cli, acme: str, target: str) -> None:
+    result = cli("audit", "list", "--account", "acme", "--target", target, "-o", "json")
+    assert (result.exit_code, result.error["code"]) == (2, "invalid_input")
+    assert result.error["message"] == f"{target!r} is not a target: give KIND:ID"
+    assert result.stdout == ""
+
+
+def test_agent_is_the_operator_whoever_it_acted_as(
+    cli: Cli, team: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FPCTL_AGENT", "sam")
+    assert cli("team", "invite", "a@x.test", "--as", "mia@acme.test").exit_code == 0
+    assert cli("team", "invite", "b@x.test", "--as", "support", "--reason", "t",
+               "--account", "acme").exit_code == 0  # fmt: skip
+    monkeypatch.setenv("FPCTL_AGENT", "kim")
+    assert cli("team", "invite", "c@x.test", "--as", ADA).exit_code == 0
+    assert [(r["actor"], r["target"]) for r in trail(cli, "--agent", "sam")] == [
+        ("mia@acme.test", "invitation:4 a@x.test"),
+        ("support:sam", "invitation:5 b@x.test"),
+    ]
+    assert [r["target"] for r in trail(cli, "--agent", "kim", "--actor", ADA)] == [
+        "invitation:6 c@x.test"
+    ]
+
+
+def test_newest_first_in_a_table_chain_order_for_scripts(cli: Cli, team: dict[str, str]) -> None:
+    def ids(*extra: str) -> list[int]:
+        result = cli("audit", "list", "--account", "acme", *extra)
+        assert result.exit_code == 0, result.stderr
+        return [int(line.split("│")[1]) for line in result.stdout.splitlines()
+                if line.startswith("│") and line.split("│")[1].strip().isdigit()]  # fmt: skip
+
+    assert ids() == [7, 6, 5, 4, 3, 2, 1]
+    assert ids("--reverse") == [1, 2, 3, 4, 5, 6, 7]
+    assert ids("--limit", "2") == [7, 6]  # the first page is the latest work
+    assert [r["id"] for r in trail(cli)] == [1, 2, 3, 4, 5, 6, 7]
+    assert [r["id"] for r in trail(cli, "--reverse")] == [7, 6, 5, 4, 3, 2, 1]
+    csv = cli("audit", "list", "--account", "acme", "-o", "csv", "--limit", "2")
+    assert [line.split(",")[0] for line in csv.stdout.splitlines()] == ["id", "1", "2"]
+
+
+def test_changes_read_as_old_to_new_in_a_table(
+    cli: Cli, team: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FPCTL_AGENT", "sam")
+    assert cli("role", "set", "max@acme.test", "billing_manager", "--as", ADA).exit_code == 0
+    result = cli("audit", "list", "--account", "acme", "--limit", "1")
+    lines = [line.rstrip() for line in result.stdout.splitlines()]
+    assert lines[0] == "Audit trail"
+    header = [cell.strip() for cell in lines[2].split("┃")[1:-1]]
+    assert header == [
+        "ID", "AT", "ACTOR", "AGENT", "ACTION", "TARGET", "ACCOUNT", "REASON", "CHANGES",
+    ]  # fmt: skip
+    row = [cell.strip() for cell in lines[4].split("│")[1:-1]]
+    assert row[2:5] == [ADA, "sam", "role.set"]
+    assert row[-1] == "role: member → billing_manager"
+    assert "[" not in result.stdout
+    created = cli("audit", "list", "--account", "acme", "--reverse", "--limit", "1")
+    cells = [line.split("│")[-2].strip() for line in created.stdout.splitlines()
+             if line.startswith("│")]  # fmt: skip
+    assert cells == [f"admin: — → {ADA}", "name: — → Acme", "plan: — → basic"]
+    data = cli("audit", "list", "--account", "acme", "-o", "json", "--reverse", "--limit", "1")
+    assert data.json[0]["changes"] == {"role": ["member", "billing_manager"]}
 
 
 def test_support_records_its_agent_and_reason(

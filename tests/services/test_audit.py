@@ -89,3 +89,45 @@ def test_filters_combine(work: Any, team: Any) -> None:
             )
         ]
     assert found == ["team.accept"]
+
+
+def _listed(work: Any, where: AuditFilter, **opened: Any) -> list[tuple[str, str]]:
+    with work(write=False, **opened) as ctx:
+        return [(r.action, r.target) for r, _ in audit_trail.list_records(ctx, where)]
+
+
+def test_records_stream_in_chain_order_or_newest_first(work: Any, team: Any) -> None:
+    with work(account="acme", write=False) as ctx:
+        records = audit_trail.list_records(ctx, AuditFilter())
+        assert iter(records) is records  # read as they are iterated, never as one list
+        first = next(records)[0].id
+        newest = next(audit_trail.list_records(ctx, AuditFilter(newest_first=True)))[0].id
+    count = len(rows(work))
+    assert (first, newest) == (1, count)
+
+
+@pytest.mark.parametrize(
+    ("where", "expected"),
+    [
+        (AuditFilter(action="team"), {"team.invite", "team.accept"}),
+        (AuditFilter(action="Team.Invite"), {"team.invite"}),
+        (AuditFilter(action="team.invite*"), {"team.invite"}),
+        (AuditFilter(actor="member", action="account"), {"account.create"}),
+        (AuditFilter(actor="freelancer"), set()),
+        (AuditFilter(actor="ada@*"), {"account.create", "team.invite"}),
+        (AuditFilter(target="member:2"), set()),  # accepting names the invitation
+        (AuditFilter(target="account:1"), {"account.create"}),
+        (AuditFilter(target="account:9"), set()),
+        (AuditFilter(target="invitation:1"), {"team.invite", "team.accept"}),
+        (AuditFilter(agent="nobody-like-this"), set()),
+    ],
+)
+def test_filters_by_group_kind_and_object(
+    work: Any, team: Any, where: AuditFilter, expected: set[str]
+) -> None:
+    assert {action for action, _ in _listed(work, where, account="acme")} == expected
+
+
+def test_a_target_with_a_huge_id_finds_nothing(work: Any, acme: Any) -> None:
+    """Beyond any id (PostgreSQL's INTEGER): matched as text, never compared as a number."""
+    assert _listed(work, AuditFilter(target="account:99999999999999999999")) == []

@@ -16,25 +16,74 @@ app = group("audit", "The audit trail.")
 def list_(
     run: Invocation,
     action: Annotated[
-        str | None, typer.Option(help="An action (role.set) or a prefix (team.*).")
+        str | None,
+        typer.Option(
+            metavar="ACTION",
+            help="One action (role.set), or every action of a group (order: every order.*).",
+        ),
     ] = None,
     actor: Annotated[
-        str | None, typer.Option(help="Who acted: an email, @username, support:AGENT or system.")
+        str | None,
+        typer.Option(
+            metavar="ACTOR",
+            help="Who acted: an email, @username, support:AGENT; or every one of a kind "
+            "(support, member, freelancer, system); a trailing * for a prefix.",
+        ),
+    ] = None,
+    agent: Annotated[
+        str | None,
+        typer.Option(
+            metavar="NAME",
+            help="The operator who ran the command (FPCTL_AGENT or the login name), "
+            "whoever it acted as.",
+        ),
+    ] = None,
+    target: Annotated[
+        str | None,
+        typer.Option(
+            metavar="KIND:ID",
+            help="One object changed: order:27 (with its notes, comments and requests), "
+            "invitation:4, member:2, account:acme.",
+        ),
     ] = None,
     since: Annotated[
         str | None, typer.Option(metavar="DATE", help="From this ISO date or time.")
     ] = None,
+    reverse: Annotated[
+        bool,
+        typer.Option(
+            "--reverse",
+            help="Flip the order: oldest first in a table, newest "
+            "first in json, ndjson, csv and tsv.",
+        ),
+    ] = False,
 ) -> None:
-    """List audit records, oldest first."""
+    """List audit records: newest first in a table, changes as field: old → new. JSON,
+    NDJSON, CSV and TSV keep the chain's order, oldest first, with changes as data.
+
+    Example: fpctl audit list --account acme --actor support --since 2026-11-01
+
+    Example: fpctl audit list --account acme --target order:27 --action order
+
+    Example: fpctl audit list --agent sam -o json
+    """
     from fpctl.clock import parse_instant
     from fpctl.services import audit_trail
-    from fpctl.views.audit import AUDIT_COLUMNS, audit_view
+    from fpctl.views.audit import AUDIT_COLUMNS, audit_view, for_people
 
+    machine = not run.for_people  # scripts keep the chain's order, oldest first
     where = audit_trail.AuditFilter(
-        action=action, actor=actor, since=parse_instant(since) if since else None
+        action=action,
+        actor=actor,
+        agent=agent,
+        target=target,
+        since=parse_instant(since) if since else None,
+        newest_first=machine == reverse,
     )
+    separator = "; " if run.output == "markdown" else "\n"
     with run.work(write=False) as ctx:
-        rows = (audit_view(record, slug) for record, slug in audit_trail.list_records(ctx, where))
+        views = (audit_view(record, slug) for record, slug in audit_trail.list_records(ctx, where))
+        rows = views if machine else (for_people(v, separator=separator) for v in views)
         run.emit(rows, table_columns=AUDIT_COLUMNS, title="Audit trail")
 
 
