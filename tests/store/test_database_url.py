@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+from pathlib import Path
 
 import pytest
 
@@ -54,3 +55,16 @@ def test_the_password_is_never_printed(cli: Cli, monkeypatch: pytest.MonkeyPatch
     assert result.json == {"path": None, "url": "postgresql+psycopg://ada:***@db.test:5432/fpctl"}
     assert "s3cret" not in result.stdout + result.stderr
     assert without_password("sqlite:////tmp/a.db") == "sqlite:////tmp/a.db"
+
+
+def test_db_path_prints_the_bare_path_for_a_shell(cli: Cli, isolated_env: Path) -> None:
+    """`$(fpctl db path)` is the path: no table around it."""
+    result = cli("db", "path")
+    assert (result.exit_code, result.stdout) == (0, f"{isolated_env}\n")
+
+
+def test_db_path_prints_the_url_of_a_server_without_its_password(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FPCTL_DATABASE_URL", "postgresql://ada:s3cret@db.test:5432/fpctl")
+    assert cli("db", "path").stdout == "postgresql+psycopg://ada:***@db.test:5432/fpctl\n"

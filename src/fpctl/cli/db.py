@@ -18,9 +18,25 @@ app = group("db", "The store: path, upgrade, backup, restore, copy, check.")
 
 @command(app, "path")
 def path(run: Invocation) -> None:
-    """Print where the store is (the SQLite file, or the database URL)."""
+    """Print where the store is: the SQLite file, or the database URL (password hidden).
+
+    In a table format the bare path (or URL) alone, so that `$(fpctl db path)` is the
+    path; -o json gives both keys.
+
+    Examples:
+
+      fpctl db path
+
+      sqlite3 "$(fpctl db path)" .tables
+    """
     location = run.location()
-    run.emit({"path": str(location.path) if location.path else None, "url": location.shown})
+    path = str(location.path) if location.path else None
+    if run.for_people:
+        from fpctl.render.safe import safe_text
+
+        print(safe_text(path or location.shown))
+        return
+    run.emit({"path": path, "url": location.shown})
 
 
 @command(app, "upgrade", writes=True)

@@ -63,8 +63,15 @@ def _width(out: TextIO) -> int | None:
     return PIPE_WIDTH
 
 
+class _Console(Console):
+    def on_broken_pipe(self) -> None:
+        """Rich exits with status 1 here; the command layer stops with SIGPIPE's status."""
+        self.quiet = True
+        raise BrokenPipeError
+
+
 def _console(out: TextIO) -> Console:
-    return Console(
+    return _Console(
         file=out,
         width=_width(out),
         markup=False,
