@@ -23,8 +23,8 @@ ACCOUNT_KEYS = {
 }  # fmt: skip
 DASHBOARD_KEYS = ACCOUNT_KEYS | {
     "renews_at", "credits_set_aside_cents", "members_by_role", "members_by_status",
-    "open_orders", "open_cancellation_requests", "open_invitations", "pending_approvals",
-    "recent_activity",
+    "former_members", "open_orders", "open_cancellation_requests", "open_invitations",
+    "pending_approvals", "recent_activity",
 }  # fmt: skip
 AUDIT_KEYS = {
     "id", "at", "actor", "actor_kind", "agent", "action", "target", "account", "reason",
@@ -89,6 +89,7 @@ def test_every_key_of_a_known_store(cli: Cli, busy: dict[str, int]) -> None:
     assert view["members"] == 4  # active and deactivated hold a seat
     assert view["members_by_role"] == {"admin": 1, "billing_manager": 1, "member": 2}
     assert view["members_by_status"] == {"active": 3, "deactivated": 1, "removed": 0, "closed": 0}
+    assert view["former_members"] == 0
     assert (view["renews_at"], view["credits_set_aside_cents"]) == (None, 0)
     assert view["open_orders"] == 2  # ada's cancelled order is closed
     assert view["open_cancellation_requests"] == 1
@@ -143,7 +144,8 @@ def test_a_member_sees_counts_of_what_they_may_see(cli: Cli, busy: dict[str, int
     admin = dashboard(cli, *ADA)
     mine = dashboard(cli, *MIA)
     assert set(mine) == DASHBOARD_KEYS
-    same = ("members", "members_by_role", "members_by_status", "open_invitations", "points")
+    same = ("members", "members_by_role", "members_by_status", "former_members",
+            "open_invitations", "points")  # fmt: skip
     assert {key: mine[key] for key in same} == {key: admin[key] for key in same}
     assert mine["open_orders"] == 1  # only her own: max's order is in his my-project
     assert mine["open_cancellation_requests"] == 1  # on her order
@@ -197,8 +199,9 @@ def test_table_shows_plan_rewards_counts_and_activity(cli: Cli, busy: dict[str, 
         "points 0",
         "renews at",
         "credits set aside $0.00",
+        "members 4 (3 active, 1 deactivated)",
         "members by role admin=1, billing_manager=1, member=2",
-        "members by status active=3, deactivated=1, removed=0, closed=0",
+        "former members 0 (0 removed, 0 closed)",
         "open orders 2",
         "open cancellation requests 1",
         "open invitations 2",
@@ -210,6 +213,28 @@ def test_table_shows_plan_rewards_counts_and_activity(cli: Cli, busy: dict[str, 
     assert len(activity) == 5
     assert activity[0].split()[1:3] == ["ada@acme.test", "team.deactivate"]
     assert "hash" not in result.stdout  # tables show the activity compactly
+
+
+def test_the_member_counts_add_up(cli: Cli, busy: dict[str, int]) -> None:
+    """Issue 12, item 13: "members 8" sat beside "members by status" adding up to 10."""
+    ok(cli("team", "remove", "mia@acme.test", *ADA, "--yes", "-o", "json"))
+    ok(cli("team", "reactivate", "max@acme.test", *ADA, "-o", "json"))
+    ok(cli("team", "leave", "--as", "max@acme.test", "--yes", "-o", "json"))
+    view = dashboard(cli, *ADA)
+    by_status = view["members_by_status"]
+    assert by_status == {"active": 2, "deactivated": 0, "removed": 1, "closed": 1}
+    assert view["members"] == sum(view["members_by_role"].values()) == 2
+    assert view["members"] + view["former_members"] == sum(by_status.values()) == 4
+    listed = ok(cli("account", "list", "-o", "json"))
+    assert listed[0]["members"] == view["members"]  # the same count in the list
+    table = cli("account", "show", *ADA)
+    lines = [" ".join(line.split()) for line in table.stdout.splitlines()]
+    counts = [line for line in lines if "members" in line]
+    assert counts == [
+        "members 2 (2 active, 0 deactivated)",
+        "members by role admin=1, billing_manager=1, member=0",
+        "former members 2 (1 removed, 1 closed)",
+    ]
 
 
 def test_a_members_table_has_no_activity_line(cli: Cli, busy: dict[str, int]) -> None:

@@ -59,13 +59,13 @@ def show(
 ) -> None:
     """Show the account's dashboard: details, plan, rewards, team, and what waits on it."""
     from fpctl.services import dashboard
-    from fpctl.views.dashboard import compact_activity, dashboard_view
+    from fpctl.views.dashboard import dashboard_view, for_people
 
     with run.work(write=False) as ctx:
         view = dashboard_view(dashboard.show(ctx, slug))
     # The view, not the ORM object: the session is closed here and the account expired.
     if run.for_people:
-        view = compact_activity(view)
+        view = for_people(view)
     run.emit(view, title=f"{view['name']} ({view['slug']})")
 
 
