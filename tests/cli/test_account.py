@@ -217,3 +217,135 @@ def test_dry_run_changes_nothing(cli: Cli, acme: str) -> None:
     assert result.stderr == "dry run: nothing was changed\n"
     assert cli("account", "show", "acme", "-o", "json").json["name"] == "Acme"
     assert [r["action"] for r in audit(cli)] == ["account.create"]
+
+
+# -- finding the customer (issue 12, item 9) ------------------------------------------------
+
+
+def _beta(cli: Cli) -> None:
+    """A second account: Beta, admin bea@beta.test "Bea Müller", company "Élan Conseil"."""
+    created = cli("account", "create", "Beta", "--admin", "bea@beta.test", "--admin-name",
+                  "Bea Müller", "--slug", "beta")  # fmt: skip
+    assert created.exit_code == 0, created.stderr
+    updated = cli("account", "update", "--company", "Élan Conseil", "--as", "bea@beta.test")
+    assert updated.exit_code == 0, updated.stderr
+
+
+def test_show_takes_a_member_s_email(cli: Cli, team: dict[str, str]) -> None:
+    _beta(cli)
+    assert cli("account", "show", "MIA@acme.test", "-o", "json").json["slug"] == "acme"
+    assert cli("account", "show", "bea@beta.test", "-o", "json").json["slug"] == "beta"
+    table = cli("account", "show", "mia@acme.test")
+    assert table.stdout.splitlines()[0].rstrip() == "Acme (acme)"
+    assert cli("team", "deactivate", "max@acme.test", "--as", "ada@acme.test").exit_code == 0
+    deactivated = cli("account", "show", "max@acme.test", "-o", "json")
+    assert deactivated.json["slug"] == "acme"  # still holds a seat there
+
+
+def test_show_an_email_with_no_seat_points_to_find(cli: Cli, team: dict[str, str]) -> None:
+    removed = cli("team", "remove", "mia@acme.test", "--as", "ada@acme.test", "--yes")
+    assert removed.exit_code == 0, removed.stderr
+    for email in ("mia@acme.test", "nobody@x.test"):
+        result = cli("account", "show", email, "-o", "json")
+        assert (result.exit_code, result.stdout) == (3, "")
+        assert result.error == {
+            "code": "not_found",
+            "message": f"no account has a member {email} (active or deactivated)",
+            "hint": f"`fpctl account find {email}` also finds former members, names and companies",
+        }
+    malformed = cli("account", "show", "mia@", "-o", "json")
+    assert (malformed.exit_code, malformed.error["code"]) == (2, "invalid_input")
+
+
+def test_show_an_email_of_another_account_is_not_found_for_a_member(
+    cli: Cli, team: dict[str, str]
+) -> None:
+    _beta(cli)
+    hidden = cli("account", "show", "mia@acme.test", "--as", "bea@beta.test", "-o", "json")
+    assert (hidden.exit_code, hidden.error["code"]) == (3, "not_found")
+    own = cli("account", "show", "bea@beta.test", "--as", "bea@beta.test", "-o", "json")
+    assert own.json["slug"] == "beta"
+
+
+def found(cli: Cli, *args: str) -> list[dict[str, Any]]:
+    result = cli("account", "find", *args, "-o", "json")
+    assert result.exit_code == 0, result.stderr
+    return result.json
+
+
+def test_find_by_a_member_s_email_or_name(cli: Cli, team: dict[str, str]) -> None:
+    _beta(cli)
+    assert found(cli, "MIA@") == [
+        {
+            "slug": "acme",
+            "name": "Acme",
+            "plan": "basic",
+            "status": "active",
+            "matched": [
+                {
+                    "field": "member_email",
+                    "value": "mia@acme.test",
+                    "member": "mia@acme.test",
+                    "member_status": "active",
+                }
+            ],
+        }
+    ]
+    for text in ("müller", "MÜLLER", "bea   m"):  # any case, on any backend
+        (beta,) = found(cli, text)
+        assert (beta["slug"], beta["matched"]) == (
+            "beta",
+            [
+                {
+                    "field": "member_name",
+                    "value": "Bea Müller",
+                    "member": "bea@beta.test",
+                    "member_status": "active",
+                }
+            ],
+        )
+
+
+def test_find_by_the_account_s_slug_name_or_company(cli: Cli, team: dict[str, str]) -> None:
+    _beta(cli)
+    assert [(f["slug"], f["matched"]) for f in found(cli, "ÉLAN")] == [
+        ("beta", [{"field": "company", "value": "Élan Conseil"}])
+    ]
+    (beta,) = found(cli, "bet")
+    assert [m["field"] for m in beta["matched"]] == ["slug", "name", "member_email"]
+    several = found(cli, "a")  # every account with an "a" somewhere: by slug
+    assert [f["slug"] for f in several] == ["acme", "beta"]
+
+
+def test_find_lists_former_members_with_their_status(cli: Cli, team: dict[str, str]) -> None:
+    assert cli("team", "remove", "mia@acme.test", "--as", "ada@acme.test", "--yes").exit_code == 0
+    (acme,) = found(cli, "mia@")
+    assert acme["matched"][0]["member_status"] == "removed"
+
+
+def test_find_table_says_what_matched(cli: Cli, team: dict[str, str]) -> None:
+    _beta(cli)
+    result = cli("account", "find", "müller")
+    assert result.exit_code == 0, result.stderr
+    lines = [line.rstrip() for line in result.stdout.splitlines()]
+    assert [cell.strip() for cell in lines[1].split("┃")[1:-1]] == [
+        "SLUG", "NAME", "PLAN", "STATUS", "MATCHED",
+    ]  # fmt: skip
+    assert [cell.strip() for cell in lines[3].split("│")[1:-1]] == [
+        "beta", "Beta", "basic", "active", "member name: Bea Müller (bea@beta.test, active)",
+    ]  # fmt: skip
+
+
+def test_find_a_member_finds_in_their_own_account_only(cli: Cli, team: dict[str, str]) -> None:
+    _beta(cli)
+    assert [f["slug"] for f in found(cli, "a", "--as", "bea@beta.test")] == ["beta"]
+    assert [f["slug"] for f in found(cli, "a", "--account", "acme")] == ["acme"]
+
+
+def test_find_nothing(cli: Cli, team: dict[str, str]) -> None:
+    result = cli("account", "find", "zebra", "-o", "json")
+    assert (result.exit_code, result.json) == (0, [])
+    assert result.stderr == "no account matches 'zebra'\n"
+    for blank in ("", "   "):
+        empty = cli("account", "find", blank, "-o", "json")
+        assert (empty.exit_code, empty.error["code"]) == (2, "invalid_input")

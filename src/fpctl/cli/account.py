@@ -1,4 +1,4 @@
-"""fpctl account: create (sign-up), list, show, update."""
+"""fpctl account: create (sign-up), list, show, find, update."""
 
 from __future__ import annotations
 
@@ -54,10 +54,23 @@ def show(
     run: Invocation,
     slug: Annotated[
         str | None,
-        typer.Argument(help="Default: --account or the actor's.", autocompletion=complete_accounts),
+        typer.Argument(
+            metavar="[SLUG|EMAIL]",
+            help="The account's slug, or the email of one of its members (default: "
+            "--account or the actor's).",
+            autocompletion=complete_accounts,
+        ),
     ] = None,
 ) -> None:
-    """Show the account's dashboard: details, plan, rewards, team, and what waits on it."""
+    """Show the account's dashboard: details, plan, rewards, team, and what waits on it.
+    Given a member's email, the account where that email holds a seat (an active or
+    deactivated member); `fpctl account find` also finds former members, names and
+    companies.
+
+    Example: fpctl account show northwind-traders
+
+    Example: fpctl account show elena.berg@northwind-traders.test -o json
+    """
     from fpctl.services import dashboard
     from fpctl.views.dashboard import dashboard_view, for_people
 
@@ -67,6 +80,36 @@ def show(
     if run.for_people:
         view = for_people(view)
     run.emit(view, title=f"{view['name']} ({view['slug']})")
+
+
+@command(app, "find", lists=True)
+def find(
+    run: Invocation,
+    text: Annotated[
+        str,
+        typer.Argument(
+            metavar="TEXT",
+            help="Part of a member's email or name, or of an account's slug, name or company.",
+        ),
+    ],
+) -> None:
+    """Find accounts by a member's email or name (any status), or by the account's slug,
+    name or company: any case, any part. One row per account, with what matched.
+
+    Example: fpctl account find elena.berg@
+
+    Example: fpctl account find "northwind" -o json
+    """
+    from fpctl.services.team import finding
+    from fpctl.views.finding import FOUND_COLUMNS, for_people, found_view
+
+    with run.work(write=False) as ctx:
+        rows = [found_view(found) for found in finding.find(ctx, text)]
+    if not rows:
+        run.note(f"no account matches {text.strip()!r}")
+    separator = "; " if run.output == "markdown" else "\n"
+    shown = [for_people(row, separator=separator) for row in rows] if run.for_people else rows
+    run.emit(shown, table_columns=FOUND_COLUMNS)
 
 
 @command(app, "update", writes=True)

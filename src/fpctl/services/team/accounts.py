@@ -14,6 +14,7 @@ from fpctl.errors import InvalidInput, NotFound, RuleViolation
 from fpctl.services.actors import member_actor
 from fpctl.services.context import Context
 from fpctl.services.lookups import find_account
+from fpctl.services.team import finding
 from fpctl.services.team.members import add_member, ensure_email_free
 from fpctl.store.tables import Account, Member
 
@@ -89,9 +90,12 @@ def list_accounts(ctx: Context) -> list[Account]:
 
 
 def show(ctx: Context, slug: str | None = None) -> Account:
+    """The account ``slug`` names, or the account of the member whose email it is."""
     ctx.require(Action.TEAM_READ)
     if slug is None:
         return ctx.the_account
+    if "@" in slug:  # never in a slug
+        return finding.account_of_member(ctx, slug)
     account = find_account(ctx.session, slug)
     if ctx.actor.is_member and account.id != ctx.actor.account_id:
         raise NotFound(f"no account {slug!r}")
