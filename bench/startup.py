@@ -28,10 +28,9 @@ def fpctl_command() -> list[str]:
 
 
 def cases(fpctl: list[str]) -> dict[str, tuple[list[str], dict[str, str]]]:
-    complete = {
+    complete = {  # as completions/fpctl.bash asks (fpctl.cli.completion_shells)
         "_FPCTL_COMPLETE": "complete_bash",
-        "COMP_WORDS": "fpctl role set ",
-        "COMP_CWORD": "3",
+        "_FPCTL_COMPLETE_LINE": "fpctl role set ",
     }
     return {
         "python -c pass": ([PY, "-c", "pass"], {}),

@@ -87,7 +87,9 @@ def build(names: Iterable[str], *, outline: bool = False) -> typer.Typer:
         pretty_exceptions_enable=False,
         context_settings={"help_option_names": ["-h", "--help"]},
     )
-    app.callback()(root)
+    from fpctl.cli.options import before_command
+
+    app.callback()(before_command(root))
     for name in names:
         module = importlib.import_module(f"fpctl.cli.{COMMANDS[name]}")
         if hasattr(module, "app"):
@@ -98,33 +100,44 @@ def build(names: Iterable[str], *, outline: bool = False) -> typer.Typer:
 
 
 def _completed_words() -> list[str]:
-    """The words a completing shell has finished typing, after ``fpctl``.
+    """The words a completing shell has finished typing, after ``fpctl`` (the scripts pass
+    the line up to the cursor: ``fpctl.cli.completion_shells``)."""
+    from fpctl.cli.completion_shells import LINE_VAR, split_line
 
-    bash passes the line in COMP_WORDS and the word being completed in COMP_CWORD; zsh and
-    fish pass the line up to the cursor in _TYPER_COMPLETE_ARGS (see Typer's scripts).
-    """
-    if "COMP_WORDS" in os.environ:
-        words = os.environ["COMP_WORDS"].split()
-        current = os.environ.get("COMP_CWORD", "")
-        return words[1 : int(current)] if current.isdigit() else []
-    line = os.environ.get("_TYPER_COMPLETE_ARGS", "")
-    words = line.split()
-    return words[1:] if line.endswith(" ") else words[1:-1]
+    return split_line(os.environ.get(LINE_VAR, ""))[0]
+
+
+#: Options that may come before the command name and take a value (``-o json``).
+_VALUED = frozenset({"-o", "--output", "--as", "--reason", "--account", "--db", "--now", "--limit"})
+
+
+def command_name(words: list[str]) -> str | None:
+    """The first word that is not an option given before the command, or its value."""
+    skip = False
+    for word in words:
+        if skip:
+            skip = False
+        elif word in _VALUED:
+            skip = True
+        elif not word.startswith("-"):
+            return word
+    return None
 
 
 def _wanted(args: list[str]) -> list[str]:
     """Only the group the command line names, when it names one plainly."""
     words = _completed_words() if os.environ.get(COMPLETE_VAR) else args
-    if not words or words[0] not in COMMANDS:
+    name = command_name(words)
+    if name not in COMMANDS:
         return list(COMMANDS)
-    return [words[0]]
+    return [name]
 
 
 def get_command(args: list[str] | None = None) -> Any:
     if os.environ.get(COMPLETE_VAR):
-        from typer.completion import completion_init
+        from fpctl.cli import completion_shells
 
-        completion_init()
+        completion_shells.register()
     args = args or []
     if not os.environ.get(COMPLETE_VAR) and args in ([], ["--help"], ["-h"]):
         return _converted((*COMMANDS,), outline=True)

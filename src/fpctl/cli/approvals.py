@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from fpctl.cli.completion import complete_approvals
 from fpctl.cli.invocation import Invocation
 from fpctl.cli.numbers import ID
 from fpctl.cli.options import command, group
@@ -13,7 +14,12 @@ from fpctl.domain.enums import ApprovalStatus
 
 app = group("approvals", "Requests waiting for approval.")
 
-RequestId = Annotated[int, typer.Argument(metavar="ID", parser=ID, help="The request's own id.")]
+RequestId = Annotated[
+    int,
+    typer.Argument(
+        metavar="ID", parser=ID, help="The request's own id.", autocompletion=complete_approvals
+    ),
+]
 
 
 @command(app, "list", lists=True)

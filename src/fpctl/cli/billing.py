@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
+from fpctl.cli.completion import complete_invoices, complete_orders, complete_payment_methods
 from fpctl.cli.invocation import Invocation
 from fpctl.cli.numbers import ID
 from fpctl.cli.options import command, group
@@ -22,7 +23,15 @@ payment_method_app = group("payment-method", "Cards and PayPal addresses the acc
 app.add_typer(info_app)
 app.add_typer(payment_method_app)
 
-MethodId = Annotated[int, typer.Argument(metavar="ID", parser=ID, help="The payment method's id.")]
+MethodId = Annotated[
+    int,
+    typer.Argument(
+        metavar="ID",
+        parser=ID,
+        help="The payment method's id.",
+        autocompletion=complete_payment_methods,
+    ),
+]
 
 
 class InvoiceKind(StrEnum):
@@ -109,7 +118,13 @@ def invoices(
     run: Invocation,
     kind: Annotated[InvoiceKind | None, typer.Option(help="Only invoices or credits.")] = None,
     order: Annotated[
-        int | None, typer.Option(metavar="ID", parser=ID, help="Only the invoices of this order.")
+        int | None,
+        typer.Option(
+            metavar="ID",
+            parser=ID,
+            help="Only the invoices of this order.",
+            autocompletion=complete_orders,
+        ),
     ] = None,
     export: Annotated[
         str | None,
@@ -156,7 +171,12 @@ def _exported(run: Invocation, rows: list[dict[str, Any]], directory: Path) -> l
 @command(app, "invoice")
 def invoice(
     run: Invocation,
-    invoice_id: Annotated[int, typer.Argument(metavar="ID", parser=ID, help="The invoice's id.")],
+    invoice_id: Annotated[
+        int,
+        typer.Argument(
+            metavar="ID", parser=ID, help="The invoice's id.", autocompletion=complete_invoices
+        ),
+    ],
 ) -> None:
     """Show one invoice as it was issued."""
     from fpctl.services.money import billing

@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from fpctl.cli.completion import complete_freelancers
 from fpctl.cli.invocation import Invocation
 from fpctl.cli.options import command, group
 
@@ -13,7 +14,12 @@ app = group("freelancer", "The freelancer catalogue: freelancers and their servi
 service_app = group("service", "A freelancer's services.")
 app.add_typer(service_app)
 
-Username = Annotated[str, typer.Argument(metavar="USERNAME", help="The freelancer (@ optional).")]
+Username = Annotated[
+    str,
+    typer.Argument(
+        metavar="USERNAME", help="The freelancer (@ optional).", autocompletion=complete_freelancers
+    ),
+]
 
 
 @command(app, "add", writes=True)

@@ -7,13 +7,22 @@ from typing import Annotated
 
 import typer
 
+from fpctl.cli.completion import (
+    complete_freelancers,
+    complete_list_targets,
+    complete_lists,
+    complete_members,
+)
 from fpctl.cli.invocation import Invocation
 from fpctl.cli.numbers import ID
 from fpctl.cli.options import command, group
 
 app = group("network", "The freelancer network: saved, hired and viewed freelancers, and lists.")
 
-ListId = Annotated[int, typer.Argument(metavar="LIST", parser=ID, help="The list's id.")]
+ListId = Annotated[
+    int,
+    typer.Argument(metavar="LIST", parser=ID, help="The list's id.", autocompletion=complete_lists),
+]
 
 NETWORK_COLUMNS = ["username", "name", "saved", "saved_by", "hired_orders", "spent_cents"]
 NETWORK_COLUMNS += ["last_viewed_at", "rating", "reviews"]
@@ -35,7 +44,12 @@ def _emit_list(run: Invocation, view: dict[str, object], *, unchanged: str | Non
 def save(
     run: Invocation,
     username: Annotated[
-        str, typer.Argument(metavar="USERNAME", help="The freelancer (@ optional).")
+        str,
+        typer.Argument(
+            metavar="USERNAME",
+            help="The freelancer (@ optional).",
+            autocompletion=complete_freelancers,
+        ),
     ],
 ) -> None:
     """Save a freelancer to the account's network (the saver is recorded)."""
@@ -124,7 +138,11 @@ def list_add(
     list_id: ListId,
     target: Annotated[
         str,
-        typer.Argument(metavar="USERNAME|SERVICE", help="A freelancer, or a service's id."),
+        typer.Argument(
+            metavar="USERNAME|SERVICE",
+            help="A freelancer, or a service's id.",
+            autocompletion=complete_list_targets,
+        ),
     ],
 ) -> None:
     """Add a freelancer or one of their services to a list you see (not a read-only one)."""
@@ -142,7 +160,12 @@ def list_share(
     run: Invocation,
     list_id: ListId,
     member: Annotated[
-        str | None, typer.Option(metavar="EMAIL", help="An active member of the account.")
+        str | None,
+        typer.Option(
+            metavar="EMAIL",
+            help="An active member of the account.",
+            autocompletion=complete_members,
+        ),
     ] = None,
 ) -> None:
     """Share a list with a member of its account (--member EMAIL), or read-only with another

@@ -212,19 +212,78 @@ INHERITED = (
 )  # fmt: skip
 
 
+BEFORE_KEY = "fpctl.before_command"
+
+
 def _inherit(context: typer.Context, values: dict[str, Any]) -> dict[str, Any]:
-    """A batch line's options: its own command line first, then the batch's options (Click's
-    ``ctx.obj``), then the environment and the defaults."""
+    """The options of a command: its own command line first, then those given before the
+    command name (``fpctl -o json team list``), then a batch's options (Click's ``ctx.obj``),
+    then the environment and the defaults."""
+    before = context.find_root().meta.get(BEFORE_KEY, {})
     line = context.obj
-    if not isinstance(line, BatchLine):
-        return values
-    for name in INHERITED:
-        inherited = line.defaults.get(name)
+    batch = line.defaults if isinstance(line, BatchLine) else {}
+    for name in values:
         source = context.get_parameter_source(name)
-        given = source is not None and source.name == "COMMANDLINE"
-        if name in values and inherited not in (None, False) and not given:
-            values[name] = inherited
+        if source is not None and source.name == "COMMANDLINE":
+            continue
+        if name in before:
+            values[name] = before[name]
+        elif name in INHERITED and batch.get(name) not in (None, False):
+            values[name] = batch[name]
     return values
+
+
+def _without_env(kind: Any) -> Any:
+    """The same option, reading no environment variable (the command's own does)."""
+    import copy
+
+    base, info = kind.__origin__, kind.__metadata__[0]
+    quiet = copy.copy(info)
+    quiet.envvar = None
+    return Annotated[base, quiet]
+
+
+#: The options a command line may give before the command name.
+BEFORE_COMMAND = [
+    (name, _without_env(kind), default)
+    for name, kind, default in COMMON + WRITE_OPTIONS + LIST_OPTIONS
+]
+
+
+def before_command(func: Callable[..., Any]) -> Callable[..., Any]:
+    """The root callback ``func`` with every command's shared options: those given before
+    the command name are kept in the root context for the command to take (``_inherit``)."""
+    names = {name for name, _, _ in BEFORE_COMMAND}
+
+    def callback(click_context: typer.Context, **values: Any) -> Any:
+        click_context.meta[BEFORE_KEY] = {
+            name: value
+            for name, value in values.items()
+            if name in names and _given(click_context, name)
+        }
+        return func(**{k: v for k, v in values.items() if k not in names})
+
+    own = list(inspect.signature(func).parameters.values())
+    hints = get_type_hints(func, include_extras=True)
+    params = [
+        inspect.Parameter(
+            "click_context", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=typer.Context
+        )
+    ]
+    params += [p.replace(annotation=hints.get(p.name, p.annotation)) for p in own]
+    params += [
+        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=kind, default=default)
+        for name, kind, default in BEFORE_COMMAND
+    ]
+    callback.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
+    callback.__annotations__ = {p.name: p.annotation for p in params}
+    callback.__doc__ = func.__doc__
+    return callback
+
+
+def _given(context: typer.Context, name: str) -> bool:
+    source = context.get_parameter_source(name)
+    return source is not None and source.name == "COMMANDLINE"
 
 
 def _with_options(

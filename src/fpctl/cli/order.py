@@ -9,6 +9,13 @@ from typing import Annotated
 
 import typer
 
+from fpctl.cli.completion import (
+    complete_freelancers,
+    complete_members,
+    complete_order_statuses,
+    complete_projects,
+    complete_services,
+)
 from fpctl.cli.invocation import Invocation
 from fpctl.cli.numbers import COUNT, ID
 from fpctl.cli.options import command
@@ -19,11 +26,21 @@ from fpctl.cli.order_base import OrderId, app, change, order_view
 def place(
     run: Invocation,
     freelancer: Annotated[
-        str, typer.Option(metavar="USERNAME", help="The freelancer (username, with or without @).")
+        str,
+        typer.Option(
+            metavar="USERNAME",
+            help="The freelancer (username, with or without @).",
+            autocompletion=complete_freelancers,
+        ),
     ],
     service: Annotated[
         int | None,
-        typer.Option(metavar="ID", parser=ID, help="The freelancer's service to order."),
+        typer.Option(
+            metavar="ID",
+            parser=ID,
+            help="The freelancer's service to order.",
+            autocompletion=complete_services,
+        ),
     ] = None,
     amount: Annotated[
         str | None, typer.Option(metavar="AMOUNT", help="A custom amount instead of a service.")
@@ -33,7 +50,12 @@ def place(
     ] = 1,
     project: Annotated[
         int | None,
-        typer.Option(metavar="ID", parser=ID, help="The project (default: your my-project)."),
+        typer.Option(
+            metavar="ID",
+            parser=ID,
+            help="The project (default: your my-project).",
+            autocompletion=complete_projects,
+        ),
     ] = None,
     milestone: Annotated[
         list[str] | None,
@@ -83,15 +105,31 @@ def place(
 @command(app, "list", lists=True)
 def list_(
     run: Invocation,
-    status: Annotated[str | None, typer.Option(metavar="S", help="Only this status.")] = None,
+    status: Annotated[
+        str | None,
+        typer.Option(metavar="S", help="Only this status.", autocompletion=complete_order_statuses),
+    ] = None,
     placed_by: Annotated[
-        str | None, typer.Option(metavar="EMAIL", help="Only orders this member placed.")
+        str | None,
+        typer.Option(
+            metavar="EMAIL",
+            help="Only orders this member placed.",
+            autocompletion=complete_members,
+        ),
     ] = None,
     project: Annotated[
-        int | None, typer.Option(metavar="ID", parser=ID, help="Only this project.")
+        int | None,
+        typer.Option(
+            metavar="ID", parser=ID, help="Only this project.", autocompletion=complete_projects
+        ),
     ] = None,
     freelancer: Annotated[
-        str | None, typer.Option(metavar="USERNAME", help="Only this freelancer's orders.")
+        str | None,
+        typer.Option(
+            metavar="USERNAME",
+            help="Only this freelancer's orders.",
+            autocompletion=complete_freelancers,
+        ),
     ] = None,
 ) -> None:
     """List the orders you can see (all of the account's for the admin and billing

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from fpctl.cli.completion import complete_orders
 from fpctl.cli.invocation import Invocation
 from fpctl.cli.numbers import ID
 from fpctl.cli.options import group
@@ -19,7 +20,10 @@ if TYPE_CHECKING:
 
 app = group("order", "Orders: place, follow, deliver, accept, cancel, refund.")
 
-OrderId = Annotated[int, typer.Argument(metavar="ID", parser=ID, help="The order's id.")]
+OrderId = Annotated[
+    int,
+    typer.Argument(metavar="ID", parser=ID, help="The order's id.", autocompletion=complete_orders),
+]
 
 
 def order_view(ctx: Context, order: Order) -> dict[str, Any]:

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from fpctl.cli.completion import complete_members, complete_policies
 from fpctl.cli.invocation import Invocation
 from fpctl.cli.numbers import ID
 from fpctl.cli.options import command, group
@@ -40,7 +41,9 @@ def add(
     member: Annotated[
         str | None,
         typer.Option(
-            metavar="EMAIL", help="purchase-limit: for one member (instead of --applies-to)."
+            metavar="EMAIL",
+            help="purchase-limit: for one member (instead of --applies-to).",
+            autocompletion=complete_members,
         ),
     ] = None,
     mode: Annotated[
@@ -112,7 +115,10 @@ def list_(run: Invocation) -> None:
 
 @command(app, "remove", writes=True)
 def remove(
-    run: Invocation, policy_id: Annotated[int, typer.Argument(metavar="ID", parser=ID)]
+    run: Invocation,
+    policy_id: Annotated[
+        int, typer.Argument(metavar="ID", parser=ID, autocompletion=complete_policies)
+    ],
 ) -> None:
     """Remove a policy. Requests already waiting keep it: removing approves nothing."""
     from fpctl.services.team import policies

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from fpctl.cli.completion import complete_members, complete_projects
 from fpctl.cli.invocation import Invocation
 from fpctl.cli.numbers import ID
 from fpctl.cli.options import command, group
@@ -17,7 +18,12 @@ if TYPE_CHECKING:
 
 app = group("project", "Projects: every member's my-project, public and private projects.")
 
-ProjectId = Annotated[int, typer.Argument(metavar="ID", parser=ID, help="The project's id.")]
+ProjectId = Annotated[
+    int,
+    typer.Argument(
+        metavar="ID", parser=ID, help="The project's id.", autocompletion=complete_projects
+    ),
+]
 
 
 def _view(ctx: Context, project: Project) -> View:
@@ -85,7 +91,10 @@ def show(run: Invocation, project_id: ProjectId) -> None:
 def add_member(
     run: Invocation,
     project_id: ProjectId,
-    email: Annotated[str, typer.Argument(help="An active member of the account.")],
+    email: Annotated[
+        str,
+        typer.Argument(help="An active member of the account.", autocompletion=complete_members),
+    ],
 ) -> None:
     """Add a member to a project. Anyone may add to a public project (add yourself to
     join); only the owner adds collaborators to a private one. My-projects have none."""

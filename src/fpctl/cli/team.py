@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from fpctl.cli.completion import complete_members
+from fpctl.cli.completion import complete_invitations, complete_members
 from fpctl.cli.invocation import PROGRESS_MIN_ITEMS, Invocation
 from fpctl.cli.options import command, group
 from fpctl.domain.enums import InvitationStatus, MemberStatus, Role
@@ -25,7 +25,12 @@ MemberArg = Annotated[
     typer.Argument(metavar="EMAIL", help="The member's email.", autocompletion=complete_members),
 ]
 InvitationArg = Annotated[
-    str, typer.Argument(metavar="INVITATION", help="The invitation's id or email.")
+    str,
+    typer.Argument(
+        metavar="INVITATION",
+        help="The invitation's id or email.",
+        autocompletion=complete_invitations,
+    ),
 ]
 BULK_COLUMNS = ["email", "role", "result", "id", "status", "expires_at", "token", "error"]
 
