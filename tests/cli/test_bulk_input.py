@@ -201,3 +201,35 @@ def test_no_email_at_all_is_a_usage_error(cli: Cli, acme: str) -> None:
     result = cli("team", "invite", "--as", ADA, "-o", "json")
     assert result.exit_code == 2
     assert result.error["code"] == "invalid_input"
+
+
+# -- a big run at a terminal: a count per result, then every failed row ---------------------
+
+
+def _bulk(count: int) -> str:
+    return "".join(f"p{n}@acme.test\n" for n in range(count)) + "not-an-email\n"
+
+
+def test_a_big_run_shows_counts_then_every_failure(cli: Cli, acme: str) -> None:
+    result = cli("team", "invite", "--from-file", "-", "--as", "ada@acme.test", input=_bulk(60))
+
+    assert result.exit_code == 6
+    lines = result.stdout.splitlines()
+    assert lines[0] == "invited 60 · failed 1"
+    assert "not-an-email" in result.stdout
+    assert "p59@acme.test" not in result.stdout  # done rows are counted, not listed
+
+
+def test_all_shows_every_row_and_json_is_unchanged(cli: Cli, acme: str) -> None:
+    shown = cli("team", "invite", "--from-file", "-", "--as", "ada@acme.test", "--all",
+                "--dry-run", input=_bulk(60))  # fmt: skip
+    rows = cli("team", "invite", "--from-file", "-", "--as", "ada@acme.test", "-o", "json",
+               input=_bulk(60))  # fmt: skip
+
+    assert "p59@acme.test" in shown.stdout and "invited 60" not in shown.stdout
+    assert len(rows.json) == 61 and rows.json[-1]["result"] == "failed"
+
+
+def test_a_small_run_shows_its_rows(cli: Cli, acme: str) -> None:
+    result = cli("team", "invite", "--from-file", "-", "--as", "ada@acme.test", input=_bulk(3))
+    assert "p2@acme.test" in result.stdout and "·" not in result.stdout

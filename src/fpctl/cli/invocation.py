@@ -260,13 +260,41 @@ class Invocation:
                 tally["failed"] += row.get("result") == "failed"
                 yield row
 
-        self.emit(counted(), columns=columns)
+        if self.output in TABLES and not self.all and self.batch is None:
+            self._summarize_bulk(counted(), columns=columns)
+        else:
+            self.emit(counted(), columns=columns)
         if tally["failed"]:
             raise PartialFailure(
                 f"{tally['failed']} of {tally['rows']} items failed; the others were done",
                 hint="fix the failed rows and run the same input again: done rows report "
                 "`unchanged`",
             )
+
+    def _summarize_bulk(self, rows: Iterable[Mapping[str, Any]], *, columns: Sequence[str]) -> None:
+        """At a terminal, a big run is a count per result, then every failed row (a page of
+        rows would hide a failure at line 2,501); a small one is all its rows. --all shows
+        every row."""
+        from collections import Counter
+
+        from fpctl.render.output import DEFAULT_TABLE_ROWS
+
+        first: list[Mapping[str, Any]] = []
+        failed: list[Mapping[str, Any]] = []
+        results: Counter[str] = Counter()
+        for row in rows:
+            results[str(row.get("result"))] += 1
+            if len(first) <= DEFAULT_TABLE_ROWS:
+                first.append(row)
+            if row.get("result") == "failed":
+                failed.append(row)
+        if len(first) <= DEFAULT_TABLE_ROWS:
+            self.emit(first, columns=columns)
+            return
+        print(" · ".join(f"{result} {count:,}" for result, count in results.items()))
+        if failed:
+            self.emit(failed, columns=columns, title="Failed")
+        self.note("every row: --all, or -o csv/json")
 
     def confirm(self, question: str) -> None:
         """Destructive actions need --yes, or a 'y' typed at a terminal (a dry run changes

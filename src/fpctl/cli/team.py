@@ -90,7 +90,7 @@ def _iso(value: Any) -> str | None:
     return iso(value)
 
 
-@command(app, "invite", writes=True)
+@command(app, "invite", writes=True, lists=True)
 def invite(
     run: Invocation,
     emails: Annotated[
