@@ -146,6 +146,9 @@ STORE_CASES = {
         ("1", "awaiting_requirements · Logo design")
     ],
     "fpctl order show --account northwind-retail ": [],
+    "fpctl --account northwind-traders order accept 1": [  # an option before the command
+        ("1", "awaiting_requirements · Logo design")
+    ],
     "fpctl order deliver --as @lena-writes ": [],
     "fpctl billing invoices --order ": [
         ("2", "awaiting_approval · Logo design" + NW),
