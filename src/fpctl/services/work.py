@@ -143,9 +143,10 @@ def unit_of_work(
 ) -> Iterator[Context]:
     """One use case's transaction and its ``Context`` (see the module docstring).
 
-    ``agent`` names the person behind ``as_="support"`` (default ``FPCTL_AGENT``, else the
-    login name). Joined to ``join``, nothing commits here: a dry run undoes only this unit of
-    work (a savepoint), and an error propagates to whoever holds the shared transaction.
+    ``agent`` names the operator behind every record, whoever ``as_`` is (default
+    ``FPCTL_AGENT``, else the login name); ``reason`` is kept with every record. Joined to
+    ``join``, nothing commits here: a dry run undoes only this unit of work (a savepoint),
+    and an error propagates to whoever holds the shared transaction.
     A ``now`` given (or ``FPCTL_NOW``) is a pinned clock: refused more than a day from the
     system clock on a store written at real time, unless ``force_clock`` (store_clock.py).
     """
