@@ -129,7 +129,7 @@ def verify(
         )
     anchor = audit.anchor(count, last)
     if head:  # what to write down: the anchor alone at a terminal, with its parts in JSON
-        if run.output == "table":
+        if run.for_people:
             print(anchor)
         else:
             run.emit({"records": count, "head": last, "anchor": anchor})
