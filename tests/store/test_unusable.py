@@ -36,6 +36,8 @@ def test_a_directory_given_as_the_store_is_unavailable(cli: Cli, tmp_path: Path)
     result = cli("account", "list", "--db", str(tmp_path), "-o", "json")
 
     assert (result.exit_code, result.error["code"]) == (7, "store_unavailable")
+    # SQLite's own words were "unable to open database file"; the path says which.
+    assert result.error["message"] == f"the store cannot be used: {tmp_path} is a directory"
 
 
 def test_a_database_url_of_another_engine_is_a_usage_error(
