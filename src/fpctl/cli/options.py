@@ -15,8 +15,10 @@ import typer
 
 from fpctl.cli import errors
 from fpctl.cli.completion import complete_accounts, complete_actors
+from fpctl.cli.hints import in_context
 from fpctl.cli.invocation import BatchLine, Invocation
 from fpctl.cli.numbers import COUNT
+from fpctl.errors import FpctlError
 from fpctl.render.output import FORMATS, parse_format
 
 _OUTPUT_HELP = "Output format: table, wide, json, ndjson, csv, tsv or markdown."
@@ -301,7 +303,11 @@ def _with_options(
         try:
             with errors.mapped(as_json=run.output == "json", debug=run.debug, line=line):
                 run.output = parse_format(run.output)  # before any change is made
-                return func(run, **values)
+                try:
+                    return func(run, **values)
+                except FpctlError as error:
+                    error.hint = in_context(error.hint, run)
+                    raise
         finally:
             run.close()
 
