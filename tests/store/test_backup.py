@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import time
 from collections.abc import Callable
@@ -201,3 +202,22 @@ def test_backup_refuses_the_stores_own_files(
     assert (refused.exit_code, refused.error["code"]) == (5, "backup_is_store")
     assert refused.stdout == ""
     assert cli("audit", "verify", "-o", "json").json["ok"] is True
+
+
+def test_a_backup_removes_what_a_killed_backup_left_beside_its_target(
+    cli: Cli, acme: str, tmp_path: Path
+) -> None:
+    """A killed run leaves `.TARGET.PID.partial` and its SQLite companions; the next run
+    removes those of processes that are gone, and leaves a running one's alone."""
+    target = tmp_path / "backup.db"
+    gone = [  # no process has an id above the kernel's pid_max
+        tmp_path / f".backup.db.999999999.partial{end}" for end in ("", "-journal", "-wal")
+    ]
+    alive = tmp_path / f".backup.db.{os.getpid()}.partial"
+    for leftover in (*gone, alive):
+        leftover.write_bytes(b"half")
+
+    assert cli("db", "backup", str(target)).exit_code == 0
+
+    assert [p.exists() for p in gone] == [False, False, False]
+    assert alive.exists()

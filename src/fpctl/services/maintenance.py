@@ -12,6 +12,7 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager, suppress
 from dataclasses import dataclass
+from glob import escape as glob_escape
 from itertools import groupby, pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -106,6 +107,7 @@ def backup(
 def written_beside(target: Path, *, keep: bool) -> Iterator[Path]:
     """A file to write beside ``target``, renamed into place when the block ends well and
     ``keep`` (removed otherwise): ``target`` is the old file or a complete new one."""
+    _remove_stale_partials(target)
     partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
     try:
         partial.touch()  # a directory we cannot write is said here, plainly
@@ -118,6 +120,27 @@ def written_beside(target: Path, *, keep: bool) -> Iterator[Path]:
     finally:
         with suppress(FileNotFoundError):
             partial.unlink()
+
+
+def _remove_stale_partials(target: Path) -> None:
+    """What a killed run left beside ``target``: its partial file and that file's SQLite
+    companions (-journal, -wal, -shm), when the process that wrote them is gone."""
+    for leftover in target.parent.glob(f".{glob_escape(target.name)}.*.partial*"):
+        pid = leftover.name.removeprefix(f".{target.name}.").split(".", 1)[0]
+        if pid.isdigit() and not running(int(pid)):
+            with suppress(OSError):
+                leftover.unlink()
+
+
+def running(pid: int) -> bool:
+    """Whether process ``pid`` is alive (another user's counts)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass
+    return True
 
 
 def backup_target(source: Path | None, target: Path, *, overwrite: bool) -> Path:

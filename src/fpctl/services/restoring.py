@@ -16,6 +16,7 @@ the backup in one transaction (``db copy --replace``), verified before it commit
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 import tempfile
@@ -78,20 +79,38 @@ def _refuse_unusable(store: Store, backup: Path) -> None:
             f"{backup} is the store itself or one of its files: restore from a backup",
             code="not_a_backup",
         )
-    with backup.open("rb") as file:
-        if file.read(len(_SQLITE_HEADER)) != _SQLITE_HEADER:
-            raise InvalidInput(
-                f"{backup} is not a SQLite file: fpctl restores what `fpctl db backup` writes",
-                hint="a server's pg_dump file goes back with pg_restore",
-                code="not_a_backup",
-            )
+    try:
+        with backup.open("rb") as file:
+            header = file.read(len(_SQLITE_HEADER))
+    except OSError as error:  # a folder, a device that fails to read (/proc/self/mem)
+        raise InvalidInput(
+            f"cannot read {backup}: {error.strerror or error}", code="not_a_backup"
+        ) from None
+    if header != _SQLITE_HEADER:
+        raise InvalidInput(
+            f"{backup} is not a SQLite file: fpctl restores what `fpctl db backup` writes",
+            hint="a server's pg_dump file goes back with pg_restore",
+            code="not_a_backup",
+        )
+
+
+_SCRATCH = "fpctl-restore-"
+
+
+def _remove_stale_scratch() -> None:
+    """Scratch copies a killed restore left in the temporary directory."""
+    for leftover in Path(tempfile.gettempdir()).glob(f"{_SCRATCH}*-*"):
+        pid = leftover.name.removeprefix(_SCRATCH).split("-", 1)[0]
+        if pid.isdigit() and not maintenance.running(int(pid)):
+            shutil.rmtree(leftover, ignore_errors=True)
 
 
 @contextmanager
 def _checked_copy(backup: Path) -> Iterator[_Checked]:
     """A scratch copy of the backup (the backup itself is only read, byte for byte), at the
     current schema, that passed every check."""
-    with tempfile.TemporaryDirectory(prefix="fpctl-restore-") as scratch:
+    _remove_stale_scratch()
+    with tempfile.TemporaryDirectory(prefix=f"{_SCRATCH}{os.getpid()}-") as scratch:
         copy = Path(scratch) / "backup.db"
         shutil.copyfile(backup, copy)
         revision = _revision_of(copy, backup)
