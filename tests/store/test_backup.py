@@ -213,7 +213,7 @@ def test_a_backup_removes_what_a_killed_backup_left_beside_its_target(
     gone = [  # no process has an id above the kernel's pid_max
         tmp_path / f".backup.db.999999999.partial{end}" for end in ("", "-journal", "-wal")
     ]
-    alive = tmp_path / f".backup.db.{os.getpid()}.partial"
+    alive = tmp_path / f".backup.db.{os.getppid()}.partial"
     for leftover in (*gone, alive):
         leftover.write_bytes(b"half")
 

@@ -110,6 +110,7 @@ def written_beside(target: Path, *, keep: bool) -> Iterator[Path]:
     _remove_stale_partials(target)
     partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
     try:
+        partial.unlink(missing_ok=True)  # an earlier run of this process id, killed
         partial.touch()  # a directory we cannot write is said here, plainly
     except OSError as error:
         raise InvalidInput(f"cannot write {target}: {error.strerror or error}") from None
