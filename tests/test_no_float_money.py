@@ -53,10 +53,10 @@ class Allowed:
 #: Places where a float, a division, Decimal or round() is not money. Keep it small.
 ALLOWED = (
     Allowed(
-        "fpctl.cli.batch",
+        "fpctl.cli.progress",
         "PROGRESS_AFTER_SECONDS",
         FLOAT_LITERAL,
-        "seconds before a batch shows its progress line: a timing, not money",
+        "seconds before long work shows its progress bar: a timing, not money",
     ),
     Allowed(
         "fpctl.cli.completion",

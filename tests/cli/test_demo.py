@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import Cli, built_once
+from tests.conftest import Cli, built_once, changes_nothing
 
 SLUGS = ["northwind-traders", "bluebird-analytics", "harbor-pine-studio"]
 LISTINGS = [
@@ -178,6 +180,10 @@ def test_seeding_twice_is_refused(cli: Cli, tmp_path: Path) -> None:
     again = cli("demo", "seed", "--db", db, "-o", "json")
     assert again.exit_code == 5
     assert again.error["code"] == "already_seeded"
+    assert again.error["hint"] == (
+        "seed it again from scratch with --reset --yes, or seed a fresh store: "
+        "--db /tmp/demo.db (or FPCTL_DB)"
+    )
     assert again.stdout == ""
 
 
@@ -223,3 +229,221 @@ def test_orders_show_the_lifecycle(cli: Cli, tmp_path: Path) -> None:
 def test_too_few_members_is_a_usage_error(cli: Cli, tmp_path: Path) -> None:
     result = cli("demo", "seed", "--db", tmp_path / "a.db", "--members", "3")
     assert result.exit_code == 2
+
+
+# -- progress ----------------------------------------------------------------------------------
+
+TRY = (
+    "try: fpctl account show northwind-traders   ·   fpctl team list --account "
+    "northwind-traders   ·   fpctl order list --account northwind-traders\n"
+)
+#: fpctl, with the progress bar shown from the first step rather than after a second.
+_EAGER_FPCTL = (
+    "import fpctl.cli.progress as progress; progress.PROGRESS_AFTER_SECONDS = 0.0; "
+    "from fpctl.cli.main import main; main()"
+)
+
+
+def _at_a_terminal(*args: str) -> tuple[int, str, str]:
+    """Run fpctl with stderr on a pseudo-terminal and stdout on a pipe, as `fpctl … > out`
+    at a terminal: the exit code, stdout, and what the terminal received."""
+    import os
+    import subprocess
+    import sys
+    import threading
+
+    main, terminal = os.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-c", _EAGER_FPCTL, *args],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=terminal,
+    )
+    os.close(terminal)
+    received: list[bytes] = []
+
+    def read() -> None:
+        while True:
+            try:
+                chunk = os.read(main, 4096)
+            except OSError:  # the process closed the terminal
+                return
+            if not chunk:
+                return
+            received.append(chunk)
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    stdout, _ = process.communicate(timeout=300)
+    reader.join()
+    os.close(main)
+    return process.returncode, stdout.decode(), b"".join(received).decode(errors="replace")
+
+
+@pytest.mark.sqlite_only  # a terminal test: the store it seeds does not matter
+def test_a_progress_bar_with_an_estimate_on_a_terminal_only(tmp_path: Path) -> None:
+    code, stdout, terminal = _at_a_terminal(
+        "demo", "seed", "--db", str(tmp_path / "a.db"), "--accounts", "1", "--orders", "2",
+        "-o", "json",
+    )  # fmt: skip
+    assert code == 0, terminal
+    assert json.loads(stdout)["accounts"] == 1  # stdout: the data, nothing else
+    assert "seeding the demo" in terminal
+    assert re.search(r"\d+%", terminal)
+    assert re.search(r"-:--:--|\d:\d\d:\d\d", terminal)  # the time left
+    assert terminal.rstrip().endswith("northwind-traders")  # the note, after the bar went
+
+
+@pytest.mark.sqlite_only  # a terminal test: the store it seeds does not matter
+def test_no_progress_bar_with_quiet(tmp_path: Path) -> None:
+    code, stdout, terminal = _at_a_terminal(
+        "demo", "seed", "--db", str(tmp_path / "a.db"), "--accounts", "1", "--orders", "0",
+        "-o", "json", "-q",
+    )  # fmt: skip
+    assert code == 0, terminal
+    assert json.loads(stdout)["accounts"] == 1
+    assert terminal == ""
+
+
+def test_nothing_but_the_note_on_stderr_when_not_a_terminal(cli: Cli) -> None:
+    result = cli("demo", "seed", "--accounts", "1", "--orders", "1", "-o", "json")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == TRY
+
+
+# -- --reset ----------------------------------------------------------------------------------
+
+
+def _store() -> Path:
+    """The test's own store (on the postgres backend, FPCTL_DATABASE_URL names it instead)."""
+    import os
+
+    return Path(os.environ["FPCTL_DB"])
+
+
+def test_reset_seeds_a_demo_store_again(cli: Cli) -> None:
+    first = _seeded(cli, _store())
+    before = _listings(cli, _store())
+    result = cli("demo", "seed", "--reset", "--yes", "-o", "json")
+    assert result.exit_code == 0, result.stderr
+    assert result.json == first  # same seed, same day: the same store
+    assert _listings(cli, _store()) == before
+    assert result.stderr == (
+        f"replaced the store (3 demo accounts, {first['audit_records']:,} audit records) "
+        "with a new demo store\n" + TRY
+    )
+    checked = cli("db", "check", "-o", "json")
+    assert checked.exit_code == 0, checked.stdout
+    verified = cli("audit", "verify", "-o", "json")
+    assert verified.exit_code == 0, verified.stderr
+    assert verified.json["records"] == first["audit_records"]  # the new store's trail only
+
+
+def test_reset_with_other_sizes_runs_twice(cli: Cli) -> None:
+    for seed in ("2", "3"):
+        result = cli("demo", "seed", "--reset", "--yes", "--accounts", "2", "--orders", "4",
+                     "--seed", seed, "-o", "json")  # fmt: skip
+        assert result.exit_code == 0, result.stderr
+        assert result.json["slugs"] == SLUGS[:2]
+    assert [a["slug"] for a in cli("account", "list", "-o", "json").json] == sorted(SLUGS[:2])
+    assert cli("db", "check").exit_code == 0
+    assert cli("audit", "verify").exit_code == 0
+
+
+def test_reset_of_a_store_without_accounts_seeds_it(cli: Cli) -> None:
+    result = cli("demo", "seed", "--reset", "--accounts", "1", "--orders", "0", "-o", "json")
+    assert result.exit_code == 0, result.stderr  # nothing to replace: no --yes needed
+    assert result.json["accounts"] == 1
+    assert result.stderr == "demo seed --reset: the store holds no account yet; seeding it\n" + TRY
+
+
+def test_reset_needs_yes_when_not_at_a_terminal(cli: Cli) -> None:
+    first = _seeded(cli, _store())
+    with changes_nothing():
+        result = cli("demo", "seed", "--reset", "-o", "json")
+    assert result.exit_code == 2
+    assert result.error == {
+        "code": "confirmation_required",
+        "message": f"replace {_shown(cli)} (3 demo accounts, "
+        f"{first['audit_records']:,} audit records) with a new demo store: this needs "
+        "confirmation",
+        "hint": "add --yes to confirm when not running at a terminal",
+    }
+    assert result.stdout == ""
+
+
+def _shown(cli: Cli) -> str:
+    return str(cli("db", "path", "-o", "json").json["url"])
+
+
+def test_reset_refuses_a_store_with_other_accounts(cli: Cli) -> None:
+    _seeded(cli, _store())
+    created = cli("account", "create", "Acme Studio", "--admin", "ada@acme.test")
+    assert created.exit_code == 0, created.stderr
+    with changes_nothing():
+        result = cli("demo", "seed", "--reset", "--yes", "-o", "json")
+    assert result.exit_code == 5
+    assert result.error["code"] == "reset_refused"
+    assert result.error["message"].startswith(
+        "the store holds accounts that are not demo accounts (acme-studio): --reset replaces "
+        "the whole store, its audit trail included"
+    )
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize(
+    ("added", "refusal"),
+    [
+        (
+            ("freelancer", "add", "zed"),
+            "the store holds freelancers that are not in the demo catalogue (@zed)",
+        ),
+        (
+            ("freelancer", "service", "add", "lena.design", "Posters", "--price", "90"),
+            "@lena.design offers a service that is not in the demo catalogue (Posters)",
+        ),
+    ],
+    ids=["freelancer", "service"],
+)
+def test_reset_refuses_a_catalogue_grown_by_hand(
+    cli: Cli, added: tuple[str, ...], refusal: str
+) -> None:
+    _seeded(cli, _store())
+    made = cli(*added, "--as", "support", "--reason", "a real freelancer")
+    assert made.exit_code == 0, made.stderr
+    with changes_nothing():
+        result = cli("demo", "seed", "--reset", "--yes", "-o", "json")
+    assert result.exit_code == 5
+    assert result.error["code"] == "reset_refused"
+    assert result.error["message"].startswith(refusal + ": --reset replaces the whole store")
+
+
+def test_reset_refuses_a_store_demo_seed_did_not_build(cli: Cli) -> None:
+    # The same slug as the first demo account, but made by hand: not a demo store.
+    created = cli("account", "create", "Northwind Traders", "--admin", "ada@acme.test")
+    assert created.exit_code == 0, created.stderr
+    with changes_nothing():
+        result = cli("demo", "seed", "--reset", "--yes", "-o", "json")
+    assert result.exit_code == 5
+    assert result.error["message"].startswith(
+        "the store was not built by `fpctl demo seed` from empty"
+    )
+
+
+def test_reset_dry_run_replaces_nothing(cli: Cli) -> None:
+    _seeded(cli, _store())
+    with changes_nothing():
+        result = cli("demo", "seed", "--reset", "--dry-run", "--seed", "5", "-o", "json")
+    assert result.exit_code == 0, result.stderr  # a dry run needs no --yes
+    assert result.json["seed"] == 5
+    assert result.stderr.startswith(
+        "dry run: the new demo store passed its checks; nothing was replaced\n"
+    )
+
+
+def test_reset_is_refused_in_a_batch(cli: Cli, tmp_path: Path) -> None:
+    source = tmp_path / "lines"
+    source.write_text("demo seed --reset --yes\n")
+    result = cli("batch", source, "-o", "json")
+    assert result.exit_code == 2
+    assert result.error["code"] == "not_in_batch"

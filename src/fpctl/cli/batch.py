@@ -15,8 +15,6 @@ line's as it would print alone, or with ``-o json`` one array of ``{"line", "com
 from __future__ import annotations
 
 import shlex
-import sys
-import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
@@ -24,14 +22,11 @@ import typer
 
 from fpctl.cli.invocation import BatchLine, Emitted, Invocation
 from fpctl.cli.options import INHERITED, command
+from fpctl.cli.progress import ProgressBar
 from fpctl.errors import FpctlError, InvalidInput
 
 if TYPE_CHECKING:
-    from rich.progress import Progress, TaskID
-
     from fpctl.services.work import Shared
-
-PROGRESS_AFTER_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
@@ -173,7 +168,7 @@ def _run_all(run: Invocation, lines: list[Line]) -> list[BatchLine]:
         shared_work(
             run.store(), now=run.now, dry_run=run.dry_run, force_clock=run.force_clock
         ) as shared,
-        _Progress(run, total=len(lines)) as progress,
+        ProgressBar(run, "batch", total=len(lines)) as progress,
     ):
         for line in lines:
             batch_line = _line(shared, line, defaults)
@@ -224,42 +219,3 @@ def _result(batch_line: BatchLine) -> dict[str, Any]:
     outputs = [item.data for item in batch_line.held if isinstance(item, Emitted)]
     result = outputs[0] if len(outputs) == 1 else (outputs or None)
     return {"line": batch_line.number, "command": batch_line.command, "result": result}
-
-
-class _Progress:
-    """A progress bar on stderr, only at a terminal and only once the batch has run for
-    about a second (SPEC §3.4); output and notes of the lines print above it."""
-
-    def __init__(self, run: Invocation, *, total: int) -> None:
-        self.total = total
-        self.wanted = not run.quiet and sys.stderr.isatty()
-        self.started = time.monotonic()
-        self.bar: Progress | None = None
-        self.task: TaskID | None = None
-
-    def __enter__(self) -> _Progress:
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        if self.bar is not None:
-            self.bar.stop()
-
-    def advance(self, done: int) -> None:
-        if not self.wanted:
-            return
-        if self.bar is None:
-            if time.monotonic() - self.started < PROGRESS_AFTER_SECONDS:
-                return
-            from rich.console import Console
-            from rich.progress import Progress
-
-            self.bar = Progress(
-                console=Console(stderr=True),
-                transient=True,
-                redirect_stdout=sys.stdout.isatty(),  # same terminal: print above the bar
-                redirect_stderr=True,
-            )
-            self.bar.start()
-            self.task = self.bar.add_task("batch", total=self.total)
-        assert self.task is not None
-        self.bar.update(self.task, completed=done)

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from fpctl.cli.invocation import Invocation
+from fpctl.cli.invocation import Invocation, refuse_in_batch
+from fpctl.cli.numbers import whole_number
 from fpctl.cli.options import command, group
+from fpctl.cli.progress import ProgressBar
+
+if TYPE_CHECKING:
+    from fpctl.services.demo import DemoOptions, Summary
 
 app = group("demo", "Demo data.")
 
@@ -16,32 +22,99 @@ app = group("demo", "Demo data.")
 def seed(
     run: Invocation,
     accounts: Annotated[
-        int, typer.Option(min=1, metavar="N", help="How many accounts (the first is Advanced).")
+        int,
+        typer.Option(
+            metavar="N",
+            parser=whole_number(1, 1_000),
+            help="How many accounts, 1 to 1,000 (the first is Advanced).",
+        ),
     ] = 3,
     members: Annotated[
         int,
         typer.Option(
-            min=7, metavar="N", help="People who joined each account, the admin included."
+            metavar="N",
+            parser=whole_number(7, 1_000),
+            help="People who joined each account, the admin included: 7 to 1,000.",
         ),
     ] = 10,
     orders: Annotated[
-        int, typer.Option(min=0, metavar="N", help="Orders per account, in every status.")
+        int,
+        typer.Option(
+            metavar="N",
+            parser=whole_number(0, 10_000),
+            help="Orders per account, in every status: 0 to 10,000.",
+        ),
     ] = 10,
     seed: Annotated[
         int, typer.Option(metavar="N", help="Same seed and same day: the same store.")
     ] = 1,
+    reset: Annotated[
+        bool,
+        typer.Option(
+            "--reset",
+            help="Replace a demo store with a freshly seeded one, its audit trail included "
+            "(destructive: --yes). Refused unless the store holds nothing but the demo.",
+        ),
+    ] = False,
 ) -> None:
     """Fill the store with demo accounts, members, invitations, policies, freelancers and orders.
 
     Everything is made through the same rules as real commands, so the audit trail is real.
     Events are placed before the start of the clock's UTC day (pin it with --now for a
-    byte-identical store). Refused (exit 5) when the demo accounts already exist."""
-    from fpctl.clock import iso
+    byte-identical store). Refused (exit 5) when the demo accounts already exist.
+
+    --reset seeds again on a store that holds nothing but the demo (built by demo seed from
+    empty; only demo accounts and the demo catalogue). The demo accounts cannot be deleted
+    one by one: the audit trail is append-only and seals every ledger and points row. So
+    the whole store, its audit trail included, is replaced by one seeded afresh and checked
+    first, as `db restore` replaces it; any other store is refused (exit 5). A store with
+    no account is simply seeded. At a terminal, a progress bar shows on stderr.
+
+    Example: fpctl demo seed --reset --yes"""
     from fpctl.services import demo
 
     options = demo.DemoOptions(accounts=accounts, members=members, seed=seed, orders=orders)
-    with run.work(write=True) as ctx:
-        summary = demo.seed(ctx, options)
+    summary = _reset(run, options) if reset else _seed(run, options)
+    _show(run, summary)
+
+
+def _seed(run: Invocation, options: DemoOptions) -> Summary:
+    from fpctl.services import demo
+
+    with ProgressBar(run, "seeding the demo") as bar, run.work(write=True) as ctx:
+        return demo.seed(ctx, options, progress=_told(bar))
+
+
+def _reset(run: Invocation, options: DemoOptions) -> Summary:
+    from fpctl.services import demo_reset
+
+    refuse_in_batch(run, "demo seed --reset")
+    store = run.store()
+    held = demo_reset.holdings(store)  # refuse before asking, not after
+    if held.empty:
+        run.note("demo seed --reset: the store holds no account yet; seeding it")
+        return _seed(run, options)
+    accounts = f"{len(held.accounts)} demo account" + ("s" if len(held.accounts) != 1 else "")
+    what = f"({accounts}, {held.audit_records:,} audit records)"
+    run.confirm(f"replace {store.location.shown} {what} with a new demo store?")
+    with ProgressBar(run, "seeding the demo") as bar:
+        summary = demo_reset.reset(
+            store, options, now=run.now, dry_run=run.dry_run, progress=_told(bar)
+        )
+    if run.dry_run:
+        run.note("dry run: the new demo store passed its checks; nothing was replaced")
+    else:
+        run.note(f"replaced the store {what} with a new demo store")
+    return summary
+
+
+def _told(bar: ProgressBar) -> Callable[[int, int], None]:
+    return lambda done, total: bar.advance(done, total=total)
+
+
+def _show(run: Invocation, summary: Summary) -> None:
+    from fpctl.clock import iso
+
     view: dict[str, Any] = {
         "seed": summary.seed,
         "base_time": iso(summary.base_time),

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
@@ -60,9 +61,12 @@ from fpctl.store.tables import (
     Policy,
 )
 
+#: Told how many of the seed's events have run, and of how many: ``progress(done, total)``.
+Progress = Callable[[int, int], None]
+
 
 class _Seeder:
-    def __init__(self, ctx: Context, options: DemoOptions) -> None:
+    def __init__(self, ctx: Context, options: DemoOptions, progress: Progress | None) -> None:
         self.session = ctx.session
         self.base = base_time(ctx.now)
         self.rng = random.Random(options.seed)
@@ -72,16 +76,25 @@ class _Seeder:
         self.events: list[tuple[datetime, int, Step]] = []
         self.used_names: set[str] = set()
         self.stories = OrderStories(self)
+        self.progress = progress or (lambda _done, _total: None)
 
     # -- building blocks -------------------------------------------------------------------
 
     def at(self, days_before: int, step: Step, *, hour: int | None = None) -> datetime:
         """Schedule ``step`` that many days before the base, in office hours."""
+        when = self.instant(days_before, hour=hour)
+        self.schedule(when, step)
+        return when
+
+    def instant(self, days_before: int, *, hour: int | None = None) -> datetime:
+        """An instant in office hours that many days before the base (drawn, not scheduled)."""
         hour = self.rng.randint(8, 17) if hour is None else hour
         day = self.base - timedelta(days=days_before)
-        when = day.replace(hour=hour, minute=self.rng.randrange(0, 60, 5), second=0, microsecond=0)
+        return day.replace(hour=hour, minute=self.rng.randrange(0, 60, 5), second=0, microsecond=0)
+
+    def schedule(self, when: datetime, step: Step) -> None:
+        """Run ``step`` at ``when``; steps at the same instant run in the order scheduled."""
         self.events.append((when, len(self.events), step))
-        return when
 
     def ctx(self, team: Team, when: datetime, actor: Actor | None = None) -> Context:
         account = self.session.get(Account, team.account_id) if team.account_id else None
@@ -146,10 +159,12 @@ class _Seeder:
         assert request_id is not None  # a stored row's id
         return request_id
 
-    def join(self, team: Team, who: Person, role: Role, days_before: int) -> None:
-        """The admin invites; the invitee accepts one to two days later."""
+    def join(self, team: Team, key: str, role: Role, days_before: int) -> None:
+        """The admin invites; the invitee accepts one to three days later."""
+        who = team.people[key]
         self.at(days_before, lambda t: self.invite(team, None, who, role, t))
-        self.at(days_before - self.rng.randint(1, 3), lambda t: self.accept(team, who, t))
+        accepted = days_before - self.rng.randint(1, 3)
+        team.joined[key] = self.at(accepted, lambda t: self.accept(team, who, t))
 
     # -- the script of one account ---------------------------------------------------------
 
@@ -205,21 +220,25 @@ class _Seeder:
         people = team.people
         for key in ("lead", "deactivated", "removed", "closed"):
             people[key] = self.person(team)
-            self.join(team, people[key], Role.MEMBER, self.rng.randint(70, created - 5))
+            self.join(team, key, Role.MEMBER, self.rng.randint(70, created - 5))
         for number in range(self.options.members - MIN_MEMBERS):
             role = Role.BILLING_MANAGER if self.rng.random() < 0.25 else Role.MEMBER
             people[f"extra{number}"] = self.person(team)
-            self.join(team, people[f"extra{number}"], role, self.rng.randint(55, created - 5))
+            self.join(team, f"extra{number}", role, self.rng.randint(55, created - 5))
         bm = people["billing"] = self.person(team)
         # Invited as a member, then re-invited as billing manager: the first is superseded.
         self.at(52, lambda t: self.invite(team, None, bm, Role.MEMBER, t))
         self.at(51, lambda t: self.invite(team, None, bm, Role.BILLING_MANAGER, t))
-        self.at(50, lambda t: self.accept(team, bm, t))
-        self.at(
+        team.joined["billing"] = self.at(50, lambda t: self.accept(team, bm, t))
+        team.left["deactivated"] = self.at(
             30, lambda t: members.deactivate(self.as_admin(team, t), people["deactivated"].email)
         )
-        self.at(25, lambda t: members.remove(self.as_admin(team, t), people["removed"].email))
-        self.at(22, lambda t: members.leave(self.as_member(team, people["closed"], t)))
+        team.left["removed"] = self.at(
+            25, lambda t: members.remove(self.as_admin(team, t), people["removed"].email)
+        )
+        team.left["closed"] = self.at(
+            22, lambda t: members.leave(self.as_member(team, people["closed"], t))
+        )
         if team.index % 3 == 1:  # the founder hands the admin role to the billing manager
             self.at(3, lambda t: members.set_role(self.as_admin(team, t), bm.email, Role.ADMIN))
 
@@ -237,7 +256,7 @@ class _Seeder:
         self.at(14, lambda t: self.decide(team, rejected, t, approve=False))
         self.at(14, lambda t: self.invite(team, lead, approved, Role.MEMBER, t), hour=18)
         self.at(13, lambda t: self.decide(team, approved, t, approve=True))
-        self.at(12, lambda t: self.accept(team, approved, t))
+        team.joined["approved"] = self.at(12, lambda t: self.accept(team, approved, t))
         lapsed, waiting = self.person(team), self.person(team)
         self.at(12, lambda t: self.invite(team, lead, lapsed, Role.MEMBER, t), hour=18)
         by_bm, by_admin = self.person(team), self.person(team)
@@ -305,11 +324,20 @@ class _Seeder:
     def run(self) -> list[Team]:
         self.plan_catalogue()
         teams = [self.plan_account(index) for index in range(self.options.accounts)]
-        for when, _, step in sorted(self.events, key=lambda event: event[:2]):
-            settle.settle_due(self.session, when)
+        events = sorted(self.events, key=lambda event: event[:2])
+        for done, (when, _, step) in enumerate(events, start=1):
+            self.settle(when)
             step(when)
-        settle.settle_due(self.session, self.base)
+            self.progress(done, len(events))
+        self.settle(self.base)
         return teams
+
+    def settle(self, when: datetime) -> None:
+        """What is due by ``when``, as a command would (the probe first: most events find
+        nothing due, and the settlers' own queries cost far more)."""
+        self.session.flush()
+        if settle.anything_due(self.session, when):
+            settle.settle_due(self.session, when)
 
 
 def _ascii(text: str) -> str:
@@ -336,22 +364,24 @@ def _check(options: DemoOptions) -> None:
         )
 
 
-def seed(ctx: Context, options: DemoOptions) -> Summary:
-    """Build the demo accounts in the caller's transaction; refuse if they already exist."""
+def seed(ctx: Context, options: DemoOptions, *, progress: Progress | None = None) -> Summary:
+    """Build the demo accounts in the caller's transaction; refuse if they already exist.
+    ``progress`` is told of every step (there are thousands for big sizes)."""
     _check(options)
     slugs = demo_slugs(options.accounts)
     taken = ctx.session.exec(select(Account.slug).where(col(Account.slug).in_(slugs))).all()
     if taken:
         raise RuleViolation(
             f"the store already holds the demo accounts ({', '.join(sorted(taken))})",
-            hint="seed a fresh store: --db /tmp/demo.db (or FPCTL_DB)",
+            hint="seed it again from scratch with --reset --yes, or seed a fresh store: "
+            "--db /tmp/demo.db (or FPCTL_DB)",
             code="already_seeded",
         )
     if not ctx.session.exec(select(Account.id).limit(1)).first():
         store_clock.mark_test(ctx.session)  # a demo store: any pinned clock, forever
     audit_before = ctx.session.exec(select(func.count()).select_from(AuditRecord)).one()
     catalogue_before = _catalogue_counts(ctx)
-    teams = _Seeder(ctx, options).run()
+    teams = _Seeder(ctx, options, progress).run()
     catalogue = _catalogue_counts(ctx)
     ids = [team.account_id for team in teams]
     return Summary(

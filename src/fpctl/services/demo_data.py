@@ -12,11 +12,6 @@ from fpctl.domain.enums import Plan
 #: People each account needs so that every role and status appears (admin, a billing
 #: manager, a team lead, a deactivated, a removed and a closed member, one joined after
 #: approval).
-
-
-#: People each account needs so that every role and status appears (admin, a billing
-#: manager, a team lead, a deactivated, a removed and a closed member, one joined after
-#: approval).
 MIN_MEMBERS = 7
 
 
@@ -128,6 +123,11 @@ class Team:
     admin: Person
     account_id: int | None = None
     people: dict[str, Person] = field(default_factory=dict)
+    #: When each person in ``people`` became a member, and when they stopped being an active
+    #: one (deactivated, removed, closed): orders are placed only by someone who is a member
+    #: for every day their order's story spans.
+    joined: dict[str, datetime] = field(default_factory=dict)
+    left: dict[str, datetime] = field(default_factory=dict)
 
 
 Step = Callable[[datetime], object]  # what a step returns is not used
@@ -158,3 +158,12 @@ def company(index: int) -> tuple[str, str, str]:
 def base_time(now: datetime) -> datetime:
     """The instant every demo event is placed before: the start of now's UTC day."""
     return now.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def is_demo_slug(slug: str) -> bool:
+    """Whether ``seed`` gives some account that slug, whatever ``--accounts`` was
+    (``northwind-traders``, ..., then ``northwind-traders-2``, ...)."""
+    prefix, _, number = slug.rpartition("-")
+    turn = int(number) - 1 if prefix and number.isdigit() and int(number) >= 2 else 0
+    first = turn * len(COMPANIES)
+    return any(company(first + index)[2] == slug for index in range(len(COMPANIES)))
