@@ -275,10 +275,9 @@ def test_negative_revisions_are_a_usage_error(cli: Cli, catalogue: None) -> None
     result = add_service(cli, "amy", "Copy", "--price", "50", "--revisions", "-1")
 
     assert result.exit_code == 2
-    assert result.error == {
-        "code": "invalid_input",
-        "message": "--revisions must be between 0 and 100, not -1",
-    }
+    assert result.error["message"] == (
+        "Invalid value for '--revisions': '-1' is not a whole number: use the digits 0-9"
+    )
 
 
 def test_the_price_is_required(cli: Cli, catalogue: None) -> None:

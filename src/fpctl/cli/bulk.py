@@ -9,13 +9,27 @@ from pathlib import Path
 
 from fpctl.errors import InvalidInput
 
+#: The most a bulk file or a batch may hold: hundreds of thousands of rows or commands, far
+#: more than anyone runs at once; a device that never ends (/dev/zero) stops here instead of
+#: filling the memory until the system kills fpctl.
+MAX_BYTES = 64 * 1024 * 1024
+
 
 def read_text(source: str) -> str:
-    """The whole file (or stdin), UTF-8 with or without a BOM."""
+    """The whole file (or stdin), UTF-8 with or without a BOM, at most MAX_BYTES."""
     try:
-        raw = sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
+        if source == "-":
+            raw = sys.stdin.buffer.read(MAX_BYTES + 1)
+        else:
+            with Path(source).open("rb") as file:
+                raw = file.read(MAX_BYTES + 1)
     except OSError as error:
-        raise InvalidInput(f"cannot read {source}: {error.strerror}") from None
+        raise InvalidInput(f"cannot read {source}: {error.strerror or error}") from None
+    if len(raw) > MAX_BYTES:
+        raise InvalidInput(
+            f"{source} holds more than {MAX_BYTES // 1024 // 1024} MiB",
+            hint="split it into several files",
+        )
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:

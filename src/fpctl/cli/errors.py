@@ -93,5 +93,23 @@ def mapped(*, as_json: bool, debug: bool, line: Located | None = None) -> Iterat
         raise typer.Exit(report(error, as_json=as_json, line=line)) from None
     except (KeyboardInterrupt, BrokenPipeError):
         raise typer.Exit(130) from None
+    except OSError as error:
+        if error.filename is None:
+            raise typer.Exit(report_bug(error, as_json=as_json, debug=debug, line=line)) from None
+        raise typer.Exit(report(path_error(error), as_json=as_json, line=line)) from None
     except Exception as error:
         raise typer.Exit(report_bug(error, as_json=as_json, debug=debug, line=line)) from None
+
+
+def path_error(error: OSError) -> FpctlError:
+    """A file or folder the command was given cannot be used (a name too long for the file
+    system, a folder where a file was expected, no permission): the input's fault, exit 2,
+    not a bug."""
+    from fpctl.errors import InvalidInput
+
+    reason = error.strerror or type(error).__name__
+    return InvalidInput(
+        f"cannot use {error.filename}: {reason}",
+        hint="check the path: it must name a file or folder fpctl can use",
+        code="unusable_path",
+    )

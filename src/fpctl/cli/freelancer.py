@@ -8,6 +8,7 @@ import typer
 
 from fpctl.cli.completion import complete_freelancers
 from fpctl.cli.invocation import Invocation
+from fpctl.cli.numbers import COUNT
 from fpctl.cli.options import command, group
 
 app = group("freelancer", "The freelancer catalogue: freelancers and their services.")
@@ -101,7 +102,7 @@ def service_add(
     title: Annotated[str, typer.Argument(help="What the freelancer offers.")],
     price: Annotated[str, typer.Option(metavar="AMOUNT", help="The price, e.g. 150 or $1,250.50.")],
     revisions: Annotated[
-        int, typer.Option(metavar="N", help="Revisions included (0 or more).")
+        int, typer.Option(metavar="N", parser=COUNT, help="Revisions included (0 or more).")
     ] = 0,
 ) -> None:
     """Add a service to a freelancer (support, with --reason)."""

@@ -25,6 +25,7 @@ def run(args: list[str], command: Any | None = None, *, line: Any | None = None)
     default_output = line.defaults.get("output") if line is not None else None
     as_json = errors.wants_json(args, default=default_output)
     try:
+        refuse_unreadable(args)
         root = command if command is not None else get_command(args)
         result = root.main(args, prog_name="fpctl", standalone_mode=False, obj=line)
     except typer.Exit as done:
@@ -45,6 +46,40 @@ def run(args: list[str], command: Any | None = None, *, line: Any | None = None)
         debug = errors.wants_debug(args)
         return errors.report_bug(error, as_json=as_json, debug=debug, line=line)
     return result if isinstance(result, int) else 0
+
+
+#: The environment variables fpctl reads as text (SPEC §3.2, §3.3).
+TEXT_VARIABLES = (
+    "FPCTL_AS",
+    "FPCTL_REASON",
+    "FPCTL_ACCOUNT",
+    "FPCTL_AGENT",
+    "FPCTL_NOW",
+    "FPCTL_OUTPUT",
+    "FPCTL_DB",
+    "FPCTL_DATABASE_URL",
+)
+
+
+def refuse_unreadable(args: list[str]) -> None:
+    """A usage error (exit 2) for text no store keeps, before anything runs: a NUL
+    (PostgreSQL refuses it; a path cannot hold one) or bytes that are not UTF-8 (a name
+    pasted in another encoding reaches Python as lone surrogates, which nothing can write).
+    Found deep in a store, either was an internal error (exit 1)."""
+    import os
+
+    from fpctl.errors import InvalidInput
+
+    given = [(f"argument {number}", arg) for number, arg in enumerate(args, start=1)]
+    given += [(name, os.environ[name]) for name in TEXT_VARIABLES if name in os.environ]
+    for where, text in given:
+        if "\x00" in text:
+            raise InvalidInput(f"{where} holds a NUL character", code="usage")
+        try:
+            text.encode()
+        except UnicodeEncodeError:
+            shown = ascii(text if len(text) <= 60 else text[:60] + "...")
+            raise InvalidInput(f"{where} is not UTF-8 text: {shown}", code="usage") from None
 
 
 def main(argv: list[str] | None = None) -> None:

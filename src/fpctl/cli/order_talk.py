@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from fpctl.cli.invocation import Invocation
+from fpctl.cli.numbers import ID
 from fpctl.cli.options import command
 from fpctl.cli.order_base import OrderId, app, order_view
 
@@ -65,7 +66,9 @@ def comment(
     text: Text,
     reply_to: Annotated[
         int | None,
-        typer.Option(metavar="COMMENT", help="Reply to this comment (on the same order)."),
+        typer.Option(
+            metavar="COMMENT", parser=ID, help="Reply to this comment (on the same order)."
+        ),
     ] = None,
 ) -> None:
     """Comment on an order for the team (never shown to the freelancer). `@email` mentions

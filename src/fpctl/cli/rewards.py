@@ -18,7 +18,9 @@ from fpctl.cli.options import command, group
 
 app = group("rewards", "Rewards: tier, points, history and redemptions.")
 
-_POINTS = re.compile(r"\d+|\d{1,3}(,\d{3})+", re.ASCII)
+#: At most 15 digits: more than any account holds, and within what int() reads (a number of
+#: thousands of digits was an internal error).
+_POINTS = re.compile(r"\d{1,15}|\d{1,3}(,\d{3}){1,4}", re.ASCII)
 
 
 class Reward(StrEnum):

@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from fpctl.domain.money import parse_cents
+from fpctl.domain.text import SHORT_TEXT, within
 from fpctl.errors import InvalidInput, RuleViolation
 
 
@@ -138,7 +139,8 @@ def parse_milestones(specs: list[str]) -> list[Milestone]:
         title, sep, amount = spec.rpartition("=")
         if not sep or not title.strip():
             raise InvalidInput(f"{spec!r} is not a milestone", hint='write "TITLE=AMOUNT"')
-        milestones.append(Milestone(title.strip(), parse_cents(amount)))
+        title = within(title.strip(), "a milestone title", SHORT_TEXT)
+        milestones.append(Milestone(title, parse_cents(amount)))
     return milestones
 
 

@@ -40,8 +40,10 @@ FORMATS = tuple(f.value for f in Format)
 
 
 # json.dumps escapes C0 controls but writes C1 (\x9b is a CSI on many terminals) and bidi
-# controls raw. Escaping them as \uXXXX keeps the data identical and the terminal safe.
-_RAW_IN_JSON = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# controls raw. Escaping them as \uXXXX keeps the data identical and the terminal safe. The
+# line and paragraph separators too: JSON allows them raw, but a reader that splits lines
+# the Unicode way (Python's str.splitlines) would cut an NDJSON object in two.
+_RAW_IN_JSON = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
 
 
 def _escaped(text: str) -> str:
@@ -199,9 +201,15 @@ def note(message: str, *, quiet: bool = False) -> None:
         sys.stderr.write(safe_text(message) + "\n")
 
 
+def one_line(text: str) -> str:
+    """``text`` made safe for stderr on one line: a newline in a value quoted into a
+    message (a username, a path) shows as ``\\n`` instead of forging an ``error:`` line."""
+    return safe_text(text).replace("\n", "\\n")
+
+
 def emit_error(error: Mapping[str, Any], *, as_json: bool) -> None:
-    sys.stderr.write(f"error: {safe_text(error['message'])}\n")
+    sys.stderr.write(f"error: {one_line(error['message'])}\n")
     if error.get("hint"):
-        sys.stderr.write(f"hint: {safe_text(error['hint'])}\n")
+        sys.stderr.write(f"hint: {one_line(error['hint'])}\n")
     if as_json:
         sys.stderr.write(_json({"error": dict(error)}) + "\n")

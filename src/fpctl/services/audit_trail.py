@@ -14,6 +14,7 @@ from sqlmodel import col, select
 from fpctl.domain.enums import ActorKind
 from fpctl.domain.ids import as_id
 from fpctl.domain.permissions import Action
+from fpctl.domain.text import within
 from fpctl.errors import InvalidInput
 from fpctl.services.context import Context
 from fpctl.store.tables import Account, AuditRecord
@@ -54,7 +55,14 @@ def list_records(ctx: Context, where: AuditFilter) -> Iterator[tuple[AuditRecord
     return iter(ctx.session.exec(query.order_by(order)).yield_per(1000))
 
 
+#: The longest filter text: more than any action, actor or target holds, and far below
+#: SQLite's limit for a LIKE pattern (50,000 bytes: a longer one was an internal error).
+MAX_FILTER = 1_000
+
+
 def _conditions(ctx: Context, where: AuditFilter) -> list[ColumnElement[bool]]:
+    for name in ("action", "actor", "agent", "target"):
+        within(getattr(where, name) or "", f"the --{name} filter", MAX_FILTER)
     found: list[ColumnElement[bool]] = []
     if where.action and where.action.strip():
         found.append(_action_is(where.action))

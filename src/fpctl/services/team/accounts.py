@@ -34,6 +34,8 @@ def create(
     if not ctx.actor.is_nobody:
         ctx.require(Action.ACCOUNT_CREATE)
     name = require_text(name, "the account name")
+    # Like every member's name (team accept --name): trimmed, not blank, 200 at most.
+    shown = require_text(admin_name, "the admin's name") if admin_name is not None else None
     slug = validate_slug(slug) if slug else slugify(name)
     email = normalize_email(admin_email)
     plan = Plan(plan)
@@ -55,7 +57,7 @@ def create(
     )
     ctx.session.add(account)
     ctx.session.flush()
-    admin = add_member(ctx, account, email=email, name=admin_name or email, role=Role.ADMIN)
+    admin = add_member(ctx, account, email=email, name=shown or email, role=Role.ADMIN)
     actor = ctx.actor if not ctx.actor.is_nobody else member_actor(admin)
     ctx.as_actor(actor).record(
         action=Action.ACCOUNT_CREATE,
