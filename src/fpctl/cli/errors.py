@@ -82,6 +82,19 @@ def report_bug(
     return int(ExitCode.INTERNAL)
 
 
+INTERRUPTED = 130  # 128 + SIGINT, as a shell reports Ctrl-C
+PIPE_CLOSED = 141  # 128 + SIGPIPE, as a shell reports `yes | head -1`
+
+
+def pipe_closed() -> int:
+    """The reader of stdout went away (``fpctl … | head -1``): stop quietly, as a Unix tool
+    killed by SIGPIPE would. Python would complain when it flushes stdout at exit, so stdout
+    now points at /dev/null."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    return PIPE_CLOSED
+
+
 @contextmanager
 def mapped(*, as_json: bool, debug: bool, line: Located | None = None) -> Iterator[None]:
     """Run a command body; turn what it raises into output and an exit code."""
@@ -91,8 +104,10 @@ def mapped(*, as_json: bool, debug: bool, line: Located | None = None) -> Iterat
         raise
     except FpctlError as error:
         raise typer.Exit(report(error, as_json=as_json, line=line)) from None
-    except (KeyboardInterrupt, BrokenPipeError):
-        raise typer.Exit(130) from None
+    except KeyboardInterrupt:
+        raise typer.Exit(INTERRUPTED) from None
+    except BrokenPipeError:
+        raise typer.Exit(pipe_closed()) from None
     except OSError as error:
         if error.filename is None:
             raise typer.Exit(report_bug(error, as_json=as_json, debug=debug, line=line)) from None

@@ -40,8 +40,10 @@ def run(args: list[str], command: Any | None = None, *, line: Any | None = None)
         return errors.report_usage(message, as_json=as_json, line=line)
     except FpctlError as error:
         return errors.report(error, as_json=as_json, line=line)
-    except (KeyboardInterrupt, BrokenPipeError):
-        return 130
+    except KeyboardInterrupt:
+        return errors.INTERRUPTED
+    except BrokenPipeError:
+        return errors.pipe_closed()
     except Exception as error:
         debug = errors.wants_debug(args)
         return errors.report_bug(error, as_json=as_json, debug=debug, line=line)
@@ -83,6 +85,12 @@ def refuse_unreadable(args: list[str]) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
+    import signal
+
+    # A reader that stops early (`fpctl … | head -1`) ends fpctl as it ends any Unix tool:
+    # killed by SIGPIPE, status 141, silently. Python ignores SIGPIPE and may then lose the
+    # rest of a large write without an error; output is written after a change commits.
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     args = sys.argv[1:] if argv is None else list(argv)
     if args in (["--version"], ["-V"]):
         print(f"fpctl {__version__}")
