@@ -120,8 +120,13 @@ def test_show_table(cli: Cli, acme: str) -> None:
         "open cancellation requests  0",
         "open invitations            0",
         "pending approvals           0",
-        "recent activity             AT                    ACTOR          ACTION          TARGET",
-        " " * 28 + "2026-11-01T10:00:00Z  ada@acme.test  account.create  account:1 acme",
+        "",
+        "Recent activity",
+        "┏━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━┓",
+        "┃ AT                   ┃ ACTION         ┃ TARGET         ┃ ACTOR         ┃",
+        "┡━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━┩",
+        "│ 2026-11-01T10:00:00Z │ account.create │ account:1 acme │ ada@acme.test │",
+        "└──────────────────────┴────────────────┴────────────────┴───────────────┘",
     ]
 
 

@@ -120,7 +120,7 @@ def test_a_deposit_without_a_payment_method_is_refused(cli: Cli, team: Any) -> N
     assert result.error == {
         "code": "no_payment_method",
         "message": "a deposit is paid by the default payment method, and the account has none",
-        "hint": "fpctl billing payment-method add",
+        "hint": "fpctl billing payment-method add --card NUMBER --expiry MM/YY",
     }
     assert state(cli) == before
 
@@ -222,7 +222,7 @@ def test_unknown_and_other_accounts_invoices_are_not_found(cli: Cli, deposits: N
         assert result.error == {
             "code": "not_found",
             "message": f"no invoice {invoice_id} in this account",
-            "hint": "`fpctl billing invoices` lists them",
+            "hint": f"`fpctl billing invoices --as {actor[1]}` lists them",
         }
     assert billing(cli, "invoices", actor=gus).json == []
 

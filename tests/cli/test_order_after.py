@@ -492,10 +492,16 @@ def test_next_is_a_read_for_whoever_sees_the_order(cli: Cli, shop: Any) -> None:
     error(cli("order", "next", "99", *ADA, "-o", "json"), 3, "not_found")
 
 
-def test_next_as_a_table(cli: Cli, shop: Any) -> None:
+def test_next_for_people_prints_each_command_on_a_line_of_its_own(
+    cli: Cli, shop: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At 80 columns too, the command copies as it is: never wrapped, never in a cell."""
+    monkeypatch.setenv("COLUMNS", "80")
     order_id = place(cli)
 
     result = ok(cli("order", "next", str(order_id)))
 
-    assert f"fpctl order skip-requirements {order_id} --as @lena" in result.stdout
-    assert "ACTION" in result.stdout
+    lines = [line.strip() for line in result.stdout.splitlines()]
+    assert lines[0] == f"Order {order_id}: next"
+    assert f"fpctl order skip-requirements {order_id} --as @lena" in lines
+    assert "│" not in result.stdout

@@ -94,11 +94,11 @@ def test_team_list_in_every_format(cli: Cli, acme: str) -> None:
     ]
     assert [line.rstrip() for line in out("table").splitlines()] == [
         "Members of acme",
-        "┏━━━━┳━━━━━━━━━━━━━━━┳━━━━━━━━━━━┳━━━━━━━┳━━━━━━━━┳━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━┓",
-        "┃ ID ┃ EMAIL         ┃ NAME      ┃ ROLE  ┃ STATUS ┃ ACCOUNT ┃ CREATED AT           ┃",
-        "┡━━━━╇━━━━━━━━━━━━━━━╇━━━━━━━━━━━╇━━━━━━━╇━━━━━━━━╇━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━┩",
-        "│ 1  │ ada@acme.test │ Ada Admin │ admin │ active │ acme    │ 2026-11-01T10:00:00Z │",
-        "└────┴───────────────┴───────────┴───────┴────────┴─────────┴──────────────────────┘",
+        "┏━━━━┳━━━━━━━━━━━━━━━┳━━━━━━━┳━━━━━━━━┳━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━┓",
+        "┃ ID ┃ EMAIL         ┃ ROLE  ┃ STATUS ┃ NAME      ┃ CREATED AT           ┃",
+        "┡━━━━╇━━━━━━━━━━━━━━━╇━━━━━━━╇━━━━━━━━╇━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━┩",
+        "│ 1  │ ada@acme.test │ admin │ active │ Ada Admin │ 2026-11-01T10:00:00Z │",
+        "└────┴───────────────┴───────┴────────┴───────────┴──────────────────────┘",
     ]
 
 
@@ -196,14 +196,14 @@ def test_errors_go_to_stderr_with_a_json_object(cli: Cli, acme: str) -> None:
     assert result.stdout == ""
     assert result.stderr.splitlines() == [
         "error: no member nobody@acme.test in this account",
-        "hint: `fpctl team list` shows the members",
+        "hint: `fpctl team list --as ada@acme.test` shows the members",
         '{"error":{"code":"not_found","message":"no member nobody@acme.test in this account",'
-        '"hint":"`fpctl team list` shows the members"}}',
+        '"hint":"`fpctl team list --as ada@acme.test` shows the members"}}',
     ]
     plain = cli("team", "deactivate", "nobody@acme.test", "--as", ADA)
     assert plain.stderr.splitlines() == [
         "error: no member nobody@acme.test in this account",
-        "hint: `fpctl team list` shows the members",
+        "hint: `fpctl team list --as ada@acme.test` shows the members",
     ]
 
 

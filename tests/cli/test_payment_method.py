@@ -392,7 +392,7 @@ def test_unknown_removed_and_other_accounts_ids_are_not_found(
         assert result.error == {
             "code": "not_found",
             "message": f"no payment method {method_id} in this account",
-            "hint": "`fpctl billing payment-method list` shows them",
+            "hint": "`fpctl billing payment-method list --as ada@acme.test` shows them",
         }
     assert [m["id"] for m in pm(cli, "list", actor=("--as", "gus@globex.test")).json] == [4]
     assert len(billing_audit(cli)) == 5

@@ -288,11 +288,11 @@ def test_team_list_table_and_filters(cli: Cli, team: dict[str, str]) -> None:
     result = cli("team", "list", "--account", "acme", "--status", "deactivated")
     assert [line.rstrip() for line in result.stdout.splitlines()] == [
         "Members of acme",
-        "┏━━━━┳━━━━━━━━━━━━━━━┳━━━━━━┳━━━━━━━━┳━━━━━━━━━━━━━┳━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━┓",
-        "┃ ID ┃ EMAIL         ┃ NAME ┃ ROLE   ┃ STATUS      ┃ ACCOUNT ┃ CREATED AT           ┃",
-        "┡━━━━╇━━━━━━━━━━━━━━━╇━━━━━━╇━━━━━━━━╇━━━━━━━━━━━━━╇━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━┩",
-        "│ 4  │ max@acme.test │ max  │ member │ deactivated │ acme    │ 2026-11-01T10:00:00Z │",
-        "└────┴───────────────┴──────┴────────┴─────────────┴─────────┴──────────────────────┘",
+        "┏━━━━┳━━━━━━━━━━━━━━━┳━━━━━━━━┳━━━━━━━━━━━━━┳━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━┓",
+        "┃ ID ┃ EMAIL         ┃ ROLE   ┃ STATUS      ┃ NAME ┃ CREATED AT           ┃",
+        "┡━━━━╇━━━━━━━━━━━━━━━╇━━━━━━━━╇━━━━━━━━━━━━━╇━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━┩",
+        "│ 4  │ max@acme.test │ member │ deactivated │ max  │ 2026-11-01T10:00:00Z │",
+        "└────┴───────────────┴────────┴─────────────┴──────┴──────────────────────┘",
     ]
     roles = cli("team", "list", "--account", "acme", "--role", "member", "-o", "json")
     assert [m["email"] for m in roles.json] == ["mia@acme.test", "max@acme.test"]

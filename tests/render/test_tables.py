@@ -132,11 +132,15 @@ def test_not_a_terminal_without_columns_uses_a_wide_table(
     assert "│ 2026-11-01T10:00:00Z │" in shown[3]
 
 
-def test_columns_is_respected(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_narrow_terminal_shows_the_columns_that_fit_and_never_splits_a_token(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.setenv("COLUMNS", "60")
     shown = table([LONG])
     assert max(len(line) for line in shown) <= 60
-    assert len(shown) > 6  # folded to fit
+    assert len(shown) == 5  # one line for the row: nothing folded mid-token
+    assert "someone.with.a.rather.long.address@a-long-c" in shown[3]
+    assert shown[3].split("│")[1].strip().endswith("…")
 
 
 def test_object_with_a_list_of_objects_shows_a_small_table() -> None:
@@ -154,8 +158,13 @@ def test_object_with_a_list_of_objects_shows_a_small_table() -> None:
     assert shown == [
         "slug             acme",
         "members by role  admin=1, member=2",
-        "recent activity  AT                    ACTOR          AMOUNT",
-        "                 2026-11-01T10:00:00Z  ada@acme.test  $12.50",
-        "                 2026-11-01T09:00:00Z  Eve[2J",
         "nothing",
+        "",
+        "Recent activity",
+        "┏━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━┳━━━━━━━━┓",
+        "┃ AT                   ┃ ACTOR         ┃ AMOUNT ┃",
+        "┡━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━╇━━━━━━━━┩",
+        "│ 2026-11-01T10:00:00Z │ ada@acme.test │ $12.50 │",
+        "│ 2026-11-01T09:00:00Z │ Eve[2J        │        │",
+        "└──────────────────────┴───────────────┴────────┘",
     ]

@@ -103,7 +103,7 @@ def test_a_deposit_needs_a_payment_method(work: Any, team: Any) -> None:
         deposit(work, 100_000)
 
     assert refused.value.code == "no_payment_method"
-    assert refused.value.hint == "fpctl billing payment-method add"
+    assert refused.value.hint == "fpctl billing payment-method add --card NUMBER --expiry MM/YY"
     assert counts(work) == (0, 0, 0, 0)
 
 

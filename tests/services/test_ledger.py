@@ -176,7 +176,7 @@ def test_method_only_without_a_method_is_refused(work: Any, team: Any) -> None:
         charge(work, 2_900, description="The Advanced plan", method_only=True)
 
     assert refused.value.code == "no_payment_method"
-    assert refused.value.hint == "fpctl billing payment-method add"
+    assert refused.value.hint == "fpctl billing payment-method add --card NUMBER --expiry MM/YY"
     assert money(work) == (0, 50_000)
     assert entries(work) == []
 

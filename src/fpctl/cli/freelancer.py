@@ -83,7 +83,7 @@ def show(run: Invocation, username: Username) -> None:
         view = freelancer_view(freelancer, services=freelancers.services_of(ctx, freelancer))
         card = reviews.card(ctx, freelancer)
         view.update(card_view(card, freelancer.username) if card is not None else {})
-    if run.output != "table":
+    if not run.for_people:
         run.emit(view)
         return
     services = view.pop("services")

@@ -67,4 +67,11 @@ def next_(run: Invocation, order_id: OrderId) -> None:
     if found.note:
         run.note(found.note)
     rows = [step_view(step) for step in found.steps]
+    if run.output in ("table", "wide") and run.batch is None:
+        import sys
+
+        from fpctl.render.steps import write_steps
+
+        write_steps(rows, f"Order {order_id}: next", sys.stdout)  # commands copy as printed
+        return
     run.emit(rows, columns=NEXT_COLUMNS, title=f"Order {order_id}: next")

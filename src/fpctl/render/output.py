@@ -125,7 +125,10 @@ def emit(
         _emit_object(data, fmt, columns, title, out)
         return
     if fmt in TABLES:
-        _emit_table(data, columns=columns, title=title, limit=limit, quiet=quiet, out=out)
+        _emit_table(
+            data, columns=columns, title=title, limit=limit, quiet=quiet, out=out,
+            wide=fmt is Format.WIDE,
+        )  # fmt: skip
         return
     rows: Iterable[Row] = data if limit is None else islice(data, limit)
     if fmt is Format.MARKDOWN:
@@ -180,6 +183,7 @@ def _emit_table(
     limit: int | None,
     quiet: bool,
     out: TextIO,
+    wide: bool = False,
 ) -> None:
     from fpctl.render.tables import draw_rows
 
@@ -187,7 +191,7 @@ def _emit_table(
     iterator: Iterator[Row] = iter(rows)
     page = list(islice(iterator, shown_limit))
     left_out = sum(1 for _ in iterator)
-    draw_rows(page, columns, title, out)
+    draw_rows(page, columns, title, out, wide=wide)
     if left_out and not quiet:
         note(
             f"{left_out} more row{'s' if left_out != 1 else ''} not shown "

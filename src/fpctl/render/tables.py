@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
-from typing import Any, TextIO
+from typing import Any, TextIO, TypeGuard
 
+from rich.cells import cell_len
 from rich.console import Console, RenderableType
 from rich.table import Table
 from rich.text import Text
@@ -70,10 +71,10 @@ class _Console(Console):
         raise BrokenPipeError
 
 
-def _console(out: TextIO) -> Console:
+def _console(out: TextIO, *, width: int | None = None) -> Console:
     return _Console(
         file=out,
-        width=_width(out),
+        width=width or _width(out),
         markup=False,
         emoji=False,
         highlight=False,
@@ -103,28 +104,99 @@ def cell(key: str, value: Any) -> Text:
     return Text(text, style=style)
 
 
+#: The widest a column of tokens (emails, ids, times) gets before it is cut with "…", and
+#: the narrowest a column of text (names, titles, notes) is folded to, at its spaces.
+TOKEN_CAP, TEXT_MIN = 40, 14
+#: What a table with a box spends per column (a border and a space on each side), plus one.
+_PER_COLUMN = 3
+
+
 def draw_rows(
     rows: Sequence[Mapping[str, Any]],
     columns: Sequence[str] | None,
     title: str | None,
     out: TextIO,
+    *,
+    wide: bool = False,
 ) -> None:
-    keys = list(columns or (rows[0].keys() if rows else []))
-    table = Table(title=Text(safe_text(title)) if title else None, title_justify="left")
-    for key in keys:
-        money = key.endswith("_cents")
-        table.add_column(header(key), overflow="fold", justify="right" if money else "left")
-    for row in rows:
-        table.add_row(*(cell(key, row.get(key)) for key in keys))
+    """A list for people. At the terminal's width, the columns that fit, in the order
+    given (the command's priority); a token (money, an email, an id, a status, a time) is
+    never split across lines, only cut with "…" when wider than TOKEN_CAP; text folds at
+    its spaces. A column holding the same account on every row repeats the context and is
+    left out. ``wide``: every column, each as wide as its widest cell (lines may run past
+    the terminal, as kubectl's -o wide does)."""
+    console = _console(out)
     if not rows:
-        _console(out).print(Text("(none)", style="dim"))
+        console.print(Text("(none)", style="dim"))
         return
-    _console(out).print(table)
+    keys = list(columns or rows[0].keys())
+    cells = [[cell(key, row.get(key)) for key in keys] for row in rows]
+    layout = [_Column(key, [line[i] for line in cells]) for i, key in enumerate(keys)]
+    if wide:
+        shown = layout
+        console = _console(
+            out, width=sum(c.natural for c in layout) + _PER_COLUMN * len(layout) + 1
+        )
+    else:
+        shown = _fitting([c for c in layout if not c.repeats_context], console.width)
+    table = Table(title=Text(safe_text(title)) if title else None, title_justify="left")
+    for column in shown:
+        table.add_column(**column.options(wide=wide))
+    for line in cells:
+        table.add_row(*(line[layout.index(column)] for column in shown))
+    console.print(table)
+
+
+class _Column:
+    def __init__(self, key: str, cells: list[Text]) -> None:
+        self.key = key
+        self.title = header(key)
+        self.natural = max([cell_len(self.title), *(cell_len(c.plain) for c in cells)])
+        self.is_text = any(" " in c.plain.strip() for c in cells)
+        values = {c.plain for c in cells}
+        self.repeats_context = key == "account" and len(values) == 1
+
+    @property
+    def least(self) -> int:
+        """The narrowest this column may be drawn without splitting a token."""
+        if self.is_text:
+            return max(min(self.natural, TEXT_MIN), _longest_word(self.title))
+        return min(self.natural, max(TOKEN_CAP, cell_len(self.title)))
+
+    def options(self, *, wide: bool) -> dict[str, Any]:
+        money = self.key.endswith("_cents")
+        return {
+            "header": self.title,
+            "justify": "right" if money else "left",
+            "no_wrap": wide or not self.is_text,
+            "overflow": "ellipsis",
+            "min_width": self.natural if wide else self.least,
+        }
+
+
+def _fitting(columns: list[_Column], width: int) -> list[_Column]:
+    """The columns, in order, whose least widths fit ``width`` (the first always)."""
+    shown: list[_Column] = []
+    used = 1
+    for column in columns:
+        need = column.least + _PER_COLUMN
+        if shown and used + need > width:
+            continue
+        shown.append(column)
+        used += need
+    return shown
+
+
+def _longest_word(text: str) -> int:
+    return max((cell_len(word) for word in text.split()), default=0)
 
 
 def draw_object(
     obj: Mapping[str, Any], columns: Sequence[str] | None, title: str | None, out: TextIO
 ) -> None:
+    """A detail view: its fields as a key/value panel, then each list of objects it holds
+    (milestones, activity, services…) as a section of its own, a table that fits."""
+    console = _console(out)
     table = Table(
         title=Text(safe_text(title)) if title else None,
         title_justify="left",
@@ -132,17 +204,33 @@ def draw_object(
         box=None,
         padding=(0, 2, 0, 0),
     )
-    table.add_column(style="bold")
+    table.add_column(style="bold", no_wrap=True)
     table.add_column(overflow="fold")
+    sections: list[tuple[str, Sequence[Mapping[str, Any]]]] = []
     for key in columns or obj.keys():
-        table.add_row(Text(key.removesuffix("_cents").replace("_", " ")), value(key, obj.get(key)))
-    _console(out).print(table)
+        shown = obj.get(key)
+        if _is_rows(shown):
+            sections.append((key, shown))
+            continue
+        table.add_row(Text(key.removesuffix("_cents").replace("_", " ")), cell(key, shown))
+    console.print(table)
+    for key, rows in sections:
+        console.print()
+        draw_rows(rows, None, key.replace("_", " ").capitalize(), out)
+
+
+def _is_rows(value: Any) -> TypeGuard[Sequence[Mapping[str, Any]]]:
+    return (
+        isinstance(value, list | tuple)
+        and bool(value)
+        and all(isinstance(item, Mapping) for item in value)
+    )
 
 
 def value(key: str, shown: Any) -> RenderableType:
-    """An object's value: a list of objects (an account's recent activity) becomes a small
-    table of its own, one line per item; anything else is one cell."""
-    if isinstance(shown, list | tuple) and shown and all(isinstance(v, Mapping) for v in shown):
+    """An object's value: a list of objects becomes a small table of its own, one line per
+    item; anything else is one cell."""
+    if _is_rows(shown):
         return nested_rows(shown)
     return cell(key, shown)
 

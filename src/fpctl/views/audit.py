@@ -12,7 +12,8 @@ from fpctl.store.tables import (
 )
 from fpctl.views import View
 
-AUDIT_COLUMNS = ["id", "at", "actor", "agent", "action", "target", "account", "reason", "changes"]
+#: Most important first: at 80 columns those that fit are shown (-o wide: every key).
+AUDIT_COLUMNS = ["id", "at", "action", "target", "actor", "agent", "reason", "changes", "account"]
 
 #: How a change's missing side reads in a table (the value did not exist before, or after).
 NOTHING = "—"

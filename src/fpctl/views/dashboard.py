@@ -10,7 +10,7 @@ from fpctl.views.audit import audit_view
 from fpctl.views.team import account_view
 
 #: The compact columns of the activity list in tables (JSON keeps whole audit views).
-ACTIVITY_COLUMNS = ("at", "actor", "action", "target")
+ACTIVITY_COLUMNS = ("at", "action", "target", "actor")  # most important first
 #: Members who hold a seat (``members``), and those who no longer do (``former_members``).
 SEATED = (MemberStatus.ACTIVE.value, MemberStatus.DEACTIVATED.value)
 FORMER = (MemberStatus.REMOVED.value, MemberStatus.CLOSED.value)

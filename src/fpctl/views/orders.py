@@ -31,19 +31,20 @@ from fpctl.store.tables import (
 )
 from fpctl.views import View
 
+#: A table's columns, most important first: at 80 columns those that fit are shown.
 ORDER_COLUMNS = [
     "id",
     "status",
-    "kind",
     "title",
+    "total_cents",
     "freelancer",
     "placed_by",
-    "project",
-    "total_cents",
     "paid_cents",
     "flags",
+    "kind",
     "cancellation",
     "due_at",
+    "project",
 ]
 
 

@@ -19,7 +19,8 @@ if TYPE_CHECKING:
     from fpctl.services.team.invitations import NewInvitation
 
 
-MEMBER_COLUMNS = ["id", "email", "name", "role", "status", "account", "created_at"]
+#: Most important first: at 80 columns those that fit are shown (-o wide: every key).
+MEMBER_COLUMNS = ["id", "email", "role", "status", "name", "created_at", "account"]
 
 
 INVITATION_COLUMNS = ["id", "email", "role", "status", "invited_by", "expires_at", "token"]

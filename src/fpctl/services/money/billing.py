@@ -65,7 +65,7 @@ def deposit(ctx: Context, amount_cents: int) -> Deposit:
     if method is None:
         raise RuleViolation(
             "a deposit is paid by the default payment method, and the account has none",
-            hint="fpctl billing payment-method add",
+            hint="fpctl billing payment-method add --card NUMBER --expiry MM/YY",
             code="no_payment_method",
         )
     before = account.balance_cents

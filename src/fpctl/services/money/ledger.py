@@ -126,7 +126,7 @@ def charge(
         if method is None:
             raise RuleViolation(
                 f"{description} is paid by the default payment method, and the account has none",
-                hint="fpctl billing payment-method add",
+                hint="fpctl billing payment-method add --card NUMBER --expiry MM/YY",
                 code="no_payment_method",
             )
         split = Split(0, 0, amount_cents)
