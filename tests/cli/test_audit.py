@@ -510,3 +510,8 @@ def test_an_anchor_the_trail_does_not_hold_fails(
 ) -> None:
     result = cli("audit", "verify", "--expect", anchor, "-o", "json")
     assert result.exit_code == exit_code, result.stderr
+
+
+def test_an_anchor_with_a_huge_count_is_a_usage_error(cli: Cli, acme: str) -> None:
+    result = cli("audit", "verify", "--expect", "9" * 5000 + ":" + "a" * 64, "-o", "json")
+    assert (result.exit_code, result.error["code"]) == (2, "invalid_input")

@@ -68,3 +68,23 @@ def test_db_path_prints_the_url_of_a_server_without_its_password(
 ) -> None:
     monkeypatch.setenv("FPCTL_DATABASE_URL", "postgresql://ada:s3cret@db.test:5432/fpctl")
     assert cli("db", "path").stdout == "postgresql+psycopg://ada:***@db.test:5432/fpctl\n"
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["postgresql://[::1", "postgresql://ada:pw@[::1/db", "postgresql://db.test:port/db"],
+)
+def test_a_malformed_server_url_is_a_usage_error_on_one_line(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch, url: str
+) -> None:
+    monkeypatch.setenv("FPCTL_DATABASE_URL", url)
+    result = cli("account", "list", "-o", "json")
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert "pw" not in result.stderr
+
+
+@pytest.mark.parametrize("url", ["sqlite://", "sqlite:///:memory:"])
+def test_a_store_in_memory_is_refused(cli: Cli, acme: str, url: str) -> None:
+    """A copy into it would report success and vanish with the process."""
+    result = cli("db", "copy", "--to", url, "-o", "json")
+    assert (result.exit_code, result.stdout) == (2, "")

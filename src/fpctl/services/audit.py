@@ -164,7 +164,7 @@ def anchor(records: int, head: str) -> str:
     return f"{records}:{head}"
 
 
-_ANCHOR = re.compile(r"([0-9]+):([0-9a-f]{64})")
+_ANCHOR = re.compile(r"([0-9]{1,18}):([0-9a-f]{64})")  # a count, not a 5,000-digit number
 
 
 def parse_anchor(text: str) -> tuple[int, str]:

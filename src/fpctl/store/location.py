@@ -64,7 +64,13 @@ def resolve(db: str | None = None) -> StoreLocation:
 def named(target: str) -> StoreLocation:
     """The store a URL (``postgresql://...``, ``sqlite:///...``) or a file path names."""
     if target.startswith("sqlite:"):
-        return StoreLocation(url=target, path=_path_from_sqlite_url(target))
+        path = _path_from_sqlite_url(target)
+        if path is None:  # sqlite://, sqlite:///:memory:: gone when the command ends
+            raise InvalidInput(
+                f"{target} names no file: a store in memory would be lost when fpctl ends",
+                hint="use sqlite:////absolute/path.db, or --db PATH",
+            )
+        return StoreLocation(url=target, path=path)
     if "://" in target:
         return StoreLocation(url=_postgres_url(target), path=None)
     path = Path(target).expanduser()
@@ -78,6 +84,13 @@ def _postgres_url(url: str) -> str:
             f"the store URL uses {scheme!r}: fpctl stores data in SQLite or PostgreSQL",
             hint="use postgresql://USER@HOST:PORT/DB, a sqlite:/// URL, or --db PATH",
         )
+    try:
+        urlsplit(url).port  # noqa: B018 - a port that is no number, an unclosed [IPv6
+    except ValueError as error:
+        raise InvalidInput(
+            f"{url if '@' not in url else scheme + '://…'} is not a valid store URL: {error}",
+            hint="use postgresql://USER@HOST:PORT/DB",
+        ) from None
     if importlib.util.find_spec("psycopg") is None:
         raise InvalidInput(
             "a PostgreSQL store needs its driver, psycopg 3, which is not installed",
