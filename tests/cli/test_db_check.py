@@ -164,3 +164,19 @@ def test_a_plan_refund_above_what_was_paid_is_caught(
     assert report["subscription_refunds"]["problems"] == [
         f"ledger entry {cancelled_plan}: {problem}"
     ]
+
+
+def test_an_email_held_twice_is_caught_once_its_index_is_gone(
+    cli: Cli, team: Any, backend: str
+) -> None:
+    sql("DROP INDEX uq_member_held_email")
+    sql(
+        "INSERT INTO member (account_id, email, name, role, status, created_at, updated_at) "
+        "VALUES (1, 'mia@acme.test', 'Mia 2', 'member', 'active', '2026-11-01 10:00:00', "
+        "'2026-11-01 10:00:00')"
+    )
+
+    report = checked(cli)
+
+    assert report["failed"] == ["schema_objects", "emails"]
+    assert report["emails"]["problems"] == ["mia@acme.test is held twice"]

@@ -153,6 +153,7 @@ def test_check_passes_on_a_healthy_store(cli: Cli, acme: str) -> None:
         "subscription_refunds": True,
         "money_backed": True,
         "admins": True,
+        "emails": True,
         "status_times": True,
         "audit_fence": True,
         "audit_chain": True,

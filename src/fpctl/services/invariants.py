@@ -15,7 +15,7 @@ from fpctl.domain.money import format_cents
 from fpctl.services.checks import MAX_PROBLEMS, Check, names
 from fpctl.services.money.subscriptions import CANCEL_REFUND_TEXT, CYCLE_CHARGE_PREFIX
 from fpctl.store.rows import table_of
-from fpctl.store.tables import LedgerEntry
+from fpctl.store.tables import HELD_EMAIL, LedgerEntry
 
 _ADMINS_SQL = """
 SELECT a.slug, count(m.id)
@@ -57,6 +57,28 @@ def admins(connection: Connection, tables: set[str]) -> Check:
     if not problems:
         return Check("admins", True, "one admin in every account")
     return Check("admins", False, f"{len(problems)} accounts", problems[:MAX_PROBLEMS])
+
+
+_HELD_EMAILS_SQL = f"""
+SELECT email, count(DISTINCT account_id)
+FROM member WHERE {HELD_EMAIL}
+GROUP BY email HAVING count(*) > 1
+ORDER BY email
+"""
+
+
+def emails(connection: Connection, tables: set[str]) -> Check:
+    """An email is held by one seat, in one account, while active, deactivated or closed
+    (SPEC §1.2; the partial unique index enforces it, unless it was dropped)."""
+    if "member" not in tables:
+        return Check("emails", False, "the store has no member table")
+    problems = [
+        f"{email} is held {'in ' + str(accounts) + ' accounts' if accounts > 1 else 'twice'}"
+        for email, accounts in connection.exec_driver_sql(_HELD_EMAILS_SQL)
+    ]
+    if not problems:
+        return Check("emails", True, "every email held once")
+    return Check("emails", False, f"{len(problems)} emails", problems[:MAX_PROBLEMS])
 
 
 _ORDER_PAYMENTS_SQL = """

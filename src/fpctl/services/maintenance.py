@@ -235,6 +235,7 @@ def check(engine: Engine) -> CheckReport:
         if version.ok:  # older stores have no seals to prove
             checks.append(money_seal.backed(connection, tables))
         checks.append(invariants.admins(connection, tables))
+        checks.append(invariants.emails(connection, tables))
         checks.append(invariants.status_times(connection, tables))
         if "audit_record" not in tables:
             missing = "the store has no audit_record table"
