@@ -10,29 +10,19 @@ change left the store exactly as it was.
 
 from __future__ import annotations
 
-import shutil
-import sqlite3
-import tempfile
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager
-from pathlib import Path
-from typing import Any
+from collections.abc import Callable
 
-import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
+from hypothesis.stateful import invariant, precondition, rule
 from sqlalchemy import text
 
 from fpctl import clock
-from fpctl.errors import FpctlError
-from fpctl.services import audit, work
-from fpctl.services.context import Context
+from fpctl.services import audit
 from fpctl.services.team import accounts, invitations, inviting, members
 from fpctl.services.team.inviting import InviteRequest
-from fpctl.store.db import create_store_engine, transaction
-from fpctl.store.location import resolve
-from fpctl.store.schema import ensure_current
+from fpctl.store.db import transaction
+from tests.machines import StoreMachine
 
 NOW = clock.parse_instant("2026-11-01T10:00:00Z")
 PEOPLE = ["ana", "ben", "cat", "dan", "eve", "fay", "gus"]
@@ -40,71 +30,27 @@ EMAILS = [f"{p}@x.test" for p in PEOPLE] + ["ANA@X.test", " Ben@x.TEST "]
 ROLES = ["member", "billing_manager", "admin"]
 HOLDING = ("active", "deactivated", "closed")
 
-_TEMPLATE: dict[str, bytes] = {}
 
+class Teams(StoreMachine):
+    TABLES = ("account", "member", "invitation", "audit_record")
 
-def fresh_store(directory: Path) -> Any:
-    """A migrated store file (migrated once, then copied: examples stay cheap)."""
-    path = directory / "fpctl.db"
-    if "db" in _TEMPLATE:
-        path.write_bytes(_TEMPLATE["db"])
-        return create_store_engine(resolve(str(path)))
-    engine = create_store_engine(resolve(str(path)))
-    ensure_current(engine)
-    with engine.connect() as conn:
-        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-    engine.dispose()
-    _TEMPLATE["db"] = path.read_bytes()
-    return create_store_engine(resolve(str(path)))
-
-
-class Teams(RuleBasedStateMachine):
     def __init__(self) -> None:
-        super().__init__()
-        self.directory = Path(tempfile.mkdtemp(prefix="fpctl-invariants-"))
-        self.engine = fresh_store(self.directory)
-        self.reader = sqlite3.connect(self.directory / "fpctl.db", isolation_level=None)
+        super().__init__(NOW)
         self.expected_records = 0
         self.accounts = 0
         self.changes = 0
 
-    def teardown(self) -> None:
-        self.reader.close()
-        self.engine.dispose()
-        shutil.rmtree(self.directory, ignore_errors=True)
-
     # -- plumbing ------------------------------------------------------------------------
-
-    def work(
-        self, as_: str | None = None, *, account: str | None = None, reason: str | None = None
-    ) -> AbstractContextManager[Context]:
-        store = work.Store(resolve(str(self.directory / "fpctl.db")), self.engine)
-        return work.unit_of_work(
-            store, as_=as_, account=account, reason=reason, now=NOW, write=True
-        )
-
-    def query(self, sql: str, **params: Any) -> list[Any]:
-        """Reads for the checks go through plain sqlite3: cheap, and outside the ORM."""
-        return self.reader.execute(sql, params).fetchall()
-
-    def snapshot(self) -> tuple[list[Any], ...]:
-        return tuple(
-            self.query(f"SELECT * FROM {table} ORDER BY id")  # fixed table names
-            for table in ("account", "member", "invitation", "audit_record")
-        )
 
     def attempt(self, change: Callable[[], int]) -> bool:
         """Run a change; it returns how many audit records it wrote. A refusal changes
         nothing at all."""
-        before = self.snapshot()
-        try:
-            records = change()
-        except FpctlError:
-            assert self.snapshot() == before, "a refused change left traces"
-            return False
-        self.expected_records += records
-        self.changes += records > 0
-        return True
+        done, records = self.refused_or_done(change)
+        if done:
+            assert records is not None
+            self.expected_records += records
+            self.changes += records > 0
+        return done
 
     def slugs(self) -> list[str]:
         return [row[0] for row in self.query("SELECT slug FROM account ORDER BY id")]
@@ -337,10 +283,3 @@ TestTeams.settings = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
-
-
-@pytest.fixture(autouse=True)
-def _pinned_clock() -> Iterator[None]:
-    clock.set_now(NOW)
-    yield
-    clock.set_now(None)
