@@ -329,7 +329,7 @@ def test_db_check_accepts_a_consistent_ledger(cli: Cli, deposits: None) -> None:
     assert result.exit_code == 0, result.stderr
     assert result.json["ledger"] == {
         "ok": True,
-        "detail": "2 entries of 1 accounts add up",
+        "detail": "2 entries of 1 account add up",
         "problems": [],
         "accounts": 1,
         "entries": 2,

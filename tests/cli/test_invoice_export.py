@@ -217,7 +217,7 @@ def test_no_invoices_writes_an_index_with_its_header_only(cli: Cli, shop: Any, o
     assert ok(result) == []
     assert (out / "invoices.csv").read_text().startswith("id,number,kind,")
     assert index(out) == []
-    assert result.stderr == f"wrote 1 files to {out}: invoices.csv and 0 invoice documents\n"
+    assert result.stderr == f"wrote 1 file to {out}: invoices.csv and 0 invoice documents\n"
 
 
 def test_without_export_rows_have_no_file(cli: Cli, history: None) -> None:

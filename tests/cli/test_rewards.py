@@ -395,7 +395,7 @@ def test_db_check_adds_up_the_rewards_history(cli: Cli, points: int) -> None:
     report = ok(cli("db", "check", "-o", "json")).json
 
     assert report["rewards"]["ok"] is True
-    assert report["rewards"]["detail"] == "3 entries of 1 accounts add up"
+    assert report["rewards"]["detail"] == "3 entries of 1 account add up"
 
 
 @pytest.mark.parametrize(

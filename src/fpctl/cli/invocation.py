@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 
+from fpctl.domain import words
 from fpctl.errors import InvalidInput, PartialFailure
 from fpctl.render.output import NARROW, PEOPLE, TABLES
 
@@ -266,7 +267,8 @@ class Invocation:
             self.emit(counted(), columns=columns)
         if tally["failed"]:
             raise PartialFailure(
-                f"{tally['failed']} of {tally['rows']} items failed; the others were done",
+                f"{tally['failed']} of {words.counted(tally['rows'], 'item')} failed; "
+                "the others were done",
                 hint="fix the failed rows and run the same input again: done rows report "
                 "`unchanged`",
             )

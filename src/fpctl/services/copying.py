@@ -17,6 +17,7 @@ from sqlalchemy import Connection, Table, delete, func, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import SQLModel
 
+from fpctl.domain.words import counted
 from fpctl.errors import RuleViolation
 from fpctl.services import audit, maintenance
 from fpctl.services.work import Store
@@ -60,8 +61,8 @@ def copy_store(
         if any(held.values()) and not replace:
             tables_held = sum(1 for count in held.values() if count)
             raise RuleViolation(
-                f"the target store already holds data: {sum(held.values())} rows in "
-                f"{tables_held} tables",
+                f"the target store already holds data: {counted(sum(held.values()), 'row')} in "
+                f"{counted(tables_held, 'table')}",
                 hint="copy into an empty store, or add --replace to delete its rows first",
                 code="target_not_empty",
             )
@@ -171,7 +172,7 @@ def _verified(src: Connection, dst: Connection, tables: list[Table]) -> dict[str
         copied, expected = _count(dst, table), _count(src, table)
         if copied != expected:
             raise RuleViolation(
-                f"{table.name}: {copied} rows copied of {expected}: nothing was written",
+                f"{table.name}: {copied} of {counted(expected, 'row')} copied: nothing was written",
                 code="copy_failed",
             )
         rows[table.name] = copied

@@ -12,6 +12,7 @@ from sqlalchemy import Connection, and_, or_, select
 from sqlmodel import SQLModel
 
 from fpctl.domain.money import format_cents
+from fpctl.domain.words import counted
 from fpctl.services.checks import MAX_PROBLEMS, Check, names
 from fpctl.services.money.subscriptions import CANCEL_REFUND_TEXT, CYCLE_CHARGE_PREFIX
 from fpctl.store.rows import table_of
@@ -56,7 +57,7 @@ def admins(connection: Connection, tables: set[str]) -> Check:
     ]
     if not problems:
         return Check("admins", True, "one admin in every account")
-    return Check("admins", False, f"{len(problems)} accounts", problems[:MAX_PROBLEMS])
+    return Check("admins", False, counted(len(problems), "account"), problems[:MAX_PROBLEMS])
 
 
 _HELD_EMAILS_SQL = f"""
@@ -78,7 +79,7 @@ def emails(connection: Connection, tables: set[str]) -> Check:
     ]
     if not problems:
         return Check("emails", True, "every email held once")
-    return Check("emails", False, f"{len(problems)} emails", problems[:MAX_PROBLEMS])
+    return Check("emails", False, counted(len(problems), "email"), problems[:MAX_PROBLEMS])
 
 
 _ORDER_PAYMENTS_SQL = """
@@ -121,7 +122,8 @@ def order_payments(connection: Connection, tables: set[str]) -> Check:
             problems.append(f"order {order_id}: refunded more than was paid")
     if not problems:
         return Check("order_payments", True, "every order's payments match its ledger")
-    return Check("order_payments", False, f"{len(problems)} problems", problems[:MAX_PROBLEMS])
+    problem_count = counted(len(problems), "problem")
+    return Check("order_payments", False, problem_count, problems[:MAX_PROBLEMS])
 
 
 #: (table, label, what is wrong, the rows where it is): a status that says something
@@ -173,7 +175,7 @@ def status_times(connection: Connection, tables: set[str]) -> Check:
         problems += [f"{label} {row_id} {wrong}" for (row_id,) in rows]
     if not problems:
         return Check("status_times", True, "every status agrees with its timestamps")
-    return Check("status_times", False, f"{len(problems)} problems", problems[:MAX_PROBLEMS])
+    return Check("status_times", False, counted(len(problems), "problem"), problems[:MAX_PROBLEMS])
 
 
 def subscription_refunds(connection: Connection, tables: set[str]) -> Check:
@@ -212,5 +214,5 @@ def subscription_refunds(connection: Connection, tables: set[str]) -> Check:
     if not problems:
         return Check("subscription_refunds", True, "no plan refund above what was paid")
     return Check(
-        "subscription_refunds", False, f"{len(problems)} problems", problems[:MAX_PROBLEMS]
+        "subscription_refunds", False, counted(len(problems), "problem"), problems[:MAX_PROBLEMS]
     )

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from fpctl.domain.money import format_cents
+from fpctl.domain.words import counted
 from fpctl.errors import InvalidInput, NotFound, RuleViolation
 from fpctl.services import audit, invariants, money_seal
 from fpctl.services.checks import MAX_PROBLEMS, Check, CheckReport, names
@@ -245,7 +246,7 @@ def check(engine: Engine) -> CheckReport:
         broken, count, head = audit.verify(session)
     facts = {"records": count, "head": head}
     if broken is None:
-        checks.append(Check("audit_chain", True, f"{count} records intact", facts=facts))
+        checks.append(Check("audit_chain", True, f"{counted(count, 'record')} intact", facts=facts))
     else:
         detail = f"broken at record {broken.record_id}: {broken.problem}"
         facts["broken_at"] = broken.record_id
@@ -265,7 +266,7 @@ def _integrity(connection: Connection) -> Check:
     rows = [row[0] for row in connection.exec_driver_sql("PRAGMA integrity_check")]
     if rows == ["ok"]:
         return Check("integrity", True, "ok")
-    return Check("integrity", False, f"{len(rows)} problems", rows[:MAX_PROBLEMS])
+    return Check("integrity", False, counted(len(rows), "problem"), rows[:MAX_PROBLEMS])
 
 
 def _foreign_keys(connection: Connection) -> Check:
@@ -325,8 +326,9 @@ def _chains(
         problems += problems_of(chain)
     facts = {"accounts": accounts, "entries": entries}
     if not problems:
-        return Check(name, True, f"{entries} entries of {accounts} accounts add up", facts=facts)
-    return Check(name, False, f"{len(problems)} problems", problems[:MAX_PROBLEMS], facts)
+        detail = f"{counted(entries, 'entry', 'entries')} of {counted(accounts, 'account')} add up"
+        return Check(name, True, detail, facts=facts)
+    return Check(name, False, counted(len(problems), "problem"), problems[:MAX_PROBLEMS], facts)
 
 
 def _chain_problems(chain: list[Any]) -> list[str]:

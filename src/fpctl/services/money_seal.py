@@ -21,6 +21,7 @@ from sqlalchemy import Connection, event, inspect, select
 from sqlalchemy.orm import Session, UOWTransaction
 
 from fpctl.domain.chain import COVERED_FIELDS, RowDigest, covers, parse_covers
+from fpctl.domain.words import counted
 from fpctl.services.checks import MAX_PROBLEMS, Check
 from fpctl.store.rows import table_of
 from fpctl.store.tables import LedgerEntry, RewardEntry
@@ -145,4 +146,4 @@ def backed(connection: Connection, tables: set[str]) -> Check:
     if not problems:
         detail = f"{rows} ledger and points rows, each backed by its audit record"
         return Check("money_backed", True, detail)
-    return Check("money_backed", False, f"{len(problems)} problems", problems[:MAX_PROBLEMS])
+    return Check("money_backed", False, counted(len(problems), "problem"), problems[:MAX_PROBLEMS])
