@@ -14,13 +14,25 @@ from fpctl.domain.enums import Plan
 app = group("account", "Pro accounts: sign-up, details.")
 
 
-@command(app, "create", writes=True)
+@command(
+    app,
+    "create",
+    writes=True,
+    examples=(
+        'fpctl account create "Acme Studio" --admin ada@acme.test --slug acme-studio',
+        'fpctl account create "Beta Labs" --admin bo@beta.test --plan advanced',
+    ),
+)
 def create(
     run: Invocation,
-    name: Annotated[str, typer.Argument(help="The team's display name.")],
+    name: Annotated[str, typer.Argument(metavar="NAME", help="The team's display name.")],
     admin: Annotated[str, typer.Option("--admin", metavar="EMAIL", help="The admin's email.")],
-    admin_name: Annotated[str | None, typer.Option(help="The admin's full name.")] = None,
-    slug: Annotated[str | None, typer.Option(help="URL-safe id (default: from NAME).")] = None,
+    admin_name: Annotated[
+        str | None, typer.Option(metavar="NAME", help="The admin's full name.")
+    ] = None,
+    slug: Annotated[
+        str | None, typer.Option(metavar="SLUG", help="URL-safe id (default: from NAME).")
+    ] = None,
     plan: Annotated[Plan, typer.Option(help="Starting plan.")] = Plan.BASIC,
 ) -> None:
     """Create an account and its admin in one step (the sign-up flow support runs)."""
@@ -35,7 +47,15 @@ def create(
     run.emit(view)
 
 
-@command(app, "list", lists=True)
+@command(
+    app,
+    "list",
+    lists=True,
+    examples=(
+        'fpctl account list --as support --reason "ticket 4821"',
+        'fpctl account list -o csv --all --as support --reason "monthly report"',
+    ),
+)
 def list_(run: Invocation) -> None:
     """List accounts (a member sees only their own)."""
     from fpctl.services.team import accounts
@@ -49,7 +69,14 @@ def list_(run: Invocation) -> None:
     run.emit(rows, table_columns=ACCOUNT_COLUMNS)
 
 
-@command(app, "show")
+@command(
+    app,
+    "show",
+    examples=(
+        "fpctl account show northwind-traders",
+        "fpctl account show elena.berg@northwind-traders.test -o json",
+    ),
+)
 def show(
     run: Invocation,
     slug: Annotated[
@@ -66,10 +93,6 @@ def show(
     Given a member's email, the account where that email holds a seat (an active or
     deactivated member); `fpctl account find` also finds former members, names and
     companies.
-
-    Example: fpctl account show northwind-traders
-
-    Example: fpctl account show elena.berg@northwind-traders.test -o json
     """
     from fpctl.services import dashboard
     from fpctl.views.dashboard import dashboard_view, for_people
@@ -82,7 +105,15 @@ def show(
     run.emit(view, title=f"{view['name']} ({view['slug']})")
 
 
-@command(app, "find", lists=True)
+@command(
+    app,
+    "find",
+    lists=True,
+    examples=(
+        "fpctl account find elena.berg@",
+        "fpctl account find northwind -o json",
+    ),
+)
 def find(
     run: Invocation,
     text: Annotated[
@@ -95,10 +126,6 @@ def find(
 ) -> None:
     """Find accounts by a member's email or name (any status), or by the account's slug,
     name or company: any case, any part. One row per account, with what matched.
-
-    Example: fpctl account find elena.berg@
-
-    Example: fpctl account find "northwind" -o json
     """
     from fpctl.services.team import finding
     from fpctl.views.finding import FOUND_COLUMNS, for_people, found_view
@@ -112,13 +139,21 @@ def find(
     run.emit(shown, table_columns=FOUND_COLUMNS)
 
 
-@command(app, "update", writes=True)
+@command(
+    app,
+    "update",
+    writes=True,
+    examples=(
+        'fpctl account update --name "Acme Studio Ltd" --as ada@acme.test',
+        "fpctl account update --website https://acme.test --industry Design",
+    ),
+)
 def update(
     run: Invocation,
-    name: Annotated[str | None, typer.Option(help="New display name.")] = None,
-    company: Annotated[str | None, typer.Option(help="Company name.")] = None,
-    website: Annotated[str | None, typer.Option(help="Website.")] = None,
-    industry: Annotated[str | None, typer.Option(help="Industry.")] = None,
+    name: Annotated[str | None, typer.Option(metavar="NAME", help="New display name.")] = None,
+    company: Annotated[str | None, typer.Option(metavar="NAME", help="Company name.")] = None,
+    website: Annotated[str | None, typer.Option(metavar="URL", help="Website.")] = None,
+    industry: Annotated[str | None, typer.Option(metavar="TEXT", help="Industry.")] = None,
 ) -> None:
     """Change the account's name or business details (admin)."""
     from fpctl.services.team import accounts

@@ -16,26 +16,28 @@ from typing import Annotated, Any
 import typer
 
 from fpctl import __version__
+from fpctl.cli.helptext import Root
 
 COMPLETE_VAR = "_FPCTL_COMPLETE"
 
 #: Every top-level command, in help order, and the module under ``fpctl.cli`` defining it.
 #: A module either has an ``app`` (a group) or a ``register(root)`` (a single command).
+#: The root help groups them by topic (``helptext.TOPICS``), in this order.
 COMMANDS = {
     "account": "account",
     "team": "team",
     "role": "role",
     "policy": "policy",
     "approvals": "approvals",
-    "freelancer": "freelancer",
+    "audit": "audit",
+    "auth": "auth",
     "order": "order",
     "project": "project",
-    "network": "network",
     "billing": "billing",
     "subscription": "subscription",
     "rewards": "rewards",
-    "audit": "audit",
-    "auth": "auth",
+    "freelancer": "freelancer",
+    "network": "network",
     "db": "db",
     "demo": "demo",
     "tick": "tick",
@@ -62,12 +64,34 @@ def root(
         ),
     ] = False,
 ) -> None:
-    """fpctl: administer Pro team accounts from the command line.
+    """fpctl: administer Pro team accounts from the command line."""
 
-    Every command accepts -o/--output, --as, --account, --db, --now and --dry-run (for
-    changes). Exit codes: 0 done, 2 usage, 3 not found, 4 permission denied, 5 refused by a
-    rule, 6 some bulk items failed, 7 store busy.
-    """
+
+#: Under the root's commands: the options most used, the environment, where to read more
+#: (``\b`` blocks, printed as written; README.md says more).
+GUIDE = """\
+\b
+Most used:
+  --as ACTOR   who acts: a member's EMAIL, a freelancer's @USERNAME, or support
+               (with --reason TEXT and --account SLUG)
+  -o FORMAT    table, wide, json, ndjson, csv, tsv or markdown
+  --db PATH    the SQLite file (FPCTL_DATABASE_URL names a server instead)
+
+\b
+Environment:
+  FPCTL_AS, FPCTL_ACCOUNT, FPCTL_REASON, FPCTL_OUTPUT, FPCTL_DB and FPCTL_NOW
+  give the options of those names; FPCTL_DATABASE_URL a PostgreSQL store;
+  FPCTL_AGENT the operator named in the audit trail.
+
+\b
+Exit codes:
+  0 done, 2 usage, 3 not found, 4 permission denied, 5 refused by a rule,
+  6 some bulk items failed, 7 store busy
+
+\b
+Read more:
+  fpctl COMMAND --help; README.md; docs/commands.md (every command)
+  A first look: fpctl demo seed, then fpctl account show northwind-traders"""
 
 
 def _outline(group: typer.Typer) -> typer.Typer:
@@ -86,6 +110,8 @@ def build(names: Iterable[str], *, outline: bool = False) -> typer.Typer:
         rich_markup_mode=None,
         pretty_exceptions_enable=False,
         context_settings={"help_option_names": ["-h", "--help"]},
+        cls=Root,
+        epilog=GUIDE,
     )
     from fpctl.cli.options import before_command
 

@@ -22,7 +22,15 @@ RequestId = Annotated[
 ]
 
 
-@command(app, "list", lists=True)
+@command(
+    app,
+    "list",
+    lists=True,
+    examples=(
+        "fpctl approvals list --as elena.berg@northwind-traders.test",
+        "fpctl approvals list --status pending -o json",
+    ),
+)
 def list_(
     run: Invocation,
     status: Annotated[ApprovalStatus | None, typer.Option(help="Only this status.")] = None,
@@ -60,13 +68,23 @@ def _decide(run: Invocation, request_id: int, reason: str | None, approve: bool)
     )
 
 
-@command(app, "approve", writes=True)
+@command(
+    app,
+    "approve",
+    writes=True,
+    examples=("fpctl approvals approve 3 --as elena.berg@northwind-traders.test",),
+)
 def approve(run: Invocation, request_id: RequestId) -> None:
     """Approve a request (admin): the invitation is sent, the order goes ahead."""
     _decide(run, request_id, run.reason, approve=True)
 
 
-@command(app, "reject", writes=True)
+@command(
+    app,
+    "reject",
+    writes=True,
+    examples=("fpctl approvals reject 3 --as elena.berg@northwind-traders.test",),
+)
 def reject(run: Invocation, request_id: RequestId) -> None:
     """Reject a request (admin); --reason is recorded. Rejected orders are never charged."""
     _decide(run, request_id, run.reason, approve=False)

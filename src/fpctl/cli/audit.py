@@ -12,7 +12,16 @@ from fpctl.cli.options import command, group
 app = group("audit", "The audit trail.")
 
 
-@command(app, "list", lists=True)
+@command(
+    app,
+    "list",
+    lists=True,
+    examples=(
+        "fpctl audit list --account acme-studio --actor support --since 2026-11-01",
+        "fpctl audit list --account acme-studio --target order:27 --action order",
+        "fpctl audit list --agent sam -o json",
+    ),
+)
 def list_(
     run: Invocation,
     action: Annotated[
@@ -60,12 +69,6 @@ def list_(
 ) -> None:
     """List audit records: newest first in a table, changes as field: old → new. JSON,
     NDJSON, CSV and TSV keep the chain's order, oldest first, with changes as data.
-
-    Example: fpctl audit list --account acme --actor support --since 2026-11-01
-
-    Example: fpctl audit list --account acme --target order:27 --action order
-
-    Example: fpctl audit list --agent sam -o json
     """
     from fpctl.clock import parse_instant
     from fpctl.services import audit_trail
@@ -87,7 +90,15 @@ def list_(
         run.emit(rows, table_columns=AUDIT_COLUMNS, title="Audit trail")
 
 
-@command(app, "verify")
+@command(
+    app,
+    "verify",
+    examples=(
+        "fpctl audit verify",
+        "fpctl audit verify --head > anchor.txt",
+        'fpctl audit verify --expect "$(cat anchor.txt)"',
+    ),
+)
 def verify(
     run: Invocation,
     expect: Annotated[
@@ -102,11 +113,8 @@ def verify(
     ] = False,
 ) -> None:
     """Check the hash chain: exit 5 naming the first bad record when it is broken, or when
-    the trail no longer extends an anchor given with --expect (records cut from its end).
-
-    First, write the anchor down: fpctl audit verify --head > anchor.txt
-
-    Example: fpctl audit verify --expect "$(cat anchor.txt)"
+    the trail no longer extends an anchor given with --expect (records cut from its end):
+    write the anchor down first, with --head.
     """
     from fpctl.errors import RuleViolation
     from fpctl.services import audit

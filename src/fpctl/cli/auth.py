@@ -17,12 +17,22 @@ def _complete_actions(incomplete: str) -> list[str]:
     return [name for name in PERMISSIONS if name.startswith(incomplete)]
 
 
-@command(app, "can-i", lists=True)
+@command(
+    app,
+    "can-i",
+    lists=True,
+    examples=(
+        "fpctl auth can-i role.set mia@acme.test --as ada@acme.test",
+        "fpctl auth can-i --list",
+        "fpctl auth can-i --list --as mia@acme.test -o json",
+    ),
+)
 def can_i(
     run: Invocation,
     action: Annotated[
         str | None,
         typer.Argument(
+            metavar="ACTION",
             help="An action name such as role.set or team.invite (--list shows them all).",
             autocompletion=_complete_actions,
         ),
@@ -30,9 +40,10 @@ def can_i(
     target: Annotated[
         str | None,
         typer.Argument(
+            metavar="[TARGET]",
             help="What it acts on, as the command names it: a role for team.invite, an "
             "email for role.set, an order id for order.*, an invitation, project, list, "
-            "policy, request or payment method id."
+            "policy, request or payment method id.",
         ),
     ] = None,
     every: Annotated[
@@ -43,16 +54,7 @@ def can_i(
         ),
     ] = False,
 ) -> None:
-    """Whether the --as actor may do ACTION, and the rule that decides (exit 0 yes, 4 no).
-
-    Examples:
-
-      fpctl auth can-i role.set mia@acme.test --as ada@acme.test
-
-      fpctl auth can-i --list
-
-      fpctl auth can-i --list --as mia@acme.test -o json
-    """
+    """Whether the --as actor may do ACTION, and the rule that decides (exit 0 yes, 4 no)."""
     from fpctl.services import permissions
 
     if every:

@@ -23,6 +23,7 @@ import typer
 from fpctl.cli.invocation import BatchLine, Emitted, Invocation
 from fpctl.cli.options import INHERITED, command
 from fpctl.cli.progress import ProgressBar
+from fpctl.domain.words import counted
 from fpctl.errors import FpctlError, InvalidInput
 
 if TYPE_CHECKING:
@@ -62,13 +63,21 @@ def batch(
     _print_held(run, held)
     done = len(lines)
     if run.dry_run:
-        run.note(f"batch: {done} commands run; dry run: nothing was changed")
+        run.note(f"batch: {counted(done, 'command')} run; dry run: nothing was changed")
     else:
-        run.note(f"batch: {done} commands done")
+        run.note(f"batch: {counted(done, 'command')} done")
 
 
 def register(app: typer.Typer) -> None:
-    command(app, "batch", writes=True)(batch)
+    command(
+        app,
+        "batch",
+        writes=True,
+        examples=(
+            "fpctl batch changes.txt --as ada@acme.test",
+            "fpctl batch - --dry-run < changes.txt",
+        ),
+    )(batch)
 
 
 # -- reading the lines ------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from fpctl.cli.completion import complete_invoices, complete_orders, complete_pa
 from fpctl.cli.invocation import Invocation
 from fpctl.cli.numbers import ID
 from fpctl.cli.options import command, group
+from fpctl.domain.words import counted
 
 app = group(
     "billing",
@@ -39,7 +40,14 @@ class InvoiceKind(StrEnum):
     CREDIT = "credit"
 
 
-@command(app, "show")
+@command(
+    app,
+    "show",
+    examples=(
+        "fpctl billing show --as elena.berg@northwind-traders.test",
+        "fpctl billing show --account northwind-traders -o json",
+    ),
+)
 def show(run: Invocation) -> None:
     """The account's money at a glance: balance, credits, default payment method, invoices."""
     from fpctl.services.money import billing
@@ -50,7 +58,11 @@ def show(run: Invocation) -> None:
     run.emit(view, title=f"Billing of {view['account']}")
 
 
-@command(info_app, "show")
+@command(
+    info_app,
+    "show",
+    examples=("fpctl billing info show --as ada@acme.test",),
+)
 def info_show(run: Invocation) -> None:
     """The billing information the next invoice will be made out to."""
     from fpctl.services.money import billing
@@ -64,17 +76,32 @@ def info_show(run: Invocation) -> None:
 _CLEARS = " An empty value clears it."
 
 
-@command(info_app, "set", writes=True)
+@command(
+    info_app,
+    "set",
+    writes=True,
+    examples=(
+        'fpctl billing info set --full-name "Ada Lovelace" --as ada@acme.test',
+        'fpctl billing info set --company "Acme Studio Ltd" --tax-id GB123456789',
+    ),
+)
 def info_set(
     run: Invocation,
     full_name: Annotated[
-        str | None, typer.Option(help="The name invoices are made out to." + _CLEARS)
+        str | None,
+        typer.Option(metavar="NAME", help="The name invoices are made out to." + _CLEARS),
     ] = None,
-    company: Annotated[str | None, typer.Option(help="The company name." + _CLEARS)] = None,
-    address: Annotated[str | None, typer.Option(help="The postal address." + _CLEARS)] = None,
-    country: Annotated[str | None, typer.Option(help="The country." + _CLEARS)] = None,
+    company: Annotated[
+        str | None, typer.Option(metavar="NAME", help="The company name." + _CLEARS)
+    ] = None,
+    address: Annotated[
+        str | None, typer.Option(metavar="TEXT", help="The postal address." + _CLEARS)
+    ] = None,
+    country: Annotated[
+        str | None, typer.Option(metavar="COUNTRY", help="The country." + _CLEARS)
+    ] = None,
     tax_id: Annotated[
-        str | None, typer.Option(help="The tax ID (e.g. a VAT number)." + _CLEARS)
+        str | None, typer.Option(metavar="NUMBER", help="The tax ID (e.g. a VAT number)." + _CLEARS)
     ] = None,
 ) -> None:
     """Set the billing information new invoices are made out to (issued ones never change)."""
@@ -97,10 +124,20 @@ def info_set(
     )
 
 
-@command(app, "deposit", writes=True)
+@command(
+    app,
+    "deposit",
+    writes=True,
+    examples=(
+        "fpctl billing deposit 1000 --as ada@acme.test",
+        "fpctl billing deposit 2500.50 --as ada@acme.test --dry-run",
+    ),
+)
 def deposit(
     run: Invocation,
-    amount: Annotated[str, typer.Argument(help="At least 1,000.00 USD, e.g. 1000 or $2,500.00.")],
+    amount: Annotated[
+        str, typer.Argument(metavar="AMOUNT", help="At least 1,000.00 USD, e.g. 1000 or $2,500.00.")
+    ],
 ) -> None:
     """Deposit funds into the shared balance from the default payment method."""
     from fpctl.domain.money import parse_cents
@@ -113,7 +150,16 @@ def deposit(
     run.emit(view)
 
 
-@command(app, "invoices", lists=True)
+@command(
+    app,
+    "invoices",
+    lists=True,
+    examples=(
+        "fpctl billing invoices --as ada@acme.test",
+        "fpctl billing invoices --kind credit -o csv",
+        "fpctl billing invoices --export ./invoices --as ada@acme.test",
+    ),
+)
 def invoices(
     run: Invocation,
     kind: Annotated[InvoiceKind | None, typer.Option(help="Only invoices or credits.")] = None,
@@ -162,13 +208,20 @@ def _exported(run: Invocation, rows: list[dict[str, Any]], directory: Path) -> l
     written = export(rows, directory)
     count = len(written)
     run.note(
-        f"wrote {count + 1} files to {directory}: {INDEX} and {count} invoice "
-        f"document{'s' if count != 1 else ''}"
+        f"wrote {counted(count + 1, 'file')} to {directory}: {INDEX} and "
+        f"{counted(count, 'invoice document')}"
     )
     return written
 
 
-@command(app, "invoice")
+@command(
+    app,
+    "invoice",
+    examples=(
+        "fpctl billing invoice 12 --as ada@acme.test",
+        "fpctl billing invoice 12 -o json",
+    ),
+)
 def invoice(
     run: Invocation,
     invoice_id: Annotated[
@@ -187,7 +240,15 @@ def invoice(
     run.emit(view, title=f"Invoice {view['number']}")
 
 
-@command(app, "ledger", lists=True)
+@command(
+    app,
+    "ledger",
+    lists=True,
+    examples=(
+        "fpctl billing ledger --account northwind-traders --all",
+        "fpctl billing ledger -o csv > ledger.csv",
+    ),
+)
 def ledger(run: Invocation) -> None:
     """List every movement of the balance and credits, and every card charge, oldest first."""
     from fpctl.services.money import billing
@@ -203,7 +264,15 @@ def ledger(run: Invocation) -> None:
     )
 
 
-@command(payment_method_app, "add", writes=True)
+@command(
+    payment_method_app,
+    "add",
+    writes=True,
+    examples=(
+        'fpctl billing payment-method add --card "4242 4242 4242 4242" --expiry 12/30',
+        "fpctl billing payment-method add --paypal ada@acme.test --as ada@acme.test",
+    ),
+)
 def add(
     run: Invocation,
     card: Annotated[
@@ -229,7 +298,12 @@ def add(
     run.emit(view)
 
 
-@command(payment_method_app, "list", lists=True)
+@command(
+    payment_method_app,
+    "list",
+    lists=True,
+    examples=("fpctl billing payment-method list --as ada@acme.test",),
+)
 def list_(run: Invocation) -> None:
     """List the account's payment methods, oldest first (members cannot see billing)."""
     from fpctl.services.money import payment_methods
@@ -245,7 +319,12 @@ def list_(run: Invocation) -> None:
     )
 
 
-@command(payment_method_app, "remove", writes=True)
+@command(
+    payment_method_app,
+    "remove",
+    writes=True,
+    examples=("fpctl billing payment-method remove 2 --yes --as ada@acme.test",),
+)
 def remove(run: Invocation, method_id: MethodId) -> None:
     """Remove a payment method; removing the default makes the oldest remaining one default."""
     from fpctl.services.money import payment_methods
@@ -261,7 +340,12 @@ def remove(run: Invocation, method_id: MethodId) -> None:
     run.emit(view)
 
 
-@command(payment_method_app, "default", writes=True)
+@command(
+    payment_method_app,
+    "default",
+    writes=True,
+    examples=("fpctl billing payment-method default 2 --as ada@acme.test",),
+)
 def default(run: Invocation, method_id: MethodId) -> None:
     """Make a payment method the account's default (the only one)."""
     from fpctl.services.money import payment_methods

@@ -37,4 +37,10 @@ def completion(
 
 
 def register(app: typer.Typer) -> None:
-    app.command("completion")(completion)
+    from fpctl.cli import helptext
+
+    epilog = helptext.examples(
+        "fpctl completion bash",
+        "fpctl completion fish > ~/.config/fish/completions/fpctl.fish",
+    )
+    app.command("completion", cls=helptext.Command, epilog=epilog)(completion)

@@ -16,18 +16,19 @@ if TYPE_CHECKING:
 app = group("db", "The store: path, upgrade, backup, restore, copy, check.")
 
 
-@command(app, "path")
+@command(
+    app,
+    "path",
+    examples=(
+        "fpctl db path",
+        "fpctl db path -o json",
+    ),
+)
 def path(run: Invocation) -> None:
     """Print where the store is: the SQLite file, or the database URL (password hidden).
 
     In a table format the bare path (or URL) alone, so that `$(fpctl db path)` is the
     path; -o json gives both keys.
-
-    Examples:
-
-      fpctl db path
-
-      sqlite3 "$(fpctl db path)" .tables
     """
     location = run.location()
     path = str(location.path) if location.path else None
@@ -39,7 +40,15 @@ def path(run: Invocation) -> None:
     run.emit({"path": path, "url": location.shown})
 
 
-@command(app, "upgrade", writes=True)
+@command(
+    app,
+    "upgrade",
+    writes=True,
+    examples=(
+        "fpctl db upgrade",
+        "fpctl db upgrade --dry-run",
+    ),
+)
 def upgrade(run: Invocation) -> None:
     """Bring the store's schema to the newest version (creates a new store)."""
     from fpctl.services import maintenance
@@ -64,7 +73,12 @@ def upgrade(run: Invocation) -> None:
     )
 
 
-@command(app, "backup", writes=True)
+@command(
+    app,
+    "backup",
+    writes=True,
+    examples=("fpctl db backup backups/2026-12-01.db",),
+)
 def backup(
     run: Invocation,
     file: Annotated[Path, typer.Argument(metavar="FILE", help="Where to write the backup.")],
@@ -103,7 +117,15 @@ def backup(
     )
 
 
-@command(app, "copy", writes=True)
+@command(
+    app,
+    "copy",
+    writes=True,
+    examples=(
+        "fpctl db copy --to postgresql://ada@db.example:5432/fpctl",
+        "fpctl db copy --to postgresql://ada@db.example:5432/fpctl --dry-run",
+    ),
+)
 def copy(
     run: Invocation,
     to: Annotated[
@@ -119,9 +141,7 @@ def copy(
     ] = False,
 ) -> None:
     """Copy the whole store to another one (SQLite to PostgreSQL and back), in one
-    transaction on the target, then verify it: rows per table, the audit chain, the ledgers.
-
-    Example: fpctl db copy --to postgresql://ada@db.example:5432/fpctl"""
+    transaction on the target, then verify it: rows per table, the audit chain, the ledgers."""
     from contextlib import closing
 
     from fpctl.services import copying
@@ -146,7 +166,14 @@ def copy(
     )
 
 
-@command(app, "check")
+@command(
+    app,
+    "check",
+    examples=(
+        "fpctl db check",
+        "fpctl db check -o json",
+    ),
+)
 def check(run: Invocation) -> None:
     """Check the store: integrity, foreign keys, schema version, the audit trail.
 
@@ -181,7 +208,15 @@ def _check_rows(report: CheckReport) -> list[dict[str, Any]]:
     ]
 
 
-@command(app, "restore", writes=True)
+@command(
+    app,
+    "restore",
+    writes=True,
+    examples=(
+        "fpctl db restore backups/2026-12-01.db --dry-run",
+        "fpctl db restore backups/2026-12-01.db --yes",
+    ),
+)
 def restore(
     run: Invocation,
     file: Annotated[
@@ -198,9 +233,7 @@ def restore(
 ) -> None:
     """Replace the store with the backup FILE (destructive: --yes). The backup is checked
     first (integrity, ledgers, points, the audit chain) and brought to the current schema;
-    only a backup that passes is restored. Other users wait for it like for any write.
-
-    Example: fpctl db restore backups/2026-12-01.db --yes"""
+    only a backup that passes is restored. Other users wait for it like for any write."""
     from fpctl.services import restoring
 
     refuse_in_batch(run, "db restore")

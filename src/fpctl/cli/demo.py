@@ -18,7 +18,16 @@ if TYPE_CHECKING:
 app = group("demo", "Demo data.")
 
 
-@command(app, "seed", writes=True)
+@command(
+    app,
+    "seed",
+    writes=True,
+    examples=(
+        "fpctl demo seed",
+        "fpctl demo seed --accounts 3 --orders 20 --seed 7",
+        "fpctl demo seed --reset --yes",
+    ),
+)
 def seed(
     run: Invocation,
     accounts: Annotated[
@@ -68,9 +77,7 @@ def seed(
     one by one: the audit trail is append-only and seals every ledger and points row. So
     the whole store, its audit trail included, is replaced by one seeded afresh and checked
     first, as `db restore` replaces it; any other store is refused (exit 5). A store with
-    no account is simply seeded. At a terminal, a progress bar shows on stderr.
-
-    Example: fpctl demo seed --reset --yes"""
+    no account is simply seeded. At a terminal, a progress bar shows on stderr."""
     from fpctl.services import demo
 
     options = demo.DemoOptions(accounts=accounts, members=members, seed=seed, orders=orders)

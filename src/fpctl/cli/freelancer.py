@@ -23,14 +23,27 @@ Username = Annotated[
 ]
 
 
-@command(app, "add", writes=True)
+@command(
+    app,
+    "add",
+    writes=True,
+    examples=(
+        'fpctl freelancer add lena.design --name "Lena Moreau" --pro',
+        'fpctl freelancer add sara-writes --as support --reason "new freelancer"',
+    ),
+)
 def add(
     run: Invocation,
     username: Annotated[
         str,
-        typer.Argument(help="2-30 letters, digits, '_', '.' or '-' (@ optional; lowercased)."),
+        typer.Argument(
+            metavar="USERNAME",
+            help="2-30 letters, digits, '_', '.' or '-' (@ optional; lowercased).",
+        ),
     ],
-    name: Annotated[str | None, typer.Option(help="Display name (default: the username).")] = None,
+    name: Annotated[
+        str | None, typer.Option(metavar="NAME", help="Display name (default: the username).")
+    ] = None,
     pro: Annotated[bool, typer.Option("--pro", help="The freelancer has the Pro badge.")] = False,
 ) -> None:
     """Add a freelancer to the catalogue (support, with --reason)."""
@@ -43,7 +56,15 @@ def add(
     run.emit(view)
 
 
-@command(app, "list", lists=True)
+@command(
+    app,
+    "list",
+    lists=True,
+    examples=(
+        "fpctl freelancer list",
+        "fpctl freelancer list --pro -o json",
+    ),
+)
 def list_(
     run: Invocation,
     pro: Annotated[
@@ -59,7 +80,14 @@ def list_(
     run.emit(rows, table_columns=FREELANCER_COLUMNS)
 
 
-@command(app, "show")
+@command(
+    app,
+    "show",
+    examples=(
+        "fpctl freelancer show lena.design",
+        "fpctl freelancer show yuki_data -o json",
+    ),
+)
 def show(run: Invocation, username: Username) -> None:
     """Show one freelancer and their services; with an account (--as EMAIL or --account),
     also the account's reviews of them and its order history with them."""
@@ -95,11 +123,19 @@ def show(run: Invocation, username: Username) -> None:
         run.emit(shown["orders"], columns=HISTORY_COLUMNS, title="Order history")
 
 
-@command(service_app, "add", writes=True)
+@command(
+    service_app,
+    "add",
+    writes=True,
+    examples=(
+        'fpctl freelancer service add lena.design "Brand book" --price 1200',
+        "fpctl freelancer service add yuki_data Dashboards --price 1800 --revisions 2",
+    ),
+)
 def service_add(
     run: Invocation,
     username: Username,
-    title: Annotated[str, typer.Argument(help="What the freelancer offers.")],
+    title: Annotated[str, typer.Argument(metavar="TITLE", help="What the freelancer offers.")],
     price: Annotated[str, typer.Option(metavar="AMOUNT", help="The price, e.g. 150 or $1,250.50.")],
     revisions: Annotated[
         int, typer.Option(metavar="N", parser=COUNT, help="Revisions included (0 or more).")

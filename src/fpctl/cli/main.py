@@ -34,6 +34,7 @@ def run(args: list[str], command: Any | None = None, *, line: Any | None = None)
         return errors.report_usage("aborted", as_json=as_json, line=line)
     except typer.TyperException as error:  # Click's usage errors (Typer vendors Click)
         message = error.format_message() if hasattr(error, "format_message") else str(error)
+        message = one_line(message)
         if type(error).__name__ == "NoArgsIsHelpError":  # `fpctl team`: the group's help
             print(message)
             return 0
@@ -48,6 +49,17 @@ def run(args: list[str], command: Any | None = None, *, line: Any | None = None)
         debug = errors.wants_debug(args)
         return errors.report_bug(error, as_json=as_json, debug=debug, line=line)
     return result if isinstance(result, int) else 0
+
+
+def one_line(message: str) -> str:
+    """Click's message for a missing choice, ``Missing argument 'SHELL'. Choose
+    from:\n\tbash,\n\tzsh,\n\tfish``, on one line: ``... Choose from bash, zsh or fish.``"""
+    head, found, choices = message.partition(". Choose from:")
+    if not found:
+        return message
+    names = [name.strip() for name in choices.split(",") if name.strip()]
+    listed = ", ".join(names[:-1]) + " or " + names[-1] if len(names) > 1 else "".join(names)
+    return f"{head}: choose {listed}."
 
 
 #: The environment variables fpctl reads as text (SPEC §3.2, §3.3).

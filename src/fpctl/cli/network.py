@@ -40,7 +40,12 @@ def _emit_list(run: Invocation, view: dict[str, object], *, unchanged: str | Non
     run.emit_change(view, unchanged=unchanged, title=f"List {view['id']}: {view['name']}")
 
 
-@command(app, "save", writes=True)
+@command(
+    app,
+    "save",
+    writes=True,
+    examples=("fpctl network save lena.design --as elena.berg@northwind-traders.test",),
+)
 def save(
     run: Invocation,
     username: Annotated[
@@ -71,7 +76,15 @@ def save(
     )
 
 
-@command(app, "list", lists=True)
+@command(
+    app,
+    "list",
+    lists=True,
+    examples=(
+        "fpctl network list --saved",
+        "fpctl network list --hired -o json",
+    ),
+)
 def list_(
     run: Invocation,
     saved: Annotated[bool, typer.Option("--saved", help="Only saved freelancers.")] = False,
@@ -96,7 +109,12 @@ def list_(
     run.emit(rows, table_columns=NETWORK_COLUMNS, title=title)
 
 
-@command(app, "lists", lists=True)
+@command(
+    app,
+    "lists",
+    lists=True,
+    examples=("fpctl network lists --as elena.berg@northwind-traders.test",),
+)
 def lists(run: Invocation) -> None:
     """The lists you see: yours, those shared with you, and (read-only) those another
     account shared with yours."""
@@ -108,9 +126,14 @@ def lists(run: Invocation) -> None:
     run.emit(rows, table_columns=LIST_COLUMNS, title="Lists")
 
 
-@command(app, "list-create", writes=True)
+@command(
+    app,
+    "list-create",
+    writes=True,
+    examples=('fpctl network list-create "Design shortlist" --as ada@acme.test',),
+)
 def list_create(
-    run: Invocation, name: Annotated[str, typer.Argument(help="The list's name.")]
+    run: Invocation, name: Annotated[str, typer.Argument(metavar="NAME", help="The list's name.")]
 ) -> None:
     """Create a list of freelancers and services, owned by you."""
     from fpctl.services.network import lists
@@ -121,7 +144,15 @@ def list_create(
     _emit_list(run, view)
 
 
-@command(app, "list-show", lists=True)
+@command(
+    app,
+    "list-show",
+    lists=True,
+    examples=(
+        "fpctl network list-show 1",
+        "fpctl network list-show 1 -o json",
+    ),
+)
 def list_show(run: Invocation, list_id: ListId) -> None:
     """The freelancers and services on a list you see."""
     from fpctl.services.network import lists
@@ -132,7 +163,15 @@ def list_show(run: Invocation, list_id: ListId) -> None:
     run.emit(rows, table_columns=ITEM_COLUMNS, title=f"List {list_id}")
 
 
-@command(app, "list-add", writes=True)
+@command(
+    app,
+    "list-add",
+    writes=True,
+    examples=(
+        "fpctl network list-add 1 lena.design",
+        "fpctl network list-add 1 4",
+    ),
+)
 def list_add(
     run: Invocation,
     list_id: ListId,
@@ -155,7 +194,12 @@ def list_add(
     _emit_list(run, view, unchanged=unchanged)
 
 
-@command(app, "list-share", writes=True)
+@command(
+    app,
+    "list-share",
+    writes=True,
+    examples=("fpctl network list-share 1 --member mia@acme.test --as ada@acme.test",),
+)
 def list_share(
     run: Invocation,
     list_id: ListId,

@@ -8,12 +8,12 @@ an ``Invocation`` holding their values.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Annotated, Any, get_type_hints
 
 import typer
 
-from fpctl.cli import errors
+from fpctl.cli import errors, helptext
 from fpctl.cli.completion import complete_accounts, complete_actors
 from fpctl.cli.hints import in_context
 from fpctl.cli.invocation import BatchLine, Invocation
@@ -33,6 +33,7 @@ COMMON: list[tuple[str, Any, Any]] = [
                 "--output",
                 "-o",
                 envvar="FPCTL_OUTPUT",
+                metavar="FORMAT",
                 help=_OUTPUT_HELP,
                 rich_help_panel=_P,
                 show_default=False,
@@ -75,6 +76,7 @@ COMMON: list[tuple[str, Any, Any]] = [
             typer.Option(
                 "--reason",
                 envvar="FPCTL_REASON",
+                metavar="TEXT",
                 help="Why support acts (recorded in the audit trail).",
                 rich_help_panel=_P,
             ),
@@ -330,13 +332,20 @@ def _with_options(
 
 
 def command(
-    app: typer.Typer, name: str | None = None, *, writes: bool = False, lists: bool = False
+    app: typer.Typer,
+    name: str | None = None,
+    *,
+    writes: bool = False,
+    lists: bool = False,
+    examples: Sequence[str] = (),
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Register ``func`` on ``app`` with the shared options (write and list options as fit)."""
+    """Register ``func`` on ``app`` with the shared options (write and list options as fit)
+    and its ``examples``: one to three command lines, shown at the end of its help."""
 
     def register(func: Callable[..., Any]) -> Callable[..., Any]:
         extra = COMMON + (WRITE_OPTIONS if writes else []) + (LIST_OPTIONS if lists else [])
-        app.command(name)(_with_options(func, extra))
+        epilog = helptext.examples(*examples)
+        app.command(name, cls=helptext.Command, epilog=epilog)(_with_options(func, extra))
         return func
 
     return register

@@ -22,7 +22,16 @@ from fpctl.cli.options import command
 from fpctl.cli.order_base import OrderId, app, change, order_view
 
 
-@command(app, "place", writes=True)
+@command(
+    app,
+    "place",
+    writes=True,
+    examples=(
+        "fpctl order place --freelancer lena.design --service 1 --as ada@acme.test",
+        "fpctl order place --freelancer yuki_data --amount 900 --due 2026-12-20",
+        "fpctl order place --freelancer kofi_dev --hourly --rate 60 --estimate 20",
+    ),
+)
 def place(
     run: Invocation,
     freelancer: Annotated[
@@ -102,7 +111,16 @@ def place(
     run.emit(view)
 
 
-@command(app, "list", lists=True)
+@command(
+    app,
+    "list",
+    lists=True,
+    examples=(
+        "fpctl order list --status in_progress",
+        "fpctl order list --placed-by mia@acme.test -o json",
+        "fpctl order list --freelancer lena.design --all",
+    ),
+)
 def list_(
     run: Invocation,
     status: Annotated[
@@ -155,7 +173,14 @@ def list_(
         run.emit(rows, table_columns=ORDER_COLUMNS, title="Orders")
 
 
-@command(app, "show")
+@command(
+    app,
+    "show",
+    examples=(
+        "fpctl order show 27",
+        "fpctl order show 27 -o json",
+    ),
+)
 def show(run: Invocation, order_id: OrderId) -> None:
     """Show one order: status, flags, payments, milestones, the open cancellation request."""
     from fpctl.services.orders import visibility
@@ -165,7 +190,12 @@ def show(run: Invocation, order_id: OrderId) -> None:
     run.emit(view)
 
 
-@command(app, "requirements", writes=True)
+@command(
+    app,
+    "requirements",
+    writes=True,
+    examples=('fpctl order requirements 27 "Our colours and fonts" --as ada@acme.test',),
+)
 def requirements(
     run: Invocation,
     order_id: OrderId,
@@ -177,7 +207,12 @@ def requirements(
     change(run, lambda ctx: lifecycle.submit_requirements(ctx, order_id, text))
 
 
-@command(app, "skip-requirements", writes=True)
+@command(
+    app,
+    "skip-requirements",
+    writes=True,
+    examples=("fpctl order skip-requirements 27 --as ada@acme.test",),
+)
 def skip_requirements(run: Invocation, order_id: OrderId) -> None:
     """Start without requirements (the order's freelancer)."""
     from fpctl.services.orders import lifecycle
@@ -185,7 +220,12 @@ def skip_requirements(run: Invocation, order_id: OrderId) -> None:
     change(run, lambda ctx: lifecycle.skip_requirements(ctx, order_id))
 
 
-@command(app, "deliver", writes=True)
+@command(
+    app,
+    "deliver",
+    writes=True,
+    examples=("fpctl order deliver 27 --as @lena.design",),
+)
 def deliver(run: Invocation, order_id: OrderId) -> None:
     """Deliver the order, or its current milestone (the order's freelancer)."""
     from fpctl.services.orders import lifecycle
@@ -193,7 +233,12 @@ def deliver(run: Invocation, order_id: OrderId) -> None:
     change(run, lambda ctx: lifecycle.deliver(ctx, order_id))
 
 
-@command(app, "accept", writes=True)
+@command(
+    app,
+    "accept",
+    writes=True,
+    examples=("fpctl order accept 27 --as ada@acme.test",),
+)
 def accept(run: Invocation, order_id: OrderId) -> None:
     """Accept the delivery (buyer side): the order completes."""
     from fpctl.services.orders import lifecycle
@@ -201,7 +246,12 @@ def accept(run: Invocation, order_id: OrderId) -> None:
     change(run, lambda ctx: lifecycle.accept(ctx, order_id))
 
 
-@command(app, "revision", writes=True)
+@command(
+    app,
+    "revision",
+    writes=True,
+    examples=("fpctl order revision 27 --as ada@acme.test",),
+)
 def revision(
     run: Invocation,
     order_id: OrderId,
@@ -213,7 +263,15 @@ def revision(
     change(run, lambda ctx: lifecycle.ask_revision(ctx, order_id, run.reason))
 
 
-@command(app, "cancel", writes=True)
+@command(
+    app,
+    "cancel",
+    writes=True,
+    examples=(
+        "fpctl order cancel 27 --yes --as ada@acme.test",
+        'fpctl order cancel 27 --yes --as support --reason "ticket 4821"',
+    ),
+)
 def cancel(run: Invocation, order_id: OrderId) -> None:
     """Cancel alone (buyer): before requirements are submitted, or once very late.
     Everything paid is refunded to the balance (credits back to credits)."""
@@ -222,7 +280,15 @@ def cancel(run: Invocation, order_id: OrderId) -> None:
     change(run, lambda ctx: lifecycle.cancel(ctx, order_id))
 
 
-@command(app, "cancel-request", writes=True)
+@command(
+    app,
+    "cancel-request",
+    writes=True,
+    examples=(
+        "fpctl order cancel-request 27 --as @lena.design",
+        "fpctl order cancel-request 27 --as ada@acme.test",
+    ),
+)
 def cancel_request(
     run: Invocation,
     order_id: OrderId,
@@ -234,7 +300,12 @@ def cancel_request(
     change(run, lambda ctx: cancellations.request(ctx, order_id, run.reason or ""))
 
 
-@command(app, "cancel-accept", writes=True)
+@command(
+    app,
+    "cancel-accept",
+    writes=True,
+    examples=("fpctl order cancel-accept 27 --as ada@acme.test",),
+)
 def cancel_accept(run: Invocation, order_id: OrderId) -> None:
     """Accept the other side's cancellation request: the order is cancelled and refunded."""
     from fpctl.services.orders import cancellations
@@ -242,7 +313,12 @@ def cancel_accept(run: Invocation, order_id: OrderId) -> None:
     change(run, lambda ctx: cancellations.accept(ctx, order_id))
 
 
-@command(app, "cancel-decline", writes=True)
+@command(
+    app,
+    "cancel-decline",
+    writes=True,
+    examples=("fpctl order cancel-decline 27 --as @lena.design",),
+)
 def cancel_decline(run: Invocation, order_id: OrderId) -> None:
     """Decline the other side's cancellation request: the order goes on as before."""
     from fpctl.services.orders import cancellations
@@ -250,7 +326,12 @@ def cancel_decline(run: Invocation, order_id: OrderId) -> None:
     change(run, lambda ctx: cancellations.decline(ctx, order_id))
 
 
-@command(app, "cancel-withdraw", writes=True)
+@command(
+    app,
+    "cancel-withdraw",
+    writes=True,
+    examples=("fpctl order cancel-withdraw 27 --as @lena.design",),
+)
 def cancel_withdraw(run: Invocation, order_id: OrderId) -> None:
     """Withdraw your own cancellation request: the order goes on as before."""
     from fpctl.services.orders import cancellations

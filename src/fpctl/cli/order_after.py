@@ -12,7 +12,12 @@ from fpctl.cli.options import command
 from fpctl.cli.order_base import OrderId, app, order_view
 
 
-@command(app, "review", writes=True)
+@command(
+    app,
+    "review",
+    writes=True,
+    examples=('fpctl order review 27 --rating 5 --text "Quick and careful" --as ada@acme.test',),
+)
 def review(
     run: Invocation,
     order_id: OrderId,
@@ -32,7 +37,15 @@ def review(
     run.emit(view)
 
 
-@command(app, "refund", writes=True)
+@command(
+    app,
+    "refund",
+    writes=True,
+    examples=(
+        'fpctl order refund 27 --as support --reason "ticket 4821"',
+        'fpctl order refund 27 --amount 50 --as support --reason "late delivery"',
+    ),
+)
 def refund(
     run: Invocation,
     order_id: OrderId,
@@ -56,7 +69,15 @@ def refund(
     run.emit(view)
 
 
-@command(app, "next", lists=True)
+@command(
+    app,
+    "next",
+    lists=True,
+    examples=(
+        "fpctl order next 27",
+        "fpctl order next 27 -o json",
+    ),
+)
 def next_(run: Invocation, order_id: OrderId) -> None:
     """What can happen next to the order: who must act, by when, and the exact command."""
     from fpctl.services.orders.next_steps import next_steps

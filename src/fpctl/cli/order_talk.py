@@ -18,7 +18,12 @@ if TYPE_CHECKING:
 Text = Annotated[str, typer.Argument(metavar="TEXT", help="The text (stored as given).")]
 
 
-@command(app, "share", writes=True)
+@command(
+    app,
+    "share",
+    writes=True,
+    examples=("fpctl order share 27 --as ada@acme.test",),
+)
 def share(run: Invocation, order_id: OrderId) -> None:
     """Share the order with every member of the account (one-way: it cannot be unshared)."""
     from fpctl.services.orders import collaboration
@@ -32,7 +37,12 @@ def share(run: Invocation, order_id: OrderId) -> None:
     )
 
 
-@command(app, "note", writes=True)
+@command(
+    app,
+    "note",
+    writes=True,
+    examples=('fpctl order note 27 "Invoice goes to finance" --as ada@acme.test',),
+)
 def note(run: Invocation, order_id: OrderId, text: Text) -> None:
     """Add a private note to an order: only you will see it (`fpctl order notes ID`)."""
     from fpctl.services.orders import collaboration
@@ -43,7 +53,12 @@ def note(run: Invocation, order_id: OrderId, text: Text) -> None:
     run.emit(view, title="Private note")
 
 
-@command(app, "notes", lists=True)
+@command(
+    app,
+    "notes",
+    lists=True,
+    examples=("fpctl order notes 27 --as ada@acme.test",),
+)
 def notes(run: Invocation, order_id: OrderId) -> None:
     """List your own private notes on an order, oldest first (needs --as: notes are
     private to their author)."""
@@ -59,7 +74,15 @@ def notes(run: Invocation, order_id: OrderId) -> None:
     )
 
 
-@command(app, "comment", writes=True)
+@command(
+    app,
+    "comment",
+    writes=True,
+    examples=(
+        'fpctl order comment 27 "Looks great, thanks!" --as ada@acme.test',
+        'fpctl order comment 27 "Agreed" --reply-to 3 --as mia@acme.test',
+    ),
+)
 def comment(
     run: Invocation,
     order_id: OrderId,
@@ -89,7 +112,15 @@ def _report_ignored(run: Invocation, mentions: Mentions) -> None:
         run.note(f"not mentioned (the text is kept): {ignored}")
 
 
-@command(app, "comments", lists=True)
+@command(
+    app,
+    "comments",
+    lists=True,
+    examples=(
+        "fpctl order comments 27",
+        "fpctl order comments 27 -o json",
+    ),
+)
 def comments(run: Invocation, order_id: OrderId) -> None:
     """List the team's comments on an order as threads: top-level comments oldest first,
     each followed by its replies (oldest first at every level; `depth` counts the levels)."""

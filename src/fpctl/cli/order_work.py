@@ -18,7 +18,12 @@ app.add_typer(milestone_app)
 app.add_typer(hours_app)
 
 
-@command(milestone_app, "accept", writes=True)
+@command(
+    milestone_app,
+    "accept",
+    writes=True,
+    examples=("fpctl order milestone accept 31 --as ada@acme.test",),
+)
 def milestone_accept(run: Invocation, order_id: OrderId) -> None:
     """Accept the delivered milestone (buyer side): the next one is charged and started,
     or the order completes after the last."""
@@ -27,7 +32,12 @@ def milestone_accept(run: Invocation, order_id: OrderId) -> None:
     change(run, lambda ctx: milestones.milestone_accept(ctx, order_id))
 
 
-@command(milestone_app, "list", lists=True)
+@command(
+    milestone_app,
+    "list",
+    lists=True,
+    examples=("fpctl order milestone list 31",),
+)
 def milestone_list(run: Invocation, order_id: OrderId) -> None:
     """List the order's milestones in order, with their status and when each was charged,
     delivered and accepted."""
@@ -41,7 +51,12 @@ def milestone_list(run: Invocation, order_id: OrderId) -> None:
         )
 
 
-@command(hours_app, "log", writes=True)
+@command(
+    hours_app,
+    "log",
+    writes=True,
+    examples=('fpctl order hours log 32 --week 2026-W48 --hours 7.5 --description "API tests"',),
+)
 def hours_log(
     run: Invocation,
     order_id: OrderId,
@@ -62,7 +77,15 @@ def hours_log(
     run.emit(view)
 
 
-@command(hours_app, "list", lists=True)
+@command(
+    hours_app,
+    "list",
+    lists=True,
+    examples=(
+        "fpctl order hours list 32",
+        "fpctl order hours list 32 -o csv",
+    ),
+)
 def hours_list(run: Invocation, order_id: OrderId) -> None:
     """The weekly report: one row per ISO week with hours, what was charged and its
     invoice, or `open` until the week ends."""
@@ -77,7 +100,15 @@ def hours_list(run: Invocation, order_id: OrderId) -> None:
         )
 
 
-@command(hours_app, "limit", writes=True)
+@command(
+    hours_app,
+    "limit",
+    writes=True,
+    examples=(
+        "fpctl order hours limit 32 --hours 30 --as ada@acme.test",
+        "fpctl order hours limit 32 --none --as ada@acme.test",
+    ),
+)
 def hours_limit(
     run: Invocation,
     order_id: OrderId,

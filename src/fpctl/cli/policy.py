@@ -19,10 +19,22 @@ if TYPE_CHECKING:
 app = group("policy", "Approval and purchase-limit policies.")
 
 
-@command(app, "add", writes=True)
+@command(
+    app,
+    "add",
+    writes=True,
+    examples=(
+        "fpctl policy add invite-approval --applies-to members",
+        "fpctl policy add order-approval --over 500",
+        "fpctl policy add purchase-limit --amount 2000 --per month --mode approval",
+    ),
+)
 def add(
     run: Invocation,
-    kind: Annotated[PolicyKind, typer.Argument(help="The kind of policy.")],
+    kind: Annotated[
+        PolicyKind,
+        typer.Argument(metavar="KIND", help="invite-approval, order-approval or purchase-limit."),
+    ],
     applies_to: Annotated[
         AppliesTo | None, typer.Option(help="Whose actions it covers (default: both).")
     ] = None,
@@ -86,7 +98,12 @@ def _view(ctx: Context, policy: Policy) -> dict[str, Any]:
     )
 
 
-@command(app, "list", lists=True)
+@command(
+    app,
+    "list",
+    lists=True,
+    examples=("fpctl policy list --as ada@acme.test",),
+)
 def list_(run: Invocation) -> None:
     """List the account's policies (Advanced-only ones show inactive on Basic)."""
     from fpctl.services.team import policies
@@ -113,7 +130,12 @@ def list_(run: Invocation) -> None:
     )
 
 
-@command(app, "remove", writes=True)
+@command(
+    app,
+    "remove",
+    writes=True,
+    examples=("fpctl policy remove 2 --as ada@acme.test",),
+)
 def remove(
     run: Invocation,
     policy_id: Annotated[

@@ -40,10 +40,18 @@ def _emit_project(run: Invocation, view: View, *, unchanged: str | None = None) 
     run.emit_change(view, unchanged=unchanged, table_columns=PROJECT_SHOW_COLUMNS, title=title)
 
 
-@command(app, "create", writes=True)
+@command(
+    app,
+    "create",
+    writes=True,
+    examples=(
+        'fpctl project create "Spring launch" --as ada@acme.test',
+        'fpctl project create "Board deck" --private --as mia@acme.test',
+    ),
+)
 def create(
     run: Invocation,
-    name: Annotated[str, typer.Argument(help="The project's name.")],
+    name: Annotated[str, typer.Argument(metavar="NAME", help="The project's name.")],
     private: Annotated[
         bool,
         typer.Option(
@@ -60,7 +68,12 @@ def create(
     _emit_project(run, view)
 
 
-@command(app, "list", lists=True)
+@command(
+    app,
+    "list",
+    lists=True,
+    examples=("fpctl project list --as mia@acme.test",),
+)
 def list_(run: Invocation) -> None:
     """List the projects the actor sees, oldest first (every project with no --as)."""
     from fpctl.services.team import projects
@@ -76,7 +89,14 @@ def list_(run: Invocation) -> None:
     )
 
 
-@command(app, "show")
+@command(
+    app,
+    "show",
+    examples=(
+        "fpctl project show 3",
+        "fpctl project show 3 -o json",
+    ),
+)
 def show(run: Invocation, project_id: ProjectId) -> None:
     """Show a project: its collaborators, orders and spend."""
     from fpctl.services.team import projects
@@ -87,13 +107,22 @@ def show(run: Invocation, project_id: ProjectId) -> None:
     _emit_project(run, view)
 
 
-@command(app, "add-member", writes=True)
+@command(
+    app,
+    "add-member",
+    writes=True,
+    examples=("fpctl project add-member 3 mia@acme.test --as ada@acme.test",),
+)
 def add_member(
     run: Invocation,
     project_id: ProjectId,
     email: Annotated[
         str,
-        typer.Argument(help="An active member of the account.", autocompletion=complete_members),
+        typer.Argument(
+            metavar="EMAIL",
+            help="An active member of the account.",
+            autocompletion=complete_members,
+        ),
     ],
 ) -> None:
     """Add a member to a project. Anyone may add to a public project (add yourself to
@@ -106,7 +135,12 @@ def add_member(
     _emit_project(run, view, unchanged=unchanged)
 
 
-@command(app, "share", writes=True)
+@command(
+    app,
+    "share",
+    writes=True,
+    examples=("fpctl project share 3 --as mia@acme.test",),
+)
 def share(run: Invocation, project_id: ProjectId) -> None:
     """Share a private project with all members (owner only; one-way: it cannot be undone)."""
     from fpctl.services.team import projects

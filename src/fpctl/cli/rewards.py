@@ -42,7 +42,11 @@ def parse_points(text: str) -> int:
     return int(cleaned.replace(",", ""))
 
 
-@command(app, "show")
+@command(
+    app,
+    "show",
+    examples=("fpctl rewards show --account acme-studio",),
+)
 def show(run: Invocation) -> None:
     """The account's tier, points, spend over the last 365 days and the next tier."""
     from fpctl.services.money import rewards
@@ -53,11 +57,22 @@ def show(run: Invocation) -> None:
     run.emit(view, title=f"Rewards of {view['account']}")
 
 
-@command(app, "redeem", writes=True)
+@command(
+    app,
+    "redeem",
+    writes=True,
+    examples=(
+        "fpctl rewards redeem 1000 --for credits --as ada@acme.test",
+        'fpctl rewards redeem 2500 --for donation --charity "Red Cross"',
+    ),
+)
 def redeem(
     run: Invocation,
     points: Annotated[
-        str, typer.Argument(help="How many points: at least 1,000 (100 points = 1.00 USD).")
+        str,
+        typer.Argument(
+            metavar="POINTS", help="How many points: at least 1,000 (100 points = 1.00 USD)."
+        ),
     ],
     reward: Annotated[
         Reward,
@@ -82,7 +97,12 @@ def redeem(
     run.emit(view)
 
 
-@command(app, "history", lists=True)
+@command(
+    app,
+    "history",
+    lists=True,
+    examples=("fpctl rewards history --account acme-studio",),
+)
 def history(run: Invocation) -> None:
     """Every change of the account's points (earned, clawed back, redeemed), oldest first."""
     from fpctl.services.money import rewards

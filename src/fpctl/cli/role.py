@@ -14,11 +14,21 @@ from fpctl.domain.enums import Role
 app = group("role", "Member roles.")
 
 
-@command(app, "set", writes=True)
+@command(
+    app,
+    "set",
+    writes=True,
+    examples=(
+        "fpctl role set mia@acme.test billing_manager --as ada@acme.test",
+        "fpctl role set bill@acme.test admin --as ada@acme.test",
+    ),
+)
 def set_(
     run: Invocation,
-    email: Annotated[str, typer.Argument(help="The member.", autocompletion=complete_members)],
-    role: Annotated[Role, typer.Argument(help="admin, billing_manager or member.")],
+    email: Annotated[
+        str, typer.Argument(metavar="EMAIL", help="The member.", autocompletion=complete_members)
+    ],
+    role: Annotated[Role, typer.Argument(metavar="ROLE", help="admin, billing_manager or member.")],
 ) -> None:
     """Set a member's role (admin only). ROLE admin transfers the admin role."""
     from fpctl.services.team import members

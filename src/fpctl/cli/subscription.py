@@ -28,7 +28,11 @@ def _title(view: dict[str, Any]) -> str:
     return f"Subscription of {view['account']}"
 
 
-@command(app, "show")
+@command(
+    app,
+    "show",
+    examples=("fpctl subscription show --account acme-studio",),
+)
 def show(run: Invocation) -> None:
     """The account's plan, when it renews, and whether it has switched to the marketplace."""
     from fpctl.services.money import subscriptions
@@ -39,10 +43,17 @@ def show(run: Invocation) -> None:
     run.emit(view, title=_title(view))
 
 
-@command(app, "subscribe", writes=True)
+@command(
+    app,
+    "subscribe",
+    writes=True,
+    examples=("fpctl subscription subscribe advanced --as ada@acme.test",),
+)
 def subscribe(
     run: Invocation,
-    plan: Annotated[PaidPlan, typer.Argument(help="The plan to subscribe to: advanced.")],
+    plan: Annotated[
+        PaidPlan, typer.Argument(metavar="PLAN", help="The plan to subscribe to: advanced.")
+    ],
 ) -> None:
     """Subscribe to Advanced (129.00 USD a month): the first month is charged now to the
     default payment method, never to credits or the balance."""
@@ -54,7 +65,12 @@ def subscribe(
     run.emit(view, title=_title(view))
 
 
-@command(app, "cancel", writes=True)
+@command(
+    app,
+    "cancel",
+    writes=True,
+    examples=("fpctl subscription cancel --yes --as ada@acme.test",),
+)
 def cancel(run: Invocation) -> None:
     """Cancel Advanced at once; the unused part of the month goes back to the shared balance."""
     from fpctl.services.money import subscriptions
@@ -75,14 +91,23 @@ _QUESTIONS = {
 }
 
 
-@command(app, "switch", writes=True)
+@command(
+    app,
+    "switch",
+    writes=True,
+    examples=(
+        "fpctl subscription switch fiverr --yes --as ada@acme.test",
+        "fpctl subscription switch basic --as ada@acme.test",
+    ),
+)
 def switch(
     run: Invocation,
     target: Annotated[
         Target,
         typer.Argument(
+            metavar="TARGET",
             help="fiverr: leave Pro for the regular marketplace; basic or advanced: that "
-            "plan (returns a switched account to Pro)."
+            "plan (returns a switched account to Pro).",
         ),
     ],
 ) -> None:

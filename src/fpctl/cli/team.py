@@ -12,6 +12,7 @@ from fpctl.cli.completion import complete_invitations, complete_members
 from fpctl.cli.invocation import PROGRESS_MIN_ITEMS, Invocation
 from fpctl.cli.options import command, group
 from fpctl.domain.enums import InvitationStatus, MemberStatus, Role
+from fpctl.domain.words import counted
 from fpctl.errors import InvalidInput
 
 if TYPE_CHECKING:
@@ -35,7 +36,15 @@ InvitationArg = Annotated[
 BULK_COLUMNS = ["email", "role", "result", "id", "status", "expires_at", "token", "error"]
 
 
-@command(app, "list", lists=True)
+@command(
+    app,
+    "list",
+    lists=True,
+    examples=(
+        "fpctl team list --account northwind-traders",
+        "fpctl team list --role billing_manager -o json",
+    ),
+)
 def list_(
     run: Invocation,
     role: Annotated[Role | None, typer.Option(help="Only this role.")] = None,
@@ -90,14 +99,46 @@ def _iso(value: Any) -> str | None:
     return iso(value)
 
 
-@command(app, "invite", writes=True, lists=True)
+#: The roles an invitation carries. ``--role admin`` still reaches the service, whose
+#: refusal says why (``invalid_role``: the admin role is transferred, never invited).
+INVITED_ROLES = (Role.MEMBER, Role.BILLING_MANAGER)
+
+
+def _invited_role(value: str | Role) -> Role:
+    """``--role``: a role by its name; help and completion offer only ``INVITED_ROLES``."""
+    if isinstance(value, Role):  # the default
+        return value
+    try:
+        return Role(value)
+    except ValueError:
+        offered = ", ".join(repr(str(role)) for role in INVITED_ROLES)
+        raise typer.BadParameter(f"{value!r} is not one of {offered}.") from None
+
+
+@command(
+    app,
+    "invite",
+    writes=True,
+    lists=True,
+    examples=(
+        "fpctl team invite bea@acme.test max@acme.test --as ada@acme.test",
+        "fpctl team invite bill@acme.test --role billing_manager --as ada@acme.test",
+        "fpctl team invite --from-file people.csv --atomic --as ada@acme.test",
+    ),
+)
 def invite(
     run: Invocation,
     emails: Annotated[
-        list[str] | None, typer.Argument(metavar="EMAIL...", help="One or more emails.")
+        list[str] | None, typer.Argument(metavar="[EMAIL...]", help="One or more emails.")
     ] = None,
     role: Annotated[
-        Role, typer.Option(help="member, or billing_manager (admin only).")
+        Role,
+        typer.Option(
+            parser=_invited_role,
+            metavar="<member|billing_manager>",
+            help="member, or billing_manager (admin only).",
+            autocompletion=lambda: [str(role) for role in INVITED_ROLES],
+        ),
     ] = Role.MEMBER,
     from_file: Annotated[
         str | None,
@@ -177,13 +218,19 @@ def _invite_at_once(
                     row |= {"expires_at": None, "token": None}
             run.emit(rows, columns=BULK_COLUMNS)
             raise RuleViolation(
-                f"{failed} of {len(rows)} rows failed, so nothing was invited (--atomic)",
+                f"{failed} of {counted(len(rows), 'row')} failed, "
+                "so nothing was invited (--atomic)",
                 code="atomic_failed",
             )
     return rows
 
 
-@command(app, "invitations", lists=True)
+@command(
+    app,
+    "invitations",
+    lists=True,
+    examples=("fpctl team invitations --status pending --as ada@acme.test",),
+)
 def invitations_(
     run: Invocation,
     status: Annotated[InvitationStatus | None, typer.Option(help="Only this status.")] = None,
@@ -205,11 +252,16 @@ def invitations_(
     )
 
 
-@command(app, "accept", writes=True)
+@command(
+    app,
+    "accept",
+    writes=True,
+    examples=('fpctl team accept "$TOKEN" --name "Mia Wong"',),
+)
 def accept(
     run: Invocation,
-    token: Annotated[str, typer.Argument(help="The invitation's token.")],
-    name: Annotated[str, typer.Option("--name", help="Your full name.")],
+    token: Annotated[str, typer.Argument(metavar="TOKEN", help="The invitation's token.")],
+    name: Annotated[str, typer.Option("--name", metavar="NAME", help="Your full name.")],
 ) -> None:
     """Accept an invitation: join the account with the invited role (no --as needed)."""
     from fpctl.services.team import invitations
@@ -239,13 +291,26 @@ def _invitation_change(run: Invocation, ref: str, verb: str) -> None:
     )
 
 
-@command(app, "withdraw", writes=True)
+@command(
+    app,
+    "withdraw",
+    writes=True,
+    examples=(
+        "fpctl team withdraw zoe@acme.test --as ada@acme.test",
+        "fpctl team withdraw 12 --as ada@acme.test",
+    ),
+)
 def withdraw(run: Invocation, invitation: InvitationArg) -> None:
     """Withdraw an open invitation: its link stops working."""
     _invitation_change(run, invitation, "withdraw")
 
 
-@command(app, "resend", writes=True)
+@command(
+    app,
+    "resend",
+    writes=True,
+    examples=("fpctl team resend zoe@acme.test --as ada@acme.test",),
+)
 def resend(run: Invocation, invitation: InvitationArg) -> None:
     """Send an invitation again; its 30-day expiry starts over."""
     _invitation_change(run, invitation, "resend")
@@ -269,19 +334,34 @@ def _member_change(run: Invocation, email: str, verb: str) -> None:
     )
 
 
-@command(app, "deactivate", writes=True)
+@command(
+    app,
+    "deactivate",
+    writes=True,
+    examples=("fpctl team deactivate max@acme.test --as ada@acme.test",),
+)
 def deactivate(run: Invocation, email: MemberArg) -> None:
     """Deactivate a member (reversible): they can do nothing until reactivated."""
     _member_change(run, email, "deactivate")
 
 
-@command(app, "reactivate", writes=True)
+@command(
+    app,
+    "reactivate",
+    writes=True,
+    examples=("fpctl team reactivate max@acme.test --as ada@acme.test",),
+)
 def reactivate(run: Invocation, email: MemberArg) -> None:
     """Reactivate a deactivated member."""
     _member_change(run, email, "reactivate")
 
 
-@command(app, "remove", writes=True)
+@command(
+    app,
+    "remove",
+    writes=True,
+    examples=("fpctl team remove max@acme.test --yes --as ada@acme.test",),
+)
 def remove(run: Invocation, email: MemberArg) -> None:
     """Remove a member for good: the seat closes and the email is released."""
     from fpctl.services.team import members
@@ -293,7 +373,12 @@ def remove(run: Invocation, email: MemberArg) -> None:
     _member_change(run, email, "remove")
 
 
-@command(app, "leave", writes=True)
+@command(
+    app,
+    "leave",
+    writes=True,
+    examples=("fpctl team leave --yes --as max@acme.test",),
+)
 def leave(run: Invocation) -> None:
     """Close your own seat (--as you). Your email can never be used again."""
     from fpctl.services.team import members

@@ -13,8 +13,6 @@ def tick(run: Invocation) -> None:
 
     Its audit records act as `system`, name the operator (FPCTL_AGENT, else the login name)
     and keep --reason when one is given.
-
-    Example: fpctl tick --reason "nightly cron" -o json
     """
     from fpctl.clock import iso
     from fpctl.services import settle
@@ -29,4 +27,13 @@ def tick(run: Invocation) -> None:
 
 
 def register(app: typer.Typer) -> None:
-    command(app, "tick", writes=True)(tick)
+    command(
+        app,
+        "tick",
+        writes=True,
+        examples=(
+            "fpctl tick",
+            'fpctl tick --reason "nightly cron" -o json',
+            "fpctl tick --now 2026-12-01T10:00:00Z",
+        ),
+    )(tick)
