@@ -267,21 +267,7 @@ def before_command(func: Callable[..., Any]) -> Callable[..., Any]:
         }
         return func(**{k: v for k, v in values.items() if k not in names})
 
-    own = list(inspect.signature(func).parameters.values())
-    hints = get_type_hints(func, include_extras=True)
-    params = [
-        inspect.Parameter(
-            "click_context", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=typer.Context
-        )
-    ]
-    params += [p.replace(annotation=hints.get(p.name, p.annotation)) for p in own]
-    params += [
-        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=kind, default=default)
-        for name, kind, default in BEFORE_COMMAND
-    ]
-    callback.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
-    callback.__annotations__ = {p.name: p.annotation for p in params}
-    callback.__doc__ = func.__doc__
+    _present(callback, func, skip=0, extra=BEFORE_COMMAND)
     return callback
 
 
@@ -293,8 +279,6 @@ def _given(context: typer.Context, name: str) -> bool:
 def _with_options(
     func: Callable[..., Any], extra: list[tuple[str, Any, Any]]
 ) -> Callable[..., Any]:
-    own = list(inspect.signature(func).parameters.values())[1:]  # drop `run`
-    hints = get_type_hints(func, include_extras=True)
     names = {name for name, _, _ in extra}
 
     def command(click_context: typer.Context, **values: Any) -> Any:
@@ -313,6 +297,23 @@ def _with_options(
         finally:
             run.close()
 
+    _present(command, func, skip=1, extra=extra)  # `run` is not a parameter Typer reads
+    command.__name__ = func.__name__
+    command.__module__ = func.__module__
+    return command
+
+
+def _present(
+    wrapper: Callable[..., Any],
+    func: Callable[..., Any],
+    *,
+    skip: int,
+    extra: list[tuple[str, Any, Any]],
+) -> None:
+    """Give ``wrapper`` the signature Typer reads: Click's context, ``func``'s own
+    parameters (after the first ``skip``), then the shared ``extra`` options."""
+    own = list(inspect.signature(func).parameters.values())[skip:]
+    hints = get_type_hints(func, include_extras=True)
     params = [
         inspect.Parameter(
             "click_context", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=typer.Context
@@ -323,12 +324,9 @@ def _with_options(
         inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=kind, default=default)
         for name, kind, default in extra
     ]
-    command.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
-    command.__annotations__ = {p.name: p.annotation for p in params}
-    command.__doc__ = func.__doc__
-    command.__name__ = func.__name__
-    command.__module__ = func.__module__
-    return command
+    wrapper.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
+    wrapper.__annotations__ = {p.name: p.annotation for p in params}
+    wrapper.__doc__ = func.__doc__
 
 
 def command(
