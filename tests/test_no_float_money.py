@@ -59,8 +59,8 @@ ALLOWED = (
         "seconds before long work shows its progress bar: a timing, not money",
     ),
     Allowed(
-        "fpctl.cli.completion",
-        "_query",
+        "fpctl.cli.completion_store",
+        "SQLITE_TIMEOUT_S",
         FLOAT_LITERAL,
         "the SQLite busy timeout of shell completion, in seconds",
     ),
