@@ -42,6 +42,7 @@ COMMANDS = {
     "demo": "demo",
     "tick": "tick",
     "batch": "batch",
+    "shell": "shell",
     "completion": "completion_cmd",
 }
 

@@ -169,7 +169,9 @@ def _run_all(run: Invocation, lines: list[Line]) -> list[BatchLine]:
     from fpctl.cli.main import run as run_line
     from fpctl.services.work import shared_work
 
-    root = typer.main.get_command(build(name for name in COMMANDS if name != "batch"))
+    root = typer.main.get_command(
+        build(name for name in COMMANDS if name not in ("batch", "shell"))
+    )
     defaults = {name: getattr(run, name) for name in INHERITED}
     done: list[BatchLine] = []
     # The write lock is taken here, for the whole batch; the schema was checked by store().

@@ -70,7 +70,7 @@ TOPICS = {
     "Orders": ("order", "project"),
     "Money": ("billing", "subscription", "rewards"),
     "Network": ("freelancer", "network"),
-    "Store and scripting": ("db", "demo", "tick", "batch", "completion"),
+    "Store and scripting": ("db", "demo", "tick", "batch", "shell", "completion"),
 }
 _ORDER = [name for names in TOPICS.values() for name in names]
 _TOPIC = {name: topic for topic, names in TOPICS.items() for name in names}
