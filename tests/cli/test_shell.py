@@ -3,6 +3,12 @@ one-shot form, and `use` sets options once for the lines after it."""
 
 from __future__ import annotations
 
+import os
+import pty
+import select
+import sys
+import time
+from pathlib import Path
 from typing import Any
 
 from fpctl.cli.shell import Completer, Session
@@ -70,3 +76,33 @@ def test_tab_offers_what_the_shell_scripts_offer(team: dict[str, str], isolated_
     assert completer.candidates("team inv") == ["invite", "invitations"]
     assert completer.candidates("team remove m") == ["max@acme.test", "mia@acme.test"]
     assert completer.candidates("us") == ["use"]
+
+
+def test_at_a_terminal_a_prompt_runs_commands_and_keeps_history(acme: str, tmp_path: Path) -> None:
+    """The interactive path: readline's prompt in a pseudo-terminal, a command, `exit`."""
+    state = tmp_path / "state"
+    env = {**os.environ, "HOME": str(tmp_path), "XDG_STATE_HOME": str(state), "TERM": "xterm"}
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: fpctl shell on the terminal
+        os.execve(sys.executable, [sys.executable, "-m", "fpctl", "shell", "--account", "acme"],
+                  env)  # fmt: skip
+    seen = _until(fd, b"fpctl> ")
+    os.write(fd, b"team list -o json\r")
+    seen += _until(fd, b"fpctl> ")
+    os.write(fd, b"exit\r")
+    _, status = os.waitpid(pid, 0)
+
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert b'"email":"ada@acme.test"' in seen
+    assert "team list -o json" in (state / "fpctl" / "shell_history").read_text()
+
+
+def _until(fd: int, wanted: bytes, timeout: float = 30) -> bytes:
+    seen = b""
+    deadline = time.monotonic() + timeout
+    while wanted not in seen.split(b"\n")[-1] and time.monotonic() < deadline:
+        ready, _, _ = select.select([fd], [], [], 0.5)
+        if ready:
+            seen += os.read(fd, 65536)
+    assert wanted in seen, seen
+    return seen
