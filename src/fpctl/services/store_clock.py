@@ -39,7 +39,22 @@ def mode(session: Session) -> str | None:
 def guard(session: Session, now: datetime) -> None:
     """Refuse ``now`` (a pinned clock) when the store is real and it is far from the system
     clock."""
-    if mode(session) != REAL:
+    _refuse_if_far(mode(session), now)
+
+
+def settle_clock(session: Session, now: datetime, *, pinned: bool, force: bool) -> None:
+    """For a change made now: the guard (a pinned clock, unless forced), then the mark of
+    the change's clock, on one read of the mark."""
+    current = mode(session)
+    if pinned and not force:
+        _refuse_if_far(current, now)
+    if current in (TEST, REAL) or (current == PINNED and pinned):
+        return
+    _set(session, PINNED if pinned else REAL, exists=current is not None)
+
+
+def _refuse_if_far(current: str | None, now: datetime) -> None:
+    if current != REAL:
         return
     distance = abs(now - clock.system_now())
     if distance <= TOLERANCE:
@@ -53,14 +68,6 @@ def guard(session: Session, now: datetime) -> None:
         "or try it on a copy first: fpctl db backup copy.db",
         code="clock_mistake",
     )
-
-
-def note_change(session: Session, *, pinned: bool) -> None:
-    """Mark the store by the clock of a change made now (in the change's transaction)."""
-    current = mode(session)
-    if current in (TEST, REAL) or (current == PINNED and pinned):
-        return
-    _set(session, PINNED if pinned else REAL, exists=current is not None)
 
 
 def mark_test(session: Session) -> None:

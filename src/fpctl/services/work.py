@@ -105,10 +105,10 @@ def is_pinned(now: datetime | str | None) -> bool:
 def _clocked(session: Session, now: datetime, *, pinned: bool, force: bool, change: bool) -> None:
     """Refuse a pinned clock far from the real one on a real store (store_clock.py), and
     mark the store by the clock of a change."""
-    if pinned and not force:
-        store_clock.guard(session, now)
     if change:
-        store_clock.note_change(session, pinned=pinned)
+        store_clock.settle_clock(session, now, pinned=pinned, force=force)
+    elif pinned and not force:
+        store_clock.guard(session, now)
 
 
 def instant(now: datetime | str | None) -> datetime:
@@ -159,9 +159,7 @@ def unit_of_work(
         return
     with _opened(store) as opened:
         if not write:
-            _guard_read(opened.engine, at, pinned=pinned, force=force_clock)
-        if settle and not write:
-            _settle_before_read(opened.engine, at)
+            _before_read(opened.engine, at, guard=pinned and not force_clock, settle=settle)
         with transaction(opened.engine, write=write, dry_run=dry_run) as session:
             if write:
                 _clocked(session, at, pinned=pinned, force=force_clock, change=True)
@@ -210,17 +208,17 @@ def _opened(store: Store | str | None) -> Iterator[Store]:
         opened.close()
 
 
-def _guard_read(engine: Engine, now: datetime, *, pinned: bool, force: bool) -> None:
-    if pinned and not force:
-        with transaction(engine, write=False) as session:
-            store_clock.guard(session, now)
-
-
-def _settle_before_read(engine: Engine, now: datetime) -> None:
-    """A read settles what is due in a write transaction of its own, taken only when the
-    probes find something, so reads neither queue behind writers nor write for nothing."""
+def _before_read(engine: Engine, now: datetime, *, guard: bool, settle: bool) -> None:
+    """A read's own first look, in one read transaction: the clock guard, then the probes
+    for anything due. What is due is settled in a write transaction of its own, taken only
+    when the probes find something, so reads neither queue behind writers nor write for
+    nothing."""
+    if not (guard or settle):
+        return
     with transaction(engine, write=False) as session:
-        due = settling.anything_due(session, now)
+        if guard:
+            store_clock.guard(session, now)
+        due = settle and settling.anything_due(session, now)
     if due:
         with transaction(engine, write=True) as session:
             settle_if_due(session, now)  # again: another process may have settled it
