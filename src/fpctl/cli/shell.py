@@ -196,6 +196,8 @@ class Completer:
     def candidates(self, line: str) -> list[str]:
         """The values TAB offers after ``line``: what the shell scripts get (the same
         protocol, completion_shells.py), with ``use``'s options in front."""
+        from unittest.mock import patch
+
         from fpctl.cli import completion_shells
         from fpctl.cli.app import COMPLETE_VAR, get_command
 
@@ -205,18 +207,10 @@ class Completer:
         if words[:1] == ["fpctl"]:
             line = line.split("fpctl", 1)[1]
         full = shlex.join(["fpctl", *self.session.args()]) + " " + line.lstrip()
-        saved = {name: os.environ.get(name) for name in (completion_shells.LINE_VAR, COMPLETE_VAR)}
-        os.environ[completion_shells.LINE_VAR] = full
-        os.environ[COMPLETE_VAR] = "shell"
-        try:
+        # The protocol's own variables, for this call only (restored after, set or not).
+        with patch.dict(os.environ, {completion_shells.LINE_VAR: full, COMPLETE_VAR: "shell"}):
             root = get_command([])
             found = completion_shells.FishComplete(root, {}, "fpctl", COMPLETE_VAR).complete()
-        finally:
-            for name, value in saved.items():
-                if value is None:
-                    os.environ.pop(name, None)
-                else:
-                    os.environ[name] = value
         return [
             kind_value[1]
             for kind_value in (row.split("\t") for row in found.splitlines())

@@ -142,8 +142,9 @@ def draw_rows(
     table = Table(title=Text(safe_text(title)) if title else None, title_justify="left")
     for column in shown:
         table.add_column(**column.options(wide=wide))
+    positions = [layout.index(column) for column in shown]
     for line in cells:
-        table.add_row(*(line[layout.index(column)] for column in shown))
+        table.add_row(*(line[i] for i in positions))
     console.print(table)
 
 
