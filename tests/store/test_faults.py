@@ -4,33 +4,22 @@ left as it was."""
 
 from __future__ import annotations
 
-import os
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import Cli
+from tests.store.disks import tmpfs
 
 ADA = ("--as", "ada@acme.test")
 
 
 @pytest.fixture
 def small_disk(tmp_path: Path) -> Iterator[Path]:
-    """A 2 MiB file system of its own (tmpfs: needs root and a machine that allows it)."""
-    disk = tmp_path / "disk"
-    disk.mkdir()
-    mounted = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(disk)],
-        capture_output=True, check=False,
-    )  # fmt: skip
-    if os.geteuid() != 0 or mounted.returncode != 0:
-        pytest.skip("mounting a small tmpfs needs root")
-    try:
+    """A 2 MiB file system of its own."""
+    with tmpfs(tmp_path / "disk", "2m") as disk:
         yield disk
-    finally:
-        subprocess.run(["umount", "-l", str(disk)], check=False)
 
 
 def fill(disk: Path) -> Path:

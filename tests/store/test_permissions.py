@@ -28,6 +28,7 @@ import pytest
 
 from tests.conftest import Cli
 from tests.racing import _FORK, run_line
+from tests.store.disks import tmpfs
 
 ADA = ("--as", "ada@acme.test")
 Run = Callable[..., dict[str, Any]]
@@ -366,17 +367,8 @@ def test_a_backup_into_a_read_only_directory_is_exit_2_and_writes_nothing(
 
 @pytest.fixture
 def frozen(cli: Cli, tmp_path: Path) -> Iterator[Path]:
-    """A store with acme on a small tmpfs of its own, then remounted read-only (needs root
-    and a machine that allows mounting)."""
-    disk = tmp_path / "disk"
-    disk.mkdir()
-    mounted = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(disk)],
-        capture_output=True, check=False,
-    )  # fmt: skip
-    if os.geteuid() != 0 or mounted.returncode != 0:
-        pytest.skip("mounting a tmpfs needs root")
-    try:
+    """A store with acme on a small tmpfs of its own, then remounted read-only."""
+    with tmpfs(tmp_path / "disk", "4m") as disk:
         store = disk / "fpctl.db"
         made = cli("account", "create", "Acme", "--admin", "ada@acme.test", "--db", store)
         assert made.exit_code == 0, made.stderr
@@ -386,8 +378,6 @@ def frozen(cli: Cli, tmp_path: Path) -> Iterator[Path]:
         if remounted.returncode != 0:
             pytest.skip(f"cannot remount read-only: {remounted.stderr.decode().strip()}")
         yield store
-    finally:
-        subprocess.run(["umount", "-l", str(disk)], check=False)
 
 
 @pytest.mark.parametrize(
