@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from fpctl.cli.invocation import Invocation
 
 PROGRESS_AFTER_SECONDS = 1.0
+REDRAW_SECONDS = 0.05  # the bar redraws ten times a second: updates in between are not seen
 
 
 class ProgressBar:
@@ -30,6 +31,7 @@ class ProgressBar:
         self.started = time.monotonic()
         self.bar: Progress | None = None
         self.task: TaskID | None = None
+        self.shown_at = 0.0
 
     def __enter__(self) -> ProgressBar:
         return self
@@ -44,12 +46,16 @@ class ProgressBar:
             return
         if total is not None:
             self.total = total
+        now = time.monotonic()
         if self.bar is None:
-            if time.monotonic() - self.started < PROGRESS_AFTER_SECONDS:
+            if now - self.started < PROGRESS_AFTER_SECONDS:
                 return
             self.bar = self._start()
+        elif now - self.shown_at < REDRAW_SECONDS and done < self.total:
+            return  # a demo seed tells of hundreds of thousands of steps: not one update each
         assert self.task is not None
         self.bar.update(self.task, completed=done, total=self.total)
+        self.shown_at = now
 
     def _start(self) -> Progress:
         from rich.console import Console
