@@ -34,7 +34,7 @@ def test_many_steps_in_a_moment_are_one_redraw_then_the_last(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(progress, "PROGRESS_AFTER_SECONDS", 0.0)
-    monkeypatch.setattr(progress, "REDRAW_SECONDS", 3600.0)  # nothing in between is redrawn
+    monkeypatch.setattr(progress, "REDRAW_NANOSECONDS", 3600 * 10**9)  # nothing in between
     run: Any = SimpleNamespace(quiet=False, batch=None)
     shown = _Bar()
     with ProgressBar(run, "seeding") as bar:
@@ -48,7 +48,7 @@ def test_many_steps_in_a_moment_are_one_redraw_then_the_last(
 
 def test_every_step_is_shown_when_they_are_far_apart(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(progress, "PROGRESS_AFTER_SECONDS", 0.0)
-    monkeypatch.setattr(progress, "REDRAW_SECONDS", 0.0)
+    monkeypatch.setattr(progress, "REDRAW_NANOSECONDS", 0)
     run: Any = SimpleNamespace(quiet=False, batch=None)
     shown = _Bar()
     with ProgressBar(run, "seeding", total=3) as bar:
