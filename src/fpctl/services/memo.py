@@ -39,11 +39,16 @@ Reads = Mapping[str, frozenset[str] | None]
 
 
 class Memo:
-    def __init__(self) -> None:
+    def __init__(self, session: Session | None = None) -> None:
         self._kept: dict[Hashable, tuple[Reads, Any]] = {}
+        self._session = session
 
     def get(self, key: Hashable, reads: Reads, look: Callable[[], T]) -> T:
         """The value kept under ``key``, or ``look()`` kept until a write to ``reads``."""
+        if key in self._kept and self._session is not None and self._session.autoflush:
+            # What the lookup's own query would have flushed first: a change made but not
+            # yet written is written now, and forgets what it changes.
+            self._session.flush()
         found = self._kept.get(key)
         if found is not None:
             return found[1]
@@ -93,7 +98,7 @@ def remember(session: Session, key: Hashable, reads: Reads, look: Callable[[], T
 
 def start(session: Session) -> Memo:
     """Give ``session`` (a shared transaction's) a memo that sees every statement it runs."""
-    memo = Memo()
+    memo = Memo(session)
     connection = session.connection()
 
     def saw(
