@@ -98,7 +98,10 @@ def deliver(ctx: Context, order_id: int) -> Order:
     order = _start(ctx, Action.ORDER_DELIVER, order_id)
     after(order.status, Move.DELIVER)
     changes: Changes = {}
-    milestone = current_milestone(ctx.session, order)
+    # Only checkout writes milestones, and only for a milestone order.
+    milestone = (
+        current_milestone(ctx.session, order) if order.kind == OrderKind.MILESTONES else None
+    )
     if milestone is not None:
         milestone.delivered_at = ctx.now
         ctx.session.add(milestone)
