@@ -87,6 +87,8 @@ def test_the_migrations_match_the_table_definitions(tmp_path: Path) -> None:
     from alembic.migration import MigrationContext
     from sqlmodel import SQLModel
 
+    from fpctl.store.tables import every  # noqa: F401  (every table in the metadata)
+
     engine = _migrated(tmp_path / "migrated.db")
     with engine.connect() as connection:
         differences = compare_metadata(MigrationContext.configure(connection), SQLModel.metadata)
