@@ -1,11 +1,13 @@
 """Start-up benchmark (PERFORMANCE.md): whole processes, medians, ratios from the same run.
 
-    python bench/startup.py [--runs N]
+    python bench/startup.py [--runs N] [--vs sqlite-utils]
 
 Baselines: `python -c pass`, `import typer`, `import sqlmodel`. Goals: `fpctl --version`
 <= 2x pass; `--help` and a TAB completion with live values <= 2x `import typer`; a one-row
-read <= 1.25x `import sqlmodel`. Runs are interleaved (round-robin) so drift hits every
-case alike. Prints figures; never fails.
+read <= 1.25x `import sqlmodel`. With `--vs sqlite-utils`: each one-row read (`team list`,
+`order show`, `account show -o json`, on the demo store) beside `import sqlmodel` (goal
+<= 1.25x) and `sqlite-utils rows DB TABLE --limit 1` (goal <= 3x). Runs are interleaved
+(round-robin) so drift hits every case alike. Prints figures; never fails.
 """
 
 from __future__ import annotations
@@ -53,6 +55,49 @@ GOALS = [  # (case, baseline, goal ratio)
 ]
 
 
+#: The one-row reads, on the demo store (`fpctl demo seed`), and the table each one reads.
+READS = {
+    "fpctl team list --as X": (["team", "list", "--as", "{admin}"], "member"),
+    "fpctl order show ID --as X": (["order", "show", "{order}", "--as", "{admin}"], "orders"),
+    "fpctl account show SLUG -o json": (
+        ["account", "show", "northwind-traders", "-o", "json"],
+        "account",
+    ),
+}
+
+
+def peer_cases(fpctl: list[str], db: str) -> dict[str, tuple[list[str], dict[str, str]]]:
+    """``import sqlmodel``, each read, and sqlite-utils reading one row of the same table."""
+    admin, order = demo_names(db)
+    table: dict[str, tuple[list[str], dict[str, str]]] = {
+        "import sqlmodel": ([PY, "-c", "import sqlmodel"], {})
+    }
+    utils = str(Path(PY).with_name("sqlite-utils"))
+    for name, (args, read_table) in READS.items():
+        table[name] = ([*fpctl, *(a.format(admin=admin, order=order) for a in args)], {})
+        table[f"sqlite-utils rows {read_table}"] = (
+            [utils, "rows", db, read_table, "--limit", "1"],
+            {},
+        )
+    return table
+
+
+def demo_names(db: str) -> tuple[str, str]:
+    """The demo account's admin and one of its orders."""
+    import sqlite3
+
+    with sqlite3.connect(db) as connection:
+        (admin,) = connection.execute(
+            "SELECT email FROM member JOIN account ON account.id = member.account_id "
+            "WHERE slug = 'northwind-traders' AND role = 'admin' AND member.status = 'active'"
+        ).fetchone()
+        (order,) = connection.execute(
+            "SELECT orders.id FROM orders JOIN account ON account.id = orders.account_id "
+            "WHERE slug = 'northwind-traders' ORDER BY orders.id LIMIT 1"
+        ).fetchone()
+    return admin, str(order)
+
+
 def seed(fpctl: list[str], env: dict[str, str]) -> None:
     """A small store: one account, its admin and a few invitations."""
 
@@ -74,8 +119,9 @@ def time_once(argv: list[str], env: dict[str, str]) -> float:
     return elapsed
 
 
-def measure(runs: int, env: dict[str, str]) -> dict[str, float]:
-    table = cases(fpctl_command())
+def measure(
+    runs: int, env: dict[str, str], table: dict[str, tuple[list[str], dict[str, str]]]
+) -> dict[str, float]:
     samples: dict[str, list[float]] = {name: [] for name in table}
     for round_ in range(runs + 1):  # round 0 warms the OS caches and is dropped
         for name, (argv, extra) in table.items():
@@ -96,19 +142,43 @@ def report(medians: dict[str, float], runs: int) -> None:
         print(f"  {name:<30} / {baseline:<16} {ratio:5.2f}x  [<= {goal}x]  {verdict}")
 
 
+def report_peers(medians: dict[str, float], runs: int) -> None:
+    print(f"median of {runs} runs, whole processes, the demo store ({sys.version.split()[0]})")
+    for name, seconds in medians.items():
+        print(f"  {name:<34} {seconds * 1000:8.1f} ms")
+    print("ratios: / import sqlmodel [<= 1.25x], / sqlite-utils rows TABLE --limit 1 [<= 3x]")
+    for name, (_, read_table) in READS.items():
+        floor = medians[name] / medians["import sqlmodel"]
+        peer = medians[name] / medians[f"sqlite-utils rows {read_table}"]
+        print(f"  {name:<34} {floor:5.2f}x  {peer:5.2f}x")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=15, help="timed runs per case")
-    runs = parser.parse_args().runs
+    parser.add_argument("--vs", choices=["sqlite-utils"], help="the one-row reads beside a peer")
+    options = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         env = {
             key: value
             for key, value in os.environ.items()
             if not key.startswith("FPCTL_") and key != "_FPCTL_COMPLETE"
         }
-        env |= {"FPCTL_DB": str(Path(tmp) / "bench.db"), "NO_COLOR": "1"}
+        db = str(Path(tmp) / "bench.db")
+        env |= {"FPCTL_DB": db, "NO_COLOR": "1"}
+        if options.vs:
+            # The demo's clock, so nothing is due: a read only reads.
+            env["FPCTL_NOW"] = "2026-12-01T10:00:00Z"
+            subprocess.run(
+                [*fpctl_command(), "demo", "seed", "-q"],
+                env=env,
+                check=True,
+                stdout=subprocess.DEVNULL,
+            )
+            report_peers(measure(options.runs, env, peer_cases(fpctl_command(), db)), options.runs)
+            return
         seed(fpctl_command(), env)
-        report(measure(runs, env), runs)
+        report(measure(options.runs, env, cases(fpctl_command())), options.runs)
 
 
 if __name__ == "__main__":
