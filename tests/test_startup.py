@@ -73,6 +73,7 @@ NEVER_ON_A_READ = ("alembic", "sqlalchemy.dialects.postgresql", "psycopg")
 #: trail's writing side, and Rich (its output is JSON).
 NOT_FOR_THE_TEAM = (
     *NEVER_ON_A_READ,
+    "fpctl.store.tables.invitations",
     "fpctl.store.tables.orders",
     "fpctl.store.tables.money",
     "fpctl.store.tables.network",

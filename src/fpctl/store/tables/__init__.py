@@ -16,106 +16,34 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:
-    from fpctl.store.tables.approvals import (
-        ApprovalRequest as ApprovalRequest,
-    )
-    from fpctl.store.tables.approvals import (
-        Policy as Policy,
-    )
-    from fpctl.store.tables.audit import (
-        AUDIT_TRIGGERS as AUDIT_TRIGGERS,
-    )
-    from fpctl.store.tables.audit import (
-        AUDIT_TRIGGERS_POSTGRES as AUDIT_TRIGGERS_POSTGRES,
-    )
-    from fpctl.store.tables.audit import (
-        AuditRecord as AuditRecord,
-    )
-    from fpctl.store.tables.base import (
-        UTCDateTime as UTCDateTime,
-    )
-    from fpctl.store.tables.conditions import (
-        HELD_EMAIL as HELD_EMAIL,
-    )
-    from fpctl.store.tables.conditions import (
-        OPEN_CANCELLATION as OPEN_CANCELLATION,
-    )
-    from fpctl.store.tables.conditions import (
-        OPEN_INVITATION as OPEN_INVITATION,
-    )
-    from fpctl.store.tables.money import (
-        Invoice as Invoice,
-    )
-    from fpctl.store.tables.money import (
-        LedgerEntry as LedgerEntry,
-    )
-    from fpctl.store.tables.money import (
-        PaymentMethod as PaymentMethod,
-    )
-    from fpctl.store.tables.money import (
-        RewardEntry as RewardEntry,
-    )
+if TYPE_CHECKING:  # the names __getattr__ gives, for mypy (re-exported by __all__)
+    from fpctl.store.tables.approvals import ApprovalRequest, Policy
+    from fpctl.store.tables.audit import AUDIT_TRIGGERS, AUDIT_TRIGGERS_POSTGRES, AuditRecord
+    from fpctl.store.tables.base import UTCDateTime
+    from fpctl.store.tables.conditions import HELD_EMAIL, OPEN_CANCELLATION, OPEN_INVITATION
+    from fpctl.store.tables.invitations import Invitation
+    from fpctl.store.tables.money import Invoice, LedgerEntry, PaymentMethod, RewardEntry
     from fpctl.store.tables.network import (
-        Freelancer as Freelancer,
-    )
-    from fpctl.store.tables.network import (
-        FreelancerService as FreelancerService,
-    )
-    from fpctl.store.tables.network import (
-        FreelancerView as FreelancerView,
-    )
-    from fpctl.store.tables.network import (
-        NetworkList as NetworkList,
-    )
-    from fpctl.store.tables.network import (
-        NetworkListItem as NetworkListItem,
-    )
-    from fpctl.store.tables.network import (
-        NetworkListShare as NetworkListShare,
-    )
-    from fpctl.store.tables.network import (
-        SavedFreelancer as SavedFreelancer,
+        Freelancer,
+        FreelancerService,
+        FreelancerView,
+        NetworkList,
+        NetworkListItem,
+        NetworkListShare,
+        SavedFreelancer,
     )
     from fpctl.store.tables.orders import (
-        Order as Order,
+        Order,
+        OrderCancellation,
+        OrderComment,
+        OrderHours,
+        OrderMilestone,
+        OrderNote,
+        Review,
     )
-    from fpctl.store.tables.orders import (
-        OrderCancellation as OrderCancellation,
-    )
-    from fpctl.store.tables.orders import (
-        OrderComment as OrderComment,
-    )
-    from fpctl.store.tables.orders import (
-        OrderHours as OrderHours,
-    )
-    from fpctl.store.tables.orders import (
-        OrderMilestone as OrderMilestone,
-    )
-    from fpctl.store.tables.orders import (
-        OrderNote as OrderNote,
-    )
-    from fpctl.store.tables.orders import (
-        Review as Review,
-    )
-    from fpctl.store.tables.projects import (
-        Project as Project,
-    )
-    from fpctl.store.tables.projects import (
-        ProjectMember as ProjectMember,
-    )
-    from fpctl.store.tables.settings import (
-        StoreSetting as StoreSetting,
-    )
-    from fpctl.store.tables.team import (
-        Account as Account,
-    )
-    from fpctl.store.tables.team import (
-        Invitation as Invitation,
-    )
-    from fpctl.store.tables.team import (
-        Member as Member,
-    )
+    from fpctl.store.tables.projects import Project, ProjectMember
+    from fpctl.store.tables.settings import StoreSetting
+    from fpctl.store.tables.team import Account, Member
 
 #: Each name this package offers, and the module under it that defines it.
 _HOME = {
@@ -125,7 +53,7 @@ _HOME = {
     "OPEN_CANCELLATION": "conditions",
     "Account": "team",
     "Member": "team",
-    "Invitation": "team",
+    "Invitation": "invitations",
     "Policy": "approvals",
     "ApprovalRequest": "approvals",
     "Project": "projects",
