@@ -15,7 +15,6 @@ from sqlmodel import Session, col, select
 
 from fpctl.domain.emails import normalize_email
 from fpctl.domain.enums import AccountStatus, MemberStatus, Role
-from fpctl.domain.orders import OPEN_STATUSES
 from fpctl.errors import NotFound, RuleViolation
 from fpctl.services.context import Context
 from fpctl.store.rows import id_of
@@ -87,6 +86,7 @@ def by_username(session: Session, username: str) -> Freelancer:
 
 def count_open(session: Session, account_id: int) -> int:
     """Orders that are not completed, cancelled or rejected (they block the switch)."""
+    from fpctl.domain.orders import OPEN_STATUSES
     from fpctl.store.tables import Order
 
     return session.exec(
