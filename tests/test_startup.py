@@ -153,3 +153,15 @@ def test_a_write_builds_every_table(shop: dict[str, int]) -> None:
         for found in pkgutil.iter_modules(fpctl.store.tables.__path__)
     }
     assert every <= modules
+
+
+def test_a_run_converts_only_the_command_it_runs_of_its_group(cli: Cli) -> None:
+    from fpctl.cli.app import get_command
+
+    assert list(get_command(["team", "list", "-o", "json"]).commands["team"].commands) == ["list"]
+    # A name that is none of the group's commands, or help asked for the group: all of them.
+    for args in (["team", "lst"], ["team", "-h", "list"], ["team", "--help"]):
+        assert len(get_command(args).commands["team"].commands) > 5, args
+    misspelt = cli("team", "lst")
+    assert misspelt.exit_code == 2
+    assert "Did you mean 'list'?" in misspelt.stderr

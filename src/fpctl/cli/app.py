@@ -202,9 +202,17 @@ def get_command(args: list[str] | None = None) -> Any:
         return _converted((*COMMANDS,), outline=True)
     wanted = _wanted(args)
     if len(wanted) == 1 and not os.environ.get(COMPLETE_VAR):
-        path = list(_command_words(args))
-        return _converted((*wanted,), subcommand=path[1] if len(path) > 1 else None)
+        return _converted((*wanted,), subcommand=_subcommand(args))
     return _converted(tuple(wanted))
+
+
+def _subcommand(args: list[str]) -> str | None:
+    """The word after the group's name, unless help is asked before it (``fpctl team -h
+    list`` shows the whole group's help)."""
+    path = list(_command_words(args))
+    if len(path) < 2 or {"-h", "--help"} & set(args[: args.index(path[1])]):
+        return None
+    return path[1]
 
 
 @cache
