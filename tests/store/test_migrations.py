@@ -1,7 +1,7 @@
 """Both ways to a current store give the same schema, and HEAD names the newest migration.
 
 A new store is created from the table definitions and stamped (``schema.ensure_current``);
-an existing one is brought forward by Alembic. If ``tables.py`` changes without a migration
+an existing one is brought forward by Alembic. If ``store/tables/`` changes without a migration
 (or the other way round), these tests fail.
 """
 
