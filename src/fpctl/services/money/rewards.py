@@ -393,9 +393,6 @@ def history(ctx: Context) -> list[RewardEntry]:
 
 # -- the sliding window (settle.py) --------------------------------------------------------
 
-#: Has an account's oldest counted order left the 365-day window?
-DUE_SQL = "SELECT 1 FROM account WHERE tier_review_at <= ? LIMIT 1"
-
 
 def review_due(ctx: Context) -> int:
     """Recompute the tier of every account whose window dropped an order (as the system)."""

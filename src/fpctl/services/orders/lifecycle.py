@@ -242,13 +242,6 @@ def close_cancelled(
 
 # -- auto-completion (settle.py) -----------------------------------------------------------
 
-#: Is a delivery past its review window, with no open cancellation request holding it?
-DUE_SQL = (
-    "SELECT 1 FROM orders WHERE status = 'delivered' AND auto_complete_at <= ? "
-    "AND NOT EXISTS (SELECT 1 FROM order_cancellation c "
-    "WHERE c.order_id = orders.id AND c.status = 'open') LIMIT 1"
-)
-
 
 def complete_due(ctx: Context) -> int:
     """Deliveries not acted on for 3 days (8 for a milestone) complete on their own; a
