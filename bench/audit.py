@@ -42,6 +42,7 @@ from orders import BIN, env_for, prepare
 from fpctl.domain.chain import covers, digest
 
 SLUG = "bench"
+CHUNK = 20_000
 START = datetime(2025, 1, 1, tzinfo=UTC)
 LIST_SQL = (
     "SELECT r.id, r.at, r.actor, r.actor_kind, r.agent, r.action, r.target, a.slug AS account, "
@@ -111,25 +112,38 @@ def build(db: Path, records: int) -> None:
             last_hash = digest(record)
             record["at"] = stored(at)
             audit_rows.append((*record.values(), last_hash))
-        store.executemany(
-            "INSERT INTO ledger_entry (id, account_id, at, kind, order_id, invoice_id, "
-            "payment_method_id, credits_cents, balance_cents, method_cents, "
-            "credits_after_cents, balance_after_cents, description) "
-            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            ledger_rows,
-        )
+            if len(audit_rows) == CHUNK:  # a few MiB at a time: the bench stays small
+                write_rows(store, ledger_rows, audit_rows)
+        write_rows(store, ledger_rows, audit_rows)
         store.execute("UPDATE account SET balance_cents = ? WHERE id = ?", (balance, account_id))
-        store.executemany(
-            "INSERT INTO audit_record (id, at, account_id, actor, actor_kind, agent, reason, "
-            "prev_hash, covers, action, target, changes, hash) "
-            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            audit_rows,
-        )
     with sqlite3.connect(partial) as store:
         store.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     partial.replace(db)
     for leftover in db.parent.glob(f"{partial.name}-*"):
         leftover.unlink()
+
+
+def write_rows(
+    store: sqlite3.Connection,
+    ledger_rows: list[tuple[object, ...]],
+    audit_rows: list[tuple[object, ...]],
+) -> None:
+    """Insert the rows made so far and forget them."""
+    store.executemany(
+        "INSERT INTO ledger_entry (id, account_id, at, kind, order_id, invoice_id, "
+        "payment_method_id, credits_cents, balance_cents, method_cents, "
+        "credits_after_cents, balance_after_cents, description) "
+        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        ledger_rows,
+    )
+    store.executemany(
+        "INSERT INTO audit_record (id, at, account_id, actor, actor_kind, agent, reason, "
+        "prev_hash, covers, action, target, changes, hash) "
+        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        audit_rows,
+    )
+    ledger_rows.clear()
+    audit_rows.clear()
 
 
 def store_of(folder: Path, records: int) -> Path:

@@ -11,14 +11,11 @@ import hashlib
 import json
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from functools import partial
-from itertools import chain
 from typing import Any
 
-from sqlalchemy import Connection, text
+from sqlalchemy import text
 from sqlmodel import Session
 
 from fpctl.clock import iso
@@ -27,6 +24,7 @@ from fpctl.domain.chain import GENESIS, HASHED_FIELDS, digest, encode_content
 from fpctl.domain.ids import MAX_ID
 from fpctl.errors import InvalidInput
 from fpctl.services import money_seal
+from fpctl.services.driver_rows import fetched
 from fpctl.store.bulk import insert_rows
 from fpctl.store.rows import table_of
 from fpctl.store.tables import AuditRecord
@@ -140,7 +138,6 @@ class Break:
 #: The columns the chain is read in: HASHED_FIELDS, then the record's hash and ``covers``.
 CHAIN_COLUMNS = (*HASHED_FIELDS, "hash", "covers")
 _CHAIN_SQL = f"SELECT {', '.join(CHAIN_COLUMNS)} FROM audit_record ORDER BY id"
-_FETCH = 5_000  # rows a fetch brings: memory stays flat however long the chain
 
 
 def find_break(rows: Iterator[Mapping[str, Any]]) -> tuple[Break | None, int, str]:
@@ -175,26 +172,8 @@ def walk_chain(rows: Iterable[Sequence[Any]]) -> tuple[Break | None, int, str]:
 def verify(session: Session) -> tuple[Break | None, int, str]:
     """Check the whole chain; returns the first break (or None), the count, the head hash.
     Read with the driver's own cursor, in the session's transaction, a batch at a time."""
-    with chain_rows(session.connection()) as rows:
+    with fetched(session.connection(), _CHAIN_SQL, name="fpctl_audit_chain") as rows:
         return walk_chain(rows)
-
-
-@contextmanager
-def chain_rows(connection: Connection) -> Iterator[Iterator[Sequence[Any]]]:
-    """The records in id order as the driver hands them back (CHAIN_COLUMNS), fetched a
-    batch at a time: on PostgreSQL through a server-side cursor, so that a million records
-    never sit in memory."""
-    driver = connection.connection.driver_connection
-    if connection.dialect.name == "postgresql":
-        cursor = driver.cursor(name="fpctl_audit_chain")  # type: ignore[union-attr]
-        cursor.itersize = _FETCH
-    else:
-        cursor = driver.cursor()  # type: ignore[union-attr]
-    try:
-        cursor.execute(_CHAIN_SQL)
-        yield chain.from_iterable(iter(partial(cursor.fetchmany, _FETCH), []))
-    finally:
-        cursor.close()
 
 
 def anchor(records: int, head: str) -> str:

@@ -15,9 +15,7 @@ a row no record covers, a covered row missing, or a digest that no longer matche
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import ExitStack, contextmanager
-from functools import partial
-from itertools import chain
+from contextlib import ExitStack
 from typing import Any
 
 from sqlalchemy import Connection, event, inspect, select
@@ -26,6 +24,7 @@ from sqlalchemy.orm import Session, UOWTransaction
 from fpctl.domain.chain import COVERED_FIELDS, RowDigest, covers, parse_covers
 from fpctl.domain.words import counted
 from fpctl.services.checks import MAX_PROBLEMS, Check
+from fpctl.services.driver_rows import fetched, instant_reader
 from fpctl.store.rows import table_of
 from fpctl.store.tables import LedgerEntry, RewardEntry
 
@@ -145,10 +144,10 @@ def _sealed_in_order(connection: Connection) -> int | None:
     thing out of the ordinary (a problem, or claims out of order, which concurrent changes
     can make on PostgreSQL); ``_backed_in_memory`` then says what, as it always did."""
     with ExitStack() as stack:
-        claims = stack.enter_context(_cursor(connection, "fpctl_seal_claims", _CLAIMS_SQL))
-        read_at = _instants(connection)
+        claims = stack.enter_context(fetched(connection, _CLAIMS_SQL, name="fpctl_claims"))
+        read = _reading_instants(connection)
         unread = {
-            table: map(read_at, stack.enter_context(_cursor(connection, f"fpctl_{table}", sql)))
+            table: map(read, stack.enter_context(fetched(connection, sql, name=f"fpctl_{table}")))
             for table, sql in _ROWS_SQL.items()
         }
         rows = 0
@@ -175,29 +174,12 @@ _ROWS_SQL = {
     table: f"SELECT {', '.join(names)} FROM {table} ORDER BY id"
     for table, names in COVERED_FIELDS.items()
 }
-_FETCH = 5_000
 
 
-@contextmanager
-def _cursor(connection: Connection, name: str, sql: str) -> Iterator[Iterator[Any]]:
-    """The rows of ``sql`` a batch at a time through the driver's cursor (server-side on
-    PostgreSQL), in the connection's transaction."""
-    driver = connection.connection.driver_connection
-    server = connection.dialect.name == "postgresql"
-    cursor = driver.cursor(name=name) if server else driver.cursor()  # type: ignore[union-attr]
-    try:
-        cursor.execute(sql)
-        yield chain.from_iterable(iter(partial(cursor.fetchmany, _FETCH), []))
-    finally:
-        cursor.close()
-
-
-def _instants(connection: Connection) -> Callable[[Sequence[Any]], tuple[Any, ...]]:
+def _reading_instants(connection: Connection) -> Callable[[Sequence[Any]], tuple[Any, ...]]:
     """A covered row from the driver as the ORM hands it back, which its digest was taken
-    from: ``at`` (the third column) read by the column's own type on this dialect."""
-    column = table_of(LedgerEntry).c["at"].type
-    read = column.dialect_impl(connection.dialect).result_processor(connection.dialect, None)
-    assert read is not None
+    from: ``at``, the third column, read by the column's own type on this dialect."""
+    read = instant_reader(connection.dialect)
     return lambda row: (row[0], row[1], read(row[2]), *row[3:])
 
 
