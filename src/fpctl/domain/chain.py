@@ -116,9 +116,8 @@ class RowDigest:
         self._sha = hashlib.sha256()
 
     def add(self, table: str, values: Sequence[Any]) -> None:
-        line = json.dumps([table, *plain_row(values)], ensure_ascii=False, separators=(",", ":"))
-        self._sha.update(line.encode())
-        self._sha.update(b"\n")
+        line = compact([table, *plain_row(values)])  # json.dumps(…, ensure_ascii=False, …)
+        self._sha.update(f"{line}\n".encode())
 
     def hexdigest(self) -> str:
         return self._sha.hexdigest()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager, suppress
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from glob import escape as glob_escape
 from itertools import groupby
 from operator import itemgetter
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from fpctl.domain.money import format_cents
 from fpctl.domain.words import counted
@@ -223,11 +224,19 @@ def check(engine: Engine) -> CheckReport:
     admin per account, the audit fence and the chain.
 
     Read-only: a store behind ``HEAD`` is reported, not upgraded."""
+    with _integrity_aside(engine) as integrity:
+        checks = _checks(engine)
+        checks.insert(0, integrity())
+    return CheckReport(checks)
+
+
+def _checks(engine: Engine) -> list[Check]:
+    """Every check but ``integrity``, in one read transaction (one view of the store)."""
     with transaction(engine, write=False) as session:
         connection = session.connection()
         tables = set(names(connection, "table"))
         version = _schema_version(connection)
-        checks = [_integrity(connection), _foreign_keys(connection), version]
+        checks = [_foreign_keys(connection), version]
         if version.ok:  # a store at an older schema lacks the newer tables by right
             checks.append(invariants.schema_objects(connection, tables))
         checks.append(_ledger(connection, tables))
@@ -242,7 +251,7 @@ def check(engine: Engine) -> CheckReport:
         if "audit_record" not in tables:
             missing = "the store has no audit_record table"
             checks += [Check("audit_fence", False, missing), Check("audit_chain", False, missing)]
-            return CheckReport(checks)
+            return checks
         checks.append(_audit_fence(connection))
         broken, count, head = audit.verify(session)
     facts = {"records": count, "head": head}
@@ -252,7 +261,46 @@ def check(engine: Engine) -> CheckReport:
         detail = f"broken at record {broken.record_id}: {broken.problem}"
         facts["broken_at"] = broken.record_id
         checks.append(Check("audit_chain", False, detail, [detail], facts))
-    return CheckReport(checks)
+    return checks
+
+
+@contextmanager
+def _integrity_aside(engine: Engine) -> Iterator[Callable[[], Check]]:
+    """``PRAGMA integrity_check`` reads every page of a SQLite file (seconds for a million
+    audit records): it runs on a connection of its own, in a thread, while the other
+    checks walk their rows in Python (SQLite lets go of the GIL while it works); its
+    result is taken when the report is put together. It checks the file, not the rows,
+    so it needs no share in the other checks' read transaction."""
+    if engine.dialect.name != "sqlite":
+        yield lambda: Check("integrity", True, "kept by the PostgreSQL server")
+        return
+    if engine.url.database in (None, "", ":memory:"):  # a store only its one connection sees
+        with store_errors(), engine.connect() as connection:
+            found = _integrity(connection)
+        yield lambda: found
+        return
+    outcome: dict[str, Any] = {}
+
+    def work() -> None:
+        try:
+            with store_errors(), engine.connect() as connection:
+                outcome["check"] = _integrity(connection)
+        except BaseException as error:  # raised where the result is taken
+            outcome["error"] = error
+
+    thread = threading.Thread(target=work, name="fpctl-integrity-check", daemon=True)
+    thread.start()
+
+    def taken() -> Check:
+        thread.join()
+        if "error" in outcome:
+            raise outcome["error"]
+        return cast(Check, outcome["check"])
+
+    try:
+        yield taken
+    finally:
+        thread.join()
 
 
 def money_checks(connection: Connection) -> list[Check]:
@@ -262,8 +310,6 @@ def money_checks(connection: Connection) -> list[Check]:
 
 
 def _integrity(connection: Connection) -> Check:
-    if connection.dialect.name != "sqlite":
-        return Check("integrity", True, "kept by the PostgreSQL server")
     rows = [row[0] for row in connection.exec_driver_sql("PRAGMA integrity_check")]
     if rows == ["ok"]:
         return Check("integrity", True, "ok")

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session, UOWTransaction
 from fpctl.domain.chain import COVERED_FIELDS, RowDigest, covers, parse_covers
 from fpctl.domain.words import counted
 from fpctl.services.checks import MAX_PROBLEMS, Check
-from fpctl.services.driver_rows import fetched, instant_reader
+from fpctl.services.driver_rows import fetched, iso_reader
 from fpctl.store.rows import table_of
 from fpctl.store.tables import LedgerEntry, RewardEntry
 
@@ -177,10 +177,10 @@ _ROWS_SQL = {
 
 
 def _reading_instants(connection: Connection) -> Callable[[Sequence[Any]], tuple[Any, ...]]:
-    """A covered row from the driver as the ORM hands it back, which its digest was taken
-    from: ``at``, the third column, read by the column's own type on this dialect."""
-    read = instant_reader(connection.dialect)
-    return lambda row: (row[0], row[1], read(row[2]), *row[3:])
+    """A covered row from the driver as its digest sees it: ``at``, the third column, in
+    the ISO form the ORM's instant would give (domain/chain.py's ``plain_row``)."""
+    iso_of = iso_reader(connection.dialect)
+    return lambda row: (row[0], row[1], iso_of(row[2]), *row[3:])
 
 
 def _backed_in_memory(connection: Connection) -> Check:
