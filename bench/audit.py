@@ -4,6 +4,7 @@
     python bench/audit.py --records 200000 --runs 5
     python bench/audit.py --memory-only      # db check peak RSS at 10k and 100k records
     python bench/audit.py --profile verify   # + a pyinstrument profile of one run
+    python bench/audit.py --before /work/main/src   # + main's fpctl, alternated with this one
 
 The stores are built once (not timed) and kept in ``--folder`` (default: the system's temp
 folder) for the next run: a small real store made by fpctl (an account, a freelancer, a
@@ -174,46 +175,69 @@ def fpctl(*args: str) -> list[str]:
     return [str(BIN / "fpctl"), *args]
 
 
-def bench_speed(db: Path, runs: int) -> None:
-    env = env_for(db)
-    cases = {
-        "fpctl audit list --all -o ndjson": fpctl("audit", "list", "--all", "-o", "ndjson"),
-        "sqlite-utils query --nl": [str(BIN / "sqlite-utils"), "query", str(db), LIST_SQL, "--nl"],
-        "fpctl audit verify": fpctl("audit", "verify", "-q"),
-        "fpctl db check": fpctl("db", "check", "-q"),
+Case = tuple[list[str], dict[str, str]]
+PEER = "sqlite-utils query --nl"
+
+
+def versions(env: dict[str, str], before: str | None) -> dict[str, dict[str, str]]:
+    """This checkout's fpctl and, with ``--before SRC``, the one SRC holds, as environments."""
+    found = {"": env}
+    if before:
+        found = {" (before)": env | {"PYTHONPATH": before}, "": env}
+    return found
+
+
+def alternated(cases: dict[str, Case], runs: int) -> dict[str, list[tuple[float, float, float]]]:
+    """Each case once per round, in turn, ``runs`` rounds: (wall, CPU, peak RSS) each."""
+    figures: dict[str, list[tuple[float, float, float]]] = {name: [] for name in cases}
+    for _ in range(runs):
+        for name, (argv, env) in cases.items():
+            figures[name].append(run(argv, env))
+    return figures
+
+
+def bench_speed(db: Path, runs: int, before: str | None) -> None:
+    peer = [str(BIN / "sqlite-utils"), "query", str(db), LIST_SQL, "--nl"]
+    commands = {
+        "audit list --all -o ndjson": fpctl("audit", "list", "--all", "-o", "ndjson"),
+        "audit verify": fpctl("audit", "verify", "-q"),
+        "db check": fpctl("db", "check", "-q"),
     }
-    wall: dict[str, list[float]] = {name: [] for name in cases}
-    cpu: dict[str, list[float]] = {name: [] for name in cases}
-    for _ in range(runs):
-        for name, argv in cases.items():
-            seconds, used, _ = run(argv, env)
-            wall[name].append(seconds)
-            cpu[name].append(used)
-    median = {name: statistics.median(values) for name, values in wall.items()}
-    used = {name: statistics.median(values) for name, values in cpu.items()}
+    cases: dict[str, Case] = {PEER: (peer, env_for(db))}
+    for name, argv in commands.items():
+        for label, env in versions(env_for(db), before).items():
+            cases[f"fpctl {name}{label}"] = (argv, env)
+    figures = alternated(cases, runs)
+    wall = {name: statistics.median(f[0] for f in found) for name, found in figures.items()}
+    cpu = {name: statistics.median(f[1] for f in found) for name, found in figures.items()}
     records = sqlite3.connect(db).execute("SELECT count(*) FROM audit_record").fetchone()[0]
-    print(f"{records:,} audit records, median of {runs} alternated runs (wall, CPU):")
-    for name in cases:
-        runs_ = ", ".join(f"{w:.2f}/{c:.2f}" for w, c in zip(wall[name], cpu[name], strict=True))
-        print(f"  {name:<36} {median[name]:7.2f} s  {used[name]:7.2f} s CPU   ({runs_})")
-    for label, figures in (("wall", median), ("CPU", used)):
-        ratio = figures["fpctl audit list --all -o ndjson"] / figures["sqlite-utils query --nl"]
-        print(f"  audit list ÷ sqlite-utils query ({label}): {ratio:5.2f}×   (goal ≤ 1.2×)")
-    print(f"  audit verify: {median['fpctl audit verify']:.2f} s (goal ≤ 4 s at 1M); "
-          f"db check: {median['fpctl db check']:.2f} s (goal ≤ 5 s at 1M)")  # fmt: skip
+    print(f"{records:,} audit records, median of {runs} alternated runs (wall s, CPU s):")
+    for name, found in figures.items():
+        each = ", ".join(f"{w:.2f}/{c:.2f}" for w, c, _ in found)
+        print(f"  {name:<44} {wall[name]:7.2f} {cpu[name]:7.2f}   ({each})")
+    for label in versions({}, before):
+        name = f"fpctl audit list --all -o ndjson{label}"
+        print(
+            f"  audit list{label} / sqlite-utils query: {wall[name] / wall[PEER]:.2f}x wall, "
+            f"{cpu[name] / cpu[PEER]:.2f}x CPU (goal at most 1.2x)"
+        )
+    print("  goals at 1M records: audit verify at most 4 s, db check at most 5 s")
 
 
-def bench_memory(folder: Path, runs: int) -> None:
-    peaks: dict[int, list[float]] = {10_000: [], 100_000: []}
-    dbs = {size: store_of(folder, size) for size in peaks}
-    for _ in range(runs):
-        for size, db in dbs.items():
-            peaks[size].append(run(fpctl("db", "check", "-q"), env_for(db))[2])
-    small, large = (statistics.median(peaks[size]) for size in peaks)
-    print(
-        f"db check peak RSS: 10,000 records {small:.1f} MiB, 100,000 records {large:.1f} MiB: "
-        f"{large / small:.2f}× (goal ≤ 1.2×)"
-    )
+def bench_memory(folder: Path, runs: int, before: str | None) -> None:
+    sizes = (10_000, 100_000)
+    cases: dict[str, Case] = {}
+    for size in sizes:
+        for label, env in versions(env_for(store_of(folder, size)), before).items():
+            cases[f"{size}{label}"] = (fpctl("db", "check", "-q"), env)
+    figures = alternated(cases, runs)
+    peak = {name: statistics.median(f[2] for f in found) for name, found in figures.items()}
+    for label in versions({}, before):
+        small, large = peak[f"{sizes[0]}{label}"], peak[f"{sizes[1]}{label}"]
+        print(
+            f"db check{label} peak RSS: 10,000 records {small:.1f} MiB, 100,000 records "
+            f"{large:.1f} MiB: {large / small:.2f}x (goal at most 1.2x)"
+        )
 
 
 def profile(db: Path, what: str) -> None:
@@ -234,13 +258,16 @@ def main() -> None:
     parser.add_argument("--folder", type=Path, default=Path(tempfile.gettempdir()))
     parser.add_argument("--memory-only", action="store_true")
     parser.add_argument("--profile", choices=["verify", "check", "list"])
+    parser.add_argument(
+        "--before", metavar="SRC", help="also run the fpctl of another checkout's src, alternated"
+    )
     options = parser.parse_args()
     if not options.memory_only:
         db = store_of(options.folder, options.records)
         if options.profile:
             profile(db, options.profile)
-        bench_speed(db, options.runs)
-    bench_memory(options.folder, options.runs)
+        bench_speed(db, options.runs, options.before)
+    bench_memory(options.folder, options.runs, options.before)
 
 
 if __name__ == "__main__":

@@ -152,17 +152,20 @@ def walk_chain(rows: Iterable[Sequence[Any]]) -> tuple[Break | None, int, str]:
     stored_at: Any = object()  # the last ``at`` read, and its ISO form
     at: str | None = None
     encode, sha256 = encode_content, hashlib.sha256
-    for row in rows:
-        id_, when, account_id, actor, actor_kind, agent, reason, action, target = row[:9]
-        changes, link, hash_, covers = row[9:]
+    for (
+        id_, when, account_id, actor, actor_kind, agent, reason, action, target, changes, link,
+        hash_, covers,
+    ) in rows:  # fmt: skip
         if id_ != expected_id:
             return Break(expected_id, f"record {expected_id} is missing"), count, prev_hash
         if link != prev_hash:
             return Break(id_, "its link to the previous record is broken"), count, prev_hash
         if when != stored_at:  # the records of one change share their time
             stored_at, at = when, _iso_at(when)
-        content = [id_, at, account_id, actor, actor_kind, agent, reason, action, target]
-        content += (changes, link) if covers is None else (changes, link, covers)
+        content = [id_, at, account_id, actor, actor_kind, agent, reason, action, target, changes]
+        content.append(link)
+        if covers is not None:
+            content.append(covers)
         if sha256(encode(content).encode()).hexdigest() != hash_:
             return Break(id_, "its content does not match its hash"), count, prev_hash
         expected_id, prev_hash, count = id_ + 1, hash_, count + 1
