@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from sqlalchemy.dialects import sqlite
 
 from fpctl.clock import iso
+from fpctl.services.audit import iso_at
 from fpctl.services.driver_rows import instant_reader, iso_reader
 
 DIALECT = sqlite.dialect()
@@ -39,3 +40,12 @@ def test_an_instant_reads_as_the_orm_reads_it(value: str) -> None:
     read, iso_of = instant_reader(DIALECT), iso_reader(DIALECT)
     expected = outcome(lambda text: iso(read(text)), value)
     assert outcome(iso_of, value) == expected
+
+
+@settings(max_examples=2000, deadline=None)
+@given(near_stored | bad_dates | st.text(max_size=30) | st.datetimes())
+def test_a_records_instant_reads_as_verify_always_read_it(value: Any) -> None:
+    def as_written(value: Any) -> str | None:
+        return iso(value if isinstance(value, datetime) else datetime.fromisoformat(value))
+
+    assert outcome(iso_at, value) == outcome(as_written, value)

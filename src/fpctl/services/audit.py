@@ -24,7 +24,7 @@ from fpctl.domain.chain import GENESIS, HASHED_FIELDS, digest, encode_content
 from fpctl.domain.ids import MAX_ID
 from fpctl.errors import InvalidInput
 from fpctl.services import money_seal
-from fpctl.services.driver_rows import fetched
+from fpctl.services.driver_rows import STORED, fetched
 from fpctl.store.bulk import insert_rows
 from fpctl.store.rows import table_of
 from fpctl.store.tables import AuditRecord
@@ -161,7 +161,7 @@ def walk_chain(rows: Iterable[Sequence[Any]]) -> tuple[Break | None, int, str]:
         if link != prev_hash:
             return Break(id_, "its link to the previous record is broken"), count, prev_hash
         if when != stored_at:  # the records of one change share their time
-            stored_at, at = when, _iso_at(when)
+            stored_at, at = when, iso_at(when)
         content = [id_, at, account_id, actor, actor_kind, agent, reason, action, target, changes]
         content.append(link)
         if covers is not None:
@@ -214,6 +214,11 @@ def cut_before(session: Session, wanted: tuple[int, str]) -> str | None:
     return None
 
 
-def _iso_at(value: Any) -> str | None:
-    """A record's ``at`` as its digest sees it: the driver's datetime, or SQLite's text."""
+def iso_at(value: Any) -> str | None:
+    """A record's ``at`` as its digest sees it: the driver's datetime, or SQLite's text
+    (parsed by ``datetime.fromisoformat``; the form SQLite keeps is cut into ISO form
+    once that parse has shown it a real instant)."""
+    if type(value) is str and STORED.fullmatch(value):
+        datetime.fromisoformat(value)  # not 2026-02-30: raises as it always did
+        return f"{value[:10]}T{value[11:19]}Z"
     return iso(value if isinstance(value, datetime) else datetime.fromisoformat(value))

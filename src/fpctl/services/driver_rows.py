@@ -46,7 +46,7 @@ def instant_reader(dialect: Dialect) -> Callable[[Any], datetime | None]:
 
 
 #: How SQLite keeps an instant (naive UTC): sliced into its ISO form without parsing.
-_STORED = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}")
+STORED = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}")
 
 
 def iso_reader(dialect: Dialect) -> Callable[[Any], str | None]:
@@ -56,7 +56,7 @@ def iso_reader(dialect: Dialect) -> Callable[[Any], str | None]:
     read = instant_reader(dialect)
 
     def iso_of(value: Any) -> str | None:
-        if type(value) is str and _STORED.fullmatch(value):
+        if type(value) is str and STORED.fullmatch(value):
             try:
                 datetime.fromisoformat(value)  # a real date and time: not 2026-02-30
             except ValueError:
