@@ -116,7 +116,11 @@ class RowDigest:
         self._sha = hashlib.sha256()
 
     def add(self, table: str, values: Sequence[Any]) -> None:
-        line = compact([table, *plain_row(values)])  # json.dumps(…, ensure_ascii=False, …)
+        self.add_plain(table, plain_row(values))
+
+    def add_plain(self, table: str, values: Sequence[Any]) -> None:
+        """``add`` of values already as ``plain_row`` makes them (instants as ISO text)."""
+        line = compact([table, *values])  # json.dumps(…, ensure_ascii=False, …)
         self._sha.update(f"{line}\n".encode())
 
     def hexdigest(self) -> str:

@@ -160,7 +160,7 @@ def _sealed_in_order(connection: Connection) -> int | None:
                         row = next(unread[table], None)
                         if row is None or row[0] != expected:
                             return None  # a row missing, or one no record claims
-                        digest.add(table, row)
+                        digest.add_plain(table, row)  # ``at`` read as ISO text
                         rows += 1
             if digest.hexdigest() != sha:
                 return None
