@@ -73,13 +73,13 @@ records = st.fixed_dictionaries(
 )
 
 
-@settings(max_examples=3000, deadline=None)
+@settings(max_examples=400, deadline=None)
 @given(records)
 def test_the_digest_is_the_one_json_dumps_gave(record: dict[str, Any]) -> None:
     assert outcome(digest, record) == outcome(digest_as_written, record)
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(json_values | st.lists(json_values | st.floats(), max_size=12))
 def test_the_content_encoding_is_json_dumps(content: Any) -> None:
     """Also what `-o json` and `-o ndjson` write for a row (render/output.py)."""
@@ -152,7 +152,7 @@ covered_rows = st.lists(
 )
 
 
-@settings(max_examples=1000, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(covered_rows)
 def test_the_seal_of_covered_rows_is_the_one_json_dumps_gave(
     rows: list[tuple[str, list[Any]]],

@@ -34,7 +34,7 @@ def outcome(read: Any, value: Any) -> tuple[str, Any]:
         return "error", type(error)
 
 
-@settings(max_examples=2000, deadline=None)
+@settings(max_examples=400, deadline=None)
 @given(near_stored | bad_dates | st.text(max_size=30))
 def test_an_instant_reads_as_the_orm_reads_it(value: str) -> None:
     read, iso_of = instant_reader(DIALECT), iso_reader(DIALECT)
@@ -42,7 +42,7 @@ def test_an_instant_reads_as_the_orm_reads_it(value: str) -> None:
     assert outcome(iso_of, value) == expected
 
 
-@settings(max_examples=2000, deadline=None)
+@settings(max_examples=400, deadline=None)
 @given(near_stored | bad_dates | st.text(max_size=30) | st.datetimes())
 def test_a_records_instant_reads_as_verify_always_read_it(value: Any) -> None:
     def as_written(value: Any) -> str | None:
