@@ -72,7 +72,7 @@ def list_(
     """
     from fpctl.clock import parse_instant
     from fpctl.services import audit_trail
-    from fpctl.views.audit import AUDIT_COLUMNS, audit_view, for_people
+    from fpctl.views.audit import AUDIT_COLUMNS, for_people, row_views
 
     machine = not run.for_people  # scripts keep the chain's order, oldest first
     where = audit_trail.AuditFilter(
@@ -85,7 +85,8 @@ def list_(
     )
     separator = "; " if run.output == "markdown" else "\n"
     with run.work(write=False) as ctx:
-        views = (audit_view(record, slug) for record, slug in audit_trail.list_records(ctx, where))
+        records = audit_trail.list_rows(ctx, where)
+        views = row_views(records, audit_trail.ROW_COLUMNS)
         rows = views if machine else (for_people(v, separator=separator) for v in views)
         run.emit(rows, table_columns=AUDIT_COLUMNS, title="Audit trail")
 

@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
-from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
 from typing import Any
 
 from fpctl.clock import iso
+from fpctl.domain.jsontext import compact
 
 GENESIS = "0" * 64
 
@@ -78,22 +78,9 @@ COVERED_FIELDS: dict[str, tuple[str, ...]] = {
 Ranges = list[list[int]]  # [[first, last], ...], ascending
 
 
-def _content_encoder() -> Callable[[list[Any]], str]:
-    """``json.dumps(content, ensure_ascii=False, separators=(",", ":"))``, with its encoder
-    made once instead of on every call: the same C encoder, given the same arguments
-    ``JSONEncoder.iterencode`` gives it, but no circular-reference markers (a record's
-    values are strings and numbers, never a container that could hold itself)."""
-    plain = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
-    if c_make_encoder is None:  # an interpreter without the C accelerator
-        return plain.encode
-    encode = c_make_encoder(
-        None, plain.default, encode_basestring, None, ":", ",", False, False, True
-    )
-    return lambda content: "".join(encode(content, 0))
-
-
-#: A record's hashed content (a list) as the JSON text its hash is the SHA-256 of.
-encode_content = _content_encoder()
+#: A record's hashed content (a list) as the JSON text its hash is the SHA-256 of:
+#: ``json.dumps(content, ensure_ascii=False, separators=(",", ":"))``.
+encode_content = compact
 
 
 def digest(record: Mapping[str, Any]) -> str:
@@ -129,9 +116,12 @@ class RowDigest:
         self._sha = hashlib.sha256()
 
     def add(self, table: str, values: Sequence[Any]) -> None:
-        line = json.dumps([table, *plain_row(values)], ensure_ascii=False, separators=(",", ":"))
-        self._sha.update(line.encode())
-        self._sha.update(b"\n")
+        self.add_plain(table, plain_row(values))
+
+    def add_plain(self, table: str, values: Sequence[Any]) -> None:
+        """``add`` of values already as ``plain_row`` makes them (instants as ISO text)."""
+        line = compact([table, *values])  # json.dumps(…, ensure_ascii=False, …)
+        self._sha.update(f"{line}\n".encode())
 
     def hexdigest(self) -> str:
         return self._sha.hexdigest()

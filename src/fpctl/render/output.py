@@ -12,6 +12,7 @@ from enum import StrEnum
 from itertools import chain, islice
 from typing import Any, TextIO
 
+from fpctl.domain.jsontext import compact as compact_json
 from fpctl.render.safe import safe_cell, safe_text
 
 DEFAULT_TABLE_ROWS = 50
@@ -51,6 +52,8 @@ def _escaped(text: str) -> str:
 
 
 def _json(value: Any, *, indent: int | None = None) -> str:
+    if indent is None:  # json.dumps' compact form, by an encoder made once (a million rows)
+        return _escaped(compact_json(value))
     separators = None if indent else (",", ":")
     return _escaped(json.dumps(value, ensure_ascii=False, indent=indent, separators=separators))
 

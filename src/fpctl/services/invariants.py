@@ -200,7 +200,8 @@ def subscription_refunds(connection: Connection, tables: set[str]) -> Check:
     )  # fmt: skip
     problems = []
     month: dict[int, tuple[int, date] | None] = {}  # account → (paid, last day), once
-    for account_id, entry_id, at, kind, description, paid in connection.execute(query):
+    rows = connection.execute(query, execution_options={"stream_results": True})
+    for account_id, entry_id, at, kind, description, paid in rows:
         if kind == "charge":
             month[account_id] = (paid, date.fromisoformat(description[-10:]))
             continue

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager, suppress
 from dataclasses import dataclass
 from glob import escape as glob_escape
-from itertools import groupby, pairwise
+from itertools import groupby
+from operator import itemgetter
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from fpctl.domain.money import format_cents
 from fpctl.domain.words import counted
@@ -222,11 +224,19 @@ def check(engine: Engine) -> CheckReport:
     admin per account, the audit fence and the chain.
 
     Read-only: a store behind ``HEAD`` is reported, not upgraded."""
+    with _integrity_aside(engine) as integrity:
+        checks = _checks(engine)
+        checks.insert(0, integrity())
+    return CheckReport(checks)
+
+
+def _checks(engine: Engine) -> list[Check]:
+    """Every check but ``integrity``, in one read transaction (one view of the store)."""
     with transaction(engine, write=False) as session:
         connection = session.connection()
         tables = set(names(connection, "table"))
         version = _schema_version(connection)
-        checks = [_integrity(connection), _foreign_keys(connection), version]
+        checks = [_foreign_keys(connection), version]
         if version.ok:  # a store at an older schema lacks the newer tables by right
             checks.append(invariants.schema_objects(connection, tables))
         checks.append(_ledger(connection, tables))
@@ -241,7 +251,7 @@ def check(engine: Engine) -> CheckReport:
         if "audit_record" not in tables:
             missing = "the store has no audit_record table"
             checks += [Check("audit_fence", False, missing), Check("audit_chain", False, missing)]
-            return CheckReport(checks)
+            return checks
         checks.append(_audit_fence(connection))
         broken, count, head = audit.verify(session)
     facts = {"records": count, "head": head}
@@ -251,7 +261,46 @@ def check(engine: Engine) -> CheckReport:
         detail = f"broken at record {broken.record_id}: {broken.problem}"
         facts["broken_at"] = broken.record_id
         checks.append(Check("audit_chain", False, detail, [detail], facts))
-    return CheckReport(checks)
+    return checks
+
+
+@contextmanager
+def _integrity_aside(engine: Engine) -> Iterator[Callable[[], Check]]:
+    """``PRAGMA integrity_check`` reads every page of a SQLite file (seconds for a million
+    audit records): it runs on a connection of its own, in a thread, while the other
+    checks walk their rows in Python (SQLite lets go of the GIL while it works); its
+    result is taken when the report is put together. It checks the file, not the rows,
+    so it needs no share in the other checks' read transaction."""
+    if engine.dialect.name != "sqlite":
+        yield lambda: Check("integrity", True, "kept by the PostgreSQL server")
+        return
+    if engine.url.database in (None, "", ":memory:"):  # a store only its one connection sees
+        with store_errors(), engine.connect() as connection:
+            found = _integrity(connection)
+        yield lambda: found
+        return
+    outcome: dict[str, Any] = {}
+
+    def work() -> None:
+        try:
+            with store_errors(), engine.connect() as connection:
+                outcome["check"] = _integrity(connection)
+        except BaseException as error:  # raised where the result is taken
+            outcome["error"] = error
+
+    thread = threading.Thread(target=work, name="fpctl-integrity-check", daemon=True)
+    thread.start()
+
+    def taken() -> Check:
+        thread.join()
+        if "error" in outcome:
+            raise outcome["error"]
+        return cast(Check, outcome["check"])
+
+    try:
+        yield taken
+    finally:
+        thread.join()
 
 
 def money_checks(connection: Connection) -> list[Check]:
@@ -261,8 +310,6 @@ def money_checks(connection: Connection) -> list[Check]:
 
 
 def _integrity(connection: Connection) -> Check:
-    if connection.dialect.name != "sqlite":
-        return Check("integrity", True, "kept by the PostgreSQL server")
     rows = [row[0] for row in connection.exec_driver_sql("PRAGMA integrity_check")]
     if rows == ["ok"]:
         return Check("integrity", True, "ok")
@@ -314,16 +361,18 @@ def _chains(
     connection: Connection,
     name: str,
     sql: str,
-    problems_of: Callable[[list[Any]], list[str]],
+    problems_of: Callable[[Iterator[Any]], tuple[list[str], int]],
 ) -> Check:
-    """Run ``sql`` (rows ordered by account, then entry) and check each account's chain."""
+    """Run ``sql`` (rows ordered by account, then entry) and check each account's chain,
+    streamed: an account's entries are walked as they come, never held."""
     problems: list[str] = []
     accounts = entries = 0
-    for _, group in groupby(connection.exec_driver_sql(sql), key=lambda row: row[0]):
-        chain = list(group)
+    rows = connection.exec_driver_sql(sql, execution_options={"stream_results": True})
+    for _, group in groupby(rows, key=itemgetter(0)):
+        found, count = problems_of(group)
         accounts += 1
-        entries += len(chain)
-        problems += problems_of(chain)
+        entries += count
+        problems += found
     facts = {"accounts": accounts, "entries": entries}
     if not problems:
         detail = f"{counted(entries, 'entry', 'entries')} of {counted(accounts, 'account')} add up"
@@ -331,17 +380,20 @@ def _chains(
     return Check(name, False, counted(len(problems), "problem"), problems[:MAX_PROBLEMS], facts)
 
 
-def _chain_problems(chain: list[Any]) -> list[str]:
-    """One account's entries, in id order, against each other and against the account."""
+def _chain_problems(chain: Iterator[Any]) -> tuple[list[str], int]:
+    """One account's entries, in id order, against each other and against the account;
+    and how many there were."""
     problems = []
-    for before, entry in pairwise(chain):
-        credits = before.credits_after_cents + entry.credits_cents
-        balance = before.balance_after_cents + entry.balance_cents
+    last = next(chain)
+    count = 1
+    for entry in chain:
+        credits = last.credits_after_cents + entry.credits_cents
+        balance = last.balance_after_cents + entry.balance_cents
         if (entry.credits_after_cents, entry.balance_after_cents) != (credits, balance):
             problems.append(
-                f"account {entry.slug}: ledger entry {entry.id} does not follow entry {before.id}"
+                f"account {entry.slug}: ledger entry {entry.id} does not follow entry {last.id}"
             )
-    last = chain[-1]
+        last, count = entry, count + 1
     for name, held, ledger in (
         ("credits", last.credits, last.credits_after_cents),
         ("balance", last.balance, last.balance_after_cents),
@@ -351,7 +403,7 @@ def _chain_problems(chain: list[Any]) -> list[str]:
                 f"account {last.slug}: {name} is {format_cents(held)} "
                 f"but its ledger ends at {format_cents(ledger)}"
             )
-    return problems
+    return problems, count
 
 
 _REWARDS_SQL = """
@@ -370,24 +422,30 @@ def _rewards(connection: Connection, tables: set[str]) -> Check:
     return _chains(connection, "rewards", _REWARDS_SQL, _points_problems)
 
 
-def _points_problems(chain: list[Any]) -> list[str]:
-    problems = [
-        f"account {entry.slug}: reward entry {entry.id} does not follow entry {before.id}"
-        for before, entry in pairwise(chain)
-        if entry.points_after != before.points_after + entry.points
-    ]
-    problems += [
-        f"account {entry.slug}: reward entry {entry.id} leaves {entry.points_after:,} points"
-        for entry in chain
-        if entry.points_after < 0
-    ]
-    last = chain[-1]
+def _points_problems(chain: Iterator[Any]) -> tuple[list[str], int]:
+    last = next(chain)
+    count = 1
+    broken: list[str] = []
+    negative = [] if last.points_after >= 0 else [_negative(last)]
+    for entry in chain:
+        if entry.points_after != last.points_after + entry.points:
+            broken.append(
+                f"account {entry.slug}: reward entry {entry.id} does not follow entry {last.id}"
+            )
+        if entry.points_after < 0:
+            negative.append(_negative(entry))
+        last, count = entry, count + 1
+    problems = broken + negative
     if last.held != last.points_after:
         problems.append(
             f"account {last.slug}: points are {last.held:,} "
             f"but its rewards history ends at {last.points_after:,}"
         )
-    return problems
+    return problems, count
+
+
+def _negative(entry: Any) -> str:
+    return f"account {entry.slug}: reward entry {entry.id} leaves {entry.points_after:,} points"
 
 
 def _audit_fence(connection: Connection) -> Check:

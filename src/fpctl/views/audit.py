@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from fpctl.clock import iso
@@ -38,6 +38,18 @@ def audit_view(record: AuditRecord, account_slug: str | None) -> View:
         "prev_hash": record.prev_hash,
         "hash": record.hash,
     }
+
+
+def row_views(rows: Iterable[Sequence[Any]], columns: Sequence[str]) -> Iterator[View]:
+    """``audit_view``'s views, from plain rows of ``columns`` in the view's own order
+    (``changes`` as the stored JSON text): no ORM object per record."""
+    import json
+
+    loads = json.loads
+    for row in rows:
+        view = dict(zip(columns, row, strict=True))
+        view["changes"] = loads(view["changes"])
+        yield view
 
 
 def for_people(view: View, *, separator: str = "\n") -> View:
