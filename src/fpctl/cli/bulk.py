@@ -47,10 +47,9 @@ def rows(text: str, *, key: str) -> Iterator[dict[str, str]]:
         for line in lines:
             yield {key: line.strip()}
         return
-    for record in csv.DictReader(lines[1:], fieldnames=header):
-        if any((value or "").strip() for value in record.values() if isinstance(value, str)):
-            yield {
-                name: (value or "").strip()
-                for name, value in record.items()
-                if isinstance(name, str) and isinstance(value, str)
-            }
+    # What csv.DictReader gives, a row at a time: a name repeated in the header keeps its
+    # last value, a short row lacks the names it has no value for, extra values are dropped.
+    for record in csv.reader(lines[1:]):
+        values = {name: value.strip() for name, value in zip(header, record, strict=False)}
+        if any(values.values()):
+            yield values
