@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable, Iterator
 from itertools import chain, islice
 from typing import TYPE_CHECKING, Annotated, Any
@@ -165,6 +166,9 @@ def invite(
     if first is None:
         raise InvalidInput("give at least one EMAIL, or --from-file FILE (- for stdin)")
     requests = chain([first], requests)
+    # Every object alive now (the imports) lives as long as the process: the collector need
+    # not walk them again and again while a big run makes and drops rows (a tenth of its CPU).
+    gc.freeze()
     with run.progress("inviting…", items=PROGRESS_MIN_ITEMS if from_file else len(emails or [])):
         if atomic or run.dry_run:  # one transaction, so the whole run is kept or undone
             run.emit_bulk(_invite_at_once(run, list(requests), atomic=atomic), columns=BULK_COLUMNS)

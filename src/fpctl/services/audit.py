@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import text
 from sqlmodel import Session
@@ -33,9 +33,9 @@ _CHAIN_KEY = "fpctl_audit_chain"
 Changes = Mapping[str, tuple[Any, Any]]
 
 
-@dataclass(frozen=True)
-class Entry:
-    """One change to record: what happened to which object, with before/after values."""
+class Entry(NamedTuple):
+    """One change to record: what happened to which object, with before/after values (a
+    named tuple: a bulk run makes one per row, at a third of a frozen dataclass's cost)."""
 
     action: str
     target: str

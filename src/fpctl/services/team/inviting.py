@@ -128,7 +128,7 @@ def _found(connection: Connection, sql: str, emails: Sequence[str], *first: Any)
     plain query per chunk, no ORM object for the many emails a fresh import finds nothing for."""
     found: list[str] = []
     for chunk in _chunks(emails):
-        query = driver_sql(connection, sql.format(", ".join("?" for _ in chunk)))
+        query = driver_sql(connection, sql.format(", ".join("?" * len(chunk))))
         found += [row[0] for row in connection.exec_driver_sql(query, (*first, *chunk))]
     return found
 
@@ -205,17 +205,20 @@ class _Batch:
         self.policy = policies.invite_approval_for(ctx, ctx.actor)
         self.tokens = _Tokens(ctx.make_token, expected)
         self.roles: dict[str, Role] = {}  # each role as given, once checked
-        # What every new row shares, as the row holds it and as the driver takes it.
+        # What every new row shares: as the row holds it, and the tail of its values as the
+        # driver takes them.
+        self.account_id = id_of(self.account)
+        self.invited_by_id = ctx.actor.member_id
         self.status = (
             InvitationStatus.AWAITING_APPROVAL if self.policy else InvitationStatus.PENDING
         )
+        self.result = "awaiting_approval" if self.policy else "invited"
         self.expires_at = ctx.now + timedelta(days=APPROVAL_DAYS if self.policy else PENDING_DAYS)
         self.sent_at = None if self.policy else ctx.now
-        connection = ctx.session.connection()
-        self.stamps = tuple(
-            None if at is None else instant_param(connection, at)
-            for at in (ctx.now, self.sent_at, self.expires_at)
-        )
+        created = instant_param(ctx.session.connection(), ctx.now)
+        expires = instant_param(ctx.session.connection(), self.expires_at)
+        # created_at, sent_at, expires_at, resent_count
+        self.tail = (created, None if self.policy else created, expires, 0)
 
     def role(self, given: str) -> Role:
         """``given`` checked (a refusal is raised each time; an allowed role is kept)."""
@@ -227,7 +230,7 @@ class _Batch:
     def invite(self, email: str, role: Role) -> InviteResult:
         holder = self.holders.get(email)
         if holder is not None:
-            raise holder_refusal(email, holder, self.account.id)
+            raise holder_refusal(email, holder, self.account_id)
         existing = self.open.get(email)
         if existing is not None:
             if existing.role == role:
@@ -266,13 +269,11 @@ class _Batch:
         )
 
     def _create(self, email: str, role: Role) -> InviteResult:
-        ctx, number, status, account_id = self.ctx, self.next_id, self.status, id_of(self.account)
+        ctx, number, status, account_id = self.ctx, self.next_id, self.status, self.account_id
+        self.next_id = number + 1
         token = self.tokens.take()
-        invited_by_id = ctx.actor.member_id
-        created, sent, expires = self.stamps
-        row = (number, account_id, email, role, status, token, invited_by_id, self.inviter)
-        self.new_values.append((*row, created, sent, expires, 0))
-        self.next_id += 1
+        row = (number, account_id, email, role, status, token, self.invited_by_id, self.inviter)
+        self.new_values.append((*row, *self.tail))
         invitation = NewInvitation(*row, ctx.now, self.sent_at, self.expires_at)
         self.open[email] = invitation  # later rows of this run see it as open
         self.entries.append(
@@ -290,14 +291,14 @@ class _Batch:
                     "kind": ApprovalKind.INVITATION,
                     "subject_id": number,
                     "policy_id": self.policy.id,
-                    "requested_by_id": invited_by_id,
+                    "requested_by_id": self.invited_by_id,
                     "requested_by": self.inviter,
                     "status": ApprovalStatus.PENDING,
                     "created_at": ctx.now,
                     "expires_at": ctx.now + timedelta(days=APPROVAL_DAYS),
                 }
             )
-        return InviteResult(email, role, status if self.policy else "invited", invitation)
+        return InviteResult(email, role, self.result, invitation)
 
     def write(self) -> None:
         session = self.ctx.session
