@@ -121,3 +121,41 @@ def test_a_row_covered_twice_by_moving_it_is_caught(cli: Cli, money: None) -> No
 
     assert f"ledger_entry {last_id + 10} is backed by no audit record" in problems
     assert any(p.endswith(f"covers ledger_entry {last_id}, which is missing") for p in problems)
+
+
+def _proofs() -> tuple[int | None, Any, Any]:
+    """The streamed proof's row count, and the check as the full proof and as `backed`
+    give it, in one read transaction on the test's store."""
+    from fpctl.services import maintenance, money_seal
+    from fpctl.services.checks import names
+    from fpctl.store.db import transaction
+    from fpctl.store.location import resolve
+
+    engine = maintenance.open_engine(resolve(), must_exist=True)
+    try:
+        with transaction(engine, write=False) as session:
+            connection = session.connection()
+            tables = set(names(connection, "table"))
+            return (
+                money_seal._sealed_in_order(connection),
+                money_seal._backed_in_memory(connection),
+                money_seal.backed(connection, tables),
+            )
+    finally:
+        engine.dispose()
+
+
+def test_a_sound_store_is_proved_streamed_as_the_full_proof_proves_it(money: None) -> None:
+    streamed, full, check = _proofs()
+    assert streamed == 4  # the streamed proof took it: no claim held in memory
+    assert check == full
+    assert check.ok
+
+
+def test_damage_sends_the_proof_to_the_full_walk_which_names_it(money: None) -> None:
+    entry_id, description = _last("ledger_entry", "description")
+    sql("UPDATE ledger_entry SET description = ? WHERE id = ?", description + "!", entry_id)
+    streamed, full, check = _proofs()
+    assert streamed is None
+    assert check == full
+    assert not check.ok

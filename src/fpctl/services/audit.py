@@ -7,20 +7,24 @@ assigned here, under the write lock every change holds.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
+from itertools import chain
 from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
 from typing import Any, NamedTuple
 
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 from sqlmodel import Session
 
 from fpctl.clock import iso
 from fpctl.domain.actors import Actor
-from fpctl.domain.chain import GENESIS, HASHED_FIELDS, digest
+from fpctl.domain.chain import GENESIS, HASHED_FIELDS, digest, encode_content
 from fpctl.domain.ids import MAX_ID
 from fpctl.errors import InvalidInput
 from fpctl.services import money_seal
@@ -186,29 +190,64 @@ class Break:
     problem: str
 
 
+#: The columns the chain is read in: HASHED_FIELDS, then the record's hash and ``covers``.
+CHAIN_COLUMNS = (*HASHED_FIELDS, "hash", "covers")
+_CHAIN_SQL = f"SELECT {', '.join(CHAIN_COLUMNS)} FROM audit_record ORDER BY id"
+_FETCH = 5_000  # rows a fetch brings: memory stays flat however long the chain
+
+
 def find_break(rows: Iterator[Mapping[str, Any]]) -> tuple[Break | None, int, str]:
     """Walk the chain in id order: the first bad record (or None), the count, the head hash."""
+    return walk_chain(tuple(row[name] for name in CHAIN_COLUMNS) for row in rows)
+
+
+def walk_chain(rows: Iterable[Sequence[Any]]) -> tuple[Break | None, int, str]:
+    """``find_break`` over plain rows in CHAIN_COLUMNS order, ``at`` as stored (text, or
+    a datetime): the chain's hot loop, a million records a few seconds."""
     expected_id, prev_hash, count = 1, GENESIS, 0
+    stored_at: Any = object()  # the last ``at`` read, and its ISO form
+    at: str | None = None
+    encode, sha256 = encode_content, hashlib.sha256
     for row in rows:
-        if row["id"] != expected_id:
+        id_, when, account_id, actor, actor_kind, agent, reason, action, target = row[:9]
+        changes, link, hash_, covers = row[9:]
+        if id_ != expected_id:
             return Break(expected_id, f"record {expected_id} is missing"), count, prev_hash
-        if row["prev_hash"] != prev_hash:
-            return Break(row["id"], "its link to the previous record is broken"), count, prev_hash
-        if digest(row) != row["hash"]:
-            return Break(row["id"], "its content does not match its hash"), count, prev_hash
-        expected_id, prev_hash, count = row["id"] + 1, row["hash"], count + 1
+        if link != prev_hash:
+            return Break(id_, "its link to the previous record is broken"), count, prev_hash
+        if when != stored_at:  # the records of one change share their time
+            stored_at, at = when, _iso_at(when)
+        content = [id_, at, account_id, actor, actor_kind, agent, reason, action, target]
+        content += (changes, link) if covers is None else (changes, link, covers)
+        if sha256(encode(content).encode()).hexdigest() != hash_:
+            return Break(id_, "its content does not match its hash"), count, prev_hash
+        expected_id, prev_hash, count = id_ + 1, hash_, count + 1
     return None, count, prev_hash
 
 
 def verify(session: Session) -> tuple[Break | None, int, str]:
-    """Check the whole chain; returns the first break (or None), the count, the head hash."""
-    result = session.connection().exec_driver_sql(
-        "SELECT id, at, account_id, actor, actor_kind, agent, reason, action, target, changes, "
-        "prev_hash, hash, covers FROM audit_record ORDER BY id"
-    )
-    keys = list(result.keys())
-    rows = ({**dict(zip(keys, row, strict=True)), "at": _parse_at(row[1])} for row in result)
-    return find_break(rows)
+    """Check the whole chain; returns the first break (or None), the count, the head hash.
+    Read with the driver's own cursor, in the session's transaction, a batch at a time."""
+    with chain_rows(session.connection()) as rows:
+        return walk_chain(rows)
+
+
+@contextmanager
+def chain_rows(connection: Connection) -> Iterator[Iterator[Sequence[Any]]]:
+    """The records in id order as the driver hands them back (CHAIN_COLUMNS), fetched a
+    batch at a time: on PostgreSQL through a server-side cursor, so that a million records
+    never sit in memory."""
+    driver = connection.connection.driver_connection
+    if connection.dialect.name == "postgresql":
+        cursor = driver.cursor(name="fpctl_audit_chain")  # type: ignore[union-attr]
+        cursor.itersize = _FETCH
+    else:
+        cursor = driver.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(_CHAIN_SQL)
+        yield chain.from_iterable(iter(partial(cursor.fetchmany, _FETCH), []))
+    finally:
+        cursor.close()
 
 
 def anchor(records: int, head: str) -> str:
@@ -246,7 +285,6 @@ def cut_before(session: Session, wanted: tuple[int, str]) -> str | None:
     return None
 
 
-def _parse_at(value: Any) -> datetime:
-    from fpctl.clock import as_utc
-
-    return as_utc(value if isinstance(value, datetime) else datetime.fromisoformat(value))
+def _iso_at(value: Any) -> str | None:
+    """A record's ``at`` as its digest sees it: the driver's datetime, or SQLite's text."""
+    return iso(value if isinstance(value, datetime) else datetime.fromisoformat(value))

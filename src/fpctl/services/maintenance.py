@@ -13,7 +13,8 @@ from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager, suppress
 from dataclasses import dataclass
 from glob import escape as glob_escape
-from itertools import groupby, pairwise
+from itertools import groupby
+from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -314,16 +315,18 @@ def _chains(
     connection: Connection,
     name: str,
     sql: str,
-    problems_of: Callable[[list[Any]], list[str]],
+    problems_of: Callable[[Iterator[Any]], tuple[list[str], int]],
 ) -> Check:
-    """Run ``sql`` (rows ordered by account, then entry) and check each account's chain."""
+    """Run ``sql`` (rows ordered by account, then entry) and check each account's chain,
+    streamed: an account's entries are walked as they come, never held."""
     problems: list[str] = []
     accounts = entries = 0
-    for _, group in groupby(connection.exec_driver_sql(sql), key=lambda row: row[0]):
-        chain = list(group)
+    rows = connection.exec_driver_sql(sql, execution_options={"stream_results": True})
+    for _, group in groupby(rows, key=itemgetter(0)):
+        found, count = problems_of(group)
         accounts += 1
-        entries += len(chain)
-        problems += problems_of(chain)
+        entries += count
+        problems += found
     facts = {"accounts": accounts, "entries": entries}
     if not problems:
         detail = f"{counted(entries, 'entry', 'entries')} of {counted(accounts, 'account')} add up"
@@ -331,17 +334,20 @@ def _chains(
     return Check(name, False, counted(len(problems), "problem"), problems[:MAX_PROBLEMS], facts)
 
 
-def _chain_problems(chain: list[Any]) -> list[str]:
-    """One account's entries, in id order, against each other and against the account."""
+def _chain_problems(chain: Iterator[Any]) -> tuple[list[str], int]:
+    """One account's entries, in id order, against each other and against the account;
+    and how many there were."""
     problems = []
-    for before, entry in pairwise(chain):
-        credits = before.credits_after_cents + entry.credits_cents
-        balance = before.balance_after_cents + entry.balance_cents
+    last = next(chain)
+    count = 1
+    for entry in chain:
+        credits = last.credits_after_cents + entry.credits_cents
+        balance = last.balance_after_cents + entry.balance_cents
         if (entry.credits_after_cents, entry.balance_after_cents) != (credits, balance):
             problems.append(
-                f"account {entry.slug}: ledger entry {entry.id} does not follow entry {before.id}"
+                f"account {entry.slug}: ledger entry {entry.id} does not follow entry {last.id}"
             )
-    last = chain[-1]
+        last, count = entry, count + 1
     for name, held, ledger in (
         ("credits", last.credits, last.credits_after_cents),
         ("balance", last.balance, last.balance_after_cents),
@@ -351,7 +357,7 @@ def _chain_problems(chain: list[Any]) -> list[str]:
                 f"account {last.slug}: {name} is {format_cents(held)} "
                 f"but its ledger ends at {format_cents(ledger)}"
             )
-    return problems
+    return problems, count
 
 
 _REWARDS_SQL = """
@@ -370,24 +376,30 @@ def _rewards(connection: Connection, tables: set[str]) -> Check:
     return _chains(connection, "rewards", _REWARDS_SQL, _points_problems)
 
 
-def _points_problems(chain: list[Any]) -> list[str]:
-    problems = [
-        f"account {entry.slug}: reward entry {entry.id} does not follow entry {before.id}"
-        for before, entry in pairwise(chain)
-        if entry.points_after != before.points_after + entry.points
-    ]
-    problems += [
-        f"account {entry.slug}: reward entry {entry.id} leaves {entry.points_after:,} points"
-        for entry in chain
-        if entry.points_after < 0
-    ]
-    last = chain[-1]
+def _points_problems(chain: Iterator[Any]) -> tuple[list[str], int]:
+    last = next(chain)
+    count = 1
+    broken: list[str] = []
+    negative = [] if last.points_after >= 0 else [_negative(last)]
+    for entry in chain:
+        if entry.points_after != last.points_after + entry.points:
+            broken.append(
+                f"account {entry.slug}: reward entry {entry.id} does not follow entry {last.id}"
+            )
+        if entry.points_after < 0:
+            negative.append(_negative(entry))
+        last, count = entry, count + 1
+    problems = broken + negative
     if last.held != last.points_after:
         problems.append(
             f"account {last.slug}: points are {last.held:,} "
             f"but its rewards history ends at {last.points_after:,}"
         )
-    return problems
+    return problems, count
+
+
+def _negative(entry: Any) -> str:
+    return f"account {entry.slug}: reward entry {entry.id} leaves {entry.points_after:,} points"
 
 
 def _audit_fence(connection: Connection) -> Check:
