@@ -3,6 +3,7 @@
     python bench/bulk_invite.py                           # 10,000 rows, fpctl and the floor
     python bench/bulk_invite.py --vs sqlite-utils --large # + sqlite-utils; + 100,000 rows
     python bench/bulk_invite.py --repeat 5 --profile
+    python bench/bulk_invite.py --vs sqlite-utils --before /work/main/src   # before/after
 
 Ways to load the same CSV of emails into a fresh SQLite file, each run as its own process
 (imports included) on a fresh store, alternating run by run (the order rotates), medians:
@@ -17,9 +18,11 @@ Ways to load the same CSV of emails into a fresh SQLite file, each run as its ow
 - sqlite-utils: `sqlite-utils insert DB invitation FILE --csv` (the peer a user reaches
                 for; `--vs sqlite-utils`).
 
-Prints median seconds, ratios ÷ sqlite-utils and ÷ the floor, and each process's peak RSS
-(from os.wait4). The goals (issue 13): 10k at most 1.0 times sqlite-utils; 100k at most 0.75
-times sqlite-utils and 1.5 times the floor. Never a pass/fail test.
+Prints median wall and CPU seconds, their ratios ÷ sqlite-utils and ÷ the floor, and each
+process's peak RSS (from os.wait4). ``--before SRC`` adds the fpctl of another source tree to
+the same alternation, for a before/after on one machine in one run. The goals (issue 13):
+10k at most 1.0 times sqlite-utils; 100k at most 0.75 times sqlite-utils and 1.5 times the
+floor. Never a pass/fail test.
 """
 
 from __future__ import annotations
@@ -88,8 +91,9 @@ def write_csv(path: Path, rows: int) -> None:
             out.write(f"person{number:06d}@bulk.test\n")
 
 
-def measure(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """Run one process; its wall seconds and its own peak RSS in MiB."""
+def measure(argv: list[str], env: dict[str, str]) -> tuple[float, float, float]:
+    """Run one process: its wall seconds, its CPU seconds (user and system) and its own peak
+    RSS in MiB."""
     start = time.perf_counter()
     process = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(process.pid, 0)
@@ -98,11 +102,15 @@ def measure(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
     if process.returncode not in (0,):
         error = process.stderr.read().decode() if process.stderr else ""
         sys.exit(f"{argv[0]} failed ({process.returncode}): {error.strip()[:500]}")
-    return elapsed, usage.ru_maxrss / 1024  # ru_maxrss is KiB on Linux
+    cpu = usage.ru_utime + usage.ru_stime
+    return elapsed, cpu, usage.ru_maxrss / 1024  # ru_maxrss is KiB on Linux
 
 
-def fpctl_env(db: Path) -> dict[str, str]:
+def fpctl_env(db: Path, source: str | None = None) -> dict[str, str]:
+    """fpctl's environment; ``source``: run the fpctl of that source tree instead (--before)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("FPCTL_")}
+    if source is not None:
+        env["PYTHONPATH"] = source
     return env | {"FPCTL_DB": str(db), "FPCTL_NOW": NOW, "FPCTL_AGENT": "bench", "NO_COLOR": "1"}
 
 
@@ -111,8 +119,8 @@ def fpctl_argv(csv_path: Path) -> list[str]:
     return [str(BIN / "fpctl"), *invite, "--as", ADMIN, "-o", "json"]
 
 
-def prepare_fpctl(db: Path) -> dict[str, str]:
-    env = fpctl_env(db)
+def prepare_fpctl(db: Path, source: str | None = None) -> dict[str, str]:
+    env = fpctl_env(db, source)
     subprocess.run(
         [str(BIN / "fpctl"), "account", "create", "Bench", "--admin", ADMIN],
         env=env,
@@ -122,10 +130,12 @@ def prepare_fpctl(db: Path) -> dict[str, str]:
     return env
 
 
-def run_one(method: str, csv_path: Path, work: Path, run: int) -> tuple[float, float]:
-    db = work / f"{method}-{csv_path.stem}-{run}.db"
+def run_one(method: str, csv_path: Path, work: Path, run: int) -> tuple[float, float, float]:
+    db = work / f"{method.replace('/', '_')}-{csv_path.stem}-{run}.db"
     if method == "fpctl":
         return measure(fpctl_argv(csv_path), prepare_fpctl(db))
+    if method.startswith("fpctl "):  # "fpctl SOURCE", --before
+        return measure(fpctl_argv(csv_path), prepare_fpctl(db, method.split(" ", 1)[1]))
     if method == "sqlite-utils":
         argv = [str(BIN / "sqlite-utils"), "insert", str(db), "invitation", str(csv_path), "--csv"]
         return measure(argv, dict(os.environ))
@@ -153,28 +163,44 @@ def check_floor(db: Path) -> None:
             sys.exit("the floor's audit records are not in fpctl's canonical form")
 
 
-def bench(rows: int, repeat: int, methods: list[str], work: Path) -> dict[str, tuple[float, float]]:
+Figures = dict[str, tuple[float, float, float]]  # method: median wall, median CPU, peak MiB
+
+
+def bench(rows: int, repeat: int, methods: list[str], work: Path) -> Figures:
     csv_path = work / f"emails-{rows}.csv"
     write_csv(csv_path, rows)
-    runs: dict[str, list[tuple[float, float]]] = {method: [] for method in methods}
+    runs: dict[str, list[tuple[float, float, float]]] = {method: [] for method in methods}
     for number in range(repeat):
         shift = number % len(methods)  # alternate, and rotate who goes first
         for method in methods[shift:] + methods[:shift]:
             runs[method].append(run_one(method, csv_path, work, number))
     return {
-        method: (statistics.median(t for t, _ in done), max(m for _, m in done))
+        method: (
+            statistics.median(wall for wall, _, _ in done),
+            statistics.median(cpu for _, cpu, _ in done),
+            max(mib for _, _, mib in done),
+        )
         for method, done in runs.items()
     }
 
 
-def report(rows: int, results: dict[str, tuple[float, float]]) -> None:
-    floor = results["floor"][0]
-    peer = results["sqlite-utils"][0] if "sqlite-utils" in results else None
-    print(f"\n{rows:,} rows (median seconds, peak RSS of the process)")
-    print(f"  {'method':<14}{'seconds':>9}{'÷ sqlite-utils':>16}{'÷ floor':>10}{'MiB':>8}")
-    for method, (seconds, mib) in results.items():
-        vs_peer = f"{seconds / peer:>16.2f}" if peer else f"{'':>16}"
-        print(f"  {method:<14}{seconds:>9.2f}{vs_peer}{seconds / floor:>10.2f}{mib:>8.0f}")
+def report(rows: int, repeat: int, results: Figures) -> None:
+    """Wall seconds (what the goals are in) and CPU seconds (steadier on a busy machine),
+    each with its ratios to the peer and to the floor."""
+    floor, floor_cpu = results["floor"][:2]
+    peer, peer_cpu = results["sqlite-utils"][:2] if "sqlite-utils" in results else (0, 0)
+    print(f"\n{rows:,} rows, median of {repeat} (wall and CPU seconds; peak RSS)")
+    head = f"{'wall':>7}{'÷ s-u':>7}{'÷ floor':>8}{'cpu':>8}{'÷ s-u':>7}{'÷ floor':>8}{'MiB':>6}"
+    print(f"  {'method':<24}{head}")
+    for method, (wall, cpu, mib) in results.items():
+        print(
+            f"  {method:<24}{wall:>7.2f}{_ratio(wall, peer):>7}{wall / floor:>8.2f}"
+            f"{cpu:>8.2f}{_ratio(cpu, peer_cpu):>7}{cpu / floor_cpu:>8.2f}{mib:>6.0f}"
+        )
+
+
+def _ratio(value: float, to: float) -> str:
+    return f"{value / to:.2f}" if to else ""
 
 
 def profile(rows: int, work: Path) -> None:
@@ -202,14 +228,21 @@ def main() -> None:
     parser.add_argument(
         "--vs", choices=["sqlite-utils"], action="append", default=[], help="also this peer"
     )
+    parser.add_argument(
+        "--before",
+        metavar="SRC",
+        action="append",
+        default=[],
+        help="also the fpctl of this source tree (its PYTHONPATH), e.g. /work/main/src",
+    )
     parser.add_argument("--profile", action="store_true", help="cProfile one fpctl run")
     args = parser.parse_args()
-    methods = ["fpctl", "floor", *args.vs]
+    methods = ["fpctl", *(f"fpctl {source}" for source in args.before), "floor", *args.vs]
     with tempfile.TemporaryDirectory(prefix="fpctl-bench-") as tmp:
         work = Path(tmp)
         sizes = [(args.rows, args.repeat)] + ([(100_000, args.large_repeat)] if args.large else [])
         for rows, repeat in sizes:
-            report(rows, bench(rows, repeat, methods, work))
+            report(rows, repeat, bench(rows, repeat, methods, work))
         if args.profile:
             profile(args.rows, work)
 
