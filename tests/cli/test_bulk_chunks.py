@@ -68,3 +68,20 @@ def test_a_failing_row_in_a_later_chunk_keeps_the_earlier_chunks_and_exits_6(
         "team", "invitations", "--account", "acme", "--status", "pending", "-o", "json"
     )
     assert {i["email"] for i in invitations.json} == set(emails[:4])
+
+
+def test_what_is_due_is_settled_before_the_first_chunk(
+    cli: Cli, acme: str, tmp_path: Path, small_chunks: int
+) -> None:
+    first = cli("team", "invite", "zed@acme.test", "--as", ADA, "-o", "json")
+    emails = ["a@acme.test", "b@acme.test", "c@acme.test", "d@acme.test", "zed@acme.test"]
+    later = ("--now", "2026-12-02T10:00:00Z")  # zed's 30 days are over
+    result = cli(
+        "team", "invite", "--from-file", _file(tmp_path, emails), "--as", ADA, "-o", "json", *later
+    )
+
+    assert result.exit_code == 0, result.stderr
+    assert [row["result"] for row in result.json] == ["invited"] * 5  # in the second chunk
+    old = cli("team", "invitations", "--account", "acme", "-o", "json", *later)
+    statuses = {(i["id"], i["status"]) for i in old.json if i["email"] == "zed@acme.test"}
+    assert statuses == {(first.json["id"], "expired"), (result.json[4]["id"], "pending")}

@@ -47,10 +47,12 @@ def rows(text: str, *, key: str) -> Iterator[dict[str, str]]:
         for line in lines:
             yield {key: line.strip()}
         return
-    for record in csv.DictReader(lines[1:], fieldnames=header):
-        if any((value or "").strip() for value in record.values() if isinstance(value, str)):
-            yield {
-                name: (value or "").strip()
-                for name, value in record.items()
-                if isinstance(name, str) and isinstance(value, str)
-            }
+    # What csv.DictReader gave, a row at a time: a name repeated in the header keeps its
+    # last value, a short row has no value for the names past its end (even a repeated one
+    # given earlier in the row), extra values are dropped.
+    for record in csv.reader(lines[1:]):
+        values = {name: value.strip() for name, value in zip(header, record, strict=False)}
+        for name in header[len(record) :]:
+            values.pop(name, None)
+        if any(values.values()):
+            yield values

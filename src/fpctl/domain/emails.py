@@ -56,7 +56,12 @@ def _validated(candidate: str, text: str) -> str:
 
 def normalize_email(text: str) -> str:
     """The canonical form we store and compare; raises InvalidInput when malformed."""
-    candidate = unicodedata.normalize("NFC", text.strip())
+    stripped = text.strip()
+    if stripped.isascii():  # NFC leaves ASCII as it is, and the fast path takes no space
+        fast = _fast_path(stripped)
+        if fast is not None:
+            return fast
+    candidate = unicodedata.normalize("NFC", stripped)
     if not candidate or _INVISIBLE.search(candidate) or any(ch.isspace() for ch in candidate):
         raise InvalidInput(f"{text!r} is not a valid email address")
     return _fast_path(candidate) or _validated(candidate, text)

@@ -10,10 +10,11 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
+from typing import Any, NamedTuple
 
 from sqlalchemy import text
 from sqlmodel import Session
@@ -25,7 +26,7 @@ from fpctl.domain.ids import MAX_ID
 from fpctl.errors import InvalidInput
 from fpctl.services import money_seal
 from fpctl.services.driver_rows import STORED, fetched
-from fpctl.store.bulk import insert_rows
+from fpctl.store.bulk import insert_values, instant_param
 from fpctl.store.rows import table_of
 from fpctl.store.tables import AuditRecord
 
@@ -34,9 +35,9 @@ _CHAIN_KEY = "fpctl_audit_chain"
 Changes = Mapping[str, tuple[Any, Any]]
 
 
-@dataclass(frozen=True)
-class Entry:
-    """One change to record: what happened to which object, with before/after values."""
+class Entry(NamedTuple):
+    """One change to record: what happened to which object, with before/after values (a
+    named tuple: a bulk run makes one per row, at a third of a frozen dataclass's cost)."""
 
     action: str
     target: str
@@ -44,7 +45,29 @@ class Entry:
     changes: Changes
 
 
-def canonical_changes(changes: Changes) -> str:
+def _changes_encoder() -> Callable[[Changes], str]:
+    """``json.dumps(plain, sort_keys=True, ensure_ascii=False, separators=(",", ":"))`` of a
+    change's ``{key: [before, after]}``, instants as ``iso`` text, with the C encoder made
+    once instead of on every call (a bulk run encodes 100,000 of them). It is the encoder
+    ``json.dumps`` itself builds for these arguments; tuples come out as lists, and
+    ``default`` turns an instant into its text as ``_plain`` did."""
+
+    def default(value: Any) -> Any:
+        if isinstance(value, datetime):
+            return iso(value)
+        raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+    if c_make_encoder is None:  # an interpreter without the C accelerator
+        return _canonical_changes_slow
+    encode = c_make_encoder(None, default, encode_basestring, None, ":", ",", True, False, True)
+
+    def encoded(changes: Changes) -> str:
+        return "".join(encode(changes if type(changes) is dict else dict(changes), 0))
+
+    return encoded
+
+
+def _canonical_changes_slow(changes: Changes) -> str:
     plain = {key: [_plain(before), _plain(after)] for key, (before, after) in changes.items()}
     return json.dumps(plain, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
@@ -53,6 +76,10 @@ def _plain(value: Any) -> Any:
     if isinstance(value, datetime):
         return iso(value)
     return value
+
+
+#: A change's ``changes`` column: canonical JSON, part of the record's hashed content.
+canonical_changes = _changes_encoder()
 
 
 def _chain_head(session: Session) -> tuple[int, str]:
@@ -65,34 +92,60 @@ def _chain_head(session: Session) -> tuple[int, str]:
     return head
 
 
+#: The audit_record columns, in the order ``record_many`` prepares each row's values.
+_COLUMNS = (*HASHED_FIELDS, "hash", "covers")
+
+
 def record_many(session: Session, actor: Actor, now: datetime, entries: Iterable[Entry]) -> int:
-    """Append records for ``entries`` in order; returns how many were written."""
+    """Append records for ``entries`` in order; returns how many were written.
+
+    Set-based: one dict is the digest's view of every record in turn (only what differs is
+    set), each row's values are prepared as the tuple the driver takes, and all of them go
+    in one executemany."""
     session.flush()  # the data rows first: foreign keys, and the money rows to cover
     last_id, last_hash = _chain_head(session)
-    rows: list[dict[str, Any]] = []
+    connection = session.connection()
+    stamp = instant_param(connection, now)
+    label, kind, agent, reason = actor.label, actor.kind.value, actor.agent, actor.reason
+    record: dict[str, Any] = {"at": now, "actor": label, "actor_kind": kind}
+    record |= {"agent": agent, "reason": reason}
+    values: list[tuple[Any, ...]] = []
+    append = values.append
     for entry in entries:
-        row: dict[str, Any] = {
-            "id": last_id + 1,
-            "at": now,
-            "account_id": entry.account_id,
-            "actor": actor.label,
-            "actor_kind": actor.kind.value,
-            "agent": actor.agent,
-            "reason": actor.reason,
-            "action": entry.action,
-            "target": entry.target,
-            "changes": canonical_changes(entry.changes),
-            "prev_hash": last_hash,
-            # The change's first record covers the money rows written so far.
-            "covers": None if rows else money_seal.take_covers(session),
-        }
-        row["hash"] = digest(row)
-        last_id, last_hash = row["id"], row["hash"]
-        rows.append(row)
-    if rows:
-        insert_rows(session.connection(), table_of(AuditRecord), rows)
+        # The change's first record covers the money rows written so far.
+        covers = None if values else money_seal.take_covers(session)
+        last_id += 1
+        changes = canonical_changes(entry.changes)
+        record["id"] = last_id
+        record["account_id"] = entry.account_id
+        record["action"] = entry.action
+        record["target"] = entry.target
+        record["changes"] = changes
+        record["prev_hash"] = last_hash
+        record["covers"] = covers
+        hash_ = digest(record)
+        append(
+            (
+                last_id,
+                stamp,
+                entry.account_id,
+                label,
+                kind,
+                agent,
+                reason,
+                entry.action,
+                entry.target,
+                changes,
+                last_hash,
+                hash_,
+                covers,
+            )
+        )
+        last_hash = hash_
+    if values:
+        insert_values(connection, table_of(AuditRecord), _COLUMNS, values)
         session.info[_CHAIN_KEY] = (last_id, last_hash)
-    return len(rows)
+    return len(values)
 
 
 def record(

@@ -45,10 +45,21 @@ def insert_rows(connection: Connection, table: Table, rows: Sequence[Mapping[str
     """INSERT every row (all with the same keys) in one executemany."""
     if not rows:
         return
-    names = list(rows[0])
+    names = tuple(rows[0])
+    values = [tuple(_plain(connection, row[name]) for name in names) for row in rows]
+    insert_values(connection, table, names, values)
+
+
+def insert_values(
+    connection: Connection, table: Table, names: Sequence[str], values: Sequence[Sequence[Any]]
+) -> None:
+    """INSERT prepared rows in one executemany: each a tuple of ``names``' values in order,
+    already as the driver takes them (instants through ``instant_param``). The bulk paths
+    build these tuples as they go instead of a dict per row turned into a tuple here."""
+    if not values:
+        return
     unknown = set(names) - set(table.columns.keys())
     if unknown:
         raise ValueError(f"{table.name} has no column {sorted(unknown)}")
     sql = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})"
-    values = [tuple(_plain(connection, row[name]) for name in names) for row in rows]
     connection.exec_driver_sql(driver_sql(connection, sql), values)
