@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import func
 from sqlmodel import col, select
-from sqlmodel.sql.expression import SelectOfScalar
 
 from fpctl.domain.emails import normalize_email
 from fpctl.domain.enums import MemberStatus, Plan, Role
@@ -71,20 +72,21 @@ def create(
     return account
 
 
-def _visible_accounts(ctx: Context) -> SelectOfScalar[Account]:
-    """Every account with no actor or as support; a member sees only their own."""
+def _visible(ctx: Context, query: Any) -> Any:
+    """``query`` (of accounts) limited to those the actor sees: every account with no actor
+    or as support; a member sees only their own."""
     ctx.require(Action.TEAM_READ)
-    query = select(Account).order_by(Account.slug)
+    query = query.order_by(Account.slug)
     if ctx.actor.is_member:
-        query = query.where(Account.id == ctx.actor.account_id)
-    elif ctx.account is not None:
-        query = query.where(Account.id == ctx.account.id)
+        return query.where(Account.id == ctx.actor.account_id)
+    if ctx.account is not None:
+        return query.where(Account.id == ctx.account.id)
     return query
 
 
 def list_accounts(ctx: Context) -> Listing[Account]:
     """The accounts the actor sees, by slug."""
-    return Listing(ctx.session, _visible_accounts(ctx))
+    return Listing(ctx.session, _visible(ctx, select(Account)))
 
 
 def list_accounts_with_seats(ctx: Context) -> Listing[tuple[Account, int]]:
@@ -96,7 +98,7 @@ def list_accounts_with_seats(ctx: Context) -> Listing[tuple[Account, int]]:
         .where(col(Member.status).in_([MemberStatus.ACTIVE, MemberStatus.DEACTIVATED]))
         .scalar_subquery()
     )
-    return Listing(ctx.session, _visible_accounts(ctx).add_columns(seats))
+    return Listing(ctx.session, _visible(ctx, select(Account, seats)))
 
 
 def show(ctx: Context, slug: str | None = None) -> Account:
