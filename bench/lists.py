@@ -10,8 +10,8 @@ entries, reward entries, invitations, members, freelancers, accounts), written w
 one row made through fpctl (building them is not what is measured). Each list command runs
 as a whole process with a machine format and `--all`; the figures are the median wall time
 and peak RSS of `--repeat` runs, and the ratio of the biggest size to the smallest (the goal,
-issue 13: peak memory ≤ 1.2×, flat in rows). Then `order list` as a table (its first page,
-50 rows) at 1,000 and 100,000 orders: the goal is ≤ 1.2× (constant in rows).
+issue 13: peak memory at most 1.2 times, flat in rows). Then `order list` as a table (its first page,
+50 rows) at 1,000 and 100,000 orders: the goal is at most 1.2 times (constant in rows).
 
 With ``--vs SRC`` every run of this checkout is alternated with a run of the code at SRC
 (``PYTHONPATH=SRC``), so "before" and "after" come from the same minutes of a shared machine.
@@ -160,15 +160,16 @@ def bench_lists(folder: Path, sizes: list[int], sources: list[str], repeat: int)
             )
             ratio = figures[big][src][1] / figures[small][src][1]
             time_ratio = figures[big][src][0] / figures[small][src][0]
-            print(
-                f"{label(src):>4}  {shown:<38} {cells}  memory {ratio:4.2f}×  time {time_ratio:5.1f}×"
-            )
+            ratios = f"memory {ratio:4.2f}×  time {time_ratio:5.1f}×"
+            print(f"{label(src):>4}  {shown:<38} {cells}  {ratios}")
 
 
 def bench_first_page(folder: Path, sizes: list[int], sources: list[str], repeat: int) -> None:
     stores = {rows: build(folder, rows, ("orders",)) for rows in sizes}
     small, big = min(sizes), max(sizes)
-    print(f"\norder list (a table: its first page) — median of {repeat}; ratio = {big:,} ÷ {small:,}")
+    print(
+        f"\norder list (a table: its first page) — median of {repeat}; ratio = {big:,} ÷ {small:,}"
+    )
     argv = [*FIRST_PAGE, "--account", "bench"]
     figures = {rows: runs(argv, stores[rows], sources, repeat) for rows in sizes}
     for src in sources:
