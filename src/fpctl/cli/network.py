@@ -159,8 +159,8 @@ def list_show(run: Invocation, list_id: ListId) -> None:
     from fpctl.views.network import list_item_view
 
     with run.work(write=False) as ctx:
-        rows = [list_item_view(*found) for found in lists.items(ctx, list_id)]
-    run.emit(rows, table_columns=ITEM_COLUMNS, title=f"List {list_id}")
+        rows = lists.items(ctx, list_id).map(lambda found: list_item_view(*found))
+        run.emit(rows, table_columns=ITEM_COLUMNS, title=f"List {list_id}")
 
 
 @command(
