@@ -1,4 +1,5 @@
-"""Every `--all` list streams (issue 13): its peak memory does not grow with its rows.
+"""Lists at scale (issue 13): every `--all` list streams, so its peak memory does not grow
+with its rows; a table reads one page and counts the rest with one COUNT(*).
 
 Each list runs in-process at SMALL and at BIG rows of its kind, with tracemalloc counting
 what Python allocates while it runs and its output counted, never kept. A list that builds
@@ -161,3 +162,41 @@ def test_the_check_catches_a_list_held_in_memory(one_of_each: None, engine: Engi
     _grow(engine, "ledger_entry", BIG)
     big = materialised(args)[0]
     assert big > small * MARGIN
+
+
+def test_a_table_reads_one_page_and_counts_the_rest(
+    one_of_each: None, engine: Engine, cli: Cli
+) -> None:
+    """`order list` as a table reads `LIMIT 51` and counts the rest with one COUNT(*) (never
+    every row), and says so as it always did; a page that holds every row counts nothing."""
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine as AnyEngine
+
+    _grow(engine, "orders", 120)
+
+    def statements(*args: str) -> tuple[Any, list[str]]:
+        seen: list[str] = []
+
+        def on_orders(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+            if "FROM orders" in statement:
+                seen.append(" ".join(statement.split()))
+
+        event.listen(AnyEngine, "before_cursor_execute", on_orders)
+        try:
+            return cli(*args), seen
+        finally:
+            event.remove(AnyEngine, "before_cursor_execute", on_orders)
+
+    shown, read = statements("order", "list", *ADA)
+    assert shown.exit_code == 0
+    assert shown.stdout.count("│ Logo") == 50
+    assert shown.stderr == (
+        "70 more rows not shown (use --all, --limit N, or -o json/csv for everything)\n"
+    )
+    assert len([s for s in read if "count(*)" in s]) == 1, read
+    assert all("LIMIT" in s or "count(*)" in s for s in read), read
+
+    whole, read = statements("order", "list", *ADA, "--limit", "120")
+    assert whole.stdout.count("│ Logo") == 120
+    assert whole.stderr == ""
+    assert not [s for s in read if "count(*)" in s], read
