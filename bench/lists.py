@@ -119,7 +119,7 @@ def clone(store: sqlite3.Connection, table: str, copies: int) -> None:
 
 
 def build(folder: Path, rows: int, tables: tuple[str, ...]) -> Path:
-    db = folder / f"lists-{rows}.db"
+    db = folder / f"{'-'.join(tables[:2])}-{rows}.db"
     prepare(db)
     with sqlite3.connect(db) as store:
         for table in tables:
