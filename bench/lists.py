@@ -24,16 +24,15 @@ import argparse
 import os
 import sqlite3
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+import orders  # bench/ is the script's directory: the order bench's helpers
+from orders import ADMIN, NOW, fpctl, measure
 
 BIN = Path(sys.executable).parent
 HERE_SRC = str(Path(__file__).resolve().parent.parent / "src")
-NOW = "2026-11-01T10:00:00Z"
-ADMIN = "admin@bench.test"
 
 #: The list commands measured, each with its machine format (those the issue named first).
 LISTS: list[list[str]] = [
@@ -70,32 +69,10 @@ def env_for(db: Path, src: str) -> dict[str, str]:
     }
 
 
-def fpctl(env: dict[str, str], *args: str) -> None:
-    subprocess.run([str(BIN / "fpctl"), *args], env=env, check=True, stdout=subprocess.DEVNULL)
-
-
-def measure(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """Run one process to the end: wall seconds and its peak RSS in MiB."""
-    start = time.perf_counter()
-    process = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
-    elapsed = time.perf_counter() - start
-    if os.waitstatus_to_exitcode(status) != 0:
-        error = process.stderr.read().decode() if process.stderr else ""
-        sys.exit(f"{' '.join(argv[1:4])} failed: {error.strip()[:500]}")
-    return elapsed, usage.ru_maxrss / 1024  # KiB on Linux
-
-
 def prepare(db: Path) -> None:
     """One row of each kind through fpctl: an account with a card, a freelancer, one order
     placed and completed (an invoice, a ledger entry, a reward entry), one invitation."""
-    env = env_for(db, HERE_SRC)
-    support = ["--as", "support", "--reason", "bench"]
-    fpctl(env, "account", "create", "Bench", "--admin", ADMIN, "--slug", "bench")
-    fpctl(env, "freelancer", "add", "lena", "--pro", *support)
-    fpctl(env, "freelancer", "service", "add", "lena", "Logo", "--price", "100", *support)
-    card = ["--card", "4242424242424242", "--expiry", "12/30"]
-    fpctl(env, "billing", "payment-method", "add", *card, "--as", ADMIN)
+    env = orders.prepare(db) | {"PYTHONPATH": HERE_SRC}
     fpctl(env, "order", "place", "--freelancer", "lena", "--service", "1", "--as", ADMIN)
     fpctl(env, "order", "requirements", "1", "A fox", "--as", ADMIN)
     fpctl(env, "order", "deliver", "1", "--as", "@lena")
