@@ -24,6 +24,7 @@ import argparse
 import os
 import sqlite3
 import statistics
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -141,18 +142,35 @@ def bench_lists(folder: Path, sizes: list[int], sources: list[str], repeat: int)
             print(f"{label(src):>4}  {shown:<38} {cells}  {ratios}")
 
 
+def cpu_seconds(argv: list[str], env: dict[str, str]) -> float:
+    """Run one process to the end: its CPU time (user + system), steadier than wall time
+    on a shared machine."""
+    process = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(process.pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0, argv
+    return usage.ru_utime + usage.ru_stime
+
+
 def bench_first_page(folder: Path, sizes: list[int], sources: list[str], repeat: int) -> None:
     stores = {rows: build(folder, rows, ("orders",)) for rows in sizes}
     small, big = min(sizes), max(sizes)
-    print(
-        f"\norder list (a table: its first page) — median of {repeat}; ratio = {big:,} ÷ {small:,}"
-    )
-    argv = [*FIRST_PAGE, "--account", "bench"]
-    figures = {rows: runs(argv, stores[rows], sources, repeat) for rows in sizes}
+    print(f"\norder list as a table (its first page), median of {repeat}; {big:,} ÷ {small:,}")
+    argv = [str(BIN / "fpctl"), *FIRST_PAGE, "--account", "bench"]
+    figures = {rows: runs(argv[1:], stores[rows], sources, repeat) for rows in sizes}
+    cpu: dict[int, dict[str, list[float]]] = {rows: {src: [] for src in sources} for rows in sizes}
+    for _ in range(repeat):
+        for rows in sizes:
+            for src in sources:
+                cpu[rows][src].append(cpu_seconds(argv, env_for(stores[rows], src)))
     for src in sources:
-        cells = "  ".join(f"{rows:>7,}: {figures[rows][src][0]:6.2f} s" for rows in sizes)
-        ratio = figures[big][src][0] / figures[small][src][0]
-        print(f"{label(src):>4}  order list {cells}  time {ratio:4.2f}×")
+        wall = [figures[rows][src][0] for rows in sizes]
+        used = [statistics.median(cpu[rows][src]) for rows in sizes]
+        cells = "  ".join(
+            f"{rows:>7,}: {w:6.2f} s wall {u:5.2f} s CPU"
+            for rows, w, u in zip(sizes, wall, used, strict=True)
+        )
+        ratios = f"wall {wall[-1] / wall[0]:4.2f}×  CPU {used[-1] / used[0]:4.2f}×"
+        print(f"{label(src):>4}  order list {cells}  {ratios}")
 
 
 def main() -> None:
