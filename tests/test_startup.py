@@ -5,12 +5,15 @@ the modules loaded by the time it exits."""
 from __future__ import annotations
 
 import json
+import os
+import pkgutil
 import subprocess
 import sys
 
 import pytest
 
 from fpctl import __version__
+from tests.conftest import Cli
 
 HEAVY = ("sqlalchemy", "sqlmodel", "rich.table", "alembic")
 
@@ -60,3 +63,105 @@ def test_version_does_not_even_load_typer() -> None:
 
     assert (code, out) == (0, f"fpctl {__version__}\n")
     assert "typer" not in modules
+
+
+# -- one-row reads import only what they use ------------------------------------------------
+
+#: Never on a one-row read from a SQLite store: the schema tooling, the PostgreSQL dialect.
+NEVER_ON_A_READ = ("alembic", "sqlalchemy.dialects.postgresql", "psycopg")
+#: What a read of the team has no use for: other subjects' tables and services, the audit
+#: trail's writing side, and Rich (its output is JSON).
+NOT_FOR_THE_TEAM = (
+    *NEVER_ON_A_READ,
+    "fpctl.store.tables.invitations",
+    "fpctl.store.tables.orders",
+    "fpctl.store.tables.money",
+    "fpctl.store.tables.network",
+    "fpctl.store.tables.projects",
+    "fpctl.store.tables.approvals",
+    "fpctl.services.orders",
+    "fpctl.services.money",
+    "fpctl.services.network",
+    "fpctl.services.approvals",
+    "fpctl.services.audit",
+    "fpctl.services.money_seal",
+    "rich",
+)
+
+ONE_ROW_READS = {
+    "team list": (["team", "list", "--as", "mia@acme.test", "-o", "json"], NOT_FOR_THE_TEAM),
+    # The dashboard counts orders, cancellations and approvals with SQLAlchemy Core and shows
+    # the recent audit records: the audit table is built, nothing else of theirs.
+    "account show": (["account", "show", "acme", "-o", "json"], NOT_FOR_THE_TEAM),
+    # An order's view still imports the orders' services (cancellations, hours, next steps).
+    "order show": (
+        ["order", "show", "{order}", "--as", "ada@acme.test", "-o", "json"],
+        NEVER_ON_A_READ,
+    ),
+}
+
+
+def unwanted(modules: set[str], denied: tuple[str, ...]) -> list[str]:
+    return sorted(m for m in modules if any(m == d or m.startswith(d + ".") for d in denied))
+
+
+@pytest.mark.parametrize("read", list(ONE_ROW_READS))
+def test_a_one_row_read_imports_only_what_it_uses(
+    read: str, shop: dict[str, int], cli: Cli
+) -> None:
+    placed = cli(
+        "order",
+        "place",
+        "--freelancer",
+        "otto",
+        "--service",
+        "2",
+        "--as",
+        "mia@acme.test",
+        "-o",
+        "json",
+    )
+    assert placed.exit_code == 0, placed.stderr
+    args, denied = ONE_ROW_READS[read]
+    args = [arg.format(order=placed.json["id"]) for arg in args]
+
+    code, out, modules = loaded_modules(*args, env=dict(os.environ))
+
+    assert code == 0, out
+    assert json.loads(out)
+    assert unwanted(modules, denied) == []
+
+
+def test_a_write_builds_every_table(shop: dict[str, int]) -> None:
+    """A change's flush orders its inserts by foreign keys, which need every table."""
+    code, _, modules = loaded_modules(
+        "team",
+        "invite",
+        "new@acme.test",
+        "--as",
+        "ada@acme.test",
+        "-o",
+        "json",
+        env=dict(os.environ),
+    )
+
+    assert code == 0
+    import fpctl.store.tables
+
+    every = {
+        f"fpctl.store.tables.{found.name}"
+        for found in pkgutil.iter_modules(fpctl.store.tables.__path__)
+    }
+    assert every <= modules
+
+
+def test_a_run_converts_only_the_command_it_runs_of_its_group(cli: Cli) -> None:
+    from fpctl.cli.app import get_command
+
+    assert list(get_command(["team", "list", "-o", "json"]).commands["team"].commands) == ["list"]
+    # A name that is none of the group's commands, or help asked for the group: all of them.
+    for args in (["team", "lst"], ["team", "-h", "list"], ["team", "--help"]):
+        assert len(get_command(args).commands["team"].commands) > 5, args
+    misspelt = cli("team", "lst")
+    assert misspelt.exit_code == 2
+    assert "Did you mean 'list'?" in misspelt.stderr

@@ -231,6 +231,18 @@ def test_too_few_members_is_a_usage_error(cli: Cli, tmp_path: Path) -> None:
     assert result.exit_code == 2
 
 
+def test_orders_up_to_100000_per_account(cli: Cli, tmp_path: Path) -> None:
+    db = tmp_path / "a.db"
+    _seeded(cli, db)
+    # Accepted, then refused by the store (already seeded) before anything is built.
+    result = cli("demo", "seed", "--db", db, "--accounts", "1", "--orders", "100000")
+    assert result.exit_code == 5, result.stderr
+    assert "already holds the demo accounts" in result.stderr
+    result = cli("demo", "seed", "--db", tmp_path / "b.db", "--orders", "100001")
+    assert result.exit_code == 2
+    assert "100001 is not between 0 and 100,000" in result.stderr
+
+
 # -- progress ----------------------------------------------------------------------------------
 
 TRY = (

@@ -10,9 +10,14 @@ from typing import Any
 import pytest
 from sqlalchemy import event
 
+from fpctl.clock import parse_instant
+from fpctl.domain import actors
+from fpctl.domain.actors import Actor
+from fpctl.domain.enums import ActorKind, Role
 from fpctl.domain.permissions import Action, allows
 from fpctl.errors import PermissionDenied
 from fpctl.services import audit_trail, dashboard
+from fpctl.services.context import Context
 from fpctl.views.dashboard import dashboard_view
 from tests.conftest import Cli
 
@@ -102,3 +107,24 @@ def test_removed_and_closed_members_hold_no_seat(
     assert shown.members_by_status["removed"] == 1
     assert shown.members_by_role == {"admin": 1, "billing_manager": 1, "member": 1}
     assert shown.seats == 3
+
+
+@pytest.mark.parametrize(
+    "actor",
+    [
+        actors.NOBODY,
+        actors.SYSTEM,
+        actors.support("agent", "ticket 1"),
+        *(Actor(kind=ActorKind.MEMBER, label="m@x.test", role=role) for role in Role),
+        Actor(kind=ActorKind.FREELANCER, label="@otto"),
+    ],
+    ids=lambda actor: f"{actor.kind.value}:{actor.role}",
+)
+def test_the_dashboard_sees_all_orders_exactly_when_the_order_list_does(actor: Actor) -> None:
+    """The dashboard decides without importing the orders' services (start-up): the same
+    answer as services.orders.visibility."""
+    from fpctl.services.orders import visibility
+
+    ctx = Context(session=None, actor=actor, now=parse_instant("2026-01-01T00:00:00Z"))  # type: ignore[arg-type]
+
+    assert dashboard._sees_all_orders(ctx) == visibility.sees_all_orders(actor)

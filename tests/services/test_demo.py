@@ -113,6 +113,34 @@ def test_progress_is_told_of_every_step() -> None:
     assert total > 50  # the catalogue, the account, its people, policies and orders
 
 
+def _trail(options: DemoOptions, now: datetime) -> list[tuple[object, ...]]:
+    """Seed a fresh store; its audit trail (every change, its time and its hash) and orders."""
+    from sqlalchemy import text
+
+    with tempfile.TemporaryDirectory(prefix="fpctl-demo-test-") as scratch:
+        store = work.open_store(str(Path(scratch) / "demo.db"))
+        try:
+            with work.unit_of_work(store, write=True, now=now) as ctx:
+                demo.seed(ctx, options)
+            with store.engine.connect() as connection:
+                audit = connection.execute(text("SELECT * FROM audit_record ORDER BY id"))
+                orders = connection.execute(text("SELECT * FROM orders ORDER BY id"))
+                return [tuple(row) for row in [*audit, *orders]]
+        finally:
+            store.close()
+
+
+def test_settling_once_per_instant_makes_the_same_store(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The seeder settles before the first event of each instant only: the store is the one
+    settling before every event makes (approvals expire, deliveries complete on their own,
+    cancellations are accepted at the same moments, with the same records)."""
+    options = DemoOptions(accounts=2, members=8, orders=90, seed=5)
+    once = _trail(options, BASE)
+    monkeypatch.setattr(demo._Seeder, "settle_before", demo._Seeder.settle)
+    assert _trail(options, BASE) == once
+    assert any("expire" in str(row[7]) or "auto_complete" in str(row[7]) for row in once)
+
+
 # -- who may place an order ------------------------------------------------------------------
 
 

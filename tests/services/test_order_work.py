@@ -208,8 +208,10 @@ def test_an_unreviewed_milestone_completes_the_order_after_8_days(work: Work, sh
     assert order(work, order_id, window + SECOND).status == "completed"
     assert statuses(work, order_id) == ["accepted", "not_started", "not_started"]
     with work() as ctx:
-        later = ctx.session.exec(
-            select(OrderMilestone).where(OrderMilestone.order_id == order_id)
+        later = ctx.session.exec(  # in order: PostgreSQL returns updated rows last
+            select(OrderMilestone)
+            .where(OrderMilestone.order_id == order_id)
+            .order_by(col(OrderMilestone.position))
         ).all()
     assert [m.charged_at is not None for m in later] == [True, False, False]
     assert invoices(work, order_id) == [

@@ -12,6 +12,7 @@ from sqlmodel import col, select
 from fpctl.clock import parse_instant
 from fpctl.errors import RuleViolation
 from fpctl.services.context import Context
+from fpctl.services.due import SUBSCRIPTION_RENEW
 from fpctl.services.money import ledger, marketplace, payment_methods, subscriptions
 from fpctl.services.team import inviting
 from fpctl.services.team.inviting import InviteRequest
@@ -77,7 +78,7 @@ def test_the_due_probe_agrees_with_the_settler(work: Any, shop: Any) -> None:
     subscribe_at(work, "2026-11-01T10:00:00Z")
     with work(now=AT) as ctx:
         connection = ctx.session.connection()
-        probe = driver_sql(connection, subscriptions.DUE_SQL)
+        probe = driver_sql(connection, SUBSCRIPTION_RENEW)
 
         def due(at: str) -> Any:
             stamp = instant_param(connection, parse_instant(at))

@@ -1,15 +1,17 @@
 """The root command: one Typer app per noun.
 
-A run builds only the group it was asked for (``fpctl team invite`` imports and converts
-the ``team`` module alone); help for the root, completion and unknown commands build all
-of them. ``from fpctl.cli.app import app`` gives the whole CLI, for ``CliRunner`` and docs.
+A run builds only the group it was asked for (``fpctl team invite`` imports the ``team``
+module alone, and converts its ``invite`` command alone); help for the root, completion and
+unknown commands build all of them. ``from fpctl.cli.app import app`` gives the whole CLI,
+for ``CliRunner`` and docs.
 """
 
 from __future__ import annotations
 
+import copy
 import importlib
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import cache
 from typing import Annotated, Any
 
@@ -100,9 +102,34 @@ def _outline(group: typer.Typer) -> typer.Typer:
     return typer.Typer(name=group.info.name, help=group.info.help, rich_markup_mode=None)
 
 
-def build(names: Iterable[str], *, outline: bool = False) -> typer.Typer:
+def _only(group: typer.Typer, name: str) -> typer.Typer:
+    """The group with only its command (or subgroup) ``name``: what the line runs. Converting
+    every command of a group to Click costs more than running one. The whole group when
+    ``name`` is none of them, so Click lists them or suggests one as usual."""
+    commands = [
+        info
+        for info in group.registered_commands
+        if (info.name or typer.main.get_command_name(getattr(info.callback, "__name__", "")))
+        == name
+    ]
+    groups = [
+        info
+        for info in group.registered_groups
+        if info.typer_instance is not None and info.typer_instance.info.name == name
+    ]
+    if not (commands or groups):
+        return group
+    pruned = copy.copy(group)
+    pruned.registered_commands, pruned.registered_groups = commands, groups
+    return pruned
+
+
+def build(
+    names: Iterable[str], *, outline: bool = False, subcommand: str | None = None
+) -> typer.Typer:
     """A root app holding the named top-level commands (``outline``: groups without their
-    commands, for the root help, which would otherwise convert every command of every group)."""
+    commands, for the root help, which would otherwise convert every command of every group;
+    ``subcommand``: of a group, only that command)."""
     app = typer.Typer(
         name="fpctl",
         help="Administer Pro team accounts: members, invitations, policies, orders, billing.",
@@ -120,7 +147,8 @@ def build(names: Iterable[str], *, outline: bool = False) -> typer.Typer:
     for name in names:
         module = importlib.import_module(f"fpctl.cli.{COMMANDS[name]}")
         if hasattr(module, "app"):
-            app.add_typer(_outline(module.app) if outline else module.app)
+            group = _only(module.app, subcommand) if subcommand else module.app
+            app.add_typer(_outline(group) if outline else group)
         else:
             module.register(app)
     return app
@@ -140,6 +168,11 @@ _VALUED = frozenset({"-o", "--output", "--as", "--reason", "--account", "--db", 
 
 def command_name(words: list[str]) -> str | None:
     """The first word that is not an option given before the command, or its value."""
+    return next(_command_words(words), None)
+
+
+def _command_words(words: list[str]) -> Iterator[str]:
+    """The words that are not options given before the command, nor their values."""
     skip = False
     for word in words:
         if skip:
@@ -147,8 +180,7 @@ def command_name(words: list[str]) -> str | None:
         elif word in _VALUED:
             skip = True
         elif not word.startswith("-"):
-            return word
-    return None
+            yield word
 
 
 def _wanted(args: list[str]) -> list[str]:
@@ -168,14 +200,28 @@ def get_command(args: list[str] | None = None) -> Any:
     args = args or []
     if not os.environ.get(COMPLETE_VAR) and args in ([], ["--help"], ["-h"]):
         return _converted((*COMMANDS,), outline=True)
-    return _converted(tuple(_wanted(args)))
+    wanted = _wanted(args)
+    if len(wanted) == 1 and not os.environ.get(COMPLETE_VAR):
+        return _converted((*wanted,), subcommand=_subcommand(args))
+    return _converted(tuple(wanted))
+
+
+def _subcommand(args: list[str]) -> str | None:
+    """The word after the group's name, unless help is asked before it (``fpctl team -h
+    list`` shows the whole group's help)."""
+    path = list(_command_words(args))
+    if len(path) < 2 or {"-h", "--help"} & set(args[: args.index(path[1])]):
+        return None
+    return path[1]
 
 
 @cache
-def _converted(names: tuple[str, ...], *, outline: bool = False) -> Any:
+def _converted(
+    names: tuple[str, ...], *, outline: bool = False, subcommand: str | None = None
+) -> Any:
     """The Click command for these top-level commands, built once per process (a process
     that runs many command lines in-process, such as the tests, builds each tree once)."""
-    return typer.main.get_command(build(names, outline=outline))
+    return typer.main.get_command(build(names, outline=outline, subcommand=subcommand))
 
 
 def __getattr__(name: str) -> Any:

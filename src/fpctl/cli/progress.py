@@ -18,6 +18,8 @@ if TYPE_CHECKING:
     from fpctl.cli.invocation import Invocation
 
 PROGRESS_AFTER_SECONDS = 1.0
+#: The bar redraws ten times a second: updates closer than this are not seen (50 ms).
+REDRAW_NANOSECONDS = 50_000_000
 
 
 class ProgressBar:
@@ -30,6 +32,7 @@ class ProgressBar:
         self.started = time.monotonic()
         self.bar: Progress | None = None
         self.task: TaskID | None = None
+        self.shown_at = 0  # time.monotonic_ns() of the last update
 
     def __enter__(self) -> ProgressBar:
         return self
@@ -44,12 +47,16 @@ class ProgressBar:
             return
         if total is not None:
             self.total = total
+        now = time.monotonic_ns()
         if self.bar is None:
             if time.monotonic() - self.started < PROGRESS_AFTER_SECONDS:
                 return
             self.bar = self._start()
+        elif now - self.shown_at < REDRAW_NANOSECONDS and done < self.total:
+            return  # a demo seed tells of hundreds of thousands of steps: not one update each
         assert self.task is not None
         self.bar.update(self.task, completed=done, total=self.total)
+        self.shown_at = now
 
     def _start(self) -> Progress:
         from rich.console import Console

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
+from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
 from typing import Any
 
 from fpctl.clock import iso
@@ -77,13 +78,43 @@ COVERED_FIELDS: dict[str, tuple[str, ...]] = {
 Ranges = list[list[int]]  # [[first, last], ...], ascending
 
 
+def _content_encoder() -> Callable[[list[Any]], str]:
+    """``json.dumps(content, ensure_ascii=False, separators=(",", ":"))``, with its encoder
+    made once instead of on every call: the same C encoder, given the same arguments
+    ``JSONEncoder.iterencode`` gives it, but no circular-reference markers (a record's
+    values are strings and numbers, never a container that could hold itself)."""
+    plain = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+    if c_make_encoder is None:  # an interpreter without the C accelerator
+        return plain.encode
+    encode = c_make_encoder(
+        None, plain.default, encode_basestring, None, ":", ",", False, False, True
+    )
+    return lambda content: "".join(encode(content, 0))
+
+
+#: A record's hashed content (a list) as the JSON text its hash is the SHA-256 of.
+encode_content = _content_encoder()
+
+
 def digest(record: Mapping[str, Any]) -> str:
     """The hash of one audit record (``at`` a datetime, ``covers`` optional)."""
-    content = [iso(record["at"]) if name == "at" else record[name] for name in HASHED_FIELDS]
-    if record.get("covers") is not None:
-        content.append(record["covers"])
-    payload = json.dumps(content, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(payload.encode()).hexdigest()
+    content = [
+        record["id"],
+        iso(record["at"]),
+        record["account_id"],
+        record["actor"],
+        record["actor_kind"],
+        record["agent"],
+        record["reason"],
+        record["action"],
+        record["target"],
+        record["changes"],
+        record["prev_hash"],
+    ]  # HASHED_FIELDS, in order
+    covers_ = record.get("covers")
+    if covers_ is not None:
+        content.append(covers_)
+    return hashlib.sha256(encode_content(content).encode()).hexdigest()
 
 
 def plain_row(values: Sequence[Any]) -> list[Any]:

@@ -194,10 +194,6 @@ def reject(
     return _decide(ctx, request_id, ApprovalStatus.REJECTED, reason)
 
 
-#: Is any request past its 7 days? (settle.py asks before taking the write lock.)
-DUE_SQL = "SELECT 1 FROM approvalrequest WHERE status = 'pending' AND expires_at <= ? LIMIT 1"
-
-
 def expire_due(ctx: Context) -> int:
     """Requests undecided for 7 days expire, with the invitation or order they hold."""
     session, now = ctx.session, ctx.now

@@ -6,17 +6,19 @@ import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-
-from sqlmodel import Session
+from typing import TYPE_CHECKING
 
 from fpctl.domain.actors import SYSTEM, Actor
 from fpctl.domain.permissions import Action, Decision, require, rule_for
 from fpctl.domain.text import LONG_TEXT, has_visible_text, within
 from fpctl.errors import InvalidInput, PermissionDenied
-from fpctl.services import audit
-from fpctl.services.audit import Changes, Entry
 from fpctl.services.operator import agent_name
-from fpctl.store.tables import Account
+
+if TYPE_CHECKING:  # a read never writes the audit trail: services.audit is imported to write
+    from sqlmodel import Session
+
+    from fpctl.services.audit import Changes, Entry
+    from fpctl.store.tables import Account
 
 #: Support's reasons are sentences for the audit trail, not documents.
 MAX_REASON = 500
@@ -105,10 +107,14 @@ class Context:
         changes: Changes | None = None,
     ) -> None:
         """One audit record of a change this actor makes now."""
+        from fpctl.services.audit import Entry
+
         self.record_many([Entry(action, target, account_id, changes or {})])
 
     def record_many(self, entries: Iterable[Entry]) -> int:
         """Audit records for ``entries``, in order; returns how many were written."""
+        from fpctl.services import audit
+
         return audit.record_many(self.session, self.actor, self.now, entries)
 
     def record_on_account(self, account: Account, *, action: str, changes: Changes) -> None:

@@ -22,7 +22,10 @@ from fpctl.errors import RuleViolation
 from fpctl.services import audit, maintenance
 from fpctl.services.work import Store
 from fpctl.store.db import transaction
-from fpctl.store.tables import AUDIT_TRIGGERS
+from fpctl.store.tables import (
+    AUDIT_TRIGGERS,
+    every,  # noqa: F401  (every table in the metadata)
+)
 
 _CHUNK = 1000
 #: Tables the copy leaves alone: the schema version is the target's own (both at HEAD).

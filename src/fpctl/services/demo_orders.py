@@ -100,6 +100,9 @@ def is_member_throughout(team: Team, buyer: str, first: datetime, last: datetime
 class OrderStories:
     def __init__(self, seeder: Seeding) -> None:
         self.seeder = seeder
+        # The catalogue never changes once the first order is placed: looked up once.
+        self.sellers: dict[str, Actor] = {}
+        self.service_ids: dict[str, list[int]] = {}
 
     def plan_orders(self, team: Team) -> None:
         """The orders, placed between -40 and -1 days by the people who are there at the
@@ -132,10 +135,15 @@ class OrderStories:
         return self.seeder.as_member(team, team.people[buyer], when)
 
     def seller_ctx(self, team: Team, username: str, when: datetime) -> Context:
-        freelancer = self.seeder.session.exec(
-            select(Freelancer).where(Freelancer.username == username)
-        ).one()
-        actor = Actor(kind=ActorKind.FREELANCER, label=f"@{username}", freelancer_id=freelancer.id)
+        actor = self.sellers.get(username)
+        if actor is None:
+            freelancer = self.seeder.session.exec(
+                select(Freelancer).where(Freelancer.username == username)
+            ).one()
+            actor = Actor(
+                kind=ActorKind.FREELANCER, label=f"@{username}", freelancer_id=freelancer.id
+            )
+            self.sellers[username] = actor
         return self.seeder.ctx(team, when, actor)
 
     def plan_order(self, team: Team, plot: OrderStory) -> None:
@@ -208,12 +216,17 @@ class OrderStories:
                 raise
 
     def service_id(self, username: str, index: int) -> int:
-        freelancer_id = select(Freelancer.id).where(Freelancer.username == username)
-        ids = self.seeder.session.exec(
-            select(FreelancerService.id)
-            .where(FreelancerService.freelancer_id == freelancer_id.scalar_subquery())
-            .order_by(col(FreelancerService.id))
-        ).all()
-        service_id = ids[index % len(ids)]
-        assert service_id is not None  # a stored row's id
-        return service_id
+        ids = self.service_ids.get(username)
+        if ids is None:
+            freelancer_id = select(Freelancer.id).where(Freelancer.username == username)
+            ids = [
+                id_of_row
+                for id_of_row in self.seeder.session.exec(
+                    select(FreelancerService.id)
+                    .where(FreelancerService.freelancer_id == freelancer_id.scalar_subquery())
+                    .order_by(col(FreelancerService.id))
+                ).all()
+                if id_of_row is not None  # a stored row's id
+            ]
+            self.service_ids[username] = ids
+        return ids[index % len(ids)]

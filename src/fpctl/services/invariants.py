@@ -16,7 +16,11 @@ from fpctl.domain.words import counted
 from fpctl.services.checks import MAX_PROBLEMS, Check, names
 from fpctl.services.money.subscriptions import CANCEL_REFUND_TEXT, CYCLE_CHARGE_PREFIX
 from fpctl.store.rows import table_of
-from fpctl.store.tables import HELD_EMAIL, LedgerEntry
+from fpctl.store.tables import (
+    HELD_EMAIL,
+    LedgerEntry,
+    every,  # noqa: F401  (every table in the metadata)
+)
 
 _ADMINS_SQL = """
 SELECT a.slug, count(m.id)

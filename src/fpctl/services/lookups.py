@@ -8,16 +8,20 @@ account, and the open orders that hold the switch back.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from fpctl.domain.emails import normalize_email
 from fpctl.domain.enums import AccountStatus, MemberStatus, Role
-from fpctl.domain.orders import OPEN_STATUSES
 from fpctl.errors import NotFound, RuleViolation
 from fpctl.services.context import Context
 from fpctl.store.rows import id_of
-from fpctl.store.tables import Account, Freelancer, Member, Order
+from fpctl.store.tables import Account, Member
+
+if TYPE_CHECKING:
+    from fpctl.store.tables import Freelancer
 
 
 def find_account(session: Session, slug: str) -> Account:
@@ -71,6 +75,8 @@ def require_pro(account: Account, doing: str) -> None:
 
 def by_username(session: Session, username: str) -> Freelancer:
     """``find`` for callers that have a session but no Context yet (``--as @username``)."""
+    from fpctl.store.tables import Freelancer
+
     name = username.strip().removeprefix("@").casefold()
     found = session.exec(select(Freelancer).where(Freelancer.username == name)).first()
     if found is None:
@@ -80,6 +86,9 @@ def by_username(session: Session, username: str) -> Freelancer:
 
 def count_open(session: Session, account_id: int) -> int:
     """Orders that are not completed, cancelled or rejected (they block the switch)."""
+    from fpctl.domain.orders import OPEN_STATUSES
+    from fpctl.store.tables import Order
+
     return session.exec(
         select(func.count())
         .select_from(Order)

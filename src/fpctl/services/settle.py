@@ -17,6 +17,7 @@ from datetime import datetime
 
 from sqlmodel import Session
 
+from fpctl.services import due
 from fpctl.services.context import Context
 from fpctl.store.bulk import driver_sql, instant_param
 
@@ -27,7 +28,7 @@ Settler = Callable[[Context], int]
 class Rule:
     action: str
     settle: Settler
-    due_sql: str  # "SELECT 1 ... WHERE <due as of ?> LIMIT 1"
+    due_sql: str  # "SELECT 1 ... WHERE <due as of ?> LIMIT 1" (services/due.py)
 
 
 def _rules() -> list[Rule]:
@@ -36,24 +37,31 @@ def _rules() -> list[Rule]:
     from fpctl.services.orders import cancellations, hourly, lifecycle
     from fpctl.services.team import invitations
 
-    return [
-        Rule("approval.expire", approvals.expire_due, approvals.DUE_SQL),
-        Rule("invitation.expire", invitations.expire_due, invitations.DUE_SQL),
-        Rule("order.cancel_auto_accept", cancellations.accept_due, cancellations.DUE_SQL),
-        Rule("order.auto_complete", lifecycle.complete_due, lifecycle.DUE_SQL),
-        Rule("order.hours_charge", hourly.charge_due_weeks, hourly.DUE_SQL),
-        Rule("subscription.renew", subscriptions.renew_due, subscriptions.DUE_SQL),
-        Rule("rewards.tier_review", rewards.review_due, rewards.DUE_SQL),
-    ]
+    settlers: dict[str, Settler] = {
+        "approval.expire": approvals.expire_due,
+        "invitation.expire": invitations.expire_due,
+        "order.cancel_auto_accept": cancellations.accept_due,
+        "order.auto_complete": lifecycle.complete_due,
+        "order.hours_charge": hourly.charge_due_weeks,
+        "subscription.renew": subscriptions.renew_due,
+        "rewards.tier_review": rewards.review_due,
+    }
+    return [Rule(action, settlers[action], sql) for action, sql in due.PROBES.items()]
+
+
+#: Every probe in one statement: true when any of them finds a row.
+_ANY_DUE = "SELECT " + " OR ".join(f"EXISTS ({sql})" for sql in due.PROBES.values())
 
 
 def anything_due(session: Session, now: datetime) -> bool:
+    """Whether any probe finds something due: plain SQL in one statement, so a read that
+    finds nothing never imports the settlers."""
     connection = session.connection()
     stamp = instant_param(connection, now)
-    return any(
-        connection.exec_driver_sql(driver_sql(connection, rule.due_sql), (stamp,)).first()
-        for rule in _rules()
+    probes = connection.exec_driver_sql(
+        driver_sql(connection, _ANY_DUE), (stamp,) * len(due.PROBES)
     )
+    return bool(probes.scalar())
 
 
 def settle_due(session: Session, now: datetime, *, reason: str | None = None) -> dict[str, int]:

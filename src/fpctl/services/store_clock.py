@@ -39,7 +39,7 @@ def mode(session: Session) -> str | None:
 def guard(session: Session, now: datetime) -> None:
     """Refuse ``now`` (a pinned clock) when the store is real and it is far from the system
     clock."""
-    _refuse_if_far(mode(session), now)
+    refuse_if_far(mode(session), now)
 
 
 def settle_clock(session: Session, now: datetime, *, pinned: bool, force: bool) -> None:
@@ -47,13 +47,15 @@ def settle_clock(session: Session, now: datetime, *, pinned: bool, force: bool) 
     the change's clock, on one read of the mark."""
     current = mode(session)
     if pinned and not force:
-        _refuse_if_far(current, now)
+        refuse_if_far(current, now)
     if current in (TEST, REAL) or (current == PINNED and pinned):
         return
     _set(session, PINNED if pinned else REAL, exists=current is not None)
 
 
-def _refuse_if_far(current: str | None, now: datetime) -> None:
+def refuse_if_far(current: str | None, now: datetime) -> None:
+    """Refuse ``now`` when the store's mark ``current`` is real and ``now`` is far from
+    the system clock."""
     if current != REAL:
         return
     distance = abs(now - clock.system_now())

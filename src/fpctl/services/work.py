@@ -28,12 +28,14 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from fpctl import clock
-from fpctl.services import actors, store_clock
+from fpctl.domain.actors import Actor
+from fpctl.services import actors, memo, store_clock
 from fpctl.services import settle as settling
 from fpctl.services.context import Context
 from fpctl.store.db import create_store_engine, store_errors, transaction
 from fpctl.store.location import StoreLocation, named, resolve
 from fpctl.store.schema import ensure_current
+from fpctl.store.tables import Account
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,7 @@ def shared_work(
     at = instant(now)
     with transaction(store.engine, write=True, dry_run=dry_run) as session:
         _clocked(session, at, pinned=is_pinned(now), force=force_clock, change=True)
+        memo.start(session)
         shared = Shared(store, session)
         shared.settle(at)
         yield shared
@@ -153,7 +156,7 @@ def unit_of_work(
     at, pinned = instant(now), is_pinned(now)
     if join is not None:
         if pinned and not force_clock:
-            store_clock.guard(join.session, at)
+            _guard(join.session, at)
         with _joined(join, at, write=write, dry_run=dry_run, settle=settle) as session:
             yield _context(session, at, as_=as_, account=account, reason=reason, agent=agent)
         return
@@ -183,7 +186,7 @@ def session_of(
     at, pinned = instant(now), is_pinned(now)
     if join is not None:
         if pinned and not force_clock:
-            store_clock.guard(join.session, at)
+            _guard(join.session, at)
         with _savepoint(join, dry_run=write and dry_run):
             yield join.session
         return
@@ -224,6 +227,26 @@ def _before_read(engine: Engine, now: datetime, *, guard: bool, settle: bool) ->
             settle_if_due(session, now)  # again: another process may have settled it
 
 
+def _guard(session: Session, now: datetime) -> None:
+    """The pinned clock's guard inside a shared transaction: the store's clock mark read
+    once, until a statement writes it."""
+    kept = memo.of(session)
+    if kept is None:
+        store_clock.guard(session, now)
+        return
+    mark = kept.get(("clock mark",), {"store_setting": memo.ALL}, lambda: store_clock.mode(session))
+    store_clock.refuse_if_far(mark, now)
+
+
+#: What resolving ``--as``/``--account`` reads: a member's seat (any change to the members),
+#: an account by slug, a freelancer by username.
+_ACTOR_READS: memo.Reads = {
+    "member": memo.ALL,
+    "account": frozenset({"id", "slug"}),
+    "freelancer": frozenset({"id", "username"}),
+}
+
+
 def _context(
     session: Session,
     now: datetime,
@@ -233,7 +256,14 @@ def _context(
     reason: str | None,
     agent: str | None,
 ) -> Context:
-    actor, found = actors.resolve(session, as_, account_slug=account, reason=reason, agent=agent)
+    def resolve() -> tuple[Actor, Account | None]:
+        return actors.resolve(session, as_, account_slug=account, reason=reason, agent=agent)
+
+    kept = memo.of(session)
+    if kept is None:
+        actor, found = resolve()
+    else:  # resolved once per batch, again after a line changes who they are
+        actor, found = kept.get(("actor", as_, account, reason, agent), _ACTOR_READS, resolve)
     return Context(session=session, actor=actor, now=now, account=found)
 
 
@@ -267,3 +297,6 @@ def _savepoint(join: Shared, *, dry_run: bool) -> Iterator[None]:
             session.info.clear()
             session.info.update(info)
             join.settled_at = settled_at
+            kept = memo.of(session)
+            if kept is not None:
+                kept.forget()

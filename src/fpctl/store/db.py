@@ -33,6 +33,7 @@ from sqlmodel import Session
 
 from fpctl.errors import StoreBusy, StoreUnavailable
 from fpctl.store.location import StoreLocation
+from fpctl.store.tables import load_all
 
 # Parallel scripts on a loaded two-core machine were seen waiting up to ~5 s for the write
 # lock (tests/store/test_concurrency.py); failing them at 5 s would lose work, so wait longer.
@@ -305,7 +306,12 @@ def store_errors() -> Iterator[None]:
 
 @contextmanager
 def transaction(engine: Engine, *, write: bool, dry_run: bool = False) -> Iterator[Session]:
-    """One transaction: committed at the end of the block, rolled back on any error or dry run."""
+    """One transaction: committed at the end of the block, rolled back on any error or dry run.
+
+    A write builds every table first: its flush orders the inserts by foreign keys, which
+    must all name tables in the metadata (a read builds only the tables it queries)."""
+    if write:
+        load_all()
     bind = engine.execution_options(fpctl_write=write)
     with store_errors(), Session(bind, expire_on_commit=False, autoflush=True) as session:
         try:

@@ -38,7 +38,7 @@ def _is_empty(connection: Connection) -> bool:
 def _create_fresh(connection: Connection) -> None:
     from sqlmodel import SQLModel
 
-    from fpctl.store import tables  # noqa: F401  (registers the tables)
+    from fpctl.store.tables import every  # noqa: F401  (registers every table)
 
     SQLModel.metadata.create_all(connection)
     connection.execute(text(ALEMBIC_VERSION_DDL))

@@ -14,7 +14,8 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from fpctl.clock import iso
-from fpctl.domain.orders import flags
+from fpctl.domain.orders import OrderKind, flags
+from fpctl.services import memo
 from fpctl.services.orders.cancellations import time_left
 from fpctl.services.orders.hourly import Logged, WeekReport, format_hours
 from fpctl.services.orders.next_plan import Step
@@ -46,6 +47,9 @@ ORDER_COLUMNS = [
     "due_at",
     "project",
 ]
+
+
+_USERNAME: memo.Reads = {"freelancer": frozenset({"id", "username"})}
 
 
 def for_table(view: View) -> View:
@@ -86,9 +90,18 @@ class OrderViews:
 
     def _username(self, freelancer_id: int) -> str:
         if freelancer_id not in self._usernames:
-            freelancer = self.session.get(Freelancer, freelancer_id)
-            self._usernames[freelancer_id] = freelancer.username if freelancer else "?"
+            kept = memo.of(self.session)
+            if kept is None:
+                self._usernames[freelancer_id] = self._look_username(freelancer_id)
+            else:  # a batch: once, again after a line renames a freelancer
+                key = ("freelancer username", freelancer_id)
+                name = kept.get(key, _USERNAME, lambda: self._look_username(freelancer_id))
+                self._usernames[freelancer_id] = name
         return self._usernames[freelancer_id]
+
+    def _look_username(self, freelancer_id: int) -> str:
+        freelancer = self.session.get(Freelancer, freelancer_id)
+        return freelancer.username if freelancer else "?"
 
     def _slug(self, account_id: int) -> str:
         if account_id not in self._slugs:
@@ -141,14 +154,18 @@ class OrderViews:
         """``order show``: the row plus milestones, hourly terms and requirements."""
         view = self.row(order, single=True)
         view["requirements"] = order.requirements if show_requirements else None
-        view["milestones"] = [
-            milestone_view(m)
-            for m in self.session.exec(
-                select(OrderMilestone)
-                .where(OrderMilestone.order_id == order.id)
-                .order_by(col(OrderMilestone.position))
-            )
-        ]
+        view["milestones"] = (
+            [
+                milestone_view(m)
+                for m in self.session.exec(
+                    select(OrderMilestone)
+                    .where(OrderMilestone.order_id == order.id)
+                    .order_by(col(OrderMilestone.position))
+                )
+            ]
+            if order.kind == OrderKind.MILESTONES  # only checkout writes them, for this kind
+            else []
+        )
         view["hourly"] = (
             {
                 "rate_cents": order.hourly_rate_cents,

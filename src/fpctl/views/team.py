@@ -6,17 +6,11 @@ from typing import TYPE_CHECKING
 
 from fpctl.clock import iso
 from fpctl.domain.enums import OPEN_INVITATION_STATUSES
-from fpctl.store.tables import (
-    Account,
-    ApprovalRequest,
-    Invitation,
-    Member,
-    Policy,
-)
 from fpctl.views import View
 
 if TYPE_CHECKING:
     from fpctl.services.team.invitations import NewInvitation
+    from fpctl.store.tables import Account, ApprovalRequest, Invitation, Member, Policy
 
 
 #: Most important first: at 80 columns those that fit are shown (-o wide: every key).

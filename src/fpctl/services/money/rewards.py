@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import case, func
 from sqlmodel import Session, col, select
 
 from fpctl.clock import as_utc
@@ -80,21 +80,39 @@ def spend_365d(
     return int(session.exec(query).one())
 
 
-def _review_at(session: Session, account: Account, now: datetime) -> datetime | None:
-    """When the oldest order in the window leaves it; None when the tier cannot fall."""
-    if account.tier == Tier.SILVER:
-        return None
-    oldest = session.exec(
-        _in_window(account, now).with_only_columns(func.min(col(Order.completed_at)))
-    ).one()
-    return None if oldest is None else as_utc(oldest) + WINDOW
-
-
 def refresh_tier(session: Session, account: Account, now: datetime, actor: Actor) -> Tier:
     """Recompute the tier from the spend as of ``now`` (audited when it changes) and when
     it is next due for review."""
+    window = _window(session, account, now)
+    return _set_tier(session, account, now, actor, window)
+
+
+@dataclass(frozen=True)
+class _Window:
+    """The account's orders completed in ``(now - 365 days, now]``, read in one query."""
+
+    spend: int  # their net spend
+    oldest: datetime | None  # the earliest completion among them
+    own: int  # what the order asked about adds to ``spend`` (0: not in the window)
+
+
+def _window(session: Session, account: Account, now: datetime, order_id: int = 0) -> _Window:
+    net = col(Order.paid_cents) - col(Order.refunded_cents)
+    query = _in_window(account, now).with_only_columns(
+        func.coalesce(func.sum(net), 0),
+        func.min(col(Order.completed_at)),
+        func.coalesce(func.sum(case((col(Order.id) == order_id, net), else_=0)), 0),
+    )
+    spend, oldest, own = session.execute(query).one()
+    return _Window(int(spend), None if oldest is None else as_utc(oldest), int(own))
+
+
+def _set_tier(
+    session: Session, account: Account, now: datetime, actor: Actor, window: _Window
+) -> Tier:
+    """``refresh_tier`` on the window already read (nothing in it changed since)."""
     before = Tier(account.tier)
-    tier = tier_for(spend_365d(session, account, now))
+    tier = tier_for(window.spend)
     if tier is not before:
         account.tier = tier.value
         audit.record_on_account(
@@ -105,7 +123,9 @@ def refresh_tier(session: Session, account: Account, now: datetime, actor: Actor
             action=TIER,
             changes={"tier": (before.value, tier.value)},
         )
-    account.tier_review_at = _review_at(session, account, now)
+    # When the oldest order in the window leaves it; a silver account cannot fall.
+    oldest = window.oldest
+    account.tier_review_at = None if tier is Tier.SILVER or oldest is None else oldest + WINDOW
     session.add(account)
     return tier
 
@@ -219,9 +239,11 @@ def _earn_on_order(
 
 def on_order_completed(session: Session, order: Order, now: datetime, actor: Actor = SYSTEM) -> int:
     """Points for a completed order at the tier before it counted, then the new tier.
-    Returns the points earned."""
+    Returns the points earned. One read of the window serves both: earning writes no
+    order."""
     account = _account_of(session, order)
-    rate = tier_for(spend_365d(session, account, now, excluding=order.id)).value
+    window = _window(session, account, now, id_of(order))
+    rate = tier_for(window.spend - window.own).value
     net = order.paid_cents - order.refunded_cents
     points = _earn_on_order(
         session,
@@ -233,7 +255,7 @@ def on_order_completed(session: Session, order: Order, now: datetime, actor: Act
         actor=actor,
         description=f"order {order.id} completed: {format_cents(net)} at {rate}",
     )
-    refresh_tier(session, account, now, actor)
+    _set_tier(session, account, now, actor, window)
     return points
 
 
@@ -367,9 +389,6 @@ def history(ctx: Context) -> Listing[RewardEntry]:
 
 
 # -- the sliding window (settle.py) --------------------------------------------------------
-
-#: Has an account's oldest counted order left the 365-day window?
-DUE_SQL = "SELECT 1 FROM account WHERE tier_review_at <= ? LIMIT 1"
 
 
 def review_due(ctx: Context) -> int:

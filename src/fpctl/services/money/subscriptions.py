@@ -231,12 +231,6 @@ def cancel(ctx: Context) -> Subscription:
 
 # -- renewals (settle.py) -------------------------------------------------------------------
 
-#: Is an active Advanced plan at (or past) the end of its paid cycle?
-DUE_SQL = (
-    "SELECT 1 FROM account WHERE plan = 'advanced' AND status = 'active' "
-    "AND plan_renews_at <= ? LIMIT 1"
-)
-
 
 def _next_renewal(start: datetime, renews_at: datetime) -> datetime:
     """The cycle after the one ending at ``renews_at``, counted from the start date."""

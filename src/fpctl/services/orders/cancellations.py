@@ -183,8 +183,6 @@ def withdraw(ctx: Context, order_id: int) -> tuple[Order, OrderCancellation]:
 
 # -- the 48-hour rule (settle.py) ----------------------------------------------------------
 
-DUE_SQL = "SELECT 1 FROM order_cancellation WHERE status = 'open' AND expires_at <= ? LIMIT 1"
-
 
 def accept_due(ctx: Context) -> int:
     """Requests unanswered for 48 hours are accepted: the order is cancelled and refunded

@@ -35,7 +35,7 @@ from fpctl.domain.orders import (
 )
 from fpctl.domain.permissions import Action
 from fpctl.errors import InvalidInput, NotFound, RuleViolation
-from fpctl.services import lookups
+from fpctl.services import lookups, memo
 from fpctl.services.audit import Entry
 from fpctl.services.context import Context
 from fpctl.services.lookups import current_admin
@@ -86,7 +86,12 @@ class Placed:
 
 
 def _service(ctx: Context, freelancer: Freelancer, service_id: int) -> FreelancerService:
-    service = ctx.session.get(FreelancerService, service_id)
+    service = memo.remember(
+        ctx.session,
+        ("service", service_id),
+        {"freelancer_service": memo.ALL},
+        lambda: ctx.session.get(FreelancerService, service_id),
+    )
     if service is None or service.freelancer_id != freelancer.id:
         raise NotFound(
             f"@{freelancer.username} has no service {service_id}",
@@ -109,8 +114,14 @@ def _project(ctx: Context, project_id: int | None) -> Project:
         project = projects.find(ctx, project_id)
         projects.order_may_go_in(ctx, project)
         return project
-    if ctx.actor.member_id is not None:
-        return projects.personal(ctx.session, ctx.actor.member_id)
+    member_id = ctx.actor.member_id
+    if member_id is not None:
+        return memo.remember(
+            ctx.session,
+            ("my-project", member_id),
+            {"project": memo.ALL},
+            lambda: projects.personal(ctx.session, member_id),
+        )
     # Support has no my-project: its orders go to the admin's, unless it names another.
     admin = current_admin(ctx)
     if admin is None:
@@ -270,7 +281,12 @@ def place(ctx: Context, request: OrderRequest) -> Placed:
     ctx.require(Action.ORDER_PLACE)
     account = ctx.the_account
     lookups.require_pro(account, "place orders")
-    freelancer = freelancers.find(ctx, request.freelancer)
+    freelancer = memo.remember(
+        ctx.session,
+        ("freelancer", request.freelancer),
+        {"freelancer": frozenset({"id", "username"})},
+        lambda: freelancers.find(ctx, request.freelancer),
+    )
     terms = _terms(ctx, request, freelancer)
     due_at = _due(ctx, request.due)
     project = _project(ctx, request.project_id)

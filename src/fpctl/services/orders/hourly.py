@@ -278,13 +278,6 @@ def set_weekly_limit(ctx: Context, order_id: int, hours: int | None) -> Order:
 
 # -- the weekly charge (settle.py) ---------------------------------------------------------
 
-#: Has a week ended with hours not yet charged, on an order that may still be charged?
-DUE_SQL = (
-    "SELECT 1 FROM order_hours h JOIN orders o ON o.id = h.order_id "
-    "WHERE h.charged_at IS NULL AND h.week_ends_at <= ? "
-    "AND o.status NOT IN ('cancelled', 'rejected') LIMIT 1"
-)
-
 
 def _billed(order: Order, hundredths: int) -> int:
     """The hours charged: those logged, within the weekly limit in force."""

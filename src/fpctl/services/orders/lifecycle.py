@@ -98,7 +98,10 @@ def deliver(ctx: Context, order_id: int) -> Order:
     order = _start(ctx, Action.ORDER_DELIVER, order_id)
     after(order.status, Move.DELIVER)
     changes: Changes = {}
-    milestone = current_milestone(ctx.session, order)
+    # Only checkout writes milestones, and only for a milestone order.
+    milestone = (
+        current_milestone(ctx.session, order) if order.kind == OrderKind.MILESTONES else None
+    )
     if milestone is not None:
         milestone.delivered_at = ctx.now
         ctx.session.add(milestone)
@@ -238,13 +241,6 @@ def close_cancelled(
 
 
 # -- auto-completion (settle.py) -----------------------------------------------------------
-
-#: Is a delivery past its review window, with no open cancellation request holding it?
-DUE_SQL = (
-    "SELECT 1 FROM orders WHERE status = 'delivered' AND auto_complete_at <= ? "
-    "AND NOT EXISTS (SELECT 1 FROM order_cancellation c "
-    "WHERE c.order_id = orders.id AND c.status = 'open') LIMIT 1"
-)
 
 
 def complete_due(ctx: Context) -> int:

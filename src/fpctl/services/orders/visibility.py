@@ -23,6 +23,7 @@ from fpctl.domain.enums import ActorKind, MemberStatus, Role
 from fpctl.domain.orders import TERMINAL, OrderStatus
 from fpctl.domain.permissions import Action
 from fpctl.errors import NotFound, PermissionDenied, RuleViolation
+from fpctl.services import memo
 from fpctl.services.context import Context
 from fpctl.services.listing import Listing
 from fpctl.services.lookups import find_member
@@ -118,11 +119,30 @@ def list_orders(
 
 
 def open_cancellation(session: Session, order: Order) -> OrderCancellation | None:
-    return session.exec(
-        select(OrderCancellation)
-        .where(OrderCancellation.order_id == id_of(order))
-        .where(OrderCancellation.status == "open")
-    ).first()
+    """The order's open mutual-cancellation request. In a batch every open request is read
+    with one query, again only after a statement writes a request (open ones are few: they
+    expire within 48 hours)."""
+    kept = memo.of(session)
+    if kept is None:
+        return session.exec(
+            select(OrderCancellation)
+            .where(OrderCancellation.order_id == id_of(order))
+            .where(OrderCancellation.status == "open")
+        ).first()
+    found = kept.get(("open cancellations",), _REQUESTS, lambda: open_cancellations(session))
+    return found.get(id_of(order))
+
+
+_REQUESTS: memo.Reads = {"order_cancellation": memo.ALL}
+
+
+def open_cancellations(session: Session) -> dict[int, OrderCancellation]:
+    """Every open request, by order (an order has at most one open)."""
+    rows = session.exec(select(OrderCancellation).where(OrderCancellation.status == "open"))
+    found: dict[int, OrderCancellation] = {}
+    for row in rows:
+        found.setdefault(row.order_id, row)
+    return found
 
 
 def require_open(order: Order, doing: str) -> None:

@@ -17,8 +17,6 @@ from fpctl.services.actors import member_actor
 from fpctl.services.context import Context
 from fpctl.services.listing import Listing
 from fpctl.services.lookups import find_account
-from fpctl.services.team import finding
-from fpctl.services.team.members import add_member, ensure_email_free
 from fpctl.store.tables import Account, Member
 
 ACCOUNT_FIELDS = ("name", "company", "website", "industry")
@@ -34,6 +32,8 @@ def create(
     plan: str = Plan.BASIC,
 ) -> Account:
     """Create the account and its admin in one step (sign-up: no actor, or support)."""
+    from fpctl.services.team.members import add_member, ensure_email_free
+
     if not ctx.actor.is_nobody:
         ctx.require(Action.ACCOUNT_CREATE)
     name = require_text(name, "the account name")
@@ -107,6 +107,8 @@ def show(ctx: Context, slug: str | None = None) -> Account:
     if slug is None:
         return ctx.the_account
     if "@" in slug:  # never in a slug
+        from fpctl.services.team import finding
+
         return finding.account_of_member(ctx, slug)
     account = find_account(ctx.session, slug)
     if ctx.actor.is_member and account.id != ctx.actor.account_id:

@@ -245,13 +245,6 @@ def token_visible(ctx: Context, invitation: Invitation | NewInvitation) -> bool:
 # -- settling -----------------------------------------------------------------------------
 
 
-#: Is any open invitation past its expiry? (settle.py asks before taking the write lock.)
-DUE_SQL = (
-    "SELECT 1 FROM invitation WHERE status IN ('awaiting_approval', 'pending') "
-    "AND expires_at <= ? LIMIT 1"
-)
-
-
 def expire_due(ctx: Context) -> int:
     """Open invitations past their expiry become ``expired`` (30 days pending, 7 awaiting)."""
     session, now = ctx.session, ctx.now

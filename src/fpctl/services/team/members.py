@@ -8,13 +8,11 @@ from sqlmodel import col, select
 from fpctl.domain.enums import MemberStatus, Role
 from fpctl.domain.permissions import Action
 from fpctl.errors import EmailTaken, FpctlError, PermissionDenied, RuleViolation
-from fpctl.services import order_audit
 from fpctl.services.context import Context
 from fpctl.services.listing import Listing
 from fpctl.services.lookups import current_admin, find_member, require_pro
-from fpctl.services.team import projects
 from fpctl.store.rows import id_of
-from fpctl.store.tables import HELD_EMAIL, Account, Member, Order, Project
+from fpctl.store.tables import HELD_EMAIL, Account, Member
 
 TERMINAL = (MemberStatus.REMOVED, MemberStatus.CLOSED)
 
@@ -56,6 +54,8 @@ def authorize(ctx: Context, action: Action, email: str) -> Member:
 
 
 def add_member(ctx: Context, account: Account, *, email: str, name: str, role: Role) -> Member:
+    from fpctl.services.team import projects
+
     member = Member(
         account_id=id_of(account),
         email=email,
@@ -267,6 +267,9 @@ def leave(ctx: Context) -> Member:
 def _share_orders_of(ctx: Context, member: Member) -> int:
     """A member who is removed or leaves: their orders (those they placed, and those support
     placed in their my-project) become shared with all members, each change audited."""
+    from fpctl.services import order_audit
+    from fpctl.store.tables import Order, Project
+
     session = ctx.session
     personal = select(Project.id).where(Project.kind == "my").where(Project.owner_id == member.id)
     theirs = or_(col(Order.placed_by_id) == member.id, col(Order.project_id).in_(personal))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlmodel import SQLModel
 
-from fpctl.store import tables  # noqa: F401  (registers the tables)
+from fpctl.store.tables import every  # noqa: F401  (registers every table)
 
 connection = context.config.attributes.get("connection")
 if connection is None:  # pragma: no cover - fpctl always passes its connection

@@ -1,0 +1,151 @@
+"""Orders and what hangs off them: milestones, cancellations, hours, notes, comments, reviews."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Index
+from sqlmodel import Field, SQLModel
+
+from fpctl.store.tables.base import partial_index, when, word
+from fpctl.store.tables.conditions import OPEN_CANCELLATION
+
+
+class Order(SQLModel, table=True):
+    __tablename__ = "orders"  # "order" is an SQL keyword
+    __table_args__ = (
+        Index("ix_orders_account_status", "account_id", "status"),
+        Index("ix_orders_status_auto_complete", "status", "auto_complete_at"),
+        Index("ix_orders_account_completed", "account_id", "completed_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id")
+    freelancer_id: int = Field(foreign_key="freelancer.id", index=True)
+    service_id: int | None = Field(default=None, foreign_key="freelancer_service.id")
+    title: str
+    kind: str = word("fixed")
+    status: str = word()
+    placed_by_id: int | None = Field(default=None, foreign_key="member.id", index=True)
+    placed_by: str  # the placer's label (email, or support:agent)
+    project_id: int = Field(foreign_key="project.id", index=True)
+    quantity: int = 1
+    unit_price_cents: int
+    total_cents: int
+    paid_cents: int = 0  # everything charged for the order, credits included
+    paid_credits_cents: int = 0  # the part paid with Pro credits (refunded as credits)
+    refunded_cents: int = 0
+    revisions_included: int = 0
+    revisions_used: int = 0
+    hourly_rate_cents: int | None = None
+    weekly_limit_hours: int | None = None
+    estimate_hours: int | None = None
+    due_at: datetime | None = when(nullable=True)
+    requirements: str | None = None
+    requirements_at: datetime | None = when(nullable=True)
+    delivered_at: datetime | None = when(nullable=True)
+    auto_complete_at: datetime | None = when(nullable=True)  # while delivered
+    completed_at: datetime | None = when(nullable=True)
+    closed_at: datetime | None = when(nullable=True)  # cancelled or rejected
+    shared: bool = False  # shared with all members of the account (one-way)
+    created_at: datetime = when()
+    updated_at: datetime = when()
+
+
+class OrderMilestone(SQLModel, table=True):
+    __tablename__ = "order_milestone"
+
+    id: int | None = Field(default=None, primary_key=True)
+    order_id: int = Field(foreign_key="orders.id", index=True)
+    position: int  # 1-based
+    title: str
+    amount_cents: int
+    charged_at: datetime | None = when(nullable=True)
+    delivered_at: datetime | None = when(nullable=True)
+    accepted_at: datetime | None = when(nullable=True)
+
+
+class OrderCancellation(SQLModel, table=True):
+    """A mutual-cancellation request; at most one open per order."""
+
+    __tablename__ = "order_cancellation"
+    __table_args__ = (
+        partial_index(
+            "uq_order_cancellation_open",
+            "order_id",
+            unique=True,
+            where=OPEN_CANCELLATION,
+        ),
+        Index("ix_order_cancellation_status_expiry", "status", "expires_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    order_id: int = Field(foreign_key="orders.id", index=True)
+    side: str = word()  # buyer | seller
+    requested_by: str
+    requested_by_id: int | None = Field(default=None, foreign_key="member.id")
+    reason: str
+    status: str = word("open")
+    order_status: str  # what the order goes back to on decline or withdraw
+    created_at: datetime = when()
+    expires_at: datetime = when()
+    closed_at: datetime | None = when(nullable=True)
+    closed_by: str | None = None
+
+
+class OrderHours(SQLModel, table=True):
+    """Hours a freelancer logged on an hourly order for one ISO week."""
+
+    __tablename__ = "order_hours"
+    __table_args__ = (Index("ix_order_hours_charge_due", "charged_at", "week_ends_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    order_id: int = Field(foreign_key="orders.id", index=True)
+    week: str  # 2026-W47
+    week_ends_at: datetime = when()  # the next Monday, 00:00 UTC: the week is charged then
+    hundredths: int  # hours times 100
+    description: str
+    logged_at: datetime = when()
+    charged_at: datetime | None = when(nullable=True)
+    charged_cents: int | None = None
+    invoice_id: int | None = Field(default=None, foreign_key="invoice.id")
+
+
+class OrderNote(SQLModel, table=True):
+    """A private note: only its author sees it."""
+
+    __tablename__ = "order_note"
+
+    id: int | None = Field(default=None, primary_key=True)
+    order_id: int = Field(foreign_key="orders.id", index=True)
+    author: str
+    author_id: int | None = Field(default=None, foreign_key="member.id")
+    text: str
+    created_at: datetime = when()
+
+
+class OrderComment(SQLModel, table=True):
+    """A team comment: every member who sees the order sees it; never the freelancer."""
+
+    __tablename__ = "order_comment"
+
+    id: int | None = Field(default=None, primary_key=True)
+    order_id: int = Field(foreign_key="orders.id", index=True)
+    author: str
+    author_id: int | None = Field(default=None, foreign_key="member.id")
+    text: str
+    reply_to_id: int | None = Field(default=None, foreign_key="order_comment.id")
+    mentions: str = "[]"  # JSON list of the mentioned members' emails
+    created_at: datetime = when()
+
+
+class Review(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    order_id: int = Field(foreign_key="orders.id", unique=True)
+    account_id: int = Field(foreign_key="account.id", index=True)
+    freelancer_id: int = Field(foreign_key="freelancer.id", index=True)
+    author: str
+    author_id: int | None = Field(default=None, foreign_key="member.id")
+    rating: int
+    text: str | None = None
+    created_at: datetime = when()
