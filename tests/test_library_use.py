@@ -62,5 +62,5 @@ def test_a_refusal_raises_and_changes_nothing(acme: str, isolated_env: Path) -> 
     ):
         inviting.invite(ctx, "bob@acme.test")
     with work.unit_of_work(store, account=acme) as ctx:
-        assert invitations.list_invitations(ctx) == []
+        assert list(invitations.list_invitations(ctx)) == []
     store.engine.dispose()

@@ -59,14 +59,12 @@ def create(
 def list_(run: Invocation) -> None:
     """List accounts (a member sees only their own)."""
     from fpctl.services.team import accounts
-    from fpctl.store.rows import id_of
     from fpctl.views.team import ACCOUNT_COLUMNS, account_view
 
     with run.work(write=False) as ctx:
-        found = accounts.list_accounts(ctx)
-        counts = accounts.member_counts(ctx, [id_of(a) for a in found])
-        rows = [account_view(a, members=counts.get(id_of(a), 0)) for a in found]
-    run.emit(rows, table_columns=ACCOUNT_COLUMNS)
+        found = accounts.list_accounts_with_seats(ctx)
+        rows = found.map(lambda found: account_view(found[0], members=found[1]))
+        run.emit(rows, table_columns=ACCOUNT_COLUMNS)
 
 
 @command(

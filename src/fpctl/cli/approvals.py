@@ -41,15 +41,10 @@ def list_(
 
     with run.work(write=False) as ctx:
         slug = ctx.the_account.slug
-        rows = [
-            approval_view(r, slug, subject=approvals.describe(ctx.session, r))
-            for r in approvals.list_requests(ctx, status=status)
-        ]
-    run.emit(
-        rows,
-        table_columns=APPROVAL_COLUMNS,
-        title=f"Approval requests of {slug}",
-    )
+        rows = approvals.list_requests(ctx, status=status).map(
+            lambda r: approval_view(r, slug, subject=approvals.describe(ctx.session, r))
+        )
+        run.emit(rows, table_columns=APPROVAL_COLUMNS, title=f"Approval requests of {slug}")
 
 
 def _decide(run: Invocation, request_id: int, reason: str | None, approve: bool) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -14,6 +14,9 @@ from fpctl.cli.invocation import Invocation
 from fpctl.cli.numbers import ID
 from fpctl.cli.options import command, group
 from fpctl.domain.words import counted
+
+if TYPE_CHECKING:
+    from fpctl.services.listing import Listing
 
 app = group(
     "billing",
@@ -194,24 +197,26 @@ def invoices(
     with run.work(write=False) as ctx:
         slug = ctx.the_account.slug
         found = billing.list_invoices(ctx, kind=kind and kind.value, order_id=order)
-        rows = [invoice_view(i, slug) for i in found]
-    columns = INVOICE_COLUMNS
-    if directory is not None:
-        rows, columns = _exported(run, rows, directory), [*INVOICE_COLUMNS, "file"]
-    run.emit(rows, table_columns=columns, title=f"Invoices of {slug}")
+        rows = found.map(lambda invoice: invoice_view(invoice, slug))
+        columns = INVOICE_COLUMNS
+        if directory is not None:
+            rows, columns = _exported(run, rows, directory), [*INVOICE_COLUMNS, "file"]
+        run.emit(rows, table_columns=columns, title=f"Invoices of {slug}")
 
 
-def _exported(run: Invocation, rows: list[dict[str, Any]], directory: Path) -> list[dict[str, Any]]:
-    """Write the export and say so on stderr; the rows gain the path of their document."""
-    from fpctl.render.invoice_export import INDEX, export
+def _exported(
+    run: Invocation, rows: Listing[dict[str, Any]], directory: Path
+) -> Listing[dict[str, Any]]:
+    """Write the export, one invoice at a time, and say so on stderr; then the rows, read
+    again in the same transaction, gain the path of their document."""
+    from fpctl.render.invoice_export import INDEX, export, exported
 
-    written = export(rows, directory)
-    count = len(written)
+    count = export(rows, directory)
     run.note(
         f"wrote {counted(count + 1, 'file')} to {directory}: {INDEX} and "
         f"{counted(count, 'invoice document')}"
     )
-    return written
+    return rows.map(lambda invoice: exported(invoice, directory))
 
 
 @command(
@@ -256,12 +261,8 @@ def ledger(run: Invocation) -> None:
 
     with run.work(write=False) as ctx:
         slug = ctx.the_account.slug
-        rows = [ledger_entry_view(e, slug) for e in billing.ledger_entries(ctx)]
-    run.emit(
-        rows,
-        table_columns=LEDGER_COLUMNS,
-        title=f"Ledger of {slug}",
-    )
+        rows = billing.ledger_entries(ctx).map(lambda entry: ledger_entry_view(entry, slug))
+        run.emit(rows, table_columns=LEDGER_COLUMNS, title=f"Ledger of {slug}")
 
 
 @command(

@@ -76,8 +76,8 @@ def list_(
     from fpctl.views.network import FREELANCER_COLUMNS, freelancer_view
 
     with run.work(write=False) as ctx:
-        rows = [freelancer_view(f) for f in freelancers.list_freelancers(ctx, pro=pro or None)]
-    run.emit(rows, table_columns=FREELANCER_COLUMNS)
+        rows = freelancers.list_freelancers(ctx, pro=pro or None).map(freelancer_view)
+        run.emit(rows, table_columns=FREELANCER_COLUMNS)
 
 
 @command(

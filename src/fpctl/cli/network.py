@@ -101,12 +101,10 @@ def list_(
     if len(chosen) > 1:
         raise InvalidInput("choose at most one of --saved, --hired and --viewed")
     with run.work(write=False) as ctx:
-        rows = [
-            connection_view(found)
-            for found in connections.network(ctx, only=chosen[0] if chosen else None)
-        ]
+        found = connections.network(ctx, only=chosen[0] if chosen else None)
+        rows = (connection_view(connection) for connection in found)
         title = f"Network of {ctx.the_account.slug}"
-    run.emit(rows, table_columns=NETWORK_COLUMNS, title=title)
+        run.emit(rows, table_columns=NETWORK_COLUMNS, title=title)
 
 
 @command(
@@ -159,8 +157,8 @@ def list_show(run: Invocation, list_id: ListId) -> None:
     from fpctl.views.network import list_item_view
 
     with run.work(write=False) as ctx:
-        rows = [list_item_view(*found) for found in lists.items(ctx, list_id)]
-    run.emit(rows, table_columns=ITEM_COLUMNS, title=f"List {list_id}")
+        rows = lists.items(ctx, list_id).map(lambda found: list_item_view(*found))
+        run.emit(rows, table_columns=ITEM_COLUMNS, title=f"List {list_id}")
 
 
 @command(

@@ -167,9 +167,9 @@ def list_(
         found = visibility.list_orders(
             ctx, status=status, placed_by=placed_by, project_id=project, freelancer=freelancer
         )
-        rows = (views.row(order) for order in found)
+        rows = found.map(views.row)
         if run.for_people:
-            rows = (for_table(row) for row in rows)
+            rows = rows.map(for_table)
         run.emit(rows, table_columns=ORDER_COLUMNS, title="Orders")
 
 

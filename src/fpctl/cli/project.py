@@ -81,12 +81,8 @@ def list_(run: Invocation) -> None:
 
     with run.work(write=False) as ctx:
         slug = ctx.the_account.slug
-        rows = [project_row(summary, slug) for summary in projects.list_projects(ctx)]
-    run.emit(
-        rows,
-        table_columns=PROJECT_COLUMNS,
-        title=f"Projects of {slug}",
-    )
+        rows = (project_row(summary, slug) for summary in projects.list_projects(ctx))
+        run.emit(rows, table_columns=PROJECT_COLUMNS, title=f"Projects of {slug}")
 
 
 @command(

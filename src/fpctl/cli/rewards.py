@@ -110,9 +110,5 @@ def history(run: Invocation) -> None:
 
     with run.work(write=False) as ctx:
         slug = ctx.the_account.slug
-        rows = [reward_entry_view(entry) for entry in rewards.history(ctx)]
-    run.emit(
-        rows,
-        table_columns=REWARD_ENTRY_COLUMNS,
-        title=f"Rewards history of {slug}",
-    )
+        rows = rewards.history(ctx).map(reward_entry_view)
+        run.emit(rows, table_columns=REWARD_ENTRY_COLUMNS, title=f"Rewards history of {slug}")

@@ -57,8 +57,10 @@ def list_(
 
     with run.work(write=False) as ctx:
         slug = ctx.the_account.slug
-        rows = [member_view(m, slug) for m in members.list_members(ctx, role=role, status=status)]
-    run.emit(rows, table_columns=MEMBER_COLUMNS, title=f"Members of {slug}")
+        rows = members.list_members(ctx, role=role, status=status).map(
+            lambda member: member_view(member, slug)
+        )
+        run.emit(rows, table_columns=MEMBER_COLUMNS, title=f"Members of {slug}")
 
 
 #: Rows per transaction in a non-atomic bulk run: memory stays flat however long the input,
@@ -251,15 +253,10 @@ def invitations_(
 
     with run.work(write=False) as ctx:
         slug = ctx.the_account.slug
-        rows = [
-            invitation_view(i, slug, show_token=invitations.token_visible(ctx, i))
-            for i in invitations.list_invitations(ctx, status=status)
-        ]
-    run.emit(
-        rows,
-        table_columns=INVITATION_COLUMNS,
-        title=f"Invitations of {slug}",
-    )
+        rows = invitations.list_invitations(ctx, status=status).map(
+            lambda i: invitation_view(i, slug, show_token=invitations.token_visible(ctx, i))
+        )
+        run.emit(rows, table_columns=INVITATION_COLUMNS, title=f"Invitations of {slug}")
 
 
 @command(

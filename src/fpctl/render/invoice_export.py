@@ -11,10 +11,10 @@ from __future__ import annotations
 import csv
 import io
 import os
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from fpctl.errors import InvalidInput
 from fpctl.render.invoice_html import document
@@ -82,17 +82,24 @@ def _write_errors(directory: Path) -> Iterator[None]:
         ) from None
 
 
-def _replace(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` whole: a temporary file beside it, then a rename (the
-    file gets the usual permissions, as any file the user writes)."""
+@contextmanager
+def _replacing(path: Path) -> Iterator[TextIO]:
+    """A file to write ``path`` whole through: a temporary file beside it, renamed over
+    ``path`` once written (the file gets the usual permissions, as any file the user
+    writes)."""
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         with temporary.open("w", encoding="utf-8", newline="") as out:
-            out.write(text)
+            yield out
         os.replace(temporary, path)
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
+
+
+def _replace(path: Path, text: str) -> None:
+    with _replacing(path) as out:
+        out.write(text)
 
 
 def _cell(value: Any) -> str:
@@ -108,23 +115,41 @@ def _flat(invoice: Mapping[str, Any]) -> dict[str, Any]:
     return {**invoice, **spread}
 
 
-def index_csv(rows: Sequence[Mapping[str, Any]]) -> str:
+def _write_index(rows: Iterable[Mapping[str, Any]], out: TextIO) -> None:
     """The index: a header row, then one row per invoice (RFC 4180, CRLF line ends)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv.writer(out)
     writer.writerow(INDEX_COLUMNS)
     writer.writerows([_cell(_flat(row).get(key)) for key in INDEX_COLUMNS] for row in rows)
+
+
+def index_csv(rows: Iterable[Mapping[str, Any]]) -> str:
+    buffer = io.StringIO()
+    _write_index(rows, buffer)
     return buffer.getvalue()
 
 
-def export(invoices: Sequence[Mapping[str, Any]], directory: Path) -> list[dict[str, Any]]:
+def exported(invoice: Mapping[str, Any], directory: Path) -> dict[str, Any]:
+    """The invoice's row once exported: with ``file``, the path of its document."""
+    return {**invoice, "file": str(directory / file_name(invoice))}
+
+
+def export(invoices: Iterable[Mapping[str, Any]], directory: Path) -> int:
     """Write every invoice's document and the index into ``directory`` (created when
-    missing). Returns the invoices with ``file``: the path each one was written to."""
+    missing), one invoice at a time (the index is written as it goes and renamed into place
+    at the end). Returns how many invoices were written."""
     check_directory(directory)
-    rows = [{**invoice, "file": file_name(invoice)} for invoice in invoices]
+    written = 0
+
+    def documents() -> Iterator[dict[str, Any]]:
+        nonlocal written
+        for invoice in invoices:
+            row = {**invoice, "file": file_name(invoice)}
+            _replace(directory / row["file"], document(row))
+            written += 1
+            yield row
+
     with _write_errors(directory):
         directory.mkdir(parents=True, exist_ok=True)
-        for row in rows:
-            _replace(directory / row["file"], document(row))
-        _replace(directory / INDEX, index_csv(rows))
-    return [{**row, "file": str(directory / row["file"])} for row in rows]
+        with _replacing(directory / INDEX) as index:
+            _write_index(documents(), index)
+    return written

@@ -10,7 +10,7 @@ import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from enum import StrEnum
 from itertools import chain, islice
-from typing import Any, TextIO
+from typing import Any, Protocol, TextIO, runtime_checkable
 
 from fpctl.domain.jsontext import compact as compact_json
 from fpctl.render.safe import safe_cell, safe_text
@@ -18,6 +18,18 @@ from fpctl.render.safe import safe_cell, safe_text
 DEFAULT_TABLE_ROWS = 50
 
 Row = Mapping[str, Any]
+
+
+@runtime_checkable
+class Pageable(Protocol):
+    """Rows that can also give a table its first page without reading the rest (a service's
+    ``Listing``): ``page(n)`` is the first ``n`` rows and how many more there are."""
+
+    def __iter__(self) -> Iterator[Row]: ...
+
+    def page(self, size: int) -> tuple[list[Row], int]: ...
+
+    def map(self, shape: Any) -> Pageable: ...
 
 
 class Format(StrEnum):
@@ -191,9 +203,12 @@ def _emit_table(
     from fpctl.render.tables import draw_rows
 
     shown_limit = DEFAULT_TABLE_ROWS if limit is None else limit
-    iterator: Iterator[Row] = iter(rows)
-    page = list(islice(iterator, shown_limit))
-    left_out = sum(1 for _ in iterator)
+    if isinstance(rows, Pageable) and shown_limit < sys.maxsize:
+        page, left_out = rows.page(shown_limit)  # LIMIT n + 1, then one COUNT(*) if needed
+    else:
+        iterator: Iterator[Row] = iter(rows)
+        page = list(islice(iterator, shown_limit))
+        left_out = sum(1 for _ in iterator)
     draw_rows(page, columns, title, out, wide=wide)
     if left_out and not quiet:
         note(

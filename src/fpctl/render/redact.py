@@ -5,8 +5,11 @@ digits are never shown; everything else is as it was, in every format."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
+from functools import partial
 from typing import Any
+
+from fpctl.render.output import Pageable
 
 REDACTED = "[redacted]"
 _EMAIL = re.compile(r"([^\s@<>()\[\],;:\"']+)@([A-Za-z0-9-]+)((?:\.[A-Za-z0-9-]+)+)")
@@ -39,8 +42,10 @@ def redact_value(key: str | None, value: Any) -> Any:
 
 def redacted(
     data: Mapping[str, Any] | Iterable[Mapping[str, Any]],
-) -> Mapping[str, Any] | Iterator[Mapping[str, Any]]:
+) -> Mapping[str, Any] | Iterable[Mapping[str, Any]]:
     """``data`` (an object, or rows read lazily) with what a ticket must not hold masked."""
     if isinstance(data, Mapping):
         return redact_value(None, data)
+    if isinstance(data, Pageable):
+        return data.map(partial(redact_value, None))  # a table still reads one page
     return (redact_value(None, row) for row in data)

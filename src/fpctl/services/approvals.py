@@ -20,6 +20,7 @@ from fpctl.errors import NotFound, RuleViolation
 from fpctl.services import approval_requests
 from fpctl.services.audit import Entry
 from fpctl.services.context import Context
+from fpctl.services.listing import Listing
 from fpctl.services.orders import held
 from fpctl.services.team import invitations
 from fpctl.store.tables import ApprovalRequest, Invitation
@@ -113,7 +114,7 @@ SUBJECTS: dict[str, Subject] = {
 target = approval_requests.target
 
 
-def list_requests(ctx: Context, *, status: str | None = None) -> list[ApprovalRequest]:
+def list_requests(ctx: Context, *, status: str | None = None) -> Listing[ApprovalRequest]:
     """The admin (and support, or no actor) see every request; others see their own."""
     ctx.require(Action.TEAM_READ)
     query = select(ApprovalRequest).where(ApprovalRequest.account_id == ctx.the_account.id)
@@ -121,7 +122,7 @@ def list_requests(ctx: Context, *, status: str | None = None) -> list[ApprovalRe
         query = query.where(ApprovalRequest.status == ApprovalStatus(status))
     if not (ctx.actor.sees_everything or ctx.actor.is_admin):
         query = query.where(ApprovalRequest.requested_by_id == ctx.actor.member_id)
-    return list(ctx.session.exec(query.order_by(col(ApprovalRequest.id))).all())
+    return Listing(ctx.session, query.order_by(col(ApprovalRequest.id)))
 
 
 def describe(session: Session, request: ApprovalRequest) -> str | None:

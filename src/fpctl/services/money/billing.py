@@ -20,6 +20,7 @@ from fpctl.domain.permissions import Action
 from fpctl.errors import NotFound, RuleViolation
 from fpctl.services import lookups
 from fpctl.services.context import Context
+from fpctl.services.listing import Listing
 from fpctl.services.money import ledger, payment_methods, rewards
 from fpctl.services.money.billing_info import details as billing_details
 from fpctl.services.money.payment_methods import describe
@@ -97,7 +98,7 @@ def _invoices(ctx: Context) -> Any:
 
 def list_invoices(
     ctx: Context, *, kind: str | None = None, order_id: int | None = None
-) -> list[Invoice]:
+) -> Listing[Invoice]:
     """The account's invoices, oldest first; optionally one kind, or one order's."""
     ctx.require(Action.BILLING_INVOICES)
     query = _invoices(ctx)
@@ -105,7 +106,7 @@ def list_invoices(
         query = query.where(Invoice.kind == kind)
     if order_id is not None:
         query = query.where(Invoice.order_id == order_id)
-    return list(ctx.session.exec(query.order_by(col(Invoice.id))).all())
+    return Listing(ctx.session, query.order_by(col(Invoice.id)))
 
 
 def find_invoice(ctx: Context, invoice_id: int) -> Invoice:
@@ -120,12 +121,12 @@ def find_invoice(ctx: Context, invoice_id: int) -> Invoice:
     return invoice
 
 
-def ledger_entries(ctx: Context) -> list[LedgerEntry]:
+def ledger_entries(ctx: Context) -> Listing[LedgerEntry]:
     """Every movement of the account's balance and credits, and every card charge, oldest
     first."""
     ctx.require(Action.BILLING_INVOICES)
     query = select(LedgerEntry).where(LedgerEntry.account_id == ctx.the_account.id)
-    return list(ctx.session.exec(query.order_by(col(LedgerEntry.id))).all())
+    return Listing(ctx.session, query.order_by(col(LedgerEntry.id)))
 
 
 def summary(ctx: Context) -> Summary:

@@ -43,6 +43,7 @@ from fpctl.domain.rewards import (
 )
 from fpctl.services import audit
 from fpctl.services.context import Context
+from fpctl.services.listing import Listing
 from fpctl.store.rows import id_of
 from fpctl.store.tables import Account, Invoice, Order, RewardEntry
 
@@ -380,15 +381,11 @@ def summary(ctx: Context) -> Standing:
     return Standing(account, spend, next_tier(spend))
 
 
-def history(ctx: Context) -> list[RewardEntry]:
+def history(ctx: Context) -> Listing[RewardEntry]:
     """Every change of the account's points, oldest first (like invoices and the ledger)."""
     ctx.require(Action.TEAM_READ)
-    entries = ctx.session.exec(
-        select(RewardEntry)
-        .where(RewardEntry.account_id == ctx.the_account.id)
-        .order_by(col(RewardEntry.id))
-    ).all()
-    return list(entries)
+    query = select(RewardEntry).where(RewardEntry.account_id == ctx.the_account.id)
+    return Listing(ctx.session, query.order_by(col(RewardEntry.id)))
 
 
 # -- the sliding window (settle.py) --------------------------------------------------------

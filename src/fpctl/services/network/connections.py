@@ -12,6 +12,7 @@ Lists are in ``services/network_lists.py``.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -24,6 +25,7 @@ from fpctl.domain.enums import MemberStatus
 from fpctl.domain.orders import OrderStatus
 from fpctl.domain.permissions import Action
 from fpctl.services.context import Context
+from fpctl.services.listing import Listing
 from fpctl.services.lookups import by_username
 from fpctl.store.rows import id_of
 from fpctl.store.tables import (
@@ -148,8 +150,9 @@ class Connection:
     reviews: int
 
 
-def network(ctx: Context, *, only: str | None = None) -> list[Connection]:
-    """The account's network by username: saved, hired or viewed (``only`` narrows it)."""
+def network(ctx: Context, *, only: str | None = None) -> Iterator[Connection]:
+    """The account's network by username: saved, hired or viewed (``only`` narrows it),
+    streamed (what is held is a few numbers per freelancer, never their rows)."""
     ctx.require(Action.NETWORK_READ)
     saved = {
         s.freelancer_id: s
@@ -160,19 +163,17 @@ def network(ctx: Context, *, only: str | None = None) -> list[Connection]:
     hired, viewed, ratings = _hired(ctx), _viewed(ctx), _ratings(ctx)
     wanted = {"saved": set(saved), "hired": set(hired), "viewed": set(viewed)}
     ids = wanted[only] if only else set(saved) | set(hired) | set(viewed)
-    if not ids:
-        return []
-    freelancers = ctx.session.exec(
-        select(Freelancer).where(col(Freelancer.id).in_(ids)).order_by(col(Freelancer.username))
-    ).all()
-    found = []
-    for freelancer in freelancers:
-        fid = freelancer.id or 0
-        orders, spent = hired.get(fid, (0, 0))
-        rating_tenths, reviews = ratings.get(fid, (None, 0))
-        found.append(
-            Connection(
+    query = select(Freelancer).where(col(Freelancer.id).in_(ids))
+
+    def found() -> Iterator[Connection]:
+        if not ids:
+            return
+        for freelancer in Listing[Freelancer](ctx.session, query.order_by(Freelancer.username)):
+            fid = freelancer.id or 0
+            orders, spent = hired.get(fid, (0, 0))
+            rating_tenths, reviews = ratings.get(fid, (None, 0))
+            yield Connection(
                 freelancer, saved.get(fid), orders, spent, viewed.get(fid), rating_tenths, reviews
             )
-        )
-    return found
+
+    return found()

@@ -13,6 +13,7 @@ from fpctl.domain.permissions import Action
 from fpctl.domain.text import normalize_username, require_text
 from fpctl.errors import InvalidInput, RuleViolation
 from fpctl.services.context import Context
+from fpctl.services.listing import Listing
 from fpctl.services.lookups import by_username
 from fpctl.store.rows import id_of
 from fpctl.store.tables import Freelancer, FreelancerService
@@ -81,12 +82,12 @@ def add_service(
     return freelancer, service
 
 
-def list_freelancers(ctx: Context, *, pro: bool | None = None) -> list[Freelancer]:
+def list_freelancers(ctx: Context, *, pro: bool | None = None) -> Listing[Freelancer]:
     """The whole catalogue by username (anyone may read it); ``pro`` filters on the badge."""
     query = select(Freelancer).order_by(Freelancer.username)
     if pro is not None:
         query = query.where(Freelancer.pro == pro)
-    return list(ctx.session.exec(query).all())
+    return Listing(ctx.session, query)
 
 
 def services_of(ctx: Context, freelancer: Freelancer) -> list[FreelancerService]:

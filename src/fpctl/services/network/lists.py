@@ -22,6 +22,7 @@ from fpctl.domain.permissions import Action
 from fpctl.domain.text import require_text
 from fpctl.errors import NotFound, PermissionDenied, RuleViolation
 from fpctl.services.context import Context
+from fpctl.services.listing import Listing
 from fpctl.services.lookups import by_username, find_account, find_member, require_pro
 from fpctl.services.network.connections import record
 from fpctl.store.rows import id_of
@@ -158,7 +159,7 @@ def lists(ctx: Context) -> list[ListSummary]:
 
 def items(
     ctx: Context, list_id: int
-) -> list[tuple[NetworkListItem, Freelancer, FreelancerService | None]]:
+) -> Listing[tuple[NetworkListItem, Freelancer, FreelancerService | None]]:
     """The list's freelancers and services, in the order they were added."""
     reach = find_list(ctx, list_id)
     query = (
@@ -168,7 +169,7 @@ def items(
         .where(NetworkListItem.list_id == reach.lst.id)
         .order_by(col(NetworkListItem.id))
     )
-    return list(ctx.session.exec(query).all())
+    return Listing(ctx.session, query)
 
 
 # -- lists: changes ------------------------------------------------------------------------------

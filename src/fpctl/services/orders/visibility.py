@@ -14,8 +14,6 @@ the orders placed with them (seller side, any account).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from sqlalchemy import ColumnElement, exists, or_
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
@@ -27,6 +25,7 @@ from fpctl.domain.permissions import Action
 from fpctl.errors import NotFound, PermissionDenied, RuleViolation
 from fpctl.services import memo
 from fpctl.services.context import Context
+from fpctl.services.listing import Listing
 from fpctl.services.lookups import find_member
 from fpctl.store.rows import id_of
 from fpctl.store.tables import (
@@ -100,7 +99,7 @@ def list_orders(
     placed_by: str | None = None,
     project_id: int | None = None,
     freelancer: str | None = None,
-) -> Iterator[Order]:
+) -> Listing[Order]:
     """The orders the actor sees, oldest first, streamed (lists may hold 100,000 orders)."""
     query = visible(ctx)
     if status:
@@ -116,7 +115,7 @@ def list_orders(
             .where(Freelancer.username == freelancer.strip().removeprefix("@").casefold())
             .scalar_subquery()
         )
-    yield from ctx.session.exec(query.order_by(col(Order.id)).execution_options(yield_per=1000))
+    return Listing(ctx.session, query.order_by(col(Order.id)))
 
 
 def open_cancellation(session: Session, order: Order) -> OrderCancellation | None:

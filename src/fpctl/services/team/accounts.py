@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import func
 from sqlmodel import col, select
 
@@ -13,6 +15,7 @@ from fpctl.domain.text import SHORT_TEXT, require_text, slugify, validate_slug, 
 from fpctl.errors import InvalidInput, NotFound, RuleViolation
 from fpctl.services.actors import member_actor
 from fpctl.services.context import Context
+from fpctl.services.listing import Listing
 from fpctl.services.lookups import find_account
 from fpctl.store.tables import Account, Member
 
@@ -69,26 +72,33 @@ def create(
     return account
 
 
-def member_counts(ctx: Context, account_ids: list[int]) -> dict[int, int]:
-    """Members who hold a seat (active or deactivated), per account."""
-    rows = ctx.session.exec(
-        select(Member.account_id, func.count())
-        .where(col(Member.account_id).in_(account_ids))
-        .where(col(Member.status).in_([MemberStatus.ACTIVE, MemberStatus.DEACTIVATED]))
-        .group_by(col(Member.account_id))
-    ).all()
-    return dict(rows)
-
-
-def list_accounts(ctx: Context) -> list[Account]:
-    """Every account with no actor or as support; a member sees only their own."""
+def _visible(ctx: Context, query: Any) -> Any:
+    """``query`` (of accounts) limited to those the actor sees: every account with no actor
+    or as support; a member sees only their own."""
     ctx.require(Action.TEAM_READ)
-    query = select(Account).order_by(Account.slug)
+    query = query.order_by(Account.slug)
     if ctx.actor.is_member:
-        query = query.where(Account.id == ctx.actor.account_id)
-    elif ctx.account is not None:
-        query = query.where(Account.id == ctx.account.id)
-    return list(ctx.session.exec(query).all())
+        return query.where(Account.id == ctx.actor.account_id)
+    if ctx.account is not None:
+        return query.where(Account.id == ctx.account.id)
+    return query
+
+
+def list_accounts(ctx: Context) -> Listing[Account]:
+    """The accounts the actor sees, by slug."""
+    return Listing(ctx.session, _visible(ctx, select(Account)))
+
+
+def list_accounts_with_seats(ctx: Context) -> Listing[tuple[Account, int]]:
+    """The accounts the actor sees, by slug, each with its members who hold a seat (active
+    or deactivated), counted in the same query."""
+    seats = (
+        select(func.count())
+        .where(Member.account_id == Account.id)
+        .where(col(Member.status).in_([MemberStatus.ACTIVE, MemberStatus.DEACTIVATED]))
+        .scalar_subquery()
+    )
+    return Listing(ctx.session, _visible(ctx, select(Account, seats)))
 
 
 def show(ctx: Context, slug: str | None = None) -> Account:

@@ -32,6 +32,7 @@ from fpctl.services import approval_requests
 from fpctl.services.actors import member_actor
 from fpctl.services.audit import Entry
 from fpctl.services.context import Context
+from fpctl.services.listing import Listing
 from fpctl.services.team.members import add_member, ensure_email_free
 from fpctl.store.tables import (
     Account,
@@ -229,12 +230,12 @@ def accept(ctx: Context, token: str, name: str) -> tuple[Member, Invitation]:
     return member, invitation
 
 
-def list_invitations(ctx: Context, *, status: str | None = None) -> list[Invitation]:
+def list_invitations(ctx: Context, *, status: str | None = None) -> Listing[Invitation]:
     ctx.require(Action.TEAM_READ)
     query = select(Invitation).where(Invitation.account_id == ctx.the_account.id)
     if status:
         query = query.where(Invitation.status == InvitationStatus(status))
-    return list(ctx.session.exec(query.order_by(col(Invitation.id))).all())
+    return Listing(ctx.session, query.order_by(col(Invitation.id)))
 
 
 def token_visible(ctx: Context, invitation: Invitation | NewInvitation) -> bool:

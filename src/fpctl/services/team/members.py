@@ -9,6 +9,7 @@ from fpctl.domain.enums import MemberStatus, Role
 from fpctl.domain.permissions import Action
 from fpctl.errors import EmailTaken, FpctlError, PermissionDenied, RuleViolation
 from fpctl.services.context import Context
+from fpctl.services.listing import Listing
 from fpctl.services.lookups import current_admin, find_member, require_pro
 from fpctl.store.rows import id_of
 from fpctl.store.tables import HELD_EMAIL, Account, Member
@@ -86,14 +87,14 @@ def _admin_seats(ctx: Context, *, besides: Member) -> list[Member]:
 
 def list_members(
     ctx: Context, *, role: str | None = None, status: str | None = None
-) -> list[Member]:
+) -> Listing[Member]:
     ctx.require(Action.TEAM_READ)
     query = select(Member).where(Member.account_id == ctx.the_account.id)
     if role:
         query = query.where(Member.role == Role(role))
     if status:
         query = query.where(Member.status == MemberStatus(status))
-    return list(ctx.session.exec(query.order_by(col(Member.id))).all())
+    return Listing(ctx.session, query.order_by(col(Member.id)))
 
 
 def _change(ctx: Context, member: Member, action: str, **after: str) -> None:

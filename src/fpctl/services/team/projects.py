@@ -21,6 +21,7 @@ members, one-way. A my-project has no collaborators and is never shared.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -34,6 +35,7 @@ from fpctl.domain.permissions import Action
 from fpctl.domain.text import require_text
 from fpctl.errors import NotFound, PermissionDenied, RuleViolation
 from fpctl.services.context import Context
+from fpctl.services.listing import Listing
 from fpctl.services.lookups import find_member
 from fpctl.store.tables import Member, Order, Project, ProjectMember
 
@@ -251,21 +253,24 @@ def _collaborators_by_project(session: Session, account_id: int) -> dict[int, se
     return found
 
 
-def list_projects(ctx: Context) -> list[Summary]:
-    """The account's projects that the actor sees, oldest first (all of them with no actor)."""
+def list_projects(ctx: Context) -> Iterator[Summary]:
+    """The account's projects that the actor sees, oldest first (all of them with no actor),
+    streamed: only each project's collaborator ids and order totals are held."""
     ctx.require(Action.PROJECT_READ)
     account_id = ctx.the_account.id
     assert account_id is not None
     query = select(Project).where(Project.account_id == account_id).order_by(col(Project.id))
     team = _collaborators_by_project(ctx.session, account_id)
     orders = _orders_by_project(ctx.session, account_id)
-    summaries = []
-    for project in ctx.session.exec(query).all():
-        insiders = team.get(project.id or 0, set())
-        if _visible(project, ctx.actor, insiders):
-            count, spend = orders.get(project.id or 0, (0, 0))
-            summaries.append(Summary(project, len(insiders), count, spend))
-    return summaries
+
+    def seen() -> Iterator[Summary]:
+        for project in Listing[Project](ctx.session, query):
+            insiders = team.get(project.id or 0, set())
+            if _visible(project, ctx.actor, insiders):
+                count, spend = orders.get(project.id or 0, (0, 0))
+                yield Summary(project, len(insiders), count, spend)
+
+    return seen()
 
 
 # -- changes ----------------------------------------------------------------------------------
