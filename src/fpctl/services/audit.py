@@ -92,8 +92,9 @@ def _chain_head(session: Session) -> tuple[int, str]:
     return head
 
 
-#: The audit_record columns, in the order ``record_many`` prepares each row's values.
-_COLUMNS = (*HASHED_FIELDS, "hash", "covers")
+#: The audit_record columns, in the order ``record_many`` prepares each row's values and
+#: the chain is read back.
+CHAIN_COLUMNS = (*HASHED_FIELDS, "hash", "covers")
 
 
 def record_many(session: Session, actor: Actor, now: datetime, entries: Iterable[Entry]) -> int:
@@ -143,7 +144,7 @@ def record_many(session: Session, actor: Actor, now: datetime, entries: Iterable
         )
         last_hash = hash_
     if values:
-        insert_values(connection, table_of(AuditRecord), _COLUMNS, values)
+        insert_values(connection, table_of(AuditRecord), CHAIN_COLUMNS, values)
         session.info[_CHAIN_KEY] = (last_id, last_hash)
     return len(values)
 
@@ -189,7 +190,6 @@ class Break:
 
 
 #: The columns the chain is read in: HASHED_FIELDS, then the record's hash and ``covers``.
-CHAIN_COLUMNS = (*HASHED_FIELDS, "hash", "covers")
 _CHAIN_SQL = f"SELECT {', '.join(CHAIN_COLUMNS)} FROM audit_record ORDER BY id"
 
 
