@@ -288,3 +288,44 @@ def test_a_store_at_0006_has_its_money_rows_covered_by_one_upgrade_record(
     assert damaged.json["money_backed"]["problems"] == [
         "the rows audit record 2 covers were changed"
     ]
+
+
+def test_a_store_at_0007_gets_the_order_indexes_and_keeps_its_orders(
+    cli: Cli, shop: dict[str, int], isolated_env: Path, tmp_path: Path
+) -> None:
+    """0008 adds `order list`'s and the 365-day spend's indexes (replacing the spend's
+    narrower one) to a store that has orders; `db check` passes after the upgrade."""
+    from alembic import command
+
+    ada = ["--as", "ada@acme.test"]
+    for step in (
+        ["order", "place", "--freelancer", "lena", "--service", "1", *ada],
+        ["order", "requirements", "1", "A fox", *ada],
+        ["order", "deliver", "1", "--as", "@lena"],
+        ["order", "accept", "1", *ada],
+        ["order", "place", "--freelancer", "otto", "--service", "2", *ada],
+    ):
+        assert cli(*step).exit_code == 0, step
+    orders = cli("order", "list", *ada, "-o", "json").json
+    engine = create_store_engine(resolve(str(isolated_env)))
+    with engine.execution_options(fpctl_write=True).begin() as connection:
+        command.downgrade(runner.config(connection), "0007")
+    engine.dispose()
+    indexes = schema_of(isolated_env)["tables"]["orders"]["indexes"]
+    assert "ix_orders_account_completed" in {i[0] for i in indexes}
+    assert not {i[0] for i in indexes} & {"ix_orders_account_id", "ix_orders_account_spend"}
+
+    assert cli("order", "list", *ada, "-o", "json").json == orders  # upgraded on the way
+    check = cli("db", "check", "-o", "json")
+    assert check.exit_code == 0, check.stdout
+    assert check.json["schema_objects"]["ok"] is True
+    with closing(sqlite3.connect(isolated_env)) as db:
+        assert db.execute("SELECT version_num FROM alembic_version").fetchall() == [(schema.HEAD,)]
+    _fresh(tmp_path / "fresh.db").dispose()
+    assert schema_of(isolated_env)["tables"] == schema_of(tmp_path / "fresh.db")["tables"]
+    indexes = schema_of(isolated_env)["tables"]["orders"]["indexes"]
+    assert {i[:2] for i in indexes} >= {
+        ("ix_orders_account_id", ("account_id", "id")),
+        ("ix_orders_account_spend", ("account_id", "completed_at", "paid_cents", "refunded_cents")),
+    }
+    assert "ix_orders_account_completed" not in {i[0] for i in indexes}

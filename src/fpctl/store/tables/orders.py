@@ -16,7 +16,11 @@ class Order(SQLModel, table=True):
     __table_args__ = (
         Index("ix_orders_account_status", "account_id", "status"),
         Index("ix_orders_status_auto_complete", "status", "auto_complete_at"),
-        Index("ix_orders_account_completed", "account_id", "completed_at"),
+        Index("ix_orders_account_id", "account_id", "id"),  # one account's orders by id
+        # covers the rewards' 365-day spend: the sum is read from the index alone
+        Index(
+            "ix_orders_account_spend", "account_id", "completed_at", "paid_cents", "refunded_cents"
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
