@@ -15,6 +15,8 @@ goal, issue 13: peak memory at most 1.2 times, flat in rows). Then `order list` 
 
 With ``--vs SRC`` every run of this checkout is alternated with a run of the code at SRC
 (``PYTHONPATH=SRC``), so "before" and "after" come from the same minutes of a shared machine.
+Each code gets stores of its own, made by it (its schema version: an older fpctl refuses a
+store a newer one made).
 Never a pass/fail test.
 """
 
@@ -70,10 +72,10 @@ def env_for(db: Path, src: str) -> dict[str, str]:
     }
 
 
-def prepare(db: Path) -> None:
+def prepare(db: Path, src: str) -> None:
     """One row of each kind through fpctl: an account with a card, a freelancer, one order
     placed and completed (an invoice, a ledger entry, a reward entry), one invitation."""
-    env = orders.prepare(db) | {"PYTHONPATH": HERE_SRC}
+    env = orders.prepare(db, src=src)
     fpctl(env, "order", "place", "--freelancer", "lena", "--service", "1", "--as", ADMIN)
     fpctl(env, "order", "requirements", "1", "A fox", "--as", ADMIN)
     fpctl(env, "order", "deliver", "1", "--as", "@lena")
@@ -96,9 +98,9 @@ def clone(store: sqlite3.Connection, table: str, copies: int) -> None:
     )
 
 
-def build(folder: Path, rows: int, tables: tuple[str, ...]) -> Path:
-    db = folder / f"{'-'.join(tables[:2])}-{rows}.db"
-    prepare(db)
+def build(folder: Path, rows: int, tables: tuple[str, ...], src: str) -> Path:
+    db = folder / f"{'-'.join(tables[:2])}-{rows}-{label(src)}.db"
+    prepare(db, src)
     with sqlite3.connect(db) as store:
         for table in tables:
             have = store.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
@@ -106,16 +108,23 @@ def build(folder: Path, rows: int, tables: tuple[str, ...]) -> Path:
     return db
 
 
+def stores_of(
+    folder: Path, sizes: list[int], tables: tuple[str, ...], sources: list[str]
+) -> dict[int, dict[str, Path]]:
+    """A store of each size for each source."""
+    return {rows: {src: build(folder, rows, tables, src) for src in sources} for rows in sizes}
+
+
 def runs(
-    argv: list[str], db: Path, sources: list[str], repeat: int
+    argv: list[str], db: dict[str, Path], sources: list[str], repeat: int
 ) -> dict[str, tuple[float, float]]:
     """Median seconds and peak RSS per source, the sources alternated run by run."""
-    seen: dict[str, list[tuple[float, float]]] = {src: [] for src in sources}
+    seen: dict[str, list[orders.Run]] = {src: [] for src in sources}
     for _ in range(repeat):
         for src in sources:
-            seen[src].append(measure([str(BIN / "fpctl"), *argv], env_for(db, src)))
+            seen[src].append(measure([str(BIN / "fpctl"), *argv], env_for(db[src], src)))
     return {
-        src: (statistics.median(s for s, _ in got), statistics.median(m for _, m in got))
+        src: (statistics.median(r.seconds for r in got), statistics.median(r.rss for r in got))
         for src, got in seen.items()
     }
 
@@ -125,7 +134,7 @@ def label(src: str) -> str:
 
 
 def bench_lists(folder: Path, sizes: list[int], sources: list[str], repeat: int) -> None:
-    stores = {rows: build(folder, rows, (*CLONED, "freelancer", "account")) for rows in sizes}
+    stores = stores_of(folder, sizes, (*CLONED, "freelancer", "account"), sources)
     small, big = min(sizes), max(sizes)
     print(f"\n--all lists: median of {repeat}; peak RSS in MiB; ratio = {big:,} ÷ {small:,}")
     for argv in LISTS:
@@ -152,7 +161,7 @@ def cpu_seconds(argv: list[str], env: dict[str, str]) -> float:
 
 
 def bench_first_page(folder: Path, sizes: list[int], sources: list[str], repeat: int) -> None:
-    stores = {rows: build(folder, rows, ("orders",)) for rows in sizes}
+    stores = stores_of(folder, sizes, ("orders",), sources)
     small, big = min(sizes), max(sizes)
     print(f"\norder list as a table (its first page), median of {repeat}; {big:,} ÷ {small:,}")
     argv = [str(BIN / "fpctl"), *FIRST_PAGE, "--account", "bench"]
@@ -161,7 +170,7 @@ def bench_first_page(folder: Path, sizes: list[int], sources: list[str], repeat:
     for _ in range(repeat):
         for rows in sizes:
             for src in sources:
-                cpu[rows][src].append(cpu_seconds(argv, env_for(stores[rows], src)))
+                cpu[rows][src].append(cpu_seconds(argv, env_for(stores[rows][src], src)))
     for src in sources:
         wall = [figures[rows][src][0] for rows in sizes]
         used = [statistics.median(cpu[rows][src]) for rows in sizes]

@@ -182,10 +182,12 @@ def measure(argv: list[str], env: dict[str, str]) -> Run:
     return Run(elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)  # KiB
 
 
-def prepare(db: Path, url: str | None = None) -> dict[str, str]:
+def prepare(db: Path, url: str | None = None, src: str | None = None) -> dict[str, str]:
     """An account with a card, and a freelancer with one service (id 1), not timed; on the
-    server database ``url`` names instead of the file ``db`` when given."""
+    server database ``url`` names instead of the file ``db`` when given; by the code at
+    ``src`` when given."""
     env = env_for(db) | ({"FPCTL_DATABASE_URL": url} if url else {})
+    env |= {"PYTHONPATH": src} if src else {}
     support = ["--as", "support", "--reason", "bench"]
     fpctl(env, "account", "create", "Bench", "--admin", ADMIN, "--slug", "bench")
     fpctl(env, "freelancer", "add", "lena", "--pro", *support)

@@ -1,5 +1,5 @@
 """One migration history for both backends: on a PostgreSQL server too, Alembic's path to
-HEAD and a fresh store have the same schema."""
+HEAD and a fresh store have the same schema, and a store with orders upgrades to HEAD."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from fpctl.store import schema
 from fpctl.store.db import create_store_engine
 from fpctl.store.location import resolve
 from fpctl.store.migrations import runner
+from tests.conftest import Cli
 
 
 def schema_of(url: str) -> dict[str, Any]:
@@ -75,3 +76,40 @@ def test_alembic_and_fresh_creation_give_the_same_schema(pg_url: str, another_pg
             "audit_record_no_update",
         ]
     )
+
+
+def test_a_store_at_0007_gets_the_order_indexes_and_keeps_its_orders(pg_url: str, cli: Cli) -> None:
+    from alembic import command
+
+    ada, support = ["--as", "ada@acme.test"], ["--as", "support", "--reason", "t"]
+    for step in (
+        ["account", "create", "Acme", "--admin", "ada@acme.test", "--slug", "acme"],
+        ["freelancer", "add", "lena", *support],
+        ["freelancer", "service", "add", "lena", "Logo", "--price", "100", *support],
+        ["billing", "payment-method", "add", "--card", "4242424242424242", "--expiry", "12/30",
+         *ada],
+        ["order", "place", "--freelancer", "lena", "--service", "1", *ada],
+        ["order", "requirements", "1", "A fox", *ada],
+        ["order", "deliver", "1", "--as", "@lena"],
+        ["order", "accept", "1", *ada],
+        ["order", "place", "--freelancer", "lena", "--service", "1", *ada],
+    ):  # fmt: skip
+        assert cli(*step).exit_code == 0, step
+    orders = cli("order", "list", *ada, "-o", "json").json
+    engine = create_engine(pg_url)
+    with engine.begin() as connection:
+        command.downgrade(runner.config(connection), "0007")
+    engine.dispose()
+    names = {i[0] for i in schema_of(pg_url)["tables"]["orders"]["indexes"]}
+    assert "ix_orders_account_completed" in names
+    assert not names & {"ix_orders_account_id", "ix_orders_account_spend"}
+
+    assert cli("order", "list", *ada, "-o", "json").json == orders  # upgraded on the way
+    check = cli("db", "check", "-o", "json")
+    assert check.exit_code == 0, check.stdout
+    indexes = {i[:2] for i in schema_of(pg_url)["tables"]["orders"]["indexes"]}
+    assert indexes >= {
+        ("ix_orders_account_id", ("account_id", "id")),
+        ("ix_orders_account_spend", ("account_id", "completed_at", "paid_cents", "refunded_cents")),
+    }
+    assert "ix_orders_account_completed" not in {name for name, _ in indexes}
