@@ -156,6 +156,10 @@ def test_a_one_row_read_imports_only_what_it_uses(
     assert code == 0, out
     assert json.loads(out)
     assert unwanted(modules, denied) == []
+    # The same bytes as the run in this process, where every table class is built (the
+    # order's freelancer is read through the ORM here, with SQLAlchemy Core there).
+    assert out == cli(*args).stdout
+    assert "fpctl.store.tables.network" in sys.modules
 
 
 def test_a_write_builds_every_table(shop: dict[str, int]) -> None:
