@@ -2,10 +2,10 @@
 
 Importing SQLAlchemy, SQLModel and the table classes allocates hundreds of thousands of
 objects, none of them garbage: with the collector on, its passes over them cost a one-row
-read ~10% of its CPU. ``main`` pauses it; the command resumes it as it reaches its store
-(``Invocation.location``/``store``) or starts a long loop (``shell``), so what it then does
-runs with the collector as always. ``gc.freeze`` keeps the modules' objects out of every
-later pass.
+read a quarter or more of its CPU. ``main`` pauses it; the command resumes it as it reaches
+its store (``Invocation.location``/``store``) or starts a long loop (``shell``), so what it
+then does runs with the collector as always. ``gc.freeze`` keeps the modules' objects out
+of every later pass.
 """
 
 from __future__ import annotations
