@@ -64,9 +64,11 @@ def tamper(engine: Any, *statements: str) -> None:
 def rechain(engine: Any, record_id: int) -> None:
     """Edit a record and give it the hash its new content has (the next link breaks)."""
     with engine.connect() as connection:
-        row = connection.exec_driver_sql(
-            f"SELECT * FROM audit_record WHERE id = {record_id}"
-        ).mappings().one()
+        row = (
+            connection.exec_driver_sql(f"SELECT * FROM audit_record WHERE id = {record_id}")
+            .mappings()
+            .one()
+        )
     record = {**row, "target": "t:forged"}
     record["at"] = AT
     assert iso_at(row["at"]) == "2026-11-01T10:00:00Z"
@@ -85,40 +87,34 @@ def test_an_intact_chain_comes_out_of_its_ranges_whole(work: Any, joined: list[A
 
 
 @pytest.mark.parametrize(
-    ("statements", "broken_at", "problem"),
+    ("statements", "broken"),
     [
         # inside the second range, and the third
-        (["UPDATE audit_record SET target = 'x' WHERE id = 6"], 6, "its content"),
-        (["DELETE FROM audit_record WHERE id = 6"], 6, "record 6 is missing"),
-        (["UPDATE audit_record SET prev_hash = hash WHERE id = 7"], 7, "its link"),
-        (["UPDATE audit_record SET actor = 'x' WHERE id = 11"], 11, "its content"),
+        (["UPDATE audit_record SET target = 'x' WHERE id = 6"], (6, "its content")),
+        (["DELETE FROM audit_record WHERE id = 6"], (6, "record 6 is missing")),
+        (["UPDATE audit_record SET prev_hash = hash WHERE id = 7"], (7, "its link")),
+        (["UPDATE audit_record SET actor = 'x' WHERE id = 11"], (11, "its content")),
         # at the seam between the first range and the second
-        (["DELETE FROM audit_record WHERE id = 5"], 5, "record 5 is missing"),
-        (["DELETE FROM audit_record WHERE id = 4"], 4, "record 4 is missing"),
-        (["DELETE FROM audit_record WHERE id IN (3, 4, 5)"], 3, "record 3 is missing"),
-        (["UPDATE audit_record SET target = 'x' WHERE id = 4"], 4, "its content"),
-        (["UPDATE audit_record SET prev_hash = hash WHERE id = 5"], 5, "its link"),
+        (["DELETE FROM audit_record WHERE id = 5"], (5, "record 5 is missing")),
+        (["DELETE FROM audit_record WHERE id = 4"], (4, "record 4 is missing")),
+        (["DELETE FROM audit_record WHERE id IN (3, 4, 5)"], (3, "record 3 is missing")),
+        (["UPDATE audit_record SET target = 'x' WHERE id = 4"], (4, "its content")),
+        (["UPDATE audit_record SET prev_hash = hash WHERE id = 5"], (5, "its link")),
         # the first break wins, whichever range finds it
         (
             [
                 "UPDATE audit_record SET target = 'x' WHERE id = 10",
                 "UPDATE audit_record SET target = 'x' WHERE id = 6",
             ],
-            6,
-            "its content",
+            (6, "its content"),
         ),
         # the head
-        (["UPDATE audit_record SET target = 'x' WHERE id = 12"], 12, "its content"),
-        (["DELETE FROM audit_record WHERE id = 12"], None, None),
+        (["UPDATE audit_record SET target = 'x' WHERE id = 12"], (12, "its content")),
+        (["DELETE FROM audit_record WHERE id = 12"], None),
     ],
 )
 def test_a_break_anywhere_is_named_as_one_walk_names_it(
-    work: Any,
-    engine: Any,
-    joined: list[Any],
-    statements: list[str],
-    broken_at: int | None,
-    problem: str | None,
+    work: Any, engine: Any, joined: list[Any], statements: list[str], broken: Any
 ) -> None:
     tamper(engine, *statements)
 
@@ -126,11 +122,11 @@ def test_a_break_anywhere_is_named_as_one_walk_names_it(
 
     assert found == one_walk(work)
     assert joined == [found]
-    broken = found[0]
-    if broken_at is None:
-        assert broken is None
+    if broken is None:
+        assert found[0] is None
     else:
-        assert (broken.record_id, broken.problem.startswith(problem or "")) == (broken_at, True)
+        broken_at, problem = broken
+        assert (found[0].record_id, found[0].problem.startswith(problem)) == (broken_at, True)
         assert found[1] == broken_at - 1
 
 
