@@ -176,3 +176,15 @@ def test_ranges_cover_every_id_once() -> None:
             assert len(spans) == parts
             assert [first for first, _ in spans[1:]] == [last + 1 for _, last in spans[:-1]]
             assert (spans[0][0], spans[-1][1]) == (1, head)
+
+
+def test_db_check_names_a_break_in_a_later_range(work: Any, engine: Any, joined: list[Any]) -> None:
+    from fpctl.services import maintenance
+
+    tamper(engine, "DELETE FROM audit_record WHERE id = 9")  # the first of the third range
+
+    chain = {check.name: check for check in maintenance.check(engine).checks}["audit_chain"]
+
+    assert joined and joined[0] is not None  # the workers' ranges, fitted together
+    assert (chain.ok, chain.detail) == (False, "broken at record 9: record 9 is missing")
+    assert chain.facts == {"records": 8, "head": one_walk(work)[2], "broken_at": 9}
