@@ -5,6 +5,7 @@
     python bench/audit.py --memory-only      # db check peak RSS at 10k and 100k records
     python bench/audit.py --profile verify   # + a pyinstrument profile of one run
     python bench/audit.py --before /work/main/src   # + main's fpctl, alternated with this one
+    python bench/audit.py --only verify check       # these commands alone (no memory figures)
 
 The stores are built once (not timed) and kept in ``--folder`` (default: the system's temp
 folder) for the next run: a small real store made by fpctl (an account, a freelancer, a
@@ -196,14 +197,17 @@ def alternated(cases: dict[str, Case], runs: int) -> dict[str, list[tuple[float,
     return figures
 
 
-def bench_speed(db: Path, runs: int, before: str | None) -> None:
+def bench_speed(db: Path, runs: int, before: str | None, only: list[str] | None) -> None:
     peer = [str(BIN / "sqlite-utils"), "query", str(db), LIST_SQL, "--nl"]
     commands = {
         "audit list --all -o ndjson": fpctl("audit", "list", "--all", "-o", "ndjson"),
         "audit verify": fpctl("audit", "verify", "-q"),
         "db check": fpctl("db", "check", "-q"),
     }
-    cases: dict[str, Case] = {PEER: (peer, env_for(db))}
+    if only:
+        commands = {name: argv for name, argv in commands.items() if name.split()[1] in only}
+    listing = "audit list --all -o ndjson" in commands
+    cases: dict[str, Case] = {PEER: (peer, env_for(db))} if listing else {}
     for name, argv in commands.items():
         for label, env in versions(env_for(db), before).items():
             cases[f"fpctl {name}{label}"] = (argv, env)
@@ -215,7 +219,7 @@ def bench_speed(db: Path, runs: int, before: str | None) -> None:
     for name, found in figures.items():
         each = ", ".join(f"{w:.2f}/{c:.2f}" for w, c, _ in found)
         print(f"  {name:<44} {wall[name]:7.2f} {cpu[name]:7.2f}   ({each})")
-    for label in versions({}, before):
+    for label in versions({}, before) if listing else ():
         name = f"fpctl audit list --all -o ndjson{label}"
         print(
             f"  audit list{label} / sqlite-utils query: {wall[name] / wall[PEER]:.2f}x wall, "
@@ -258,6 +262,7 @@ def main() -> None:
     parser.add_argument("--folder", type=Path, default=Path(tempfile.gettempdir()))
     parser.add_argument("--memory-only", action="store_true")
     parser.add_argument("--profile", choices=["verify", "check", "list"])
+    parser.add_argument("--only", nargs="+", choices=["list", "verify", "check"])
     parser.add_argument(
         "--before", metavar="SRC", help="also run the fpctl of another checkout's src, alternated"
     )
@@ -266,8 +271,9 @@ def main() -> None:
         db = store_of(options.folder, options.records)
         if options.profile:
             profile(db, options.profile)
-        bench_speed(db, options.runs, options.before)
-    bench_memory(options.folder, options.runs, options.before)
+        bench_speed(db, options.runs, options.before, options.only)
+    if not options.only:
+        bench_memory(options.folder, options.runs, options.before)
 
 
 if __name__ == "__main__":

@@ -140,7 +140,8 @@ def _postgres_cursors(url: str) -> Iterator[tuple[Any, Any]]:
         url, connect_timeout=10, application_name="fpctl", prepare_threshold=None
     ) as connection:
         # One snapshot for the seam and the range; the range through a server-side cursor.
-        connection.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        connection.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+        connection.read_only = True
         yield connection.cursor(), connection.cursor(name="fpctl_audit_range")
         connection.rollback()
 
