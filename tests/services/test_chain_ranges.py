@@ -188,3 +188,15 @@ def test_db_check_names_a_break_in_a_later_range(work: Any, engine: Any, joined:
     assert joined and joined[0] is not None  # the workers' ranges, fitted together
     assert (chain.ok, chain.detail) == (False, "broken at record 9: record 9 is missing")
     assert chain.facts == {"records": 8, "head": one_walk(work)[2], "broken_at": 9}
+
+
+def test_a_worker_that_cannot_start_gives_way_to_one_walk(
+    work: Any, joined: list[Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_process(*_: Any) -> Any:
+        raise OSError("no process left")
+
+    monkeypatch.setattr(chain_ranges, "_launch", no_process)
+
+    assert in_ranges(work) == one_walk(work)
+    assert joined == []

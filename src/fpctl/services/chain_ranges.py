@@ -72,7 +72,14 @@ def verified_aside(connection: Connection, *, walk_first: bool) -> Iterator[Call
     if len(spans) < 2:
         yield lambda: _walk_all(connection)
         return
-    workers = [_launch(connection, first, last) for first, last in spans[int(walk_first) :]]
+    workers: list[subprocess.Popen[bytes]] = []
+    try:
+        for first, last in spans[int(walk_first) :]:
+            workers.append(_launch(connection, first, last))
+    except OSError:  # no interpreter to start, no process left: one walk, as ever
+        _stop(workers)
+        yield lambda: _walk_all(connection)
+        return
     try:
 
         def result() -> Walked:
@@ -86,11 +93,15 @@ def verified_aside(connection: Connection, *, walk_first: bool) -> Iterator[Call
 
         yield result
     finally:
-        for worker in workers:
-            if worker.poll() is None:
-                worker.kill()
-            worker.wait()
-            _close(worker.stdout)
+        _stop(workers)
+
+
+def _stop(workers: list[subprocess.Popen[bytes]]) -> None:
+    for worker in workers:
+        if worker.poll() is None:
+            worker.kill()
+        worker.wait()
+        _close(worker.stdout)
 
 
 def joined(stretches: list[Stretch | None], head: tuple[int, str]) -> Walked | None:
