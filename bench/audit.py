@@ -5,6 +5,8 @@
     python bench/audit.py --memory-only      # db check peak RSS at 10k and 100k records
     python bench/audit.py --profile verify   # + a pyinstrument profile of one run
     python bench/audit.py --before /work/main/src   # + main's fpctl, alternated with this one
+    python bench/audit.py --only verify check       # these commands alone (no memory figures)
+    python bench/audit.py --only verify check --split   # + CPU of fpctl's own process apart
 
 The stores are built once (not timed) and kept in ``--folder`` (default: the system's temp
 folder) for the next run: a small real store made by fpctl (an account, a freelancer, a
@@ -196,14 +198,17 @@ def alternated(cases: dict[str, Case], runs: int) -> dict[str, list[tuple[float,
     return figures
 
 
-def bench_speed(db: Path, runs: int, before: str | None) -> None:
+def bench_speed(db: Path, runs: int, before: str | None, only: list[str] | None) -> None:
     peer = [str(BIN / "sqlite-utils"), "query", str(db), LIST_SQL, "--nl"]
     commands = {
         "audit list --all -o ndjson": fpctl("audit", "list", "--all", "-o", "ndjson"),
         "audit verify": fpctl("audit", "verify", "-q"),
         "db check": fpctl("db", "check", "-q"),
     }
-    cases: dict[str, Case] = {PEER: (peer, env_for(db))}
+    if only:
+        commands = {name: argv for name, argv in commands.items() if name.split()[1] in only}
+    listing = "audit list --all -o ndjson" in commands
+    cases: dict[str, Case] = {PEER: (peer, env_for(db))} if listing else {}
     for name, argv in commands.items():
         for label, env in versions(env_for(db), before).items():
             cases[f"fpctl {name}{label}"] = (argv, env)
@@ -215,7 +220,7 @@ def bench_speed(db: Path, runs: int, before: str | None) -> None:
     for name, found in figures.items():
         each = ", ".join(f"{w:.2f}/{c:.2f}" for w, c, _ in found)
         print(f"  {name:<44} {wall[name]:7.2f} {cpu[name]:7.2f}   ({each})")
-    for label in versions({}, before):
+    for label in versions({}, before) if listing else ():
         name = f"fpctl audit list --all -o ndjson{label}"
         print(
             f"  audit list{label} / sqlite-utils query: {wall[name] / wall[PEER]:.2f}x wall, "
@@ -240,6 +245,43 @@ def bench_memory(folder: Path, runs: int, before: str | None) -> None:
         )
 
 
+#: fpctl in a process that says, as it ends, its own CPU seconds and those of the worker
+#: processes it started (the chain's ranges): on an idle machine the wall time is about
+#: the larger of its own CPU and the total over the 2 cores.
+_SPLIT = """
+import atexit, resource, sys
+def said():
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN)
+    print(f"SPLIT {own.ru_utime + own.ru_stime} {workers.ru_utime + workers.ru_stime}",
+          file=sys.stderr)
+atexit.register(said)
+sys.argv = ["fpctl", *sys.argv[1:]]
+from fpctl.cli.main import main
+main()
+"""
+
+
+def bench_split(db: Path, runs: int, before: str | None, only: list[str] | None) -> None:
+    """Each command's CPU in fpctl's own process and in its workers, medians."""
+    commands = {"verify": ("audit", "verify", "-q"), "check": ("db", "check", "-q")}
+    found: dict[str, list[tuple[float, float]]] = {}
+    for _ in range(runs):
+        for what, args in commands.items():
+            if only and what not in only:
+                continue
+            for label, env in versions(env_for(db), before).items():
+                argv = [sys.executable, "-c", _SPLIT, *args]
+                done = subprocess.run(argv, env=env, capture_output=True, text=True, check=True)
+                line = done.stderr.strip().splitlines()[-1].split()
+                found.setdefault(f"{what}{label}", []).append((float(line[1]), float(line[2])))
+    print("CPU s in fpctl's own process / in its workers (medians):")
+    for name, pairs in found.items():
+        own = statistics.median(p[0] for p in pairs)
+        workers = statistics.median(p[1] for p in pairs)
+        print(f"  {name:<20} {own:6.2f} / {workers:6.2f}   total {own + workers:6.2f}")
+
+
 def profile(db: Path, what: str) -> None:
     args = {"verify": ["audit", "verify", "-q"], "check": ["db", "check", "-q"],
             "list": ["audit", "list", "--all", "-o", "ndjson"]}[what]  # fmt: skip
@@ -258,6 +300,8 @@ def main() -> None:
     parser.add_argument("--folder", type=Path, default=Path(tempfile.gettempdir()))
     parser.add_argument("--memory-only", action="store_true")
     parser.add_argument("--profile", choices=["verify", "check", "list"])
+    parser.add_argument("--only", nargs="+", choices=["list", "verify", "check"])
+    parser.add_argument("--split", action="store_true", help="CPU of fpctl's process apart")
     parser.add_argument(
         "--before", metavar="SRC", help="also run the fpctl of another checkout's src, alternated"
     )
@@ -266,8 +310,11 @@ def main() -> None:
         db = store_of(options.folder, options.records)
         if options.profile:
             profile(db, options.profile)
-        bench_speed(db, options.runs, options.before)
-    bench_memory(options.folder, options.runs, options.before)
+        bench_speed(db, options.runs, options.before, options.only)
+        if options.split:
+            bench_split(db, options.runs, options.before, options.only)
+    if not options.only:
+        bench_memory(options.folder, options.runs, options.before)
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from sqlalchemy.dialects import sqlite
 
 from fpctl.clock import iso
-from fpctl.services.audit import iso_at
+from fpctl.services.chain_walk import iso_at
 from fpctl.services.driver_rows import instant_reader, iso_reader
 
 DIALECT = sqlite.dialect()

@@ -88,15 +88,41 @@ NOT_FOR_THE_TEAM = (
     "rich",
 )
 
+#: What showing one order (by its account's admin) has no use for: the services that change
+#: orders (checkout, the lifecycle, cancellations, hours) and what they pull in (money,
+#: rewards, approvals, the audit trail), and the tables of other subjects: the freelancer's
+#: name is read with SQLAlchemy Core, projects matter only to a member's visibility.
+NOT_FOR_AN_ORDER = (
+    *NEVER_ON_A_READ,
+    "fpctl.services.orders.checkout",
+    "fpctl.services.orders.lifecycle",
+    "fpctl.services.orders.cancellations",
+    "fpctl.services.orders.hourly",
+    "fpctl.services.orders.held",
+    "fpctl.services.orders.next_plan",
+    "fpctl.services.money",
+    "fpctl.services.approvals",
+    "fpctl.services.approval_requests",
+    "fpctl.services.audit",
+    "fpctl.services.money_seal",
+    "fpctl.services.team",
+    "fpctl.store.tables.network",
+    "fpctl.store.tables.money",
+    "fpctl.store.tables.invitations",
+    "fpctl.store.tables.approvals",
+    "fpctl.store.tables.projects",
+    "fpctl.store.tables.audit",
+    "rich",
+)
+
 ONE_ROW_READS = {
     "team list": (["team", "list", "--as", "mia@acme.test", "-o", "json"], NOT_FOR_THE_TEAM),
     # The dashboard counts orders, cancellations and approvals with SQLAlchemy Core and shows
     # the recent audit records: the audit table is built, nothing else of theirs.
     "account show": (["account", "show", "acme", "-o", "json"], NOT_FOR_THE_TEAM),
-    # An order's view still imports the orders' services (cancellations, hours, next steps).
     "order show": (
         ["order", "show", "{order}", "--as", "ada@acme.test", "-o", "json"],
-        NEVER_ON_A_READ,
+        NOT_FOR_AN_ORDER,
     ),
 }
 
@@ -130,6 +156,10 @@ def test_a_one_row_read_imports_only_what_it_uses(
     assert code == 0, out
     assert json.loads(out)
     assert unwanted(modules, denied) == []
+    # The same bytes as the run in this process, where every table class is built (the
+    # order's freelancer is read through the ORM here, with SQLAlchemy Core there).
+    assert out == cli(*args).stdout
+    assert "fpctl.store.tables.network" in sys.modules
 
 
 def test_a_write_builds_every_table(shop: dict[str, int]) -> None:
@@ -165,3 +195,65 @@ def test_a_run_converts_only_the_command_it_runs_of_its_group(cli: Cli) -> None:
     misspelt = cli("team", "lst")
     assert misspelt.exit_code == 2
     assert "Did you mean 'list'?" in misspelt.stderr
+
+
+# -- the garbage collector, paused while a command imports ----------------------------------
+
+# Runs fpctl's entry point; at exit prints whether the collector runs, as the last stderr line.
+GC_PROBE = """
+import atexit, gc, sys
+atexit.register(lambda: sys.stderr.write("\\nCOLLECTING " + str(gc.isenabled()) + "\\n"))
+from fpctl.cli.main import main
+main(sys.argv[1:])
+"""
+
+
+def collecting_at_exit(*args: str, stdin: str = "") -> bool:
+    done = subprocess.run(
+        [sys.executable, "-c", GC_PROBE, *args],
+        check=False,
+        capture_output=True,
+        text=True,
+        input=stdin,
+        timeout=60,
+        env=dict(os.environ),
+    )
+    last = done.stderr.strip().splitlines()[-1]
+    assert last.startswith("COLLECTING "), done.stderr
+    return last == "COLLECTING True"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["team", "list", "--as", "ada@acme.test", "-o", "json"], ["db", "check", "-o", "json"]],
+    ids=" ".join,
+)
+def test_a_command_that_opens_its_store_collects_again(args: list[str], acme: str) -> None:
+    assert collecting_at_exit(*args)
+
+
+def test_the_shell_collects_from_its_start(acme: str) -> None:
+    assert collecting_at_exit("shell", stdin="exit\n")
+
+
+def test_the_pause_restores_only_what_it_stopped() -> None:
+    import gc
+
+    from fpctl.cli import gc_pause
+
+    assert gc.isenabled()
+    try:
+        gc_pause.pause()
+        assert not gc.isenabled()
+        gc_pause.resume()
+        assert gc.isenabled()
+        gc_pause.resume()  # twice: nothing more
+        assert gc.isenabled()
+
+        gc.disable()  # off by its caller: the pause leaves it off
+        gc_pause.pause()
+        gc_pause.resume()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+        gc.unfreeze()

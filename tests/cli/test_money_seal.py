@@ -159,3 +159,23 @@ def test_damage_sends_the_proof_to_the_full_walk_which_names_it(money: None) -> 
     assert streamed is None
     assert check == full
     assert not check.ok
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"ledger_entry":[[5,5]],"sha256":"' + "a" * 64 + '"}',
+        '{"reward_entry":[[0,12]],"sha256":"' + "0" * 64 + '"}',
+        '{"ledger_entry":[[1,2],[4,4]],"sha256":"' + "b" * 64 + '"}',
+        '{"ledger_entry":[[1,2]],"reward_entry":[[3,3]],"sha256":"' + "c" * 64 + '"}',
+        '{"ledger_entry":[[9,7]],"sha256":"' + "d" * 64 + '"}',
+        '{"ledger_entry": [[5,5]], "sha256":"' + "A" * 64 + '"}',
+    ],
+)
+def test_a_claim_reads_as_the_json_parser_reads_it(text: str) -> None:
+    from fpctl.domain.chain import parse_covers
+    from fpctl.services.money_seal import _claimed
+
+    spans, sha = parse_covers(text)
+    expected = [(table, first, last) for table, found in spans.items() for first, last in found]
+    assert (list(_claimed(text)[0]), _claimed(text)[1]) == (expected, sha)

@@ -8,12 +8,13 @@ import typer
 
 from fpctl.cli.invocation import Invocation
 from fpctl.cli.options import command, group
-from fpctl.domain.permissions import PERMISSIONS, Who
 
 app = group("auth", "Permissions.")
 
 
 def _complete_actions(incomplete: str) -> list[str]:
+    from fpctl.domain.permissions import PERMISSIONS  # not for the root's help
+
     return [name for name in PERMISSIONS if name.startswith(incomplete)]
 
 
@@ -81,6 +82,7 @@ def can_i(
 
 def _list_actions(run: Invocation) -> None:
     """Every action of the permission table; with an actor, whether they may do it."""
+    from fpctl.domain.permissions import PERMISSIONS, Who
     from fpctl.services import permissions
 
     with run.work(write=False) as ctx:

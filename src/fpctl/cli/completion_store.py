@@ -9,7 +9,6 @@ server, a schema from another version) reads as no rows: a completion never fail
 from __future__ import annotations
 
 import os
-import sqlite3
 from collections.abc import Sequence
 from contextlib import closing, suppress
 from typing import Any
@@ -53,6 +52,8 @@ def rows(ctx: typer.Context, sql: str, params: Sequence[Any]) -> list[tuple[Any,
             return _server_rows(location.url, sql, params)
         if location.path is None or not location.path.is_file():
             return []
+        import sqlite3  # on a TAB press only, not for `--help`
+
         uri = f"{location.path.absolute().as_uri()}?mode=ro"
         with closing(sqlite3.connect(uri, uri=True, timeout=SQLITE_TIMEOUT_S)) as connection:
             return connection.execute(sql, tuple(params)).fetchall()

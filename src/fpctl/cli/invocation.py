@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 
+from fpctl.cli import gc_pause
 from fpctl.domain import words
 from fpctl.errors import InvalidInput, PartialFailure
 from fpctl.render.output import NARROW, PEOPLE, TABLES
@@ -90,6 +91,7 @@ class Invocation:
     # -- the store -------------------------------------------------------------------------
 
     def location(self) -> StoreLocation:
+        gc_pause.resume()  # the command's modules are imported: collect as always from here
         if self.batch is not None:
             return self.batch.shared.store.location
         from fpctl.store.location import resolve
@@ -98,6 +100,7 @@ class Invocation:
 
     def store(self) -> Store:
         """The opened store (its schema checked once): the batch's, or this run's own."""
+        gc_pause.resume()
         if self.batch is not None:
             return self.batch.shared.store
         if self._store is None:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import sys
-from typing import Any
 
 from fpctl import __version__
+
+TYPE_CHECKING = False  # `typing` itself would be half of `--version`'s time
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def run(args: list[str], command: Any | None = None, *, line: Any | None = None) -> int:
@@ -97,14 +100,22 @@ def refuse_unreadable(args: list[str]) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    import signal
+    # `_signal` is the C module `signal` wraps: the same call without importing `enum`
+    # (`import signal` alone is a third of `python -c pass`).
+    if TYPE_CHECKING:
+        import signal as _signal
+    else:
+        import _signal
 
     # A reader that stops early (`fpctl … | head -1`) ends fpctl as it ends any Unix tool:
     # killed by SIGPIPE, status 141, silently. Python ignores SIGPIPE and may then lose the
     # rest of a large write without an error; output is written after a change commits.
-    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    _signal.signal(_signal.SIGPIPE, _signal.SIG_DFL)
     args = sys.argv[1:] if argv is None else list(argv)
     if args in (["--version"], ["-V"]):
         print(f"fpctl {__version__}")
         sys.exit(0)
+    from fpctl.cli import gc_pause
+
+    gc_pause.pause()  # until the command opens its store (gc_pause says why)
     sys.exit(run(args))

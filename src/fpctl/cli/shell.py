@@ -22,6 +22,7 @@ from typing import Any
 
 import typer
 
+from fpctl.cli import gc_pause
 from fpctl.cli.invocation import Invocation
 from fpctl.cli.options import command
 
@@ -89,6 +90,7 @@ def shell(run: Invocation) -> None:
     --reason TEXT` sets options for every later line (a line's own win; `use` alone shows
     them, `use --clear` forgets them). `exit` or end of input ends the shell, with the last
     command's exit status. At a terminal: history and TAB completion."""
+    gc_pause.resume()  # a long-lived process: collect as always, even before a store opens
     session = Session()
     if run.db and run.db != os.environ.get("FPCTL_DB"):  # given on the line: every command's
         session.options["--db"] = run.db

@@ -104,6 +104,17 @@ def flags(status: OrderStatus | str, due_at: datetime | None, now: datetime) -> 
     return ["late", "very_late"] if now - due_at >= VERY_LATE_AFTER else ["late"]
 
 
+def seconds_left(expires_at: datetime, now: datetime) -> int:
+    """Seconds until ``expires_at`` (never negative): a cancellation request's time left."""
+    return max(0, int((expires_at - now).total_seconds()))
+
+
+def format_hours(hundredths: int) -> str:
+    """1250 hundredths of an hour → ``12.50``."""
+    whole, part = divmod(hundredths, 100)
+    return f"{whole}.{part:02d}"
+
+
 def buyer_may_cancel_alone(
     status: OrderStatus | str, due_at: datetime | None, now: datetime
 ) -> bool:

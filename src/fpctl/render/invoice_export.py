@@ -144,7 +144,7 @@ def export(invoices: Iterable[Mapping[str, Any]], directory: Path) -> int:
         nonlocal written
         for invoice in invoices:
             row = {**invoice, "file": file_name(invoice)}
-            _replace(directory / row["file"], document(row))
+            _replace(directory.joinpath(row["file"]), document(row))
             written += 1
             yield row
 

@@ -7,11 +7,9 @@ assigned here, under the write lock every change holds.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime
 from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
 from typing import Any, NamedTuple
@@ -21,11 +19,12 @@ from sqlmodel import Session
 
 from fpctl.clock import iso
 from fpctl.domain.actors import Actor
-from fpctl.domain.chain import GENESIS, HASHED_FIELDS, digest, encode_content
+from fpctl.domain.chain import GENESIS, digest
 from fpctl.domain.ids import MAX_ID
 from fpctl.errors import InvalidInput
 from fpctl.services import money_seal
-from fpctl.services.driver_rows import STORED, fetched
+from fpctl.services.chain_ranges import verified_aside
+from fpctl.services.chain_walk import CHAIN_COLUMNS, Break, walk_chain
 from fpctl.store.bulk import insert_values, instant_param
 from fpctl.store.rows import table_of
 from fpctl.store.tables import AuditRecord
@@ -90,11 +89,6 @@ def _chain_head(session: Session) -> tuple[int, str]:
         ).first()
         head = (row[0], row[1]) if row else (0, GENESIS)
     return head
-
-
-#: The audit_record columns, in the order ``record_many`` prepares each row's values and
-#: the chain is read back.
-CHAIN_COLUMNS = (*HASHED_FIELDS, "hash", "covers")
 
 
 def record_many(session: Session, actor: Actor, now: datetime, entries: Iterable[Entry]) -> int:
@@ -183,53 +177,17 @@ def record_on_account(
     )
 
 
-@dataclass(frozen=True)
-class Break:
-    record_id: int
-    problem: str
-
-
-#: The columns the chain is read in: HASHED_FIELDS, then the record's hash and ``covers``.
-_CHAIN_SQL = f"SELECT {', '.join(CHAIN_COLUMNS)} FROM audit_record ORDER BY id"
-
-
 def find_break(rows: Iterator[Mapping[str, Any]]) -> tuple[Break | None, int, str]:
     """Walk the chain in id order: the first bad record (or None), the count, the head hash."""
     return walk_chain(tuple(row[name] for name in CHAIN_COLUMNS) for row in rows)
 
 
-def walk_chain(rows: Iterable[Sequence[Any]]) -> tuple[Break | None, int, str]:
-    """``find_break`` over plain rows in CHAIN_COLUMNS order, ``at`` as stored (text, or
-    a datetime): the chain's hot loop, a million records a few seconds."""
-    expected_id, prev_hash, count = 1, GENESIS, 0
-    stored_at: Any = object()  # the last ``at`` read, and its ISO form
-    at: str | None = None
-    encode, sha256 = encode_content, hashlib.sha256
-    for (
-        id_, when, account_id, actor, actor_kind, agent, reason, action, target, changes, link,
-        hash_, covers,
-    ) in rows:  # fmt: skip
-        if id_ != expected_id:
-            return Break(expected_id, f"record {expected_id} is missing"), count, prev_hash
-        if link != prev_hash:
-            return Break(id_, "its link to the previous record is broken"), count, prev_hash
-        if when != stored_at:  # the records of one change share their time
-            stored_at, at = when, iso_at(when)
-        content = [id_, at, account_id, actor, actor_kind, agent, reason, action, target, changes]
-        content.append(link)
-        if covers is not None:
-            content.append(covers)
-        if sha256(encode(content).encode()).hexdigest() != hash_:
-            return Break(id_, "its content does not match its hash"), count, prev_hash
-        expected_id, prev_hash, count = id_ + 1, hash_, count + 1
-    return None, count, prev_hash
-
-
 def verify(session: Session) -> tuple[Break | None, int, str]:
     """Check the whole chain; returns the first break (or None), the count, the head hash.
-    Read with the driver's own cursor, in the session's transaction, a batch at a time."""
-    with fetched(session.connection(), _CHAIN_SQL, name="fpctl_audit_chain") as rows:
-        return walk_chain(rows)
+    Read with the driver's own cursor, in the session's transaction, a batch at a time;
+    a long chain in ranges, one per core (services/chain_ranges.py)."""
+    with verified_aside(session.connection(), walk_first=True) as result:
+        return result()
 
 
 def anchor(records: int, head: str) -> str:
@@ -265,13 +223,3 @@ def cut_before(session: Session, wanted: tuple[int, str]) -> str | None:
     if found[0] != head:
         return f"record {records} has another hash"
     return None
-
-
-def iso_at(value: Any) -> str | None:
-    """A record's ``at`` as its digest sees it: the driver's datetime, or SQLite's text
-    (parsed by ``datetime.fromisoformat``; the form SQLite keeps is cut into ISO form
-    once that parse has shown it a real instant)."""
-    if type(value) is str and STORED.fullmatch(value):
-        datetime.fromisoformat(value)  # not 2026-02-30: raises as it always did
-        return f"{value[:10]}T{value[11:19]}Z"
-    return iso(value if isinstance(value, datetime) else datetime.fromisoformat(value))

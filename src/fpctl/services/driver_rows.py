@@ -4,7 +4,6 @@ building a SQLAlchemy row or an ORM object per row would be most of the time."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
@@ -15,6 +14,7 @@ from typing import Any
 from sqlalchemy import Connection, Dialect
 
 from fpctl.clock import iso
+from fpctl.services.chain_walk import STORED
 from fpctl.store.rows import table_of
 from fpctl.store.tables import AuditRecord
 
@@ -43,10 +43,6 @@ def instant_reader(dialect: Dialect) -> Callable[[Any], datetime | None]:
     read = kind.dialect_impl(dialect).result_processor(dialect, None)
     assert read is not None
     return read
-
-
-#: How SQLite keeps an instant (naive UTC): sliced into its ISO form without parsing.
-STORED = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}")
 
 
 def iso_reader(dialect: Dialect) -> Callable[[Any], str | None]:

@@ -11,7 +11,7 @@ import os
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import closing, contextmanager, suppress
+from contextlib import ExitStack, closing, contextmanager, suppress
 from dataclasses import dataclass
 from glob import escape as glob_escape
 from itertools import groupby
@@ -22,8 +22,10 @@ from typing import TYPE_CHECKING, Any, cast
 from fpctl.domain.money import format_cents
 from fpctl.domain.words import counted
 from fpctl.errors import InvalidInput, NotFound, RuleViolation
-from fpctl.services import audit, invariants, money_seal
+from fpctl.services import invariants, money_seal
+from fpctl.services.chain_ranges import verified_aside
 from fpctl.services.checks import MAX_PROBLEMS, Check, CheckReport, names
+from fpctl.services.driver_rows import fetched
 from fpctl.store import schema
 from fpctl.store.db import create_store_engine, store_errors, transaction
 from fpctl.store.location import StoreLocation
@@ -231,10 +233,15 @@ def check(engine: Engine) -> CheckReport:
 
 
 def _checks(engine: Engine) -> list[Check]:
-    """Every check but ``integrity``, in one read transaction (one view of the store)."""
-    with transaction(engine, write=False) as session:
+    """Every check but ``integrity``, in one read transaction (one view of the store); a
+    long audit chain is walked by worker processes meanwhile (services/chain_ranges.py),
+    up to the head this transaction sees."""
+    with transaction(engine, write=False) as session, ExitStack() as aside:
         connection = session.connection()
         tables = set(names(connection, "table"))
+        chain = None
+        if "audit_record" in tables:
+            chain = aside.enter_context(verified_aside(connection, walk_first=False))
         version = _schema_version(connection)
         checks = [_foreign_keys(connection), version]
         if version.ok:  # a store at an older schema lacks the newer tables by right
@@ -248,12 +255,12 @@ def _checks(engine: Engine) -> list[Check]:
         checks.append(invariants.admins(connection, tables))
         checks.append(invariants.emails(connection, tables))
         checks.append(invariants.status_times(connection, tables))
-        if "audit_record" not in tables:
+        if chain is None:
             missing = "the store has no audit_record table"
             checks += [Check("audit_fence", False, missing), Check("audit_chain", False, missing)]
             return checks
         checks.append(_audit_fence(connection))
-        broken, count, head = audit.verify(session)
+        broken, count, head = chain()
     facts = {"records": count, "head": head}
     if broken is None:
         checks.append(Check("audit_chain", True, f"{counted(count, 'record')} intact", facts=facts))
@@ -367,12 +374,12 @@ def _chains(
     streamed: an account's entries are walked as they come, never held."""
     problems: list[str] = []
     accounts = entries = 0
-    rows = connection.exec_driver_sql(sql, execution_options={"stream_results": True})
-    for _, group in groupby(rows, key=itemgetter(0)):
-        found, count = problems_of(group)
-        accounts += 1
-        entries += count
-        problems += found
+    with fetched(connection, sql, name=f"fpctl_{name}") as rows:  # plain rows, streamed
+        for _, group in groupby(rows, key=itemgetter(0)):
+            found, count = problems_of(group)
+            accounts += 1
+            entries += count
+            problems += found
     facts = {"accounts": accounts, "entries": entries}
     if not problems:
         detail = f"{counted(entries, 'entry', 'entries')} of {counted(accounts, 'account')} add up"
@@ -381,26 +388,28 @@ def _chains(
 
 
 def _chain_problems(chain: Iterator[Any]) -> tuple[list[str], int]:
-    """One account's entries, in id order, against each other and against the account;
-    and how many there were."""
+    """One account's entries (plain rows in ``_LEDGER_SQL``'s columns), in id order,
+    against each other and against the account; and how many there were."""
     problems = []
     last = next(chain)
+    _, slug, _, _, last_id, _, _, credits_after, balance_after = last
     count = 1
     for entry in chain:
-        credits = last.credits_after_cents + entry.credits_cents
-        balance = last.balance_after_cents + entry.balance_cents
-        if (entry.credits_after_cents, entry.balance_after_cents) != (credits, balance):
-            problems.append(
-                f"account {entry.slug}: ledger entry {entry.id} does not follow entry {last.id}"
-            )
-        last, count = entry, count + 1
+        _, _, _, _, id_, credits_cents, balance_cents, entry_credits, entry_balance = entry
+        credits = credits_after + credits_cents
+        balance = balance_after + balance_cents
+        if entry_credits != credits or entry_balance != balance:
+            problems.append(f"account {slug}: ledger entry {id_} does not follow entry {last_id}")
+        last, last_id, count = entry, id_, count + 1
+        credits_after, balance_after = entry_credits, entry_balance
+    _, slug, held_credits, held_balance, _, _, _, credits_after, balance_after = last
     for name, held, ledger in (
-        ("credits", last.credits, last.credits_after_cents),
-        ("balance", last.balance, last.balance_after_cents),
+        ("credits", held_credits, credits_after),
+        ("balance", held_balance, balance_after),
     ):
         if held != ledger:
             problems.append(
-                f"account {last.slug}: {name} is {format_cents(held)} "
+                f"account {slug}: {name} is {format_cents(held)} "
                 f"but its ledger ends at {format_cents(ledger)}"
             )
     return problems, count
@@ -423,29 +432,30 @@ def _rewards(connection: Connection, tables: set[str]) -> Check:
 
 
 def _points_problems(chain: Iterator[Any]) -> tuple[list[str], int]:
+    """One account's rewards entries (plain rows in ``_REWARDS_SQL``'s columns)."""
     last = next(chain)
+    _, slug, _, last_id, _, points_after = last
     count = 1
     broken: list[str] = []
-    negative = [] if last.points_after >= 0 else [_negative(last)]
+    negative = [] if points_after >= 0 else [_negative(slug, last_id, points_after)]
     for entry in chain:
-        if entry.points_after != last.points_after + entry.points:
-            broken.append(
-                f"account {entry.slug}: reward entry {entry.id} does not follow entry {last.id}"
-            )
-        if entry.points_after < 0:
-            negative.append(_negative(entry))
-        last, count = entry, count + 1
+        _, _, _, id_, points, entry_after = entry
+        if entry_after != points_after + points:
+            broken.append(f"account {slug}: reward entry {id_} does not follow entry {last_id}")
+        if entry_after < 0:
+            negative.append(_negative(slug, id_, entry_after))
+        last, last_id, points_after, count = entry, id_, entry_after, count + 1
     problems = broken + negative
-    if last.held != last.points_after:
+    held = last[2]
+    if held != points_after:
         problems.append(
-            f"account {last.slug}: points are {last.held:,} "
-            f"but its rewards history ends at {last.points_after:,}"
+            f"account {slug}: points are {held:,} but its rewards history ends at {points_after:,}"
         )
     return problems, count
 
 
-def _negative(entry: Any) -> str:
-    return f"account {entry.slug}: reward entry {entry.id} leaves {entry.points_after:,} points"
+def _negative(slug: str, entry_id: int, points_after: int) -> str:
+    return f"account {slug}: reward entry {entry_id} leaves {points_after:,} points"
 
 
 def _audit_fence(connection: Connection) -> Check:

@@ -8,22 +8,20 @@ from __future__ import annotations
 
 import json
 import shlex
+import sys
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import column, table
 from sqlmodel import Session, col, select
 
 from fpctl.clock import iso
-from fpctl.domain.orders import OrderKind, flags
+from fpctl.domain.orders import OrderKind, flags, format_hours, seconds_left
 from fpctl.services import memo
-from fpctl.services.orders.cancellations import time_left
-from fpctl.services.orders.hourly import Logged, WeekReport, format_hours
-from fpctl.services.orders.next_plan import Step
 from fpctl.services.orders.visibility import open_cancellation
 from fpctl.store.rows import id_of
 from fpctl.store.tables import (
     Account,
-    Freelancer,
     Order,
     OrderCancellation,
     OrderComment,
@@ -31,6 +29,10 @@ from fpctl.store.tables import (
     OrderNote,
 )
 from fpctl.views import View
+
+if TYPE_CHECKING:  # the hours' and next steps' services: only their results come here
+    from fpctl.services.orders.hourly import Logged, WeekReport
+    from fpctl.services.orders.next_plan import Step
 
 #: A table's columns, most important first: at 80 columns those that fit are shown.
 ORDER_COLUMNS = [
@@ -50,6 +52,9 @@ ORDER_COLUMNS = [
 
 
 _USERNAME: memo.Reads = {"freelancer": frozenset({"id", "username"})}
+#: The freelancer's name as SQLAlchemy Core reads it: no network table class to build.
+_FREELANCER = table("freelancer", column("id"), column("username"))
+_NETWORK_TABLES = "fpctl.store.tables.network"
 
 
 def for_table(view: View) -> View:
@@ -67,7 +72,7 @@ def _left(seconds: int) -> str:
 
 
 def cancellation_view(request: OrderCancellation, now: datetime) -> View:
-    seconds = time_left(request, now)
+    seconds = seconds_left(request.expires_at, now)
     return {
         "id": request.id,
         "requested_by": request.requested_by,
@@ -100,8 +105,17 @@ class OrderViews:
         return self._usernames[freelancer_id]
 
     def _look_username(self, freelancer_id: int) -> str:
-        freelancer = self.session.get(Freelancer, freelancer_id)
-        return freelancer.username if freelancer else "?"
+        if _NETWORK_TABLES in sys.modules:  # a Freelancer may sit in the session, renamed
+            from fpctl.store.tables import Freelancer
+
+            freelancer = self.session.get(Freelancer, freelancer_id)
+            return freelancer.username if freelancer else "?"
+        # No Freelancer class is built, so the session holds none: the row's name is the
+        # store's, and `order show` need not build the network's seven tables to read it.
+        found = self.session.execute(
+            select(_FREELANCER.c.username).where(_FREELANCER.c.id == freelancer_id)
+        ).scalar()
+        return found if found is not None else "?"
 
     def _slug(self, account_id: int) -> str:
         if account_id not in self._slugs:

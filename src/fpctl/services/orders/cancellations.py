@@ -17,7 +17,7 @@ from sqlmodel import Session, col, select
 
 from fpctl.domain.actors import Actor
 from fpctl.domain.enums import ActorKind
-from fpctl.domain.orders import CANCELLATION_ANSWER_WINDOW
+from fpctl.domain.orders import CANCELLATION_ANSWER_WINDOW, seconds_left
 from fpctl.domain.permissions import Action
 from fpctl.domain.text import LONG_TEXT, within
 from fpctl.errors import InvalidInput, PermissionDenied, RuleViolation
@@ -213,4 +213,4 @@ def accept_due(ctx: Context) -> int:
 
 def time_left(cancellation: OrderCancellation, now: datetime) -> int:
     """Seconds until the request is accepted on its own (never negative)."""
-    return max(0, int((cancellation.expires_at - now).total_seconds()))
+    return seconds_left(cancellation.expires_at, now)

@@ -33,7 +33,7 @@ from sqlmodel import Session, col, select
 
 from fpctl.clock import iso
 from fpctl.domain.money import format_cents
-from fpctl.domain.orders import OrderKind, OrderStatus, parse_iso_week
+from fpctl.domain.orders import OrderKind, OrderStatus, format_hours, parse_iso_week
 from fpctl.domain.permissions import Action
 from fpctl.domain.text import LONG_TEXT, within
 from fpctl.errors import InvalidInput, RuleViolation
@@ -71,12 +71,6 @@ def parse_hours(text: str) -> int:
     if not 0 < hundredths <= HOURS_IN_A_WEEK * 100:
         raise InvalidInput(f"hours are more than 0 and at most {HOURS_IN_A_WEEK}, not {text}")
     return hundredths
-
-
-def format_hours(hundredths: int) -> str:
-    """1250 → ``12.50``."""
-    whole, part = divmod(hundredths, 100)
-    return f"{whole}.{part:02d}"
 
 
 @dataclass(frozen=True)

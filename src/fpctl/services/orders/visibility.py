@@ -28,14 +28,7 @@ from fpctl.services.context import Context
 from fpctl.services.listing import Listing
 from fpctl.services.lookups import find_member
 from fpctl.store.rows import id_of
-from fpctl.store.tables import (
-    Account,
-    Freelancer,
-    Order,
-    OrderCancellation,
-    Project,
-    ProjectMember,
-)
+from fpctl.store.tables import Account, Order, OrderCancellation
 
 
 def sees_all_orders(actor: Actor) -> bool:
@@ -44,6 +37,8 @@ def sees_all_orders(actor: Actor) -> bool:
 
 def _member_sees(member_id: int) -> ColumnElement[bool]:
     """The SQL condition for the orders a (non-billing) member sees."""
+    from fpctl.store.tables import Project, ProjectMember  # built only for a member's read
+
     collaborates = exists().where(
         (col(ProjectMember.project_id) == Project.id) & (ProjectMember.member_id == member_id)
     )
@@ -109,6 +104,8 @@ def list_orders(
     if project_id is not None:
         query = query.where(Order.project_id == project_id)
     if freelancer:
+        from fpctl.store.tables import Freelancer
+
         query = query.where(
             Order.freelancer_id
             == select(Freelancer.id)
@@ -172,6 +169,8 @@ def _require_sharer(ctx: Context, order: Order) -> None:
     actor = ctx.actor
     if sees_all_orders(actor) or order.placed_by_id == actor.member_id:
         return
+    from fpctl.store.tables import Project
+
     project = ctx.session.get(Project, order.project_id)
     if project is not None and project.owner_id == actor.member_id:
         return
