@@ -7,11 +7,9 @@ assigned here, under the write lock every change holds.
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime
-from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
 from typing import Any, NamedTuple
 
 from sqlalchemy import text
@@ -21,6 +19,7 @@ from fpctl.clock import iso
 from fpctl.domain.actors import Actor
 from fpctl.domain.chain import GENESIS, digest
 from fpctl.domain.ids import MAX_ID
+from fpctl.domain.jsontext import compact_encoder
 from fpctl.errors import InvalidInput
 from fpctl.services import money_seal
 from fpctl.services.chain_ranges import verified_aside
@@ -44,41 +43,20 @@ class Entry(NamedTuple):
     changes: Changes
 
 
-def _changes_encoder() -> Callable[[Changes], str]:
-    """``json.dumps(plain, sort_keys=True, ensure_ascii=False, separators=(",", ":"))`` of a
-    change's ``{key: [before, after]}``, instants as ``iso`` text, with the C encoder made
-    once instead of on every call (a bulk run encodes 100,000 of them). It is the encoder
-    ``json.dumps`` itself builds for these arguments; tuples come out as lists, and
-    ``default`` turns an instant into its text as ``_plain`` did."""
-
-    def default(value: Any) -> Any:
-        if isinstance(value, datetime):
-            return iso(value)
-        raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
-
-    if c_make_encoder is None:  # an interpreter without the C accelerator
-        return _canonical_changes_slow
-    encode = c_make_encoder(None, default, encode_basestring, None, ":", ",", True, False, True)
-
-    def encoded(changes: Changes) -> str:
-        return "".join(encode(changes if type(changes) is dict else dict(changes), 0))
-
-    return encoded
-
-
-def _canonical_changes_slow(changes: Changes) -> str:
-    plain = {key: [_plain(before), _plain(after)] for key, (before, after) in changes.items()}
-    return json.dumps(plain, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-
-
-def _plain(value: Any) -> Any:
+def _instant_text(value: Any) -> Any:
     if isinstance(value, datetime):
         return iso(value)
-    return value
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
 
-#: A change's ``changes`` column: canonical JSON, part of the record's hashed content.
-canonical_changes = _changes_encoder()
+#: ``json.dumps(changes, sort_keys=True, …)`` with instants as ``iso`` text, the encoder
+#: made once (a bulk run encodes 100,000 changes); tuples come out as lists.
+_encode_changes = compact_encoder(sort_keys=True, default=_instant_text)
+
+
+def canonical_changes(changes: Changes) -> str:
+    """A change's ``changes`` column: canonical JSON, part of the record's hashed content."""
+    return _encode_changes(changes if type(changes) is dict else dict(changes))
 
 
 def _chain_head(session: Session) -> tuple[int, str]:
