@@ -71,6 +71,11 @@ def walk_chain(rows: Iterable[Sequence[Any]], first: int = 1, prev_hash: str = G
     return None, count, prev_hash
 
 
+def in_batches(cursor: Any) -> Iterator[Sequence[Any]]:
+    """A DB-API cursor's rows, fetched ``BATCH`` at a time."""
+    return chain.from_iterable(iter(partial(cursor.fetchmany, BATCH), []))
+
+
 def iso_at(value: Any) -> str | None:
     """A record's ``at`` as its digest sees it: the driver's datetime, or SQLite's text
     (parsed by ``datetime.fromisoformat``; the form SQLite keeps is cut into ISO form
@@ -157,8 +162,7 @@ def work(request: dict[str, Any]) -> dict[str, Any]:
             found = plain.fetchone()
             start = found[0] if found else None
         ranged.execute(range_sql(first, last))
-        rows = chain.from_iterable(iter(partial(ranged.fetchmany, BATCH), []))
-        stretch = walk_range(start, rows, first, last)
+        stretch = walk_range(start, in_batches(ranged), first, last)
     return stretch_as_json(stretch)
 
 

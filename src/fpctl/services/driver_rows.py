@@ -7,18 +7,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
-from functools import partial
-from itertools import chain
 from typing import Any
 
 from sqlalchemy import Connection, Dialect
 
 from fpctl.clock import iso
-from fpctl.services.chain_walk import STORED
+from fpctl.services.chain_walk import STORED, in_batches
 from fpctl.store.rows import table_of
 from fpctl.store.tables import AuditRecord
-
-BATCH = 5_000  # rows a fetch brings: memory stays flat however long the table
 
 
 @contextmanager
@@ -31,7 +27,7 @@ def fetched(connection: Connection, sql: str, *, name: str) -> Iterator[Iterator
     cursor = driver.cursor(name=name) if server else driver.cursor()  # type: ignore[union-attr]
     try:
         cursor.execute(sql)
-        yield chain.from_iterable(iter(partial(cursor.fetchmany, BATCH), []))
+        yield in_batches(cursor)
     finally:
         cursor.close()
 
