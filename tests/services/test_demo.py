@@ -190,4 +190,4 @@ def test_the_stand_ins_are_always_there() -> None:
 def test_every_story_step_is_on_the_day_of_the_placement_or_the_next() -> None:
     from fpctl.services.demo_data import STORIES
 
-    assert {offset for story in STORIES for offset, _, _ in story_steps(story)} == {0, 1}
+    assert {offset for story in STORIES for offset, _ in story_steps(story)} == {0, 1}

@@ -329,3 +329,32 @@ def test_a_store_at_0007_gets_the_order_indexes_and_keeps_its_orders(
         ("ix_orders_account_spend", ("account_id", "completed_at", "paid_cents", "refunded_cents")),
     }
     assert "ix_orders_account_completed" not in {i[0] for i in indexes}
+
+
+def test_a_store_at_0008_gets_the_month_of_orders_index(
+    cli: Cli, shop: dict[str, int], isolated_env: Path, tmp_path: Path
+) -> None:
+    """0013 replaces the index on ``orders.placed_by_id`` by one that covers a member's
+    month of orders; a store with orders upgrades and keeps them."""
+    from alembic import command
+
+    ada = ["--as", "ada@acme.test"]
+    placed = cli("order", "place", "--freelancer", "lena", "--service", "1", *ada)
+    assert placed.exit_code == 0, placed.stderr
+    orders = cli("order", "list", *ada, "-o", "json").json
+    engine = create_store_engine(resolve(str(isolated_env)))
+    with engine.execution_options(fpctl_write=True).begin() as connection:
+        command.downgrade(runner.config(connection), "0008")
+    engine.dispose()
+    names = {i[0] for i in schema_of(isolated_env)["tables"]["orders"]["indexes"]}
+    assert "ix_orders_placed_by_id" in names and "ix_orders_placed_by_month" not in names
+
+    assert cli("order", "list", *ada, "-o", "json").json == orders  # upgraded on the way
+    assert cli("db", "check").exit_code == 0
+    _fresh(tmp_path / "fresh.db").dispose()
+    assert schema_of(isolated_env)["tables"] == schema_of(tmp_path / "fresh.db")["tables"]
+    indexes = schema_of(isolated_env)["tables"]["orders"]["indexes"]
+    assert (
+        "ix_orders_placed_by_month",
+        ("placed_by_id", "created_at", "status", "total_cents"),
+    ) in {i[:2] for i in indexes}

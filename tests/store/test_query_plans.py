@@ -92,3 +92,26 @@ def test_the_365_day_spend_is_read_from_a_covering_index(
     for statement, parameters in window:
         plan = _plan(isolated_env, statement, parameters)
         assert "USING COVERING INDEX ix_orders_account_spend" in plan, plan
+
+
+def test_a_members_month_of_orders_is_read_from_a_covering_index(
+    shop: dict[str, int], cli: Cli, isolated_env: Path
+) -> None:
+    """A checkout under a monthly purchase limit sums what the member placed this month
+    from ``ix_orders_placed_by_month`` alone: this month's entries, not every order the
+    member ever placed."""
+    limit = ["policy", "add", "purchase-limit", "--amount", "5000", "--per", "month"]
+    assert cli("subscription", "subscribe", "advanced", *ADA).exit_code == 0
+    assert cli(*limit, "--applies-to", "members", *ADA).exit_code == 0
+    with _sent("sum(") as sent:
+        placed = cli(
+            "order", "place", "--freelancer", "lena", "--service", "1", "--as", "mia@acme.test"
+        )
+    assert placed.exit_code == 0, placed.stderr
+    month = [s for s in sent if "placed_by_id" in s[0] and "FROM orders" in s[0]]
+    assert month, sent
+
+    for statement, parameters in month:
+        plan = _plan(isolated_env, statement, parameters)
+        assert "USING COVERING INDEX ix_orders_placed_by_month" in plan, plan
+        assert "created_at>?" in plan, plan  # a range of the index, not all the member's

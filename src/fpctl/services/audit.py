@@ -8,8 +8,9 @@ assigned here, under the write lock every change holds.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
+from itertools import groupby
 from typing import Any, NamedTuple
 
 from sqlalchemy import text
@@ -119,6 +120,15 @@ def record_many(session: Session, actor: Actor, now: datetime, entries: Iterable
         insert_values(connection, table_of(AuditRecord), CHAIN_COLUMNS, values)
         session.info[_CHAIN_KEY] = (last_id, last_hash)
     return len(values)
+
+
+def record_each(session: Session, records: Sequence[tuple[Actor, datetime, Entry]]) -> int:
+    """Append records made by several actors or at several instants, in order: each run
+    of the same actor and instant in one ``record_many``."""
+    written = 0
+    for (actor, now), run in groupby(records, key=lambda made: (made[0], made[1])):
+        written += record_many(session, actor, now, [entry for _, _, entry in run])
+    return written
 
 
 def record(

@@ -17,6 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
+from itertools import groupby
+from typing import cast
 
 from sqlalchemy import func
 from sqlmodel import col, select
@@ -24,7 +26,7 @@ from sqlmodel import col, select
 from fpctl.domain.actors import NOBODY, Actor, support
 from fpctl.domain.enums import ApprovalKind, Plan, Role
 from fpctl.errors import InvalidInput, RuleViolation
-from fpctl.services import approvals, lookups, settle, store_clock
+from fpctl.services import approvals, lookups, memo, settle, store_clock
 from fpctl.services.actors import member_actor
 from fpctl.services.context import Context
 from fpctl.services.demo_data import (
@@ -44,7 +46,7 @@ from fpctl.services.demo_data import (
     demo_slugs,
 )
 from fpctl.services.demo_held import HELD_ROWS, holding
-from fpctl.services.demo_orders import OrderStories
+from fpctl.services.demo_orders import OrderStories, StoryMove
 from fpctl.services.money import billing_info, payment_methods
 from fpctl.services.network import freelancers
 from fpctl.services.team import accounts, invitations, inviting, members, policies
@@ -335,16 +337,24 @@ class _Seeder:
     # -- running ---------------------------------------------------------------------------
 
     def run(self) -> list[Team]:
-        with holding(self.session, HELD_ROWS):
+        # Rows and lookups kept between steps, as a batch keeps them between its lines.
+        with holding(self.session, HELD_ROWS), memo.remembering(self.session):
             return self._run()
 
     def _run(self) -> list[Team]:
         self.plan_catalogue()
         teams = [self.plan_account(index) for index in range(self.options.accounts)]
         events = sorted(self.events, key=lambda event: event[:2])
-        for done, (when, _, step) in enumerate(events, start=1):
+        done = 0
+        for (when, is_order_move), run in groupby(events, key=_order_moves_at):
             self.settle_before(when)
-            step(when)
+            steps = [step for _, _, step in run]
+            if is_order_move:  # the orders' moves of one instant, made together
+                self.stories.make(when, cast(list[StoryMove], steps))
+            else:
+                for step in steps:
+                    step(when)
+            done += len(steps)
             self.progress(done, len(events))
         self.settle(self.base)
         return teams
@@ -364,6 +374,13 @@ class _Seeder:
         self.session.flush()
         if settle.anything_due(self.session, when):
             settle.settle_due(self.session, when)
+
+
+def _order_moves_at(event: tuple[datetime, int, Step]) -> tuple[datetime, bool]:
+    """What groups events: their instant, and whether they are order moves (the moves of
+    one instant are made together; any other event alone, in its turn)."""
+    when, _, step = event
+    return when, isinstance(step, StoryMove)
 
 
 def _ascii(text: str) -> str:

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import Any, Protocol
 
 from sqlmodel import Session, col, select
 
@@ -16,7 +16,7 @@ from fpctl.clock import iso
 from fpctl.domain.actors import Actor
 from fpctl.domain.enums import ActorKind
 from fpctl.domain.orders import OrderStatus
-from fpctl.errors import RuleViolation
+from fpctl.errors import FpctlError, RuleViolation
 from fpctl.services.context import Context
 from fpctl.services.demo_data import CATALOGUE, STORIES, DemoOptions, OrderStory, Person, Step, Team
 from fpctl.services.orders import cancellations, checkout, lifecycle
@@ -55,34 +55,86 @@ HELD = (OrderStatus.AWAITING_APPROVAL, OrderStatus.REJECTED)
 #: joins before the first order and never leaves, else the admin, who is always there.
 STAND_INS = ("lead", "admin")
 
-Action = Callable[[Context, int], object]  # a step of a story, on the order's id
+PLACE = "place"
+
+#: A story's steps after its placement, by name, in the order the steps of one instant are
+#: made (a story never has a step before the one it follows), with who takes each.
+SIDES = {
+    "requirements": "buyer",
+    "deliver": "seller",
+    "accept": "buyer",
+    "revision": "buyer",
+    "cancel-request": "seller",
+    "cancel-accept": "buyer",
+}
 
 
-def story_steps(story: str) -> list[tuple[int, str, Action]]:
-    """What follows the placement in ``story``: (days after the placement, "buyer" or
-    "seller", what they do)."""
-    steps: list[tuple[int, str, Action]] = []
+def story_steps(story: str) -> list[tuple[int, str]]:
+    """What follows the placement in ``story``: (days after the placement, step name)."""
+    steps: list[tuple[int, str]] = []
     if story != "awaiting_requirements":
-        steps.append((0, "buyer", _submit_requirements))
+        steps.append((0, "requirements"))
     if story in ("completed", "delivered", "auto_completed", "in_revision", "milestones"):
-        steps.append((1, "seller", lifecycle.deliver))
+        steps.append((1, "deliver"))
     if story in ("completed", "milestones"):
-        steps.append((1, "buyer", lifecycle.accept))
+        steps.append((1, "accept"))
     if story == "in_revision":
-        steps.append((1, "buyer", lifecycle.ask_revision))
+        steps.append((1, "revision"))
     if story in ("cancelled_by_agreement", "cancellation_open"):
-        steps.append((1, "seller", _request_cancellation))
+        steps.append((1, "cancel-request"))
     if story == "cancelled_by_agreement":
-        steps.append((1, "buyer", cancellations.accept))
+        steps.append((1, "cancel-accept"))
     return steps
 
 
-def _submit_requirements(ctx: Context, order_id: int) -> object:
-    return lifecycle.submit_requirements(ctx, order_id, "See the brief.")
+Outcomes = list[Any]  # each step's order, or why it was refused
+
+
+def _make(name: str, steps: list[tuple[Context, int]]) -> Outcomes:
+    """Make the steps called ``name`` of one instant: set-based where the service is."""
+    if name == "requirements":
+        return lifecycle.submit_requirements_many(
+            [(ctx, order_id, "See the brief.") for ctx, order_id in steps]
+        )
+    if name == "deliver":
+        return lifecycle.deliver_many(steps)
+    if name == "accept":
+        return lifecycle.accept_many(steps)
+    one = _ONE_AT_A_TIME[name]
+    outcomes: Outcomes = []
+    for ctx, order_id in steps:
+        try:
+            outcomes.append(one(ctx, order_id))
+        except RuleViolation as refused:
+            outcomes.append(refused)
+    return outcomes
 
 
 def _request_cancellation(ctx: Context, order_id: int) -> object:
     return cancellations.request(ctx, order_id, "Out of office")
+
+
+#: The steps made one by one (few: a revision, the cancellations).
+_ONE_AT_A_TIME: dict[str, Callable[[Context, int], object]] = {
+    "revision": lifecycle.ask_revision,
+    "cancel-request": _request_cancellation,
+    "cancel-accept": cancellations.accept,
+}
+
+
+@dataclass
+class StoryMove:
+    """The placement or one later step of an order's story: the seeder makes the moves of
+    one instant together (``OrderStories.make``)."""
+
+    stories: OrderStories
+    team: Team
+    plot: OrderStory
+    placed: dict[str, int]  # the order's id once placed
+    name: str  # PLACE or a step of SIDES
+
+    def __call__(self, when: datetime) -> None:
+        self.stories.make(when, [self])
 
 
 def is_member_throughout(team: Team, buyer: str, first: datetime, last: datetime) -> bool:
@@ -155,65 +207,70 @@ class OrderStories:
         latest = self.seeder.base - timedelta(minutes=1)
         times = [
             min(start + timedelta(days=offset, hours=number), latest)
-            for number, (offset, _, _) in enumerate(steps, start=1)
+            for number, (offset, _) in enumerate(steps, start=1)
         ]
         buyer = self.buyer_for(team, plot.buyer, start, times[-1] if times else start)
         plot = replace(plot, buyer=buyer)
         placed: dict[str, int] = {}
-        self.seeder.schedule(start, lambda t: self.place(team, plot, placed, t))
-        for when, (_, side, action) in zip(times, steps, strict=True):
-            self.seeder.schedule(when, self.step(team, plot, side, action, placed))
+        self.seeder.schedule(start, StoryMove(self, team, plot, placed, PLACE))
+        for when, (_, name) in zip(times, steps, strict=True):
+            self.seeder.schedule(when, StoryMove(self, team, plot, placed, name))
 
     def buyer_for(self, team: Team, drawn: str, first: datetime, last: datetime) -> str:
         if is_member_throughout(team, drawn, first, last):
             return drawn
         return next(key for key in STAND_INS if is_member_throughout(team, key, first, last))
 
-    def place(self, team: Team, plot: OrderStory, placed: dict[str, int], when: datetime) -> None:
-        ctx = self.buyer_ctx(team, plot.buyer, when)
-        request = OrderRequest(
-            freelancer=plot.username, service_id=self.service_id(plot.username, plot.service)
-        )
+    def make(self, when: datetime, moves: list[StoryMove]) -> None:
+        """The order moves of one instant: the placements together, then each kind of step
+        together (in SIDES' order), through the services' set-based paths."""
+        self.place_all(when, [move for move in moves if move.name == PLACE])
+        for name in SIDES:
+            # A placement a purchase limit refused has no story after it.
+            steps = [move for move in moves if move.name == name and "id" in move.placed]
+            if steps:
+                contexts = [(self.ctx_for(move, when), move.placed["id"]) for move in steps]
+                self.check(contexts, _make(name, contexts))
+
+    def place_all(self, when: datetime, moves: list[StoryMove]) -> None:
+        requests = [
+            (self.buyer_ctx(move.team, move.plot.buyer, when), self.request(move.plot, when))
+            for move in moves
+        ]
+        for move, outcome in zip(moves, checkout.place_many(requests), strict=True):
+            if isinstance(outcome, checkout.Placed):
+                move.placed["id"] = id_of(outcome.order)
+            elif outcome.code != REFUSED_PLACEMENT:
+                raise outcome
+
+    def request(self, plot: OrderStory, when: datetime) -> OrderRequest:
         if plot.story == "milestones":
-            request = OrderRequest(
+            return OrderRequest(
                 freelancer=plot.username,
                 milestones=["Research=300", "First draft=500", "Final=400"],
             )
+        request = OrderRequest(
+            freelancer=plot.username, service_id=self.service_id(plot.username, plot.service)
+        )
         if plot.story in ("late", "in_progress"):
             request.due = iso(when + timedelta(days=2 if plot.story == "late" else 60))
-        try:
-            placed["id"] = id_of(checkout.place(ctx, request).order)
-        except RuleViolation as refused:
-            if refused.code != REFUSED_PLACEMENT:
-                raise
+        return request
 
-    def step(
-        self,
-        team: Team,
-        plot: OrderStory,
-        side: str,
-        action: Action,
-        placed: dict[str, int],
-    ) -> Step:
-        def run(when: datetime) -> None:
-            if "id" not in placed:
-                return  # refused by a purchase limit: the story never began
-            if side == "buyer":
-                ctx = self.buyer_ctx(team, plot.buyer, when)
-            else:
-                ctx = self.seller_ctx(team, plot.username, when)
-            self.act(placed["id"], lambda: action(ctx, placed["id"]))
+    def ctx_for(self, move: StoryMove, when: datetime) -> Context:
+        if SIDES[move.name] == "buyer":
+            return self.buyer_ctx(move.team, move.plot.buyer, when)
+        return self.seller_ctx(move.team, move.plot.username, when)
 
-        return run
-
-    def act(self, order_id: int, step: Callable[[], object]) -> None:
-        """Run a story's next step; a held order's story stops where the rules stop it."""
-        try:
-            step()
-        except RuleViolation:
-            order = self.seeder.session.get(Order, order_id)
-            if order is None or order.status not in HELD:
-                raise
+    def check(self, steps: list[tuple[Context, int]], outcomes: Outcomes) -> None:
+        """A held order's story stops where the rules stop it; any other refusal is a
+        mistake in the plan."""
+        for (_, order_id), outcome in zip(steps, outcomes, strict=True):
+            if isinstance(outcome, FpctlError):
+                order = self.seeder.session.get(Order, order_id)
+                if not isinstance(outcome, RuleViolation) or order is None:
+                    raise outcome
+                if order.status not in HELD:
+                    raise outcome
 
     def service_id(self, username: str, index: int) -> int:
         ids = self.service_ids.get(username)

@@ -17,7 +17,8 @@ made as before.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Hashable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection, event
@@ -55,6 +56,10 @@ class Memo:
         value = look()
         self._kept[key] = (reads, value)
         return value
+
+    def see(self, _conn: Connection, _cursor: Any, statement: str, *_: Any, **__: Any) -> None:
+        """``before_cursor_execute``: every statement the transaction runs."""
+        self.saw(statement)
 
     def forget(self) -> None:
         self._kept.clear()
@@ -99,16 +104,25 @@ def remember(session: Session, key: Hashable, reads: Reads, look: Callable[[], T
 def start(session: Session) -> Memo:
     """Give ``session`` (a shared transaction's) a memo that sees every statement it runs."""
     memo = Memo(session)
-    connection = session.connection()
-
-    def saw(
-        _conn: Connection, _cursor: Any, statement: str, *_: Any, **__: Any
-    ) -> None:  # before_cursor_execute
-        memo.saw(statement)
-
-    event.listen(connection, "before_cursor_execute", saw)
+    event.listen(session.connection(), "before_cursor_execute", memo.see)
     session.info[_KEY] = memo
     return memo
+
+
+@contextmanager
+def remembering(session: Session) -> Iterator[Memo]:
+    """A memo for the units of work run inside the block (``demo seed``'s thousands of
+    steps), forgotten when it ends; the one already there, if any."""
+    kept = of(session)
+    if kept is not None:
+        yield kept
+        return
+    memo = start(session)
+    try:
+        yield memo
+    finally:
+        event.remove(session.connection(), "before_cursor_execute", memo.see)
+        del session.info[_KEY]
 
 
 def reads(*tables: str, columns: Iterable[str] | None = ALL) -> Reads:

@@ -10,8 +10,10 @@ same terms. Invoices snapshot the billing details when issued and never change.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlmodel import Session
 
@@ -41,8 +43,7 @@ def billed_to(account: Account) -> str:
     return json.dumps({"account": account.slug, "name": account.name, **details(account)})
 
 
-def _issue(
-    session: Session,
+def _invoice(
     account: Account,
     *,
     kind: str,
@@ -53,7 +54,7 @@ def _issue(
     order_id: int | None,
     method: PaymentMethod | None,
 ) -> Invoice:
-    invoice = Invoice(
+    return Invoice(
         account_id=id_of(account),
         kind=kind,
         purpose=purpose,
@@ -67,13 +68,16 @@ def _issue(
         billed_to=billed_to(account),
         issued_at=now,
     )
-    session.add(invoice)
+
+
+def _issue(session: Session, account: Account, **invoice: Any) -> Invoice:
+    issued = _invoice(account, **invoice)
+    session.add(issued)
     session.flush()
-    return invoice
+    return issued
 
 
-def _enter(
-    session: Session,
+def _entry(
     account: Account,
     *,
     kind: str,
@@ -85,26 +89,137 @@ def _enter(
     order_id: int | None,
     invoice: Invoice | None,
     method: PaymentMethod | None,
-) -> None:
-    account.credits_cents += credits_cents
-    account.balance_cents += balance_cents
-    session.add(account)
-    session.add(
-        LedgerEntry(
-            account_id=id_of(account),
-            at=now,
-            kind=kind,
-            order_id=order_id,
-            invoice_id=invoice.id if invoice else None,
-            payment_method_id=method.id if method else None,
-            credits_cents=credits_cents,
-            balance_cents=balance_cents,
-            method_cents=method_cents,
-            credits_after_cents=account.credits_cents,
-            balance_after_cents=account.balance_cents,
-            description=description,
-        )
+    after: tuple[int, int] | None = None,
+) -> LedgerEntry:
+    """The ledger row of a movement; ``after`` is the account's (credits, balance) once it
+    is made (default: as the account holds them now)."""
+    credits_after, balance_after = after or (account.credits_cents, account.balance_cents)
+    return LedgerEntry(
+        account_id=id_of(account),
+        at=now,
+        kind=kind,
+        order_id=order_id,
+        invoice_id=invoice.id if invoice else None,
+        payment_method_id=method.id if method else None,
+        credits_cents=credits_cents,
+        balance_cents=balance_cents,
+        method_cents=method_cents,
+        credits_after_cents=credits_after,
+        balance_after_cents=balance_after,
+        description=description,
     )
+
+
+def _enter(session: Session, account: Account, **movement: Any) -> None:
+    account.credits_cents += movement["credits_cents"]
+    account.balance_cents += movement["balance_cents"]
+    session.add(account)
+    session.add(_entry(account, **movement))
+
+
+@dataclass
+class PlannedCharge:
+    """A charge decided — its split, and the account's credits and balance once it is
+    taken (already moved on the account) — but not yet written: ``write_charges`` writes
+    many at once, with their invoices."""
+
+    account: Account
+    split: Split
+    method: PaymentMethod | None
+    purpose: str
+    now: datetime
+    after: tuple[int, int]
+
+
+def plan_charge(
+    account: Account,
+    amount_cents: int,
+    method: PaymentMethod | None,
+    *,
+    now: datetime,
+    purpose: str,
+    paying_for: str,
+    method_only: bool = False,
+) -> PlannedCharge:
+    """Decide how ``amount_cents`` is taken from the account whose default payment method
+    is ``method``: credits, then the balance, then the method (only the method when
+    ``method_only``, as for the Advanced plan). Refused (exit 5, ``insufficient_funds``)
+    when that is not enough, with nothing moved; otherwise the account's credits and
+    balance are moved now. ``paying_for`` names the charge in that refusal."""
+    if method_only:
+        if method is None:
+            raise RuleViolation(
+                f"{paying_for} is paid by the default payment method, and the account has none",
+                hint="fpctl billing payment-method add --card NUMBER --expiry MM/YY",
+                code="no_payment_method",
+            )
+        split = Split(0, 0, amount_cents)
+    else:
+        split = split_charge(
+            amount_cents,
+            credits_cents=account.credits_cents,
+            balance_cents=account.balance_cents,
+            has_payment_method=method is not None,
+        )
+    account.credits_cents -= split.credits_cents
+    account.balance_cents -= split.balance_cents
+    return PlannedCharge(
+        account,
+        split,
+        method if split.method_cents else None,
+        purpose,
+        now,
+        (account.credits_cents, account.balance_cents),
+    )
+
+
+def write_charges(
+    session: Session, charges: Sequence[tuple[PlannedCharge, str, int | None]]
+) -> list[Payment]:
+    """Write planned charges, each with its description and order: the invoices in one
+    flush, then the ledger rows. A zero charge writes nothing; a charge made with credits
+    only has no invoice."""
+    invoices: list[Invoice | None] = []
+    for planned, description, order_id in charges:
+        split = planned.split
+        invoice = None
+        if split.balance_cents or split.method_cents:
+            invoice = _invoice(
+                planned.account,
+                kind=INVOICE,
+                purpose=planned.purpose,
+                description=description,
+                split=split,
+                now=planned.now,
+                order_id=order_id,
+                method=planned.method,
+            )
+            session.add(invoice)
+        invoices.append(invoice)
+    if any(invoices):
+        session.flush()
+    payments = []
+    for (planned, description, order_id), invoice in zip(charges, invoices, strict=True):
+        split = planned.split
+        if split.total_cents:
+            session.add(planned.account)
+            session.add(
+                _entry(
+                    planned.account,
+                    kind="charge",
+                    credits_cents=-split.credits_cents,
+                    balance_cents=-split.balance_cents,
+                    method_cents=split.method_cents,
+                    now=planned.now,
+                    description=description,
+                    order_id=order_id,
+                    invoice=invoice,
+                    method=planned.method,
+                    after=planned.after,
+                )
+            )
+        payments.append(Payment(split, invoice))
+    return payments
 
 
 def charge(
@@ -118,55 +233,18 @@ def charge(
     order_id: int | None = None,
     method_only: bool = False,
 ) -> Payment:
-    """Take ``amount_cents``: credits, then the balance, then the default payment method
-    (only the method when ``method_only``, as for the Advanced plan). Refused (exit 5,
-    ``insufficient_funds``) when that is not enough; a zero charge takes nothing."""
-    method = default_method(session, account.id)
-    if method_only:
-        if method is None:
-            raise RuleViolation(
-                f"{description} is paid by the default payment method, and the account has none",
-                hint="fpctl billing payment-method add --card NUMBER --expiry MM/YY",
-                code="no_payment_method",
-            )
-        split = Split(0, 0, amount_cents)
-    else:
-        split = split_charge(
-            amount_cents,
-            credits_cents=account.credits_cents,
-            balance_cents=account.balance_cents,
-            has_payment_method=method is not None,
-        )
-    if split.total_cents == 0:
-        return Payment(split, None)
-    used_method = method if split.method_cents else None
-    invoice = None
-    if split.balance_cents or split.method_cents:
-        invoice = _issue(
-            session,
-            account,
-            kind=INVOICE,
-            purpose=purpose,
-            description=description,
-            split=split,
-            now=now,
-            order_id=order_id,
-            method=used_method,
-        )
-    _enter(
-        session,
+    """Take ``amount_cents`` (see ``plan_charge``) and write it; a zero charge takes nothing."""
+    planned = plan_charge(
         account,
-        kind="charge",
-        credits_cents=-split.credits_cents,
-        balance_cents=-split.balance_cents,
-        method_cents=split.method_cents,
+        amount_cents,
+        default_method(session, account.id),
         now=now,
-        description=description,
-        order_id=order_id,
-        invoice=invoice,
-        method=used_method,
+        purpose=purpose,
+        paying_for=description,
+        method_only=method_only,
     )
-    return Payment(split, invoice)
+    [payment] = write_charges(session, [(planned, description, order_id)])
+    return payment
 
 
 def refund(

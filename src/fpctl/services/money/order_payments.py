@@ -67,8 +67,13 @@ def pay_milestone(
         milestone.amount_cents,
         now=now,
         purpose="milestone",
-        description=f"order {order.id}, milestone {milestone.position}: {milestone.title}",
+        description=milestone_charge(order, milestone),
     )
+
+
+def milestone_charge(order: Order, milestone: OrderMilestone) -> str:
+    """How a milestone's charge is described on its invoice and in the ledger."""
+    return f"order {order.id}, milestone {milestone.position}: {milestone.title}"
 
 
 def refundable_cents(order: Order) -> int:

@@ -9,12 +9,14 @@ the total for a fixed order, the first milestone, or the hourly initiation fee.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlmodel import col, func, select
+from sqlmodel import Session, col, func, select
 
 from fpctl.clock import parse_instant
+from fpctl.domain.actors import Actor
 from fpctl.domain.enums import (
     AppliesTo,
     ApprovalKind,
@@ -34,13 +36,14 @@ from fpctl.domain.orders import (
     parse_milestones,
 )
 from fpctl.domain.permissions import Action
-from fpctl.errors import InvalidInput, NotFound, RuleViolation
-from fpctl.services import lookups, memo
+from fpctl.errors import FpctlError, InvalidInput, NotFound, RuleViolation
+from fpctl.services import audit, lookups, memo
 from fpctl.services.audit import Entry
 from fpctl.services.context import Context
 from fpctl.services.lookups import current_admin
 from fpctl.services.money import order_payments
-from fpctl.services.money.ledger import Payment
+from fpctl.services.money.ledger import Payment, PlannedCharge, plan_charge, write_charges
+from fpctl.services.money.payment_methods import default_method
 from fpctl.services.network import freelancers
 from fpctl.services.order_audit import target
 from fpctl.services.team import projects
@@ -53,6 +56,7 @@ from fpctl.store.tables import (
     FreelancerService,
     Order,
     OrderMilestone,
+    PaymentMethod,
     Policy,
     Project,
 )
@@ -215,14 +219,17 @@ def _check_total(total: int) -> None:
 
 def month_spend(ctx: Context, member_id: int, now: datetime) -> int:
     """Totals of the member's orders placed this calendar month, not cancelled or rejected."""
-    start = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
     spent = ctx.session.exec(
         select(func.coalesce(func.sum(Order.total_cents), 0))
         .where(Order.placed_by_id == member_id)
-        .where(col(Order.created_at) >= start)
+        .where(col(Order.created_at) >= _month_start(now))
         .where(col(Order.status).not_in((OrderStatus.CANCELLED, OrderStatus.REJECTED)))
     ).one()
     return int(spent)
+
+
+def _month_start(now: datetime) -> datetime:
+    return now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
 
 
 def _limit_applies(policy: Policy, role: Role, member_id: int) -> bool:
@@ -232,22 +239,51 @@ def _limit_applies(policy: Policy, role: Role, member_id: int) -> bool:
     return AppliesTo(policy.applies_to).covers(role)
 
 
-def policy_holding(ctx: Context, total_cents: int) -> Policy | None:
+class Spending:
+    """What checkout reads once for all the orders it places together: the policies, and
+    each member's month spend, grown by every order placed since it was read (held ones
+    too: they count until rejected)."""
+
+    def __init__(self) -> None:
+        self._policies: dict[tuple[int | None, int | None, str], list[Policy]] = {}
+        self._spent: dict[tuple[int, datetime], int] = {}
+
+    def policies(self, ctx: Context, kind: PolicyKind) -> list[Policy]:
+        key = (ctx.actor.member_id, ctx.the_account.id, kind.value)
+        if key not in self._policies:
+            self._policies[key] = list_policies(ctx, kind=kind)
+        return self._policies[key]
+
+    def month(self, ctx: Context, member_id: int) -> int:
+        key = (member_id, _month_start(ctx.now))
+        if key not in self._spent:
+            self._spent[key] = month_spend(ctx, member_id, ctx.now)
+        return self._spent[key]
+
+    def placed(self, ctx: Context, total_cents: int) -> None:
+        member_id = ctx.actor.member_id
+        if member_id is not None:
+            key = (member_id, _month_start(ctx.now))
+            self._spent[key] = self.month(ctx, member_id) + total_cents
+
+
+def policy_holding(
+    ctx: Context, total_cents: int, spending: Spending | None = None
+) -> Policy | None:
     """The policy that holds this order for approval; raises when a limit refuses it.
     The admin, support and freelancers are never subject to policies."""
     actor, account = ctx.actor, ctx.the_account
     if actor.role in (None, Role.ADMIN) or actor.member_id is None:
         return None
+    spending = spending or Spending()
     holding = None
-    for policy in list_policies(ctx, kind=PolicyKind.PURCHASE_LIMIT):
+    for policy in spending.policies(ctx, PolicyKind.PURCHASE_LIMIT):
         if not is_active(policy, account) or not _limit_applies(
             policy, actor.role, actor.member_id
         ):
             continue
         assert policy.amount_cents is not None
-        already = (
-            0 if policy.period == LimitPeriod.ORDER else month_spend(ctx, actor.member_id, ctx.now)
-        )
+        already = 0 if policy.period == LimitPeriod.ORDER else spending.month(ctx, actor.member_id)
         if already + total_cents <= policy.amount_cents:
             continue
         if policy.mode == LimitMode.APPROVAL:
@@ -263,7 +299,7 @@ def policy_holding(ctx: Context, total_cents: int) -> Policy | None:
         )
     if holding is not None:
         return holding
-    for policy in list_policies(ctx, kind=PolicyKind.ORDER_APPROVAL):
+    for policy in spending.policies(ctx, PolicyKind.ORDER_APPROVAL):
         if not is_active(policy, account):
             continue
         assert policy.applies_to is not None  # an order-approval policy always names roles
@@ -277,7 +313,62 @@ def policy_holding(ctx: Context, total_cents: int) -> Policy | None:
 # -- placing -------------------------------------------------------------------------------
 
 
+@dataclass
+class _Plan:
+    """One order checkout has decided to place: every rule passed, the charge decided."""
+
+    ctx: Context
+    request: OrderRequest
+    freelancer: Freelancer
+    terms: Terms
+    due_at: datetime | None
+    project: Project
+    policy: Policy | None
+    charge: PlannedCharge | None
+
+
 def place(ctx: Context, request: OrderRequest) -> Placed:
+    [placed] = place_many([(ctx, request)])
+    if isinstance(placed, FpctlError):
+        raise placed
+    return placed
+
+
+def place_many(requests: Sequence[tuple[Context, OrderRequest]]) -> list[Placed | FpctlError]:
+    """Place orders (each by its own context, all in one session), in turn: each is
+    checked as if the ones before it were placed (purchase limits count them, the charges
+    take the credits and balance they left), and one refused changes nothing while the
+    others are placed. Then everything is written set-based: the orders in one statement,
+    their milestones, approval requests and invoices in the next, the ledger, the audit."""
+    if not requests:
+        return []
+    session = requests[0][0].session
+    spending, methods = Spending(), _Methods()
+    outcomes: list[_Plan | FpctlError] = []
+    with session.no_autoflush:  # nothing is written until every order is decided
+        for ctx, request in requests:
+            try:
+                outcomes.append(_plan(ctx, request, spending, methods))
+            except FpctlError as refused:
+                outcomes.append(refused)
+    plans = [plan for plan in outcomes if isinstance(plan, _Plan)]
+    placed = iter(_write(session, plans))
+    return [next(placed) if isinstance(plan, _Plan) else plan for plan in outcomes]
+
+
+class _Methods:
+    """Each account's default payment method, looked up once per ``place_many``."""
+
+    def __init__(self) -> None:
+        self._found: dict[int, PaymentMethod | None] = {}
+
+    def of(self, session: Session, account_id: int) -> PaymentMethod | None:
+        if account_id not in self._found:
+            self._found[account_id] = default_method(session, account_id)
+        return self._found[account_id]
+
+
+def _plan(ctx: Context, request: OrderRequest, spending: Spending, methods: _Methods) -> _Plan:
     ctx.require(Action.ORDER_PLACE)
     account = ctx.the_account
     lookups.require_pro(account, "place orders")
@@ -290,73 +381,121 @@ def place(ctx: Context, request: OrderRequest) -> Placed:
     terms = _terms(ctx, request, freelancer)
     due_at = _due(ctx, request.due)
     project = _project(ctx, request.project_id)
-    policy = policy_holding(ctx, terms.total_cents)
-    order = Order(
-        account_id=id_of(account),
-        freelancer_id=id_of(freelancer),
+    policy = policy_holding(ctx, terms.total_cents, spending)
+    charge = None
+    if policy is None:
+        charge = plan_charge(
+            account,
+            terms.first_charge_cents,
+            methods.of(ctx.session, id_of(account)),
+            now=ctx.now,
+            purpose="milestone" if terms.kind is OrderKind.MILESTONES else "order",
+            paying_for="the order",
+        )
+    spending.placed(ctx, terms.total_cents)
+    return _Plan(ctx, request, freelancer, terms, due_at, project, policy, charge)
+
+
+def _order(plan: _Plan) -> Order:
+    ctx, terms, request = plan.ctx, plan.terms, plan.request
+    hourly = terms.kind is OrderKind.HOURLY
+    paid = plan.charge.split if plan.charge else None
+    return Order(
+        account_id=id_of(ctx.the_account),
+        freelancer_id=id_of(plan.freelancer),
         service_id=request.service_id,
         title=terms.title,
         kind=terms.kind,
-        status=OrderStatus.AWAITING_APPROVAL if policy else OrderStatus.AWAITING_REQUIREMENTS,
+        status=OrderStatus.AWAITING_APPROVAL if plan.policy else OrderStatus.AWAITING_REQUIREMENTS,
         placed_by_id=ctx.actor.member_id,
         placed_by=ctx.actor.label,
-        project_id=id_of(project),
+        project_id=id_of(plan.project),
         quantity=terms.quantity,
         unit_price_cents=terms.unit_price_cents,
         total_cents=terms.total_cents,
+        paid_cents=paid.total_cents if paid else 0,
+        paid_credits_cents=paid.credits_cents if paid else 0,
         revisions_included=terms.revisions,
-        hourly_rate_cents=terms.unit_price_cents if terms.kind is OrderKind.HOURLY else None,
-        weekly_limit_hours=request.weekly_limit if terms.kind is OrderKind.HOURLY else None,
-        estimate_hours=request.estimate if terms.kind is OrderKind.HOURLY else None,
-        due_at=due_at,
+        hourly_rate_cents=terms.unit_price_cents if hourly else None,
+        weekly_limit_hours=request.weekly_limit if hourly else None,
+        estimate_hours=request.estimate if hourly else None,
+        due_at=plan.due_at,
         created_at=ctx.now,
         updated_at=ctx.now,
     )
-    ctx.session.add(order)
-    ctx.session.flush()
-    for position, milestone in enumerate(terms.milestones, start=1):
-        ctx.session.add(
+
+
+def _write(session: Session, plans: list[_Plan]) -> list[Placed]:
+    if not plans:
+        return []
+    orders = [_order(plan) for plan in plans]
+    session.add_all(orders)
+    session.flush()  # one INSERT for every order: their ids
+    approvals: list[ApprovalRequest | None] = []
+    firsts: list[OrderMilestone | None] = []
+    for plan, order in zip(plans, orders, strict=True):
+        milestones = [
             OrderMilestone(
                 order_id=id_of(order),
                 position=position,
                 title=milestone.title,
                 amount_cents=milestone.amount_cents,
+                charged_at=plan.ctx.now if position == 1 and plan.charge else None,
             )
-        )
-    entries = [
-        Entry(
-            Action.ORDER_PLACE,
-            target(order),
-            account.id,
-            {
-                "status": (None, order.status),
-                "kind": (None, order.kind),
-                "freelancer": (None, f"@{freelancer.username}"),
-                "total_cents": (None, order.total_cents),
-                "project_id": (None, project.id),
-            },
-        )
-    ]
-    approval = None
-    payment = None
-    if policy is not None:
-        approval = _ask_approval(ctx, order, policy)
-        entries.append(
-            Entry(
-                "approval.request",
-                f"approval:{approval.id} order:{order.id}",
-                account.id,
-                {"status": (None, ApprovalStatus.PENDING), "policy_id": (None, policy.id)},
-            )
-        )
-    else:
-        payment = first_payment(ctx, order)
-    ctx.record_many(entries)
-    return Placed(order, approval, payment)
+            for position, milestone in enumerate(plan.terms.milestones, start=1)
+        ]
+        session.add_all(milestones)
+        firsts.append(milestones[0] if milestones else None)
+        approval = _approval_request(plan.ctx, order, plan.policy) if plan.policy else None
+        if approval is not None:
+            session.add(approval)
+        approvals.append(approval)
+    charges = []
+    for plan, order, first in zip(plans, orders, firsts, strict=True):
+        if plan.charge is not None:
+            _, _, description = _first_charge(order, first)
+            charges.append((plan.charge, description, id_of(order)))
+    payments = iter(write_charges(session, charges))
+    placed = []
+    audited: list[tuple[Actor, datetime, Entry]] = []
+    for plan, order, approval in zip(plans, orders, approvals, strict=True):
+        ctx = plan.ctx
+        audited.append((ctx.actor, ctx.now, _placed_entry(order, plan)))
+        if approval is not None:
+            assert plan.policy is not None
+            audited.append((ctx.actor, ctx.now, _approval_entry(order, approval, plan.policy)))
+        payment = next(payments) if plan.charge is not None else None
+        placed.append(Placed(order, approval, payment))
+    audit.record_each(session, audited)
+    return placed
 
 
-def _ask_approval(ctx: Context, order: Order, policy: Policy) -> ApprovalRequest:
-    request = ApprovalRequest(
+def _placed_entry(order: Order, plan: _Plan) -> Entry:
+    return Entry(
+        Action.ORDER_PLACE,
+        target(order),
+        order.account_id,
+        {
+            "status": (None, order.status),
+            "kind": (None, order.kind),
+            "freelancer": (None, f"@{plan.freelancer.username}"),
+            "total_cents": (None, order.total_cents),
+            "project_id": (None, plan.project.id),
+        },
+    )
+
+
+def _approval_entry(order: Order, approval: ApprovalRequest, policy: Policy) -> Entry:
+    return Entry(
+        "approval.request",
+        f"approval:{approval.id} order:{order.id}",
+        order.account_id,
+        {"status": (None, ApprovalStatus.PENDING), "policy_id": (None, policy.id)},
+    )
+
+
+def _approval_request(ctx: Context, order: Order, policy: Policy) -> ApprovalRequest:
+    return ApprovalRequest(
         account_id=order.account_id,
         kind=ApprovalKind.ORDER,
         subject_id=id_of(order),
@@ -368,33 +507,27 @@ def _ask_approval(ctx: Context, order: Order, policy: Policy) -> ApprovalRequest
         created_at=ctx.now,
         expires_at=ctx.now + timedelta(days=APPROVAL_DAYS),
     )
-    ctx.session.add(request)
-    ctx.session.flush()
-    return request
+
+
+def _first_charge(order: Order, first: OrderMilestone | None) -> tuple[int, str, str]:
+    """What is charged when the order starts — all of a fixed order, the first milestone,
+    or the hourly initiation fee — as (amount, purpose, description)."""
+    if order.kind == OrderKind.MILESTONES:
+        assert first is not None
+        return first.amount_cents, "milestone", order_payments.milestone_charge(order, first)
+    if order.kind == OrderKind.HOURLY:
+        return HOURLY_INITIATION_FEE_CENTS, "order", f"order {order.id}: hourly initiation fee"
+    quantity = f" × {order.quantity}" if order.quantity > 1 else ""
+    return order.total_cents, "order", f"order {order.id}: {order.title}{quantity}"
 
 
 def first_payment(ctx: Context, order: Order) -> Payment:
-    """What is charged when the order starts: all of a fixed order, the first milestone,
-    or the hourly initiation fee."""
+    """The order's first charge (``_first_charge``), taken when a held order is approved."""
     if order.kind == OrderKind.MILESTONES:
         first = order_payments.milestone_at(ctx.session, order, 1)
         assert first is not None
         return order_payments.pay_milestone(ctx.session, order, first, now=ctx.now)
-    if order.kind == OrderKind.HOURLY:
-        return order_payments.pay(
-            ctx.session,
-            order,
-            HOURLY_INITIATION_FEE_CENTS,
-            now=ctx.now,
-            purpose="order",
-            description=f"order {order.id}: hourly initiation fee",
-        )
+    amount, purpose, description = _first_charge(order, None)
     return order_payments.pay(
-        ctx.session,
-        order,
-        order.total_cents,
-        now=ctx.now,
-        purpose="order",
-        description=f"order {order.id}: {order.title}"
-        + (f" × {order.quantity}" if order.quantity > 1 else ""),
+        ctx.session, order, amount, now=ctx.now, purpose=purpose, description=description
     )

@@ -8,11 +8,14 @@ no move is made until the request is answered, withdrawn or accepted on its own.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from sqlmodel import Session, col, select
 
+from fpctl.domain.actors import Actor
 from fpctl.domain.orders import (
     AUTO_COMPLETE_AFTER,
     MILESTONE_REVIEW_WINDOW,
@@ -24,19 +27,19 @@ from fpctl.domain.orders import (
 )
 from fpctl.domain.permissions import Action
 from fpctl.domain.text import DOCUMENT_TEXT, LONG_TEXT, within
-from fpctl.errors import InvalidInput, RuleViolation
+from fpctl.errors import FpctlError, InvalidInput, RuleViolation
 from fpctl.services import audit, order_audit
 from fpctl.services.context import Context
 from fpctl.services.money import order_payments, rewards
 from fpctl.services.orders import visibility
 from fpctl.services.orders.held import withdraw_held
-from fpctl.store.tables import Order, OrderMilestone
+from fpctl.store.rows import id_of
+from fpctl.store.tables import Order, OrderCancellation, OrderMilestone
 
 Changes = dict[str, tuple[Any, Any]]
 
 
-def _on_hold(ctx: Context, order: Order) -> None:
-    request = visibility.open_cancellation(ctx.session, order)
+def _on_hold(order: Order, request: OrderCancellation | None) -> None:
     if request is not None:
         raise RuleViolation(
             f"order {order.id} has an open cancellation request (requested by "
@@ -47,36 +50,91 @@ def _on_hold(ctx: Context, order: Order) -> None:
         )
 
 
-def _start(ctx: Context, action: Action, order_id: int) -> Order:
-    order = visibility.authorize(ctx, action, order_id)
-    _on_hold(ctx, order)
-    return order
+#: A move on one order, once the actor may make it: its audit entry, or None when it
+#: wrote its own records (a completion, whose rewards records follow it).
+MoveOn = Callable[[Context, Order], "audit.Entry | None"]
 
 
-def _move(ctx: Context, order: Order, move: Move, action: str, changes: Changes) -> Order:
+def move_many(
+    action: Action, items: Sequence[tuple[Context, int]], move: MoveOn
+) -> list[Order | FpctlError]:
+    """Make ``move`` on each (actor's context, order id), in turn, all in one session: the
+    orders are found with one query per actor, their open cancellation requests with one,
+    and the audit records written together. A refused move (not found, not allowed, on
+    hold, a rule) changes nothing and is returned in its place; the others are made."""
+    if not items:
+        return []
+    session = items[0][0].session
+    found = visibility.authorize_many(action, items)
+    requests = visibility.open_cancellations_of(
+        session, [id_of(order) for order in found if isinstance(order, Order)]
+    )
+    outcomes: list[Order | FpctlError] = []
+    audited: list[tuple[Actor, datetime, audit.Entry]] = []
+    for (ctx, _), order in zip(items, found, strict=True):
+        if not isinstance(order, Order):
+            outcomes.append(order)
+            continue
+        try:
+            _on_hold(order, requests.get(id_of(order)))
+            entry = move(ctx, order)
+        except FpctlError as refused:
+            outcomes.append(refused)
+            continue
+        if entry is not None:
+            audited.append((ctx.actor, ctx.now, entry))
+        outcomes.append(order)
+    audit.record_each(session, audited)
+    return outcomes
+
+
+def _one(action: Action, ctx: Context, order_id: int, move: MoveOn) -> Order:
+    [outcome] = move_many(action, [(ctx, order_id)], move)
+    if isinstance(outcome, FpctlError):
+        raise outcome
+    return outcome
+
+
+def _moved(ctx: Context, order: Order, move: Move, action: str, changes: Changes) -> audit.Entry:
+    """Move the order's status (the move was checked) and stamp it: its audit entry."""
     before = order.status
     order.status = after(order.status, move)
-    return order_audit.record_change(
+    return order_audit.change_entry(
         ctx, order, action, {"status": (before, order.status), **changes}
     )
 
 
 def submit_requirements(ctx: Context, order_id: int, text: str) -> Order:
-    order = _start(ctx, Action.ORDER_REQUIREMENTS, order_id)
+    return _one(Action.ORDER_REQUIREMENTS, ctx, order_id, partial(_submit, text=text))
+
+
+def submit_requirements_many(items: Sequence[tuple[Context, int, str]]) -> list[Order | FpctlError]:
+    """``submit_requirements`` for many orders at once (see ``move_many``)."""
+    texts = iter([text for _, _, text in items])
+    return move_many(
+        Action.ORDER_REQUIREMENTS,
+        [(ctx, order_id) for ctx, order_id, _ in items],
+        lambda ctx, order: _submit(ctx, order, text=next(texts)),
+    )
+
+
+def _submit(ctx: Context, order: Order, *, text: str) -> audit.Entry:
     if not text.strip():
         raise InvalidInput("the requirements are empty")
     within(text, "the requirements text", DOCUMENT_TEXT)
     after(order.status, Move.SUBMIT_REQUIREMENTS)
     order.requirements = text
     order.requirements_at = ctx.now
-    return _move(ctx, order, Move.SUBMIT_REQUIREMENTS, Action.ORDER_REQUIREMENTS, {})
+    return _moved(ctx, order, Move.SUBMIT_REQUIREMENTS, Action.ORDER_REQUIREMENTS, {})
 
 
 def skip_requirements(ctx: Context, order_id: int) -> Order:
-    order = _start(ctx, Action.ORDER_SKIP_REQUIREMENTS, order_id)
-    after(order.status, Move.SKIP_REQUIREMENTS)
-    order.requirements_at = ctx.now
-    return _move(ctx, order, Move.SKIP_REQUIREMENTS, Action.ORDER_SKIP_REQUIREMENTS, {})
+    def skip(ctx: Context, order: Order) -> audit.Entry:
+        after(order.status, Move.SKIP_REQUIREMENTS)
+        order.requirements_at = ctx.now
+        return _moved(ctx, order, Move.SKIP_REQUIREMENTS, Action.ORDER_SKIP_REQUIREMENTS, {})
+
+    return _one(Action.ORDER_SKIP_REQUIREMENTS, ctx, order_id, skip)
 
 
 def current_milestone(session: Session, order: Order) -> OrderMilestone | None:
@@ -95,7 +153,15 @@ def review_window(order: Order) -> Any:
 
 
 def deliver(ctx: Context, order_id: int) -> Order:
-    order = _start(ctx, Action.ORDER_DELIVER, order_id)
+    return _one(Action.ORDER_DELIVER, ctx, order_id, _deliver)
+
+
+def deliver_many(items: Sequence[tuple[Context, int]]) -> list[Order | FpctlError]:
+    """``deliver`` for many orders at once (see ``move_many``)."""
+    return move_many(Action.ORDER_DELIVER, items, _deliver)
+
+
+def _deliver(ctx: Context, order: Order) -> audit.Entry:
     after(order.status, Move.DELIVER)
     changes: Changes = {}
     # Only checkout writes milestones, and only for a milestone order.
@@ -108,11 +174,14 @@ def deliver(ctx: Context, order_id: int) -> Order:
         changes["milestone"] = (None, milestone.position)
     order.delivered_at = ctx.now
     order.auto_complete_at = ctx.now + review_window(order)
-    return _move(ctx, order, Move.DELIVER, Action.ORDER_DELIVER, changes)
+    return _moved(ctx, order, Move.DELIVER, Action.ORDER_DELIVER, changes)
 
 
 def ask_revision(ctx: Context, order_id: int, reason: str | None = None) -> Order:
-    order = _start(ctx, Action.ORDER_REVISION, order_id)
+    return _one(Action.ORDER_REVISION, ctx, order_id, partial(_ask_revision, reason=reason))
+
+
+def _ask_revision(ctx: Context, order: Order, *, reason: str | None) -> audit.Entry:
     after(order.status, Move.ASK_REVISION)
     if order.revisions_used >= order.revisions_included:
         included = order.revisions_included
@@ -122,22 +191,31 @@ def ask_revision(ctx: Context, order_id: int, reason: str | None = None) -> Orde
             hint="accept the delivery, or request a cancellation",
             code="no_revisions_left",
         )
-    order.revisions_used += 1
-    order.auto_complete_at = None
-    changes: Changes = {"revisions_used": (order.revisions_used - 1, order.revisions_used)}
+    changes: Changes = {"revisions_used": (order.revisions_used, order.revisions_used + 1)}
     if reason:
         changes["reason"] = (None, within(reason, "the reason", LONG_TEXT))
-    return _move(ctx, order, Move.ASK_REVISION, Action.ORDER_REVISION, changes)
+    order.revisions_used += 1
+    order.auto_complete_at = None
+    return _moved(ctx, order, Move.ASK_REVISION, Action.ORDER_REVISION, changes)
 
 
 def accept(ctx: Context, order_id: int, *, action: Action = Action.ORDER_ACCEPT) -> Order:
     """Accept the delivery: the order completes — or, for milestones, the delivered
     milestone is accepted and the next one is charged and started."""
-    order = _start(ctx, action, order_id)
+    return _one(action, ctx, order_id, partial(_accept, action=action))
+
+
+def accept_many(items: Sequence[tuple[Context, int]]) -> list[Order | FpctlError]:
+    """``accept`` for many orders at once (see ``move_many``)."""
+    return move_many(Action.ORDER_ACCEPT, items, partial(_accept, action=Action.ORDER_ACCEPT))
+
+
+def _accept(ctx: Context, order: Order, *, action: Action) -> None:
     after(order.status, Move.ACCEPT)
     if order.kind == OrderKind.MILESTONES:
-        return _accept_milestone(ctx, order, action)
-    return _complete(ctx.session, order, ctx.now, action=action, actor=ctx.actor)
+        _accept_milestone(ctx, order, action)
+    else:
+        _complete(ctx.session, order, ctx.now, action=action, actor=ctx.actor)
 
 
 def _accept_milestone(ctx: Context, order: Order, action: str) -> Order:
@@ -196,7 +274,10 @@ def _complete(
 def cancel(ctx: Context, order_id: int) -> Order:
     """The buyer cancels alone: before requirements are submitted, or once very late.
     Everything paid goes back (credits to credits, the rest to the balance)."""
-    order = _start(ctx, Action.ORDER_CANCEL, order_id)
+    return _one(Action.ORDER_CANCEL, ctx, order_id, _cancel)
+
+
+def _cancel(ctx: Context, order: Order) -> None:
     visibility.require_open(order, "be cancelled")
     if not buyer_may_cancel_alone(order.status, order.due_at, ctx.now):
         raise RuleViolation(
@@ -206,7 +287,6 @@ def cancel(ctx: Context, order_id: int) -> Order:
             code="cancel_not_allowed",
         )
     close_cancelled(ctx.session, order, ctx.now, action=Action.ORDER_CANCEL, actor=ctx.actor)
-    return order
 
 
 def close_cancelled(

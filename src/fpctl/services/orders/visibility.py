@@ -14,6 +14,8 @@ the orders placed with them (seller side, any account).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import ColumnElement, exists, or_
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
@@ -22,7 +24,7 @@ from fpctl.domain.actors import Actor
 from fpctl.domain.enums import ActorKind, MemberStatus, Role
 from fpctl.domain.orders import TERMINAL, OrderStatus
 from fpctl.domain.permissions import Action
-from fpctl.errors import NotFound, PermissionDenied, RuleViolation
+from fpctl.errors import FpctlError, NotFound, PermissionDenied, RuleViolation
 from fpctl.services import memo
 from fpctl.services.context import Context
 from fpctl.services.listing import Listing
@@ -80,11 +82,22 @@ def find(ctx: Context, order_id: int) -> Order:
     """An order the actor can see. For a freelancer acting without ``--account`` the order's
     account becomes the account the command works on."""
     order = ctx.session.exec(visible(ctx, by_id=True).where(Order.id == order_id)).first()
+    return _found(ctx, order_id, order)
+
+
+def _found(ctx: Context, order_id: int, order: Order | None) -> Order:
     if order is None:
         raise NotFound(f"no order {order_id}", hint="`fpctl order list` shows the orders you see")
     if ctx.account is None:
         ctx.account = ctx.session.get(Account, order.account_id)
     return order
+
+
+def _seen_by(contexts: Sequence[Context], order_ids: list[int]) -> dict[int, Order]:
+    """The orders among ``order_ids`` that the actor of ``contexts`` (one actor, one
+    account) sees, in one query."""
+    query = visible(contexts[0], by_id=True).where(col(Order.id).in_(order_ids))
+    return {id_of(order): order for order in contexts[0].session.exec(query)}
 
 
 def list_orders(
@@ -142,6 +155,26 @@ def open_cancellations(session: Session) -> dict[int, OrderCancellation]:
     return found
 
 
+def open_cancellations_of(session: Session, order_ids: list[int]) -> dict[int, OrderCancellation]:
+    """The open request of each of ``order_ids`` that has one, in one query (or from the
+    batch's memo)."""
+    kept = memo.of(session)
+    if kept is not None:
+        every = kept.get(("open cancellations",), _REQUESTS, lambda: open_cancellations(session))
+        return {order_id: every[order_id] for order_id in order_ids if order_id in every}
+    if not order_ids:
+        return {}
+    rows = session.exec(
+        select(OrderCancellation)
+        .where(col(OrderCancellation.order_id).in_(order_ids))
+        .where(OrderCancellation.status == "open")
+    )
+    requests: dict[int, OrderCancellation] = {}
+    for row in rows:
+        requests.setdefault(row.order_id, row)
+    return requests
+
+
 def require_open(order: Order, doing: str) -> None:
     if order.status in TERMINAL:
         raise RuleViolation(
@@ -159,6 +192,41 @@ def authorize(ctx: Context, action: Action, order_id: int) -> Order:
     if action is Action.ORDER_SHARE:
         _require_sharer(ctx, order)
     return order
+
+
+def authorize_many(
+    action: Action, items: Sequence[tuple[Context, int]]
+) -> list[Order | FpctlError]:
+    """``authorize`` for each (context, order id), with one query per actor and account:
+    each order, or why the actor may not act on it."""
+    outcomes: dict[int, Order | FpctlError] = {}
+    groups: dict[tuple[Actor, int | None], list[int]] = {}
+    for index, (ctx, _) in enumerate(items):
+        try:
+            ctx.require(action)
+        except FpctlError as refused:
+            outcomes[index] = refused
+            continue
+        key = (ctx.actor, ctx.account.id if ctx.account is not None else None)
+        groups.setdefault(key, []).append(index)
+    for indexes in groups.values():
+        contexts = [items[index][0] for index in indexes]
+        try:
+            seen = _seen_by(contexts, [items[index][1] for index in indexes])
+        except FpctlError as refused:
+            outcomes.update(dict.fromkeys(indexes, refused))
+            continue
+        for index in indexes:
+            ctx, order_id = items[index]
+            try:
+                order = _found(ctx, order_id, seen.get(order_id))
+                if action is Action.ORDER_SHARE:
+                    _require_sharer(ctx, order)
+            except FpctlError as refused:
+                outcomes[index] = refused
+            else:
+                outcomes[index] = order
+    return [outcomes[index] for index in range(len(items))]
 
 
 def _require_sharer(ctx: Context, order: Order) -> None:
