@@ -245,13 +245,15 @@ class Spending:
     too: they count until rejected)."""
 
     def __init__(self) -> None:
-        self._policies: dict[tuple[int | None, int | None, str], list[Policy]] = {}
+        self._policies: dict[tuple[Actor, int | None, str], list[Policy]] = {}
         self._spent: dict[tuple[int, datetime], int] = {}
 
     def policies(self, ctx: Context, kind: PolicyKind) -> list[Policy]:
-        key = (ctx.actor.member_id, ctx.the_account.id, kind.value)
-        if key not in self._policies:
-            self._policies[key] = list_policies(ctx, kind=kind)
+        key = (ctx.actor, ctx.the_account.id, kind.value)
+        if key not in self._policies:  # and in a batch, until a policy changes
+            self._policies[key] = memo.remember(
+                ctx.session, key, {"policy": memo.ALL}, lambda: list_policies(ctx, kind=kind)
+            )
         return self._policies[key]
 
     def month(self, ctx: Context, member_id: int) -> int:

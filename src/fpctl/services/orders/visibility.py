@@ -15,6 +15,7 @@ the orders placed with them (seller side, any account).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 from sqlalchemy import ColumnElement, exists, or_
 from sqlmodel import Session, col, select
@@ -37,8 +38,11 @@ def sees_all_orders(actor: Actor) -> bool:
     return actor.sees_everything or actor.role in (Role.ADMIN, Role.BILLING_MANAGER)
 
 
+@lru_cache(maxsize=256)
 def _member_sees(member_id: int) -> ColumnElement[bool]:
-    """The SQL condition for the orders a (non-billing) member sees."""
+    """The SQL condition for the orders a (non-billing) member sees (built once per
+    member: it costs more than the query it goes into, and ``demo seed`` asks thousands
+    of times)."""
     from fpctl.store.tables import Project, ProjectMember  # built only for a member's read
 
     collaborates = exists().where(
@@ -156,12 +160,7 @@ def open_cancellations(session: Session) -> dict[int, OrderCancellation]:
 
 
 def open_cancellations_of(session: Session, order_ids: list[int]) -> dict[int, OrderCancellation]:
-    """The open request of each of ``order_ids`` that has one, in one query (or from the
-    batch's memo)."""
-    kept = memo.of(session)
-    if kept is not None:
-        every = kept.get(("open cancellations",), _REQUESTS, lambda: open_cancellations(session))
-        return {order_id: every[order_id] for order_id in order_ids if order_id in every}
+    """The open request of each of ``order_ids`` that has one, in one query."""
     if not order_ids:
         return {}
     rows = session.exec(
