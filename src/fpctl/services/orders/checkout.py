@@ -38,6 +38,7 @@ from fpctl.errors import InvalidInput, NotFound, RuleViolation
 from fpctl.services import lookups, memo
 from fpctl.services.audit import Entry
 from fpctl.services.context import Context
+from fpctl.services.conversations import threads
 from fpctl.services.lookups import current_admin
 from fpctl.services.money import order_payments
 from fpctl.services.money.ledger import Payment
@@ -352,6 +353,9 @@ def place(ctx: Context, request: OrderRequest) -> Placed:
     else:
         payment = first_payment(ctx, order)
     ctx.record_many(entries)
+    threads.open_for(
+        ctx.session, id_of(account), id_of(freelancer), ctx.now, opened_by=target(order)
+    )
     return Placed(order, approval, payment)
 
 
