@@ -23,7 +23,7 @@ from sqlmodel import Session, select
 from fpctl.domain.enums import ActorKind
 from fpctl.domain.ids import as_id
 from fpctl.domain.permissions import Action
-from fpctl.errors import InvalidInput, NotFound
+from fpctl.errors import InvalidInput, NotFound, PermissionDenied
 from fpctl.services.context import Context
 from fpctl.services.lookups import by_username
 from fpctl.store.rows import id_of
@@ -112,7 +112,7 @@ def authorize(ctx: Context, action: Action, to: str) -> Recipient:
             hint="`fpctl inbox list` shows the conversations and their ids",
         )
     if ctx.actor.kind is ActorKind.FREELANCER:
-        raise InvalidInput(
+        raise PermissionDenied(
             "a freelancer cannot write to a client first: answer in a conversation the "
             "client opened (by writing or ordering), by its id",
             hint=f"`fpctl inbox list --as {ctx.actor.label}` shows your conversations",
