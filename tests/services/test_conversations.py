@@ -4,6 +4,7 @@ it, unread marks, and what a switched account keeps (issue 14, item 1)."""
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -17,7 +18,7 @@ from fpctl.services.money import marketplace
 from fpctl.services.orders import checkout, collaboration
 from fpctl.services.team import accounts, members, policies
 from fpctl.services.team.policies import PolicySpec
-from fpctl.store.tables import Conversation
+from fpctl.store.tables import Conversation, Order
 
 ADA, BILL, MIA, MAX = "ada@acme.test", "bill@acme.test", "mia@acme.test", "max@acme.test"
 LENA, OTTO = "@lena", "@otto"
@@ -129,6 +130,28 @@ def test_open_for_returns_the_one_there_is(shop: Any, work: Any) -> None:
         again = threads.open_for(ctx.session, 1, 1, ctx.now, opened_by="y")
         assert again.id == one.id and again.opened_by == "x"
         assert len(ctx.session.exec(select(Conversation)).all()) == 1
+
+
+def test_open_for_orders_opens_one_per_pair_not_open_yet(shop: Any, work: Any) -> None:
+    """The set-based form checkout uses: the first order of each pair opens it, once."""
+    send(work, OTTO, "first", as_=MIA)  # acme and otto: open already
+    make_beta(work)
+    at = datetime(2026, 11, 2, tzinfo=UTC)
+    orders = [  # what checkout hands over: written orders (only these fields are read)
+        Order(id=70, account_id=2, freelancer_id=1, created_at=at),  # beta, lena
+        Order(id=71, account_id=2, freelancer_id=1, created_at=at),
+        Order(id=72, account_id=1, freelancer_id=2, created_at=at),  # acme, otto: open
+        Order(id=73, account_id=2, freelancer_id=2, created_at=at),  # beta, otto
+    ]
+    with work() as ctx:
+        threads.open_for_orders(ctx.session, orders)
+        threads.open_for_orders(ctx.session, orders)
+
+    assert conversations(work) == [
+        (1, "acme", "otto", MIA),
+        (2, "beta", "lena", "order:70"),
+        (3, "beta", "otto", "order:73"),
+    ]
 
 
 def test_a_members_first_message_opens_it_and_is_audited_with_its_text(

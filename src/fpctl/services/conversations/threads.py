@@ -14,11 +14,12 @@ account's member: for them it is not found (exit 3).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from fpctl.domain.enums import ActorKind
 from fpctl.domain.ids import as_id
@@ -28,6 +29,9 @@ from fpctl.services.context import Context
 from fpctl.services.lookups import by_username
 from fpctl.store.rows import id_of
 from fpctl.store.tables import Account, Conversation
+
+if TYPE_CHECKING:  # checkout hands its orders over; a read never builds the orders' table
+    from fpctl.store.tables import Order
 
 BUYER, FREELANCER = "buyer", "freelancer"
 Q = TypeVar("Q", bound=Any)
@@ -56,6 +60,37 @@ def open_for(
     session.add(opened)
     session.flush()
     return opened
+
+
+def open_for_orders(session: Session, orders: Sequence[Order]) -> None:
+    """The conversations ``orders`` need, opened set-based (one SELECT, one INSERT): one per
+    account and freelancer that has none yet, opened by the first of its orders, at the
+    time that order was placed. For checkout, after its orders are written."""
+    wanted: dict[tuple[int, int], Order] = {}
+    for order in orders:
+        wanted.setdefault((order.account_id, order.freelancer_id), order)
+    if not wanted:
+        return
+    accounts = {account for account, _ in wanted}
+    freelancers = {freelancer for _, freelancer in wanted}
+    there = session.exec(
+        select(Conversation.account_id, Conversation.freelancer_id)
+        .where(col(Conversation.account_id).in_(accounts))
+        .where(col(Conversation.freelancer_id).in_(freelancers))
+    ).all()
+    for account_id, freelancer_id in there:
+        wanted.pop((account_id, freelancer_id), None)
+    session.add_all(
+        Conversation(
+            account_id=account,
+            freelancer_id=freelancer,
+            opened_by=f"order:{order.id}",
+            created_at=order.created_at,
+            last_activity_at=order.created_at,
+        )
+        for (account, freelancer), order in wanted.items()
+    )
+    session.flush()
 
 
 def scoped(ctx: Context, query: Q, *, by_id: bool = False) -> Q:

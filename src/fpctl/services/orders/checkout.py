@@ -353,9 +353,7 @@ def place(ctx: Context, request: OrderRequest) -> Placed:
     else:
         payment = first_payment(ctx, order)
     ctx.record_many(entries)
-    threads.open_for(
-        ctx.session, id_of(account), id_of(freelancer), ctx.now, opened_by=target(order)
-    )
+    threads.open_for_orders(ctx.session, [order])
     return Placed(order, approval, payment)
 
 
