@@ -115,6 +115,26 @@ NOT_FOR_AN_ORDER = (
     "rich",
 )
 
+#: What reading the inbox has no use for: orders, money, the team's services, the audit
+#: trail's writing side, Rich (its output is JSON).
+NOT_FOR_THE_INBOX = (
+    *NEVER_ON_A_READ,
+    "fpctl.services.orders",
+    "fpctl.services.money",
+    "fpctl.services.team",
+    "fpctl.services.network",
+    "fpctl.services.approvals",
+    "fpctl.services.audit",
+    "fpctl.services.money_seal",
+    "fpctl.store.tables.orders",
+    "fpctl.store.tables.money",
+    "fpctl.store.tables.invitations",
+    "fpctl.store.tables.approvals",
+    "fpctl.store.tables.projects",
+    "fpctl.store.tables.audit",
+    "rich",
+)
+
 ONE_ROW_READS = {
     "team list": (["team", "list", "--as", "mia@acme.test", "-o", "json"], NOT_FOR_THE_TEAM),
     # The dashboard counts orders, cancellations and approvals with SQLAlchemy Core and shows
@@ -124,6 +144,8 @@ ONE_ROW_READS = {
         ["order", "show", "{order}", "--as", "ada@acme.test", "-o", "json"],
         NOT_FOR_AN_ORDER,
     ),
+    # the order placed below opened mia's account's conversation with otto
+    "inbox list": (["inbox", "list", "--as", "mia@acme.test", "-o", "json"], NOT_FOR_THE_INBOX),
 }
 
 

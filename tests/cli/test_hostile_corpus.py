@@ -157,6 +157,7 @@ class Rule:
     required: bool = True
     clears: bool = False  # a blank value stores None
     visible: bool = False  # support's reason: visible text, else exit 4
+    readable: bool = False  # a message: visible text, else exit 2 (stored as given)
 
     def outcome(self, text: str) -> Stored | Refused:
         if "\x00" in text or not _encodable(text):
@@ -165,6 +166,8 @@ class Rule:
             if not hostile.visible(text):
                 return Refused(4)
             return Refused(2) if len(text) > self.limit else Stored(text)
+        if self.readable and not hostile.visible(text):
+            return Refused(2)
         kept = text.strip() if self.trimmed else text
         if not text.strip():
             if self.required:
@@ -183,6 +186,7 @@ REASON = Rule(2_000)
 OPTIONAL_REASON = Rule(2_000, required=False)
 DESCRIPTION = Rule(2_000, trimmed=True)
 SUPPORT_REASON = Rule(500, visible=True)
+MESSAGE = Rule(10_000, readable=True)
 
 #: A field the command's own JSON does not show: read after the batch (store, audit trail).
 LATER = object()
@@ -300,6 +304,12 @@ TEXT_INPUTS = [
         ("order comment TEXT",),
         DOCUMENT,
         f"order comment {ADA} -- {{w.open_order}} {{v}}",
+        lambda r: (r["text"],),
+    ),
+    TextInput(
+        ("inbox send TEXT",),
+        MESSAGE,
+        f"inbox send {ADA} -- @lena {{v}}",
         lambda r: (r["text"],),
     ),
     TextInput(
@@ -646,6 +656,10 @@ def views(w: World, planted: Planted) -> list[str]:
         f"order comments {w.open_order} {acme}",
         f"order milestone list {planted.sample_order} {acme}",
         f"order hours list {w.hourly} {acme}",
+        f"inbox list {acme}",
+        f"inbox list {LENA}",
+        f"inbox show 1 {acme}",
+        f"inbox show 1 {LENA}",
         f"project list {acme}",
         f"project show {planted.sample_project} {acme}",
         f"network lists {ADA}",

@@ -28,6 +28,7 @@ READS = {
     "network.read": BUYERS,
     "audit.read": "as",
     "billing.invoices": "abs",
+    "inbox.read": BUYERS + "F",
 }
 EXPECTED = {
     **READS,
@@ -84,6 +85,7 @@ EXPECTED = {
     "rewards.redeem_donation": "abs",
     "freelancer.add": "s",
     "freelancer.service_add": "s",
+    "message.send": BUYERS + "F",
 }
 LETTER = {"admin": "a", "billing": "b", "member": "m", "freelancer": "f", "support": "s"}
 

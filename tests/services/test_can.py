@@ -19,6 +19,7 @@ import pytest
 from fpctl.domain.permissions import Action
 from fpctl.errors import FpctlError, NotFound, PermissionDenied
 from fpctl.services import approvals, work
+from fpctl.services.conversations import messages
 from fpctl.services.money import payment_methods
 from fpctl.services.network import lists
 from fpctl.services.orders import (
@@ -102,6 +103,7 @@ COMMANDS: dict[Action, Command] = {
     Action.BILLING_PAYMENT_METHOD: lambda ctx, target: payment_methods.make_default(
         ctx, int(target)
     ),
+    Action.MESSAGE_SEND: lambda ctx, target: messages.send(ctx, target, "hello"),
 }
 # Appointing an admin needs an account without one; its path is role.set's (members.authorize).
 UNCOVERED = {Action.ADMIN_APPOINT}
@@ -159,7 +161,21 @@ def _build(cli: Cli) -> dict[str, dict[str, str]]:
         "project": {"own": str(private["id"]), "another_members": str(public["id"])},
         "list": {"own": str(faves["id"]), "missing": "999"},
         "method": {"own": "1", "other_account": str(betas_card["id"]), "missing": "999"},
+        # each order opened its account's conversation with its freelancer
+        "conversation": {
+            "own": _conversation(cli, "mia@acme.test", "lena"),
+            "with_otto": _conversation(cli, "ada@acme.test", "otto"),
+            "other_account": _conversation(cli, "bea@beta.test", "lena"),
+            "missing": "999",
+            "new": "@otto",
+            "nobody": "@nobody",
+        },
     }
+
+
+def _conversation(cli: Cli, member: str, freelancer: str) -> str:
+    rows = _json(cli, "inbox", "list", "--as", member)
+    return str(next(row["id"] for row in rows if row["freelancer"] == freelancer))
 
 
 def _kind(action: Action) -> str:
@@ -177,6 +193,7 @@ def _kind(action: Action) -> str:
         Action.NETWORK_LIST_ADD: "list",
         Action.NETWORK_LIST_SHARE: "list",
         Action.BILLING_PAYMENT_METHOD: "method",
+        Action.MESSAGE_SEND: "conversation",
     }.get(action, "member")
 
 

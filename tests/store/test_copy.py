@@ -74,3 +74,26 @@ def test_copying_a_store_onto_itself_is_refused(
 
     assert result.exit_code == 5
     assert store_state(isolated_env) == before
+
+
+def test_conversations_messages_and_read_marks_are_carried(
+    cli: Cli, shop: dict[str, int], isolated_env: Path, tmp_path: Path
+) -> None:
+    """The conversation tables (issue 14) go with a copy and a backup, and `db check`
+    passes on both."""
+    me = ("--as", "mia@acme.test")
+    assert cli("order", "place", "--freelancer", "lena", "--service", "1", *me).exit_code == 0
+    assert cli("inbox", "send", "1", "hello", *me).exit_code == 0
+    assert cli("inbox", "send", "1", "hi back", "--as", "@lena").exit_code == 0
+    assert cli("inbox", "show", "1", *me).exit_code == 0
+    source = store_state(isolated_env)
+    tables = ("conversation", "conversation_message", "conversation_read")
+    assert [len(source[t]) for t in tables] == [1, 2, 1]
+
+    copied, backup = tmp_path / "copy.db", tmp_path / "backup.db"
+    assert cli("db", "copy", "--to", str(copied)).exit_code == 0
+    assert cli("db", "backup", str(backup)).exit_code == 0
+    for target in (copied, backup):
+        moved = store_state(target)
+        assert [moved[t] for t in tables] == [source[t] for t in tables]
+        assert cli("db", "check", "--db", str(target)).exit_code == 0

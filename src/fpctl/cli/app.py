@@ -35,6 +35,7 @@ COMMANDS = {
     "auth": "auth",
     "order": "order",
     "project": "project",
+    "inbox": "inbox",
     "billing": "billing",
     "subscription": "subscription",
     "rewards": "rewards",

@@ -104,6 +104,35 @@ def complete_orders(ctx: typer.Context, incomplete: str) -> Described:
         yield str(order_id), _joined(status, title, "" if scope else slug)
 
 
+def complete_conversations(ctx: typer.Context, incomplete: str) -> Described:
+    """Conversation ids, latest activity first, described by freelancer and account; a
+    freelancer (``--as @username``) sees their own."""
+    if not _id_prefix(incomplete):
+        return
+    scope, params = account_scope(ctx, "c.account_id")
+    freelancer = freelancer_actor(ctx)
+    if freelancer:
+        scope += " AND f.username = ?"
+        params.append(freelancer)
+    for conversation_id, username, slug in rows(
+        ctx,
+        "SELECT c.id, f.username, a.slug FROM conversation c "
+        "JOIN account a ON a.id = c.account_id JOIN freelancer f ON f.id = c.freelancer_id "
+        f"WHERE CAST(c.id AS TEXT) {_STARTS}{scope} "
+        f"ORDER BY c.last_activity_at DESC, c.id DESC LIMIT {LIMIT}",
+        [like(incomplete), *params],
+    ):
+        yield str(conversation_id), _joined(f"@{username}", slug)
+
+
+def complete_recipients(ctx: typer.Context, incomplete: str) -> Described:
+    """``inbox send``: a conversation id, or @username for a first message."""
+    if incomplete.startswith("@"):
+        yield from complete_freelancers(ctx, incomplete)
+        return
+    yield from complete_conversations(ctx, incomplete)
+
+
 def complete_approvals(ctx: typer.Context, incomplete: str) -> Described:
     """Pending approval requests (the only ones to approve or reject)."""
     if not _id_prefix(incomplete):

@@ -29,6 +29,7 @@ class Action(StrEnum):
     PROJECT_READ = "project.read"
     NETWORK_READ = "network.read"
     AUDIT_READ = "audit.read"
+    INBOX_READ = "inbox.read"
     # changes (and billing.invoices, a read)
     """Everything the permission table decides, by its audit action name. Services name
     actions by member (``Action.TEAM_INVITE``), so a misspelt one fails at import and in mypy."""
@@ -87,6 +88,7 @@ class Action(StrEnum):
     REWARDS_REDEEM_DONATION = "rewards.redeem_donation"
     FREELANCER_ADD = "freelancer.add"
     FREELANCER_SERVICE_ADD = "freelancer.service_add"
+    MESSAGE_SEND = "message.send"
 
 
 _PLURAL = {
@@ -140,6 +142,13 @@ PERMISSIONS: dict[Action, Rule] = {
     Action.PROJECT_READ: _read("see projects", *_BUYERS),
     Action.NETWORK_READ: _read("see the network", *_BUYERS),
     Action.AUDIT_READ: _read("read the audit trail", A, S),
+    # The account's conversations are the whole team's; a freelancer reads their own.
+    Action.INBOX_READ: Rule(
+        does="read conversations",
+        allowed=frozenset((*_BUYERS, F)),
+        own_only=frozenset(_SELLER),
+        reads=True,
+    ),
     Action.ACCOUNT_CREATE: _rule("create accounts", S),
     Action.ACCOUNT_UPDATE: _rule("change the account's details", A, S),
     Action.TEAM_INVITE: _rule("invite people", *_BUYERS, note=_INVITE_NOTE),
@@ -196,6 +205,7 @@ PERMISSIONS: dict[Action, Rule] = {
     Action.REWARDS_REDEEM_DONATION: _rule("redeem points for donations", *_BILLING),
     Action.FREELANCER_ADD: _rule("add freelancers to the catalogue", S),
     Action.FREELANCER_SERVICE_ADD: _rule("add freelancer services", S),
+    Action.MESSAGE_SEND: _rule("send messages", *_BUYERS, F, own=_SELLER),
 }
 
 _ROLE_TO_WHO = {Role.ADMIN: A, Role.BILLING_MANAGER: B, Role.MEMBER: M}

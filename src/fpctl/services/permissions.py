@@ -19,6 +19,7 @@ from fpctl.domain.permissions import Action, rule_for
 from fpctl.errors import FpctlError, InvalidInput, NotFound
 from fpctl.services import approvals
 from fpctl.services.context import Context
+from fpctl.services.conversations import threads
 from fpctl.services.money import payment_methods
 from fpctl.services.network import lists
 from fpctl.services.orders import visibility
@@ -61,6 +62,7 @@ TARGETS: dict[Action, Resolver] = {
     Action.NETWORK_LIST_ADD: _by_id(lists.authorize),
     Action.NETWORK_LIST_SHARE: _by_id(lists.authorize),
     Action.BILLING_PAYMENT_METHOD: _by_id(payment_methods.authorize),
+    Action.MESSAGE_SEND: threads.authorize,
 }
 # Placing an order names no order yet: its target would be the freelancer, not an order.
 del TARGETS[Action.ORDER_PLACE]

@@ -40,6 +40,7 @@ from fpctl.errors import FpctlError, InvalidInput, NotFound, RuleViolation
 from fpctl.services import audit, lookups, memo
 from fpctl.services.audit import Entry
 from fpctl.services.context import Context
+from fpctl.services.conversations import threads
 from fpctl.services.lookups import current_admin
 from fpctl.services.money import order_payments
 from fpctl.services.money.ledger import Payment, PlannedCharge, plan_charge, write_charges
@@ -469,6 +470,7 @@ def _write(session: Session, plans: list[_Plan]) -> list[Placed]:
         payment = next(payments) if plan.charge is not None else None
         placed.append(Placed(order, approval, payment))
     audit.record_each(session, audited)
+    threads.open_for_orders(session, orders)  # the account's conversation with each seller
     return placed
 
 

@@ -21,6 +21,11 @@ if TYPE_CHECKING:  # the names __getattr__ gives, for mypy (re-exported by __all
     from fpctl.store.tables.audit import AUDIT_TRIGGERS, AUDIT_TRIGGERS_POSTGRES, AuditRecord
     from fpctl.store.tables.base import UTCDateTime
     from fpctl.store.tables.conditions import HELD_EMAIL, OPEN_CANCELLATION, OPEN_INVITATION
+    from fpctl.store.tables.conversations import (
+        Conversation,
+        ConversationMessage,
+        ConversationRead,
+    )
     from fpctl.store.tables.invitations import Invitation
     from fpctl.store.tables.money import Invoice, LedgerEntry, PaymentMethod, RewardEntry
     from fpctl.store.tables.network import (
@@ -76,6 +81,9 @@ _HOME = {
     "NetworkList": "network",
     "NetworkListItem": "network",
     "NetworkListShare": "network",
+    "Conversation": "conversations",
+    "ConversationMessage": "conversations",
+    "ConversationRead": "conversations",
     "AuditRecord": "audit",
     "AUDIT_TRIGGERS": "audit",
     "AUDIT_TRIGGERS_POSTGRES": "audit",
@@ -104,6 +112,9 @@ __all__ = [
     "Account",
     "ApprovalRequest",
     "AuditRecord",
+    "Conversation",
+    "ConversationMessage",
+    "ConversationRead",
     "Freelancer",
     "FreelancerService",
     "FreelancerView",
