@@ -14,6 +14,7 @@ IDLE_ORDER_RULES = [
         "order.cancel_auto_accept",
         "order.auto_complete",
         "order.hours_charge",
+        "offer.expire",
         "subscription.renew",
         "rewards.tier_review",
     )
