@@ -27,6 +27,7 @@ from fpctl.services.orders import (
     hourly,
     lifecycle,
     milestones,
+    offer_answers,
     refunds,
     reviews,
 )
@@ -102,6 +103,9 @@ COMMANDS: dict[Action, Command] = {
     Action.BILLING_PAYMENT_METHOD: lambda ctx, target: payment_methods.make_default(
         ctx, int(target)
     ),
+    Action.OFFER_ACCEPT: lambda ctx, target: offer_answers.accept(ctx, int(target)),
+    Action.OFFER_DECLINE: lambda ctx, target: offer_answers.decline(ctx, int(target)),
+    Action.OFFER_WITHDRAW: lambda ctx, target: offer_answers.withdraw(ctx, int(target)),
 }
 # Appointing an admin needs an account without one; its path is role.set's (members.authorize).
 UNCOVERED = {Action.ADMIN_APPOINT}
@@ -133,6 +137,11 @@ def _build(cli: Cli) -> dict[str, dict[str, str]]:
     private = _json(cli, "project", "create", "Secret", "--private", *mia)
     public = _json(cli, "project", "create", "Open", *ACME)
     faves = _json(cli, "network", "list-create", "Faves", *mia)
+    lena = ("--as", "@lena", "--amount", "50", "--days", "3")
+    to_acme = _json(cli, "offer", "send", "--account", "acme", *lena)
+    to_mia = _json(cli, "offer", "send", "--member", "mia@acme.test", *lena)
+    to_max = _json(cli, "offer", "send", "--member", "max@acme.test", *lena)
+    to_beta = _json(cli, "offer", "send", "--account", "beta", *lena)
     assert mias_order["status"] == "awaiting_requirements", mias_order
     return {
         "order": {
@@ -159,12 +168,21 @@ def _build(cli: Cli) -> dict[str, dict[str, str]]:
         "project": {"own": str(private["id"]), "another_members": str(public["id"])},
         "list": {"own": str(faves["id"]), "missing": "999"},
         "method": {"own": "1", "other_account": str(betas_card["id"]), "missing": "999"},
+        "offer": {
+            "own": str(to_acme["id"]),
+            "addressed": str(to_mia["id"]),
+            "another_members": str(to_max["id"]),
+            "other_account": str(to_beta["id"]),
+            "missing": "999",
+        },
     }
 
 
 def _kind(action: Action) -> str:
     if action.startswith("order."):
         return "order"
+    if action.startswith("offer."):
+        return "offer"
     return {
         Action.TEAM_INVITE: "role",
         Action.TEAM_WITHDRAW: "invitation",

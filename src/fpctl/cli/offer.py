@@ -52,10 +52,8 @@ def _change(run: Invocation, do: Callable[[Context], Offer]) -> None:
     writes=True,
     examples=(
         "fpctl offer send --account acme --amount 900 --days 7 --as @lena.design",
-        'fpctl offer send --member mia@acme.test --milestone "Sketches=300" '
-        '--milestone "Final=600" --days 14 --revisions 2 --as @lena.design',
-        "fpctl offer send --account acme --hourly --rate 60 --weekly-limit 10 "
-        "--estimate 20 --as @kofi_dev",
+        'fpctl offer send --member mia@acme.test --milestone "A=300" --milestone "B=60"',
+        "fpctl offer send --account acme --hourly --rate 60 --estimate 20 --as @kofi",
     ),
 )
 def send(

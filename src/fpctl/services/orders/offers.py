@@ -195,15 +195,19 @@ def send(ctx: Context, spec: OfferSpec) -> Offer:
             "freelancers only",
             code="pro_only",
         )
-    title = require_text(spec.title or CUSTOM_OFFER_TITLE, "the title", max_length=SHORT_TEXT)
-    if spec.description is not None:
-        within(spec.description, "the description", DOCUMENT_TEXT)
+    title = CUSTOM_OFFER_TITLE
+    if spec.title is not None:
+        title = require_text(spec.title, "the title", max_length=SHORT_TEXT)
+    description = spec.description
+    if description is not None:  # stored as given; a blank one is no description
+        within(description, "the description", DOCUMENT_TEXT)
+        description = description if description.strip() else None
     offer = Offer(
         account_id=id_of(account),
         freelancer_id=id_of(freelancer),
         member_id=member.id if member else None,
         title=title,
-        description=spec.description or None,
+        description=description,
         kind=terms.kind,
         total_cents=terms.total_cents,
         milestones=json.dumps(
