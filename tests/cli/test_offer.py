@@ -216,3 +216,61 @@ def test_an_offer_expires_by_the_clock_and_tick(cli: Cli) -> None:
     )
     late = cli("offer", "accept", offer_id, *MIA, "--now", "2026-11-02T10:00:00Z", "-o", "json")
     assert (late.exit_code, late.error["code"]) == (5, "offer_closed")
+
+
+# -- the store carries offers ----------------------------------------------------------------
+
+
+def _offers_made(cli: Cli) -> None:
+    """One offer of each outcome: accepted (with its order), declined, pending."""
+    ok(offer(cli, "accept", str(sent(cli)["id"])))
+    ok(offer(cli, "decline", str(sent(cli)["id"])))
+    sent(
+        cli, "--member", "mia@acme.test", "--milestone", "A=1", "--milestone", "B=2", "--days", "2"
+    )
+
+
+@pytest.mark.sqlite_only  # copies and restores SQLite files
+def test_copy_backup_restore_and_check_carry_offers(cli: Cli, tmp_path: Any) -> None:
+    from tests.conftest import store_state
+
+    _offers_made(cli)
+    assert cli("db", "check", "-o", "json").json["ok"] is True
+    state = store_state()
+    assert len(state["offer"]) == 3
+    copied = tmp_path / "copy.db"
+    result = cli("db", "copy", "--to", str(copied), "-o", "json")
+    assert result.exit_code == 0, result.stderr
+    assert result.json["tables"]["offer"] == 3
+    assert store_state(copied)["offer"] == state["offer"]
+    backup = tmp_path / "backup.db"
+    assert cli("db", "backup", str(backup)).exit_code == 0
+    assert store_state(backup)["offer"] == state["offer"]
+    ok(offer(cli, "withdraw", "3", actor=LENA))
+    assert cli("db", "restore", str(backup), "--yes").exit_code == 0
+    assert store_state()["offer"] == state["offer"]
+
+
+@pytest.mark.parametrize(
+    ("statement", "problem"),
+    [
+        (
+            "UPDATE offer SET closed_at = created_at WHERE id = 3",
+            "offer 3 is pending but has a closing time",
+        ),
+        (
+            "UPDATE offer SET closed_at = NULL WHERE id = 2",
+            "offer 2 is closed with no closing time",
+        ),
+        ("UPDATE offer SET order_id = NULL WHERE id = 1", "offer 1 is accepted with no order"),
+    ],
+    ids=["pending-closed", "closed-untimed", "accepted-orderless"],
+)
+def test_db_check_catches_an_offer_out_of_line(cli: Cli, statement: str, problem: str) -> None:
+    from tests.backends import sql
+
+    _offers_made(cli)
+    sql(statement)
+    result = cli("db", "check", "-o", "json")
+    assert result.exit_code == 5
+    assert result.json["status_times"]["problems"] == [problem]
