@@ -20,6 +20,7 @@ from fpctl.cli.completion import (
 from fpctl.cli.invocation import Invocation
 from fpctl.cli.numbers import COUNT, ID
 from fpctl.cli.options import command, group
+from fpctl.cli.terms import Estimate, Hourly, Milestones, Rate, WeeklyLimit
 from fpctl.domain.offers import OfferStatus
 
 if TYPE_CHECKING:
@@ -74,19 +75,11 @@ def send(
         str | None, typer.Option(metavar="TEXT", help="What the offer covers.")
     ] = None,
     amount: Annotated[str | None, typer.Option(metavar="AMOUNT", help="A fixed price.")] = None,
-    milestone: Annotated[
-        list[str] | None,
-        typer.Option(metavar="TITLE=AMOUNT", help="A milestone (give 2 to 5)."),
-    ] = None,
-    hourly: Annotated[bool, typer.Option(help="Hourly terms (Pro freelancers only).")] = False,
-    rate: Annotated[str | None, typer.Option(metavar="AMOUNT", help="Hourly rate.")] = None,
-    weekly_limit: Annotated[
-        int | None, typer.Option(metavar="H", parser=COUNT, help="Weekly hour limit (hourly).")
-    ] = None,
-    estimate: Annotated[
-        int | None,
-        typer.Option(metavar="H", parser=COUNT, help="Estimated hours, at least 8 (hourly)."),
-    ] = None,
+    milestone: Milestones = None,
+    hourly: Hourly = False,
+    rate: Rate = None,
+    weekly_limit: WeeklyLimit = None,
+    estimate: Estimate = None,
     days: Annotated[
         int | None,
         typer.Option(metavar="N", parser=COUNT, help="Delivery time in days (optional if hourly)."),

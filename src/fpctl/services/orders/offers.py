@@ -20,8 +20,14 @@ from sqlmodel import col, or_, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from fpctl.domain.emails import normalize_email
-from fpctl.domain.enums import ActorKind, MemberStatus
-from fpctl.domain.offers import CUSTOM_OFFER_TITLE, OfferStatus, expires_at, offer_terms
+from fpctl.domain.enums import MemberStatus
+from fpctl.domain.offers import (
+    CUSTOM_OFFER_TITLE,
+    OfferStatus,
+    OfferTerms,
+    expires_at,
+    offer_terms,
+)
 from fpctl.domain.orders import OrderKind
 from fpctl.domain.permissions import Action
 from fpctl.domain.text import DOCUMENT_TEXT, SHORT_TEXT, require_text, within
@@ -29,7 +35,7 @@ from fpctl.errors import InvalidInput, NotFound, PermissionDenied, RuleViolation
 from fpctl.services import lookups
 from fpctl.services.context import Context
 from fpctl.services.listing import Listing
-from fpctl.services.orders.visibility import sees_all_orders
+from fpctl.services.orders.visibility import scoped
 from fpctl.store.rows import id_of
 from fpctl.store.tables import Account, Freelancer, Member, Offer
 
@@ -43,21 +49,18 @@ def target(offer: Offer) -> str:
 
 def visible(ctx: Context, *, by_id: bool = False) -> SelectOfScalar[Offer]:
     """``SELECT offer`` the actor may see, in the account the command works on."""
-    actor = ctx.actor
-    query = select(Offer)
-    if actor.kind is ActorKind.FREELANCER:
-        query = query.where(Offer.freelancer_id == actor.freelancer_id)
-        if ctx.account is not None:
-            query = query.where(Offer.account_id == ctx.account.id)
-        return query
-    if actor.is_member and actor.status is not MemberStatus.ACTIVE:
-        raise PermissionDenied(f"{actor.label} is {actor.status} and can do nothing")
-    if actor.is_nobody and ctx.account is None and by_id:
-        return query  # an operator reading one offer by id: its account follows from it
-    query = query.where(Offer.account_id == ctx.the_account.id)
-    if sees_all_orders(actor):
-        return query
-    return query.where(or_(col(Offer.member_id).is_(None), col(Offer.member_id) == actor.member_id))
+    query, whole = scoped(
+        ctx,
+        select(Offer),
+        account_id=Offer.account_id,
+        freelancer_id=Offer.freelancer_id,
+        by_id=by_id,
+    )
+    if not whole:
+        query = query.where(
+            or_(col(Offer.member_id).is_(None), col(Offer.member_id) == ctx.actor.member_id)
+        )
+    return query
 
 
 def find(ctx: Context, offer_id: int) -> Offer:
@@ -172,11 +175,7 @@ def _addressed(ctx: Context, email: str | None) -> Member | None:
     return member
 
 
-def send(ctx: Context, spec: OfferSpec) -> Offer:
-    ctx.require(Action.OFFER_SEND)
-    member = _addressed(ctx, spec.member)
-    account = ctx.the_account
-    lookups.require_pro(account, "receive custom offers")
+def _terms(spec: OfferSpec, freelancer: Freelancer) -> OfferTerms:
     terms = offer_terms(
         amount=spec.amount,
         milestones=spec.milestones,
@@ -187,21 +186,39 @@ def send(ctx: Context, spec: OfferSpec) -> Offer:
         days=spec.days,
         revisions=spec.revisions,
     )
-    freelancer = ctx.session.get(Freelancer, ctx.actor.freelancer_id)
-    assert freelancer is not None  # the actor was resolved from it
     if terms.kind is OrderKind.HOURLY and not freelancer.pro:
         raise RuleViolation(
             f"@{freelancer.username} is not a Pro freelancer: hourly offers are for Pro "
             "freelancers only",
             code="pro_only",
         )
+    return terms
+
+
+def _texts(spec: OfferSpec) -> tuple[str, str | None]:
+    """The title (trimmed; default "Custom offer") and the description (as given; a blank
+    one is none)."""
     title = CUSTOM_OFFER_TITLE
     if spec.title is not None:
         title = require_text(spec.title, "the title", max_length=SHORT_TEXT)
     description = spec.description
-    if description is not None:  # stored as given; a blank one is no description
+    if description is not None:
         within(description, "the description", DOCUMENT_TEXT)
         description = description if description.strip() else None
+    return title, description
+
+
+def send(ctx: Context, spec: OfferSpec) -> Offer:
+    """The freelancer's offer to the account (or to one of its active members)."""
+    ctx.require(Action.OFFER_SEND)
+    member = _addressed(ctx, spec.member)
+    account = ctx.the_account
+    lookups.require_pro(account, "receive custom offers")
+    freelancer = ctx.session.get(Freelancer, ctx.actor.freelancer_id)
+    assert freelancer is not None  # the actor was resolved from it
+    terms = _terms(spec, freelancer)
+    title, description = _texts(spec)
+    milestones = [{"title": m.title, "amount_cents": m.amount_cents} for m in terms.milestones]
     offer = Offer(
         account_id=id_of(account),
         freelancer_id=id_of(freelancer),
@@ -210,10 +227,7 @@ def send(ctx: Context, spec: OfferSpec) -> Offer:
         description=description,
         kind=terms.kind,
         total_cents=terms.total_cents,
-        milestones=json.dumps(
-            [{"title": m.title, "amount_cents": m.amount_cents} for m in terms.milestones],
-            ensure_ascii=False,
-        ),
+        milestones=json.dumps(milestones, ensure_ascii=False),
         hourly_rate_cents=terms.rate_cents,
         weekly_limit_hours=terms.weekly_limit_hours,
         estimate_hours=terms.estimate_hours,
