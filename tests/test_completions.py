@@ -70,7 +70,8 @@ def test_an_unknown_shell_is_a_usage_error(cli: Cli) -> None:
 def _build(cli: Cli) -> None:
     """northwind-traders: elena (admin), quinn.costa (billing manager), quinn.patel; zoe
     invited; order 1 (awaiting requirements) and order 2 (held for approval: request 1) by
-    patel from lena.design; policy 1; card 1; project 5 and list 1 by costa.
+    patel from lena.design; policy 1; card 1; project 5 and list 1 by costa; offer 1 from
+    lena.design to the account.
     northwind-retail: ada. Freelancers lena.design (Pro, service 1) and lena-writes."""
 
     def ok(*args: str) -> str:
@@ -96,6 +97,8 @@ def _build(cli: Cli) -> None:
         ok("order", "place", "--freelancer", "lena.design", *place)
     ok("project", "create", "Brand refresh", "--as", COSTA)
     ok("network", "list-create", "Logo shortlist", "--as", COSTA)
+    offer = ("--amount", "90", "--days", "3", "--as", "@lena.design")
+    ok("offer", "send", "--account", "northwind-traders", "--title", "Icons", *offer)
 
 
 @pytest.fixture
@@ -154,6 +157,9 @@ STORE_CASES = {
         ("2", "awaiting_approval · Logo design" + NW),
         ("1", "awaiting_requirements · Logo design" + NW),
     ],
+    # offer ids, newest first; a freelancer completes their own
+    "fpctl offer accept ": [("1", "pending · Icons · @lena.design · northwind-traders")],
+    "fpctl offer withdraw --as @lena-writes ": [],
     "fpctl approvals approve ": [("1", f"order 2 · by {PATEL} · $200.00")],
     "fpctl team withdraw ": [("3", f"pending · {ZOE} · member")],
     "fpctl team resend z": [(ZOE, "pending · invitation 3 · member")],

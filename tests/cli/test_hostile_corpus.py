@@ -355,6 +355,20 @@ TEXT_INPUTS = [
         dry_run=True,
     ),
     TextInput(
+        ("offer send --title",),
+        NAME,
+        f"offer send --account acme --amount 1 --days 1 --title {{v}} {LENA}",
+        lambda r: (r["title"],),
+        dry_run=True,
+    ),
+    TextInput(
+        ("offer send --description",),
+        REVIEW,
+        f"offer send --account acme --amount 1 --days 1 --description {{v}} {LENA}",
+        lambda r: (r["description"],),
+        dry_run=True,
+    ),
+    TextInput(
         ("rewards redeem --charity",),
         Rule(200, trimmed=True),
         f"rewards redeem 2500 --for donation --charity {{v}} {ADA}",
@@ -505,6 +519,7 @@ class Planted:
     sample_order: int  # placed with SAMPLE as its milestones' titles
     sample_project: int
     sample_list: int
+    sample_offer: int  # SAMPLE as its title, description and decline reason
 
 
 def plant(cli: Cli, world: World) -> Planted:
@@ -555,7 +570,7 @@ def _check_read_later(cli: Cli, every: list[Case], findings: Findings) -> None:
             findings.add(case.label, f"stored {got!r:.120}")
 
 
-def _plant_sample(cli: Cli, w: World) -> tuple[int, int, int]:
+def _plant_sample(cli: Cli, w: World) -> tuple[int, int, int, int]:
     """SAMPLE in every field shown one at a time, through real changes."""
     s = {"s": SAMPLE}
     _ok(
@@ -583,13 +598,16 @@ def _plant_sample(cli: Cli, w: World) -> tuple[int, int, int]:
         cli, f"order hours log {w.hourly} --week 2026-W44 --hours 1 --description {{s}} {LENA}", **s
     )
     _ok(cli, f"rewards redeem 2500 --for donation --charity {{s}} {ADA}", **s)
+    offer = "offer send --account acme --amount 1 --days 1 --title {s} --description {s}"
+    offered = _ok(cli, f"{offer} {LENA}", **s)["id"]
+    _ok(cli, f"offer decline {offered} --reason {{s}} {ADA}", **s)
     _ok(cli, "freelancer add sample --name {s} --as support --reason {s}", **s)
     project = _ok(cli, f"project create {ADA} -- {{s}}", **s)["id"]
     listed = _ok(cli, f"network list-create {ADA} -- {{s}}", **s)["id"]
     _ok(cli, f"network list-add {listed} sample {ADA}")
     _ok(cli, f"network list-add {listed} 1 {ADA}")
     _ok(cli, f"team accept {w.tokens[-1]} --name {{s}}", **s)
-    return order["id"], project, listed
+    return order["id"], project, listed, offered
 
 
 @pytest.fixture
@@ -671,6 +689,8 @@ def views(w: World, planted: Planted) -> list[str]:
         f"billing invoice 1 {acme}",
         f"billing ledger {acme}",
         f"approvals list {acme}",
+        f"offer list {acme}",
+        f"offer show {planted.sample_offer} {acme}",
         f"rewards history {acme}",
         f"audit list {acme}",
         "audit list --action freelancer.add",

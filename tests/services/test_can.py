@@ -28,6 +28,7 @@ from fpctl.services.orders import (
     hourly,
     lifecycle,
     milestones,
+    offer_answers,
     refunds,
     reviews,
 )
@@ -104,6 +105,9 @@ COMMANDS: dict[Action, Command] = {
         ctx, int(target)
     ),
     Action.MESSAGE_SEND: lambda ctx, target: messages.send(ctx, target, "hello"),
+    Action.OFFER_ACCEPT: lambda ctx, target: offer_answers.accept(ctx, int(target)),
+    Action.OFFER_DECLINE: lambda ctx, target: offer_answers.decline(ctx, int(target)),
+    Action.OFFER_WITHDRAW: lambda ctx, target: offer_answers.withdraw(ctx, int(target)),
 }
 # Appointing an admin needs an account without one; its path is role.set's (members.authorize).
 UNCOVERED = {Action.ADMIN_APPOINT}
@@ -135,6 +139,11 @@ def _build(cli: Cli) -> dict[str, dict[str, str]]:
     private = _json(cli, "project", "create", "Secret", "--private", *mia)
     public = _json(cli, "project", "create", "Open", *ACME)
     faves = _json(cli, "network", "list-create", "Faves", *mia)
+    lena = ("--as", "@lena", "--amount", "50", "--days", "3")
+    to_acme = _json(cli, "offer", "send", "--account", "acme", *lena)
+    to_mia = _json(cli, "offer", "send", "--member", "mia@acme.test", *lena)
+    to_max = _json(cli, "offer", "send", "--member", "max@acme.test", *lena)
+    to_beta = _json(cli, "offer", "send", "--account", "beta", *lena)
     assert mias_order["status"] == "awaiting_requirements", mias_order
     return {
         "order": {
@@ -170,6 +179,13 @@ def _build(cli: Cli) -> dict[str, dict[str, str]]:
             "new": "@otto",
             "nobody": "@nobody",
         },
+        "offer": {
+            "own": str(to_acme["id"]),
+            "addressed": str(to_mia["id"]),
+            "another_members": str(to_max["id"]),
+            "other_account": str(to_beta["id"]),
+            "missing": "999",
+        },
     }
 
 
@@ -181,6 +197,8 @@ def _conversation(cli: Cli, member: str, freelancer: str) -> str:
 def _kind(action: Action) -> str:
     if action.startswith("order."):
         return "order"
+    if action.startswith("offer."):
+        return "offer"
     return {
         Action.TEAM_INVITE: "role",
         Action.TEAM_WITHDRAW: "invitation",

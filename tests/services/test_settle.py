@@ -17,6 +17,7 @@ ORDER_RULES_IDLE = {
     "order.cancel_auto_accept": 0,
     "order.auto_complete": 0,
     "order.hours_charge": 0,
+    "offer.expire": 0,
     "subscription.renew": 0,
     "rewards.tier_review": 0,
 }

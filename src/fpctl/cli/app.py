@@ -34,6 +34,7 @@ COMMANDS = {
     "audit": "audit",
     "auth": "auth",
     "order": "order",
+    "offer": "offer",
     "project": "project",
     "inbox": "inbox",
     "billing": "billing",

@@ -133,6 +133,22 @@ def complete_recipients(ctx: typer.Context, incomplete: str) -> Described:
     yield from complete_conversations(ctx, incomplete)
 
 
+def complete_offers(ctx: typer.Context, incomplete: str) -> Described:
+    """Offer ids, newest first, described by status, title and freelancer (and account,
+    when the line names none); a freelancer (``--as @username``) sees their own offers."""
+    if not _id_prefix(incomplete):
+        return
+    scope, params = account_scope(ctx, "o.account_id")
+    for offer_id, status, title, username, slug in rows(
+        ctx,
+        "SELECT o.id, o.status, o.title, f.username, a.slug FROM offer o "
+        "JOIN account a ON a.id = o.account_id JOIN freelancer f ON f.id = o.freelancer_id "
+        f"WHERE CAST(o.id AS TEXT) {_STARTS}{scope} ORDER BY o.id DESC LIMIT {LIMIT}",
+        [like(incomplete), *params],
+    ):
+        yield str(offer_id), _joined(status, title, f"@{username}", "" if scope else slug)
+
+
 def complete_approvals(ctx: typer.Context, incomplete: str) -> Described:
     """Pending approval requests (the only ones to approve or reject)."""
     if not _id_prefix(incomplete):

@@ -20,6 +20,7 @@ from fpctl.cli.invocation import Invocation
 from fpctl.cli.numbers import COUNT, ID
 from fpctl.cli.options import command
 from fpctl.cli.order_base import OrderId, app, change, order_view
+from fpctl.cli.terms import Estimate, Hourly, Milestones, Rate, WeeklyLimit
 
 
 @command(
@@ -66,19 +67,11 @@ def place(
             autocompletion=complete_projects,
         ),
     ] = None,
-    milestone: Annotated[
-        list[str] | None,
-        typer.Option(metavar="TITLE=AMOUNT", help="A milestone (give 2 to 5)."),
-    ] = None,
-    hourly: Annotated[bool, typer.Option(help="An hourly order (Pro freelancers only).")] = False,
-    rate: Annotated[str | None, typer.Option(metavar="AMOUNT", help="Hourly rate.")] = None,
-    weekly_limit: Annotated[
-        int | None, typer.Option(metavar="H", parser=COUNT, help="Weekly hour limit (hourly).")
-    ] = None,
-    estimate: Annotated[
-        int | None,
-        typer.Option(metavar="H", parser=COUNT, help="Estimated hours, at least 8 (hourly)."),
-    ] = None,
+    milestone: Milestones = None,
+    hourly: Hourly = False,
+    rate: Rate = None,
+    weekly_limit: WeeklyLimit = None,
+    estimate: Estimate = None,
     due: Annotated[
         str | None, typer.Option(metavar="DATE", help="Due date (ISO-8601, UTC).")
     ] = None,

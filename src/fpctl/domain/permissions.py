@@ -69,6 +69,10 @@ class Action(StrEnum):
     ORDER_HOURS_LOG = "order.hours_log"
     ORDER_HOURS_LIMIT = "order.hours_limit"
     ORDER_REFUND = "order.refund"
+    OFFER_SEND = "offer.send"
+    OFFER_WITHDRAW = "offer.withdraw"
+    OFFER_ACCEPT = "offer.accept"
+    OFFER_DECLINE = "offer.decline"
     PROJECT_CREATE = "project.create"
     PROJECT_ADD_MEMBER = "project.add_member"
     PROJECT_SHARE = "project.share"
@@ -186,6 +190,10 @@ PERMISSIONS: dict[Action, Rule] = {
     Action.ORDER_HOURS_LOG: _rule("log hours", F, own=_SELLER),
     Action.ORDER_HOURS_LIMIT: _rule("change the weekly hour limit", *_BUYERS),
     Action.ORDER_REFUND: _rule("refund under the satisfaction guarantee", S),
+    Action.OFFER_SEND: _rule("send custom offers", F),
+    Action.OFFER_WITHDRAW: _rule("withdraw custom offers", F, own=_SELLER),
+    Action.OFFER_ACCEPT: _rule("accept custom offers", *_BUYERS, note=_ORDER_NOTE),
+    Action.OFFER_DECLINE: _rule("decline custom offers", *_BUYERS),
     Action.PROJECT_CREATE: _rule("create projects", *_BUYERS),
     Action.PROJECT_ADD_MEMBER: _rule("add project collaborators", *_BUYERS),
     Action.PROJECT_SHARE: _rule("share projects", *_BUYERS),

@@ -32,6 +32,8 @@ HOURS_CHARGE = (
     "WHERE h.charged_at IS NULL AND h.week_ends_at <= ? "
     "AND o.status NOT IN ('cancelled', 'rejected') LIMIT 1"
 )
+#: Is a pending custom offer past its expiry?
+OFFER_EXPIRE = "SELECT 1 FROM offer WHERE status = 'pending' AND expires_at <= ? LIMIT 1"
 #: Is an active Advanced plan at (or past) the end of its paid cycle?
 SUBSCRIPTION_RENEW = (
     "SELECT 1 FROM account WHERE plan = 'advanced' AND status = 'active' "
@@ -47,6 +49,7 @@ PROBES = {
     "order.cancel_auto_accept": CANCELLATION_AUTO_ACCEPT,
     "order.auto_complete": ORDER_AUTO_COMPLETE,
     "order.hours_charge": HOURS_CHARGE,
+    "offer.expire": OFFER_EXPIRE,
     "subscription.renew": SUBSCRIPTION_RENEW,
     "rewards.tier_review": TIER_REVIEW,
 }

@@ -22,7 +22,7 @@ from fpctl.services.context import Context
 from fpctl.services.conversations import threads
 from fpctl.services.money import payment_methods
 from fpctl.services.network import lists
-from fpctl.services.orders import visibility
+from fpctl.services.orders import offers, visibility
 from fpctl.services.team import invitations, inviting, members, policies, projects
 
 Resolver = Callable[[Context, Action, str], object]
@@ -63,6 +63,9 @@ TARGETS: dict[Action, Resolver] = {
     Action.NETWORK_LIST_SHARE: _by_id(lists.authorize),
     Action.BILLING_PAYMENT_METHOD: _by_id(payment_methods.authorize),
     Action.MESSAGE_SEND: threads.authorize,
+    Action.OFFER_ACCEPT: _by_id(offers.authorize),
+    Action.OFFER_DECLINE: _by_id(offers.authorize),
+    Action.OFFER_WITHDRAW: _by_id(offers.authorize),
 }
 # Placing an order names no order yet: its target would be the freelancer, not an order.
 del TARGETS[Action.ORDER_PLACE]

@@ -34,7 +34,7 @@ class Rule:
 def _rules() -> list[Rule]:
     from fpctl.services import approvals
     from fpctl.services.money import rewards, subscriptions
-    from fpctl.services.orders import cancellations, hourly, lifecycle
+    from fpctl.services.orders import cancellations, hourly, lifecycle, offer_answers
     from fpctl.services.team import invitations
 
     settlers: dict[str, Settler] = {
@@ -43,6 +43,7 @@ def _rules() -> list[Rule]:
         "order.cancel_auto_accept": cancellations.accept_due,
         "order.auto_complete": lifecycle.complete_due,
         "order.hours_charge": hourly.charge_due_weeks,
+        "offer.expire": offer_answers.expire_due,
         "subscription.renew": subscriptions.renew_due,
         "rewards.tier_review": rewards.review_due,
     }

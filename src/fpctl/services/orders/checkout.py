@@ -81,6 +81,9 @@ class OrderRequest:
     weekly_limit: int | None = None
     estimate: int | None = None
     due: str | None = None
+    # A custom order's title and revisions (an accepted offer's); a service sets its own.
+    title: str | None = None
+    revisions: int | None = None
 
 
 @dataclass
@@ -155,8 +158,8 @@ def _terms(ctx: Context, request: OrderRequest, freelancer: Freelancer) -> Terms
     service = (
         _service(ctx, freelancer, request.service_id) if request.service_id is not None else None
     )
-    title = service.title if service else CUSTOM_TITLE
-    revisions = service.revisions if service else 0
+    title = service.title if service else (request.title or CUSTOM_TITLE)
+    revisions = service.revisions if service else (request.revisions or 0)
     if request.milestones and request.hourly:
         raise InvalidInput("an order is either --milestone or --hourly, not both")
     if not 1 <= request.quantity <= MAX_QUANTITY:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import lru_cache
+from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, exists, or_
 from sqlmodel import Session, col, select
@@ -32,6 +33,8 @@ from fpctl.services.listing import Listing
 from fpctl.services.lookups import find_member
 from fpctl.store.rows import id_of
 from fpctl.store.tables import Account, Order, OrderCancellation
+
+T = TypeVar("T")
 
 
 def sees_all_orders(actor: Actor) -> bool:
@@ -62,24 +65,39 @@ def _member_sees(member_id: int) -> ColumnElement[bool]:
     return or_(col(Order.placed_by_id) == member_id, col(Order.shared), project_visible)
 
 
-def visible(ctx: Context, *, by_id: bool = False) -> SelectOfScalar[Order]:
-    """``SELECT orders`` the actor may see, in the account the command works on."""
+def scoped(
+    ctx: Context, query: SelectOfScalar[T], *, account_id: Any, freelancer_id: Any, by_id: bool
+) -> tuple[SelectOfScalar[T], bool]:
+    """What every order-like object (orders, custom offers) filters first, and whether that
+    is all: a freelancer sees their own (in the account named, if any); an inactive member
+    nothing; an operator reading one by id with no account sees it (its account follows);
+    anyone else starts from the account's."""
     actor = ctx.actor
-    query = select(Order)
     if actor.kind is ActorKind.FREELANCER:
-        query = query.where(Order.freelancer_id == actor.freelancer_id)
+        query = query.where(freelancer_id == actor.freelancer_id)
         if ctx.account is not None:
-            query = query.where(Order.account_id == ctx.account.id)
-        return query
+            query = query.where(account_id == ctx.account.id)
+        return query, True
     if actor.is_member and actor.status is not MemberStatus.ACTIVE:
         raise PermissionDenied(f"{actor.label} is {actor.status} and can do nothing")
     if actor.is_nobody and ctx.account is None and by_id:
-        return query  # an operator reading one order by id: its account follows from it
-    query = query.where(Order.account_id == ctx.the_account.id)
-    if sees_all_orders(actor):
+        return query, True
+    return query.where(account_id == ctx.the_account.id), sees_all_orders(actor)
+
+
+def visible(ctx: Context, *, by_id: bool = False) -> SelectOfScalar[Order]:
+    """``SELECT orders`` the actor may see, in the account the command works on."""
+    query, whole = scoped(
+        ctx,
+        select(Order),
+        account_id=Order.account_id,
+        freelancer_id=Order.freelancer_id,
+        by_id=by_id,
+    )
+    if whole:
         return query
-    assert actor.member_id is not None
-    return query.where(_member_sees(actor.member_id))
+    assert ctx.actor.member_id is not None
+    return query.where(_member_sees(ctx.actor.member_id))
 
 
 def find(ctx: Context, order_id: int) -> Order:

@@ -37,6 +37,7 @@ if TYPE_CHECKING:  # the names __getattr__ gives, for mypy (re-exported by __all
         NetworkListShare,
         SavedFreelancer,
     )
+    from fpctl.store.tables.offers import Offer
     from fpctl.store.tables.orders import (
         Order,
         OrderCancellation,
@@ -70,6 +71,7 @@ _HOME = {
     "OrderNote": "orders",
     "OrderComment": "orders",
     "Review": "orders",
+    "Offer": "offers",
     "PaymentMethod": "money",
     "Invoice": "money",
     "LedgerEntry": "money",
@@ -125,6 +127,7 @@ __all__ = [
     "NetworkList",
     "NetworkListItem",
     "NetworkListShare",
+    "Offer",
     "Order",
     "OrderCancellation",
     "OrderComment",

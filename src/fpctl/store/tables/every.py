@@ -10,6 +10,7 @@ from fpctl.store.tables import (  # noqa: F401  (each import registers its table
     invitations,
     money,
     network,
+    offers,
     orders,
     projects,
     settings,

@@ -6,13 +6,13 @@ and total, so the sum reads this month's entries from the index alone instead of
 the member ever placed; it starts with ``ix_orders_placed_by_id``'s column, which it replaces.
 
 Revision ID: 0013
-Revises: 0010
+Revises: 0012
 """
 
 from alembic import op
 
 revision = "0013"
-down_revision = "0010"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
