@@ -8,7 +8,9 @@ no move is made until the request is answered, withdrawn or accepted on its own.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -28,7 +30,7 @@ from fpctl.errors import InvalidInput, RuleViolation
 from fpctl.services import audit, order_audit
 from fpctl.services.context import Context
 from fpctl.services.money import order_payments, rewards
-from fpctl.services.orders import visibility
+from fpctl.services.orders import delivery_files, visibility
 from fpctl.services.orders.held import withdraw_held
 from fpctl.store.tables import Order, OrderMilestone
 
@@ -94,7 +96,8 @@ def review_window(order: Order) -> Any:
     return MILESTONE_REVIEW_WINDOW if order.kind == OrderKind.MILESTONES else AUTO_COMPLETE_AFTER
 
 
-def deliver(ctx: Context, order_id: int) -> Order:
+def deliver(ctx: Context, order_id: int, files: Sequence[Path | str] = ()) -> Order:
+    """Deliver the order (or its current milestone), with ``files`` stored in the store."""
     order = _start(ctx, Action.ORDER_DELIVER, order_id)
     after(order.status, Move.DELIVER)
     changes: Changes = {}
@@ -108,6 +111,9 @@ def deliver(ctx: Context, order_id: int) -> Order:
         changes["milestone"] = (None, milestone.position)
     order.delivered_at = ctx.now
     order.auto_complete_at = ctx.now + review_window(order)
+    if files:
+        position = milestone.position if milestone is not None else None
+        changes.update(delivery_files.attach(ctx, order, files, milestone=position))
     return _move(ctx, order, Move.DELIVER, Action.ORDER_DELIVER, changes)
 
 

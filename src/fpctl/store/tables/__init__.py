@@ -21,6 +21,7 @@ if TYPE_CHECKING:  # the names __getattr__ gives, for mypy (re-exported by __all
     from fpctl.store.tables.audit import AUDIT_TRIGGERS, AUDIT_TRIGGERS_POSTGRES, AuditRecord
     from fpctl.store.tables.base import UTCDateTime
     from fpctl.store.tables.conditions import HELD_EMAIL, OPEN_CANCELLATION, OPEN_INVITATION
+    from fpctl.store.tables.deliveries import Delivery, DeliveryFile
     from fpctl.store.tables.invitations import Invitation
     from fpctl.store.tables.money import Invoice, LedgerEntry, PaymentMethod, RewardEntry
     from fpctl.store.tables.network import (
@@ -65,6 +66,8 @@ _HOME = {
     "OrderNote": "orders",
     "OrderComment": "orders",
     "Review": "orders",
+    "Delivery": "deliveries",
+    "DeliveryFile": "deliveries",
     "PaymentMethod": "money",
     "Invoice": "money",
     "LedgerEntry": "money",
@@ -104,6 +107,8 @@ __all__ = [
     "Account",
     "ApprovalRequest",
     "AuditRecord",
+    "Delivery",
+    "DeliveryFile",
     "Freelancer",
     "FreelancerService",
     "FreelancerView",

@@ -6,6 +6,7 @@ from __future__ import annotations
 from fpctl.store.tables import (  # noqa: F401  (each import registers its tables)
     approvals,
     audit,
+    deliveries,
     invitations,
     money,
     network,
