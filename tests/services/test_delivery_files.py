@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from fpctl.domain.files import MiB, Limits
+from fpctl.domain.files import Limits, MiB
 from fpctl.errors import InvalidInput, NotFound, RuleViolation
 from fpctl.services.orders import checkout, delivery_files, lifecycle
 from fpctl.services.team import accounts, members
@@ -166,7 +166,7 @@ def small_limits(monkeypatch: pytest.MonkeyPatch) -> Limits:
 
 
 def test_the_documented_limits() -> None:
-    assert delivery_files.LIMITS == Limits(per_file=25 * MiB, per_delivery=100 * MiB, files=20)
+    assert Limits(per_file=25 * MiB, per_delivery=100 * MiB, files=20) == delivery_files.LIMITS
 
 
 def test_a_file_at_the_limit_is_taken_one_byte_over_is_refused(
@@ -174,7 +174,7 @@ def test_a_file_at_the_limit_is_taken_one_byte_over_is_refused(
 ) -> None:
     over = a_file(folder, "over.bin", b"x" * 11)
     before = snapshot(work)
-    with pytest.raises(InvalidInput, match="over.bin is 11 bytes: over the limit") as refused:
+    with pytest.raises(InvalidInput, match=r"over\.bin is 11 bytes: over the limit") as refused:
         deliver(work, order, over)
     assert refused.value.code == "file_too_large"
     assert snapshot(work) == before
@@ -222,7 +222,9 @@ def test_two_files_of_one_name_in_a_delivery_are_refused(
     order: int, work: Any, folder: Path
 ) -> None:
     with pytest.raises(InvalidInput) as refused:
-        deliver(work, order, a_file(folder / "a", "x.txt", b"1"), a_file(folder / "b", "X.TXT", b"2"))
+        deliver(
+            work, order, a_file(folder / "a", "x.txt", b"1"), a_file(folder / "b", "X.TXT", b"2")
+        )
 
     assert refused.value.code == "duplicate_file_name"
 
@@ -320,7 +322,7 @@ def test_an_existing_file_is_never_replaced_without_force_and_nothing_is_written
     out.mkdir()
     (out / "brief.txt").write_bytes(b"mine")
 
-    with pytest.raises(delivery_files.TargetExists, match="brief.txt already exists") as refused:
+    with pytest.raises(delivery_files.TargetExists, match=r"brief\.txt already exists") as refused:
         download(work, delivered, out)
 
     assert refused.value.exit_code == 2
