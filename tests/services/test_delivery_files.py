@@ -386,3 +386,28 @@ def test_bytes_that_do_not_match_their_hash_are_never_written(
 
     assert refused.value.code == "file_damaged"
     assert os.listdir(tmp_path / "out") == []  # logo.png, staged first, was removed too
+
+
+def test_a_milestone_delivery_names_its_milestone(shop: Any, work: Any, folder: Path) -> None:
+    request = checkout.OrderRequest(freelancer="lena", milestones=["A=40", "B=60"])
+    with work(as_=MIA) as ctx:
+        order_id = checkout.place(ctx, request).order.id
+    with work(as_="@lena") as ctx:
+        lifecycle.skip_requirements(ctx, order_id)  # type: ignore[arg-type]
+    deliver(work, order_id, a_file(folder, "a.txt", b"a"))  # type: ignore[arg-type]
+    with work(as_=MIA) as ctx:
+        lifecycle.accept(ctx, order_id)  # type: ignore[arg-type]
+    deliver(work, order_id, a_file(folder, "b.txt", b"b"))  # type: ignore[arg-type]
+
+    with work(write=False) as ctx:
+        files = [(f.name, f.milestone) for f in delivery_files.files(ctx, order_id)]  # type: ignore[arg-type]
+    assert files == [("a.txt", 1), ("b.txt", 2)]
+
+
+def test_an_empty_file_is_delivered_and_downloaded(
+    order: int, work: Any, folder: Path, tmp_path: Path
+) -> None:
+    deliver(work, order, a_file(folder, "empty.txt", b""))
+
+    assert listed(work, order)[0][:3] == ("empty.txt", 0, sha(b""))
+    assert download(work, order, tmp_path / "out") == [("empty.txt", b"")]
