@@ -219,3 +219,16 @@ def test_download_of_an_unknown_file_is_not_found(cli: Cli, delivered: int, tmp_
     assert (
         missing.stderr.splitlines()[0] == f"error: order {delivered} has no file ../../etc/passwd"
     )
+
+
+def test_another_accounts_order_is_not_found(cli: Cli, delivered: int, tmp_path: Path) -> None:
+    made = cli("account", "create", "Beta", "--admin", "bob@beta.test", "--slug", "beta")
+    assert made.exit_code == 0, made.stderr
+    bob = ("--as", "bob@beta.test")
+
+    listed = cli("order", "files", delivered, *bob)
+    fetched = cli("order", "download", delivered, "1", "--to", tmp_path / "out", *bob)
+
+    assert (listed.exit_code, fetched.exit_code) == (3, 3)
+    assert listed.stderr.splitlines()[0] == f"error: no order {delivered}"
+    assert not (tmp_path / "out").exists()

@@ -18,7 +18,7 @@ def test_delivered_files_move_to_the_server_and_back(
     monkeypatch.setenv("FPCTL_DB", str(start))
     content = bytes(range(256)) * 1000
     (tmp_path / "all.bin").write_bytes(content)
-    for line in (  # fmt: skip
+    for line in (
         ["account", "create", "Acme", "--admin", "ada@acme.test", "--slug", "acme"],
         ["freelancer", "add", "lena", "--as", "support", "--reason", "setup"],
         [
