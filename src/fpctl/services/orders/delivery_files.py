@@ -276,7 +276,8 @@ def _chosen(ctx: Context, order: Order, which: str | None) -> list[FileInfo]:
     every = [FileInfo(*row) for row in ctx.session.exec(_query(order))]
     if which is None:
         return every
-    by_id = [f for f in every if which.strip().isdigit() and f.id == int(which)]
+    number = which.strip()
+    by_id = [f for f in every if number.isascii() and number.isdigit() and f.id == int(number)]
     by_name = [f for f in every if f.name == which or f.name == clean_name(which)]
     found = by_id or by_name[-1:]  # a name: the newest file of that name
     if not found:
