@@ -24,7 +24,7 @@ import mimetypes
 import os
 import stat
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import ExitStack, suppress
 from dataclasses import dataclass
 from functools import cache
@@ -110,15 +110,8 @@ def read_uploads(paths: Sequence[Path | str]) -> list[Upload]:
     uploads: list[Upload] = []
     total = 0
     for path in paths:
-        upload = _read(Path(path), limits)
+        upload = _read(Path(path), limits, total)
         total += len(upload.content)
-        if total > limits.per_delivery:
-            raise InvalidInput(
-                f"the delivery's files come to {total:,} bytes (with {path}): over the limit "
-                f"of {size_text(limits.per_delivery)} a delivery",
-                hint="deliver the rest in a later delivery, or compress them",
-                code="delivery_too_large",
-            )
         if any(upload.name.casefold() == other.name.casefold() for other in uploads):
             raise InvalidInput(
                 f"two files of this delivery are named {upload.name}",
@@ -129,8 +122,10 @@ def read_uploads(paths: Sequence[Path | str]) -> list[Upload]:
     return uploads
 
 
-def _read(path: Path, limits: rules.Limits) -> Upload:
-    content = _content(path, limits.per_file)
+def _read(path: Path, limits: rules.Limits, total: int) -> Upload:
+    """One file, when it fits the limits with the ``total`` bytes read before it."""
+    most = min(limits.per_file, limits.per_delivery - total)
+    content = _content(path, most, lambda size: _too_large(path, size, limits, total))
     name = clean_name(path.name)
     return Upload(
         name=name,
@@ -151,8 +146,9 @@ def _types() -> mimetypes.MimeTypes:
     return mimetypes.MimeTypes()
 
 
-def _content(path: Path, most: int) -> bytes:
-    """The bytes of the regular file ``path``, at most ``most`` of them (exit 2 otherwise)."""
+def _content(path: Path, most: int, too_large: Callable[[int], InvalidInput]) -> bytes:
+    """The bytes of the regular file ``path``, at most ``most`` of them (exit 2 otherwise:
+    a file too large is refused from its size, before it is read)."""
     try:
         with path.open("rb") as file:
             kind = os.fstat(file.fileno())
@@ -161,7 +157,7 @@ def _content(path: Path, most: int) -> bytes:
             if not stat.S_ISREG(kind.st_mode):
                 raise _unusable(path, "is not a regular file")
             if kind.st_size > most:
-                raise _too_large(path, kind.st_size, most)
+                raise too_large(kind.st_size)
             content = file.read(most + 1)  # the file may grow while it is read
     except FileNotFoundError:
         raise _unusable(path, "does not exist", code="file_missing") from None
@@ -171,7 +167,7 @@ def _content(path: Path, most: int) -> bytes:
         reason = getattr(error, "strerror", None) or str(error)
         raise _unusable(path, f"cannot be read ({reason})") from None
     if len(content) > most:
-        raise _too_large(path, len(content), most)
+        raise too_large(len(content))
     return content
 
 
@@ -179,11 +175,19 @@ def _unusable(path: Path, why: str, *, code: str = "file_unreadable") -> Invalid
     return InvalidInput(f"{path} {why}", code=code)
 
 
-def _too_large(path: Path, size: int, most: int) -> InvalidInput:
+def _too_large(path: Path, size: int, limits: rules.Limits, total: int) -> InvalidInput:
+    if size > limits.per_file:
+        return InvalidInput(
+            f"{path} is {size:,} bytes: over the limit of {size_text(limits.per_file)} "
+            f"({limits.per_file:,} bytes) a file",
+            hint="compress it, or split it into several files",
+            code="file_too_large",
+        )
     return InvalidInput(
-        f"{path} is {size:,} bytes: over the limit of {size_text(most)} ({most:,} bytes) a file",
-        hint="compress it, or split it into several files",
-        code="file_too_large",
+        f"the delivery's files come to {total + size:,} bytes (with {path}): over the limit "
+        f"of {size_text(limits.per_delivery)} ({limits.per_delivery:,} bytes) a delivery",
+        hint="deliver the rest in a later delivery, or compress them",
+        code="delivery_too_large",
     )
 
 
