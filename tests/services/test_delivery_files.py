@@ -14,7 +14,7 @@ from sqlalchemy import text
 
 from fpctl.domain.files import Limits, MiB
 from fpctl.errors import InvalidInput, NotFound, RuleViolation
-from fpctl.services.orders import checkout, delivery_files, lifecycle
+from fpctl.services.orders import checkout, delivery_files, file_downloads, lifecycle
 from fpctl.services.team import accounts, members
 
 ADA, BILL, MIA, MAX = "ada@acme.test", "bill@acme.test", "mia@acme.test", "max@acme.test"
@@ -80,7 +80,7 @@ def sha(content: bytes) -> str:
 def download(work: Any, order_id: int, to: Path, **options: Any) -> list[tuple[str, bytes]]:
     actor = options.pop("actor", {"as_": MIA})
     with work(write=False, **actor) as ctx:
-        written = delivery_files.download(ctx, order_id, to, **options)
+        written = file_downloads.download(ctx, order_id, to, **options)
     return [(w.path.name, w.path.read_bytes()) for w in written]
 
 
@@ -322,7 +322,7 @@ def test_an_existing_file_is_never_replaced_without_force_and_nothing_is_written
     out.mkdir()
     (out / "brief.txt").write_bytes(b"mine")
 
-    with pytest.raises(delivery_files.TargetExists, match=r"brief\.txt already exists") as refused:
+    with pytest.raises(file_downloads.TargetExists, match=r"brief\.txt already exists") as refused:
         download(work, delivered, out)
 
     assert refused.value.exit_code == 2
@@ -340,7 +340,7 @@ def test_a_symlink_in_the_way_counts_as_an_existing_file(
     out.mkdir()
     (out / "logo.png").symlink_to(tmp_path / "elsewhere")
 
-    with pytest.raises(delivery_files.TargetExists):
+    with pytest.raises(file_downloads.TargetExists):
         download(work, delivered, out)
     assert not (tmp_path / "elsewhere").exists()
 

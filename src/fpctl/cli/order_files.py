@@ -67,13 +67,13 @@ def download(
     """Download an order's delivered files into a folder, each checked against its SHA-256
     before and after it is written. All or nothing: an existing file is never replaced
     without --force."""
-    from fpctl.services.orders import delivery_files
+    from fpctl.services.orders import file_downloads
     from fpctl.views.delivery_files import WRITTEN_COLUMNS, written_view
 
     with run.work(write=False) as ctx:
         try:
-            written = delivery_files.download(ctx, order_id, Path(to), which=file, force=force)
-        except delivery_files.TargetExists as error:
+            written = file_downloads.download(ctx, order_id, Path(to), which=file, force=force)
+        except file_downloads.TargetExists as error:
             error.hint = _forced(run, order_id, file, to)
             raise
     if not written:

@@ -8,7 +8,8 @@ from fpctl.clock import iso
 from fpctl.views import View
 
 if TYPE_CHECKING:  # only the service's results come here
-    from fpctl.services.orders.delivery_files import FileInfo, Written
+    from fpctl.services.orders.delivery_files import FileInfo
+    from fpctl.services.orders.file_downloads import Written
 
 #: A table's columns, most important first (the hash last: 64 characters).
 FILE_COLUMNS = ["id", "name", "size_bytes", "delivery", "revision", "delivered_at", "sha256"]
