@@ -155,6 +155,7 @@ def test_check_passes_on_a_healthy_store(cli: Cli, acme: str) -> None:
         "admins": True,
         "emails": True,
         "status_times": True,
+        "files": True,
         "audit_fence": True,
         "audit_chain": True,
     }

@@ -5,6 +5,7 @@ Every change prints the order as it now is (``order show``'s object).
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -217,13 +218,31 @@ def skip_requirements(run: Invocation, order_id: OrderId) -> None:
     app,
     "deliver",
     writes=True,
-    examples=("fpctl order deliver 27 --as @lena.design",),
+    examples=(
+        "fpctl order deliver 27 --as @lena.design",
+        "fpctl order deliver 27 --file logo.png --file logo.svg --as @lena.design",
+    ),
 )
-def deliver(run: Invocation, order_id: OrderId) -> None:
-    """Deliver the order, or its current milestone (the order's freelancer)."""
+def deliver(
+    run: Invocation,
+    order_id: OrderId,
+    file: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--file",
+            metavar="PATH",
+            help="A file delivered with it, kept in the store (repeat for more; "
+            "25 MiB a file, 100 MiB and 20 files a delivery).",
+        ),
+    ] = None,
+) -> None:
+    """Deliver the order, or its current milestone (the order's freelancer), with files."""
+    from fpctl.domain.words import counted
     from fpctl.services.orders import lifecycle
 
-    change(run, lambda ctx: lifecycle.deliver(ctx, order_id))
+    change(run, lambda ctx: lifecycle.deliver(ctx, order_id, file or ()))
+    if file:
+        run.note(f"{counted(len(file), 'file')} delivered: `fpctl order files {order_id}`")
 
 
 @command(
@@ -333,4 +352,4 @@ def cancel_withdraw(run: Invocation, order_id: OrderId) -> None:
 
 
 # Commands kept in their own modules (over order_base), registered on the group when it is built.
-from fpctl.cli import order_after, order_talk, order_work  # noqa: E402, F401
+from fpctl.cli import order_after, order_files, order_talk, order_work  # noqa: E402, F401

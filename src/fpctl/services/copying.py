@@ -13,13 +13,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from sqlalchemy import Connection, Table, delete, func, select, text, update
+from sqlalchemy import Connection, LargeBinary, Table, delete, func, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import SQLModel
 
 from fpctl.domain.words import counted
 from fpctl.errors import RuleViolation
-from fpctl.services import audit, maintenance
+from fpctl.services import audit, file_checks, maintenance
 from fpctl.services.work import Store
 from fpctl.store.db import transaction
 from fpctl.store.tables import (
@@ -28,6 +28,8 @@ from fpctl.store.tables import (
 )
 
 _CHUNK = 1000
+#: Rows a chunk holds of a table with bytes in it (a delivered file may hold 25 MiB).
+_BYTES_CHUNK = file_checks.ROWS_AT_ONCE
 #: Tables the copy leaves alone: the schema version is the target's own (both at HEAD).
 _SKIPPED = {"alembic_version"}
 
@@ -82,7 +84,8 @@ def copy_store(
             ) from error
         _restart_sequences(dst, tables)
         rows = _verified(src, dst, tables)
-        failed = [check for check in maintenance.money_checks(dst) if not check.ok]
+        checks = [*maintenance.money_checks(dst), file_checks.delivered_files(dst, set(rows))]
+        failed = [check for check in checks if not check.ok]
         if failed:
             raise RuleViolation(
                 f"the copy does not add up ({failed[0].detail}): nothing was written",
@@ -131,9 +134,15 @@ def _copy_table(src: Connection, dst: Connection, table: Table) -> None:
 
 
 def _chunks(connection: Connection, table: Table) -> Iterator[list[dict[str, object]]]:
+    """The table's rows a chunk at a time; a table holding bytes (delivered files) a few
+    rows at a time, streamed from the server, so that memory holds a few files at most."""
     order = [column for column in table.primary_key.columns] or list(table.columns)
-    result = connection.execute(select(table).order_by(*order)).mappings()
-    while chunk := [dict(row) for row in result.fetchmany(_CHUNK)]:
+    size, query = _CHUNK, select(table).order_by(*order)
+    if any(isinstance(column.type, LargeBinary) for column in table.columns):
+        size = _BYTES_CHUNK
+        query = query.execution_options(stream_results=True, max_row_buffer=size)
+    result = connection.execute(query).mappings()
+    while chunk := [dict(row) for row in result.fetchmany(size)]:
         yield chunk
 
 

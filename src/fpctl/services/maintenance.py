@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, cast
 from fpctl.domain.money import format_cents
 from fpctl.domain.words import counted
 from fpctl.errors import InvalidInput, NotFound, RuleViolation
-from fpctl.services import invariants, money_seal
+from fpctl.services import file_checks, invariants, money_seal
 from fpctl.services.chain_ranges import verified_aside
 from fpctl.services.checks import MAX_PROBLEMS, Check, CheckReport, names
 from fpctl.services.driver_rows import fetched
@@ -223,7 +223,7 @@ def describe_file(copy: Path, target: Path, *, written: bool) -> Backup:
 def check(engine: Engine) -> CheckReport:
     """Integrity, foreign keys, the schema (its version, tables and indexes), the ledger,
     rewards points, each order's payments, every money row backed by its audit record, one
-    admin per account, the audit fence and the chain.
+    admin per account, delivered files against their hashes, the audit fence and the chain.
 
     Read-only: a store behind ``HEAD`` is reported, not upgraded."""
     with _integrity_aside(engine) as integrity:
@@ -255,6 +255,7 @@ def _checks(engine: Engine) -> list[Check]:
         checks.append(invariants.admins(connection, tables))
         checks.append(invariants.emails(connection, tables))
         checks.append(invariants.status_times(connection, tables))
+        checks.append(file_checks.delivered_files(connection, tables))
         if chain is None:
             missing = "the store has no audit_record table"
             checks += [Check("audit_fence", False, missing), Check("audit_chain", False, missing)]

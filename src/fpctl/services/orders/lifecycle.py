@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -31,7 +32,7 @@ from fpctl.errors import FpctlError, InvalidInput, RuleViolation
 from fpctl.services import audit, order_audit
 from fpctl.services.context import Context
 from fpctl.services.money import order_payments, rewards
-from fpctl.services.orders import visibility
+from fpctl.services.orders import delivery_files, visibility
 from fpctl.services.orders.held import withdraw_held
 from fpctl.store.rows import id_of
 from fpctl.store.tables import Order, OrderCancellation, OrderMilestone
@@ -152,26 +153,30 @@ def review_window(order: Order) -> Any:
     return MILESTONE_REVIEW_WINDOW if order.kind == OrderKind.MILESTONES else AUTO_COMPLETE_AFTER
 
 
-def deliver(ctx: Context, order_id: int) -> Order:
-    return _one(Action.ORDER_DELIVER, ctx, order_id, _deliver)
+def deliver(ctx: Context, order_id: int, files: Sequence[Path | str] = ()) -> Order:
+    """Deliver the order (or its current milestone), with ``files`` stored in the store."""
+    return _one(Action.ORDER_DELIVER, ctx, order_id, partial(_deliver, files=files))
 
 
 def deliver_many(items: Sequence[tuple[Context, int]]) -> list[Order | FpctlError]:
-    """``deliver`` for many orders at once (see ``move_many``)."""
+    """``deliver`` for many orders at once, without files (see ``move_many``)."""
     return move_many(Action.ORDER_DELIVER, items, _deliver)
 
 
-def _deliver(ctx: Context, order: Order) -> audit.Entry:
+def _deliver(ctx: Context, order: Order, *, files: Sequence[Path | str] = ()) -> audit.Entry:
     after(order.status, Move.DELIVER)
     changes: Changes = {}
     # Only checkout writes milestones, and only for a milestone order.
     milestone = (
         current_milestone(ctx.session, order) if order.kind == OrderKind.MILESTONES else None
     )
+    if files:  # refused (too large, unreadable...) before the order moves
+        position = milestone.position if milestone is not None else None
+        changes.update(delivery_files.attach(ctx, order, files, milestone=position))
     if milestone is not None:
         milestone.delivered_at = ctx.now
         ctx.session.add(milestone)
-        changes["milestone"] = (None, milestone.position)
+        changes = {"milestone": (None, milestone.position), **changes}
     order.delivered_at = ctx.now
     order.auto_complete_at = ctx.now + review_window(order)
     return _moved(ctx, order, Move.DELIVER, Action.ORDER_DELIVER, changes)

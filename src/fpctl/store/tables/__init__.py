@@ -26,6 +26,7 @@ if TYPE_CHECKING:  # the names __getattr__ gives, for mypy (re-exported by __all
         ConversationMessage,
         ConversationRead,
     )
+    from fpctl.store.tables.deliveries import Delivery, DeliveryFile
     from fpctl.store.tables.invitations import Invitation
     from fpctl.store.tables.money import Invoice, LedgerEntry, PaymentMethod, RewardEntry
     from fpctl.store.tables.network import (
@@ -72,6 +73,8 @@ _HOME = {
     "OrderComment": "orders",
     "Review": "orders",
     "Offer": "offers",
+    "Delivery": "deliveries",
+    "DeliveryFile": "deliveries",
     "PaymentMethod": "money",
     "Invoice": "money",
     "LedgerEntry": "money",
@@ -117,6 +120,8 @@ __all__ = [
     "Conversation",
     "ConversationMessage",
     "ConversationRead",
+    "Delivery",
+    "DeliveryFile",
     "Freelancer",
     "FreelancerService",
     "FreelancerView",

@@ -7,6 +7,7 @@ from fpctl.store.tables import (  # noqa: F401  (each import registers its table
     approvals,
     audit,
     conversations,
+    deliveries,
     invitations,
     money,
     network,
