@@ -9,6 +9,7 @@ stays fast). Ids come newest first. Nothing here imports SQLAlchemy, SQLModel or
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import typer
 
@@ -104,16 +105,20 @@ def complete_orders(ctx: typer.Context, incomplete: str) -> Described:
         yield str(order_id), _joined(status, title, "" if scope else slug)
 
 
+def _sellers_own(ctx: typer.Context, scope: str, params: list[Any]) -> tuple[str, list[Any]]:
+    """``scope`` narrowed to the freelancer ``--as @username`` names (joined as ``f``)."""
+    freelancer = freelancer_actor(ctx)
+    if freelancer:
+        return scope + " AND f.username = ?", [*params, freelancer]
+    return scope, params
+
+
 def complete_conversations(ctx: typer.Context, incomplete: str) -> Described:
     """Conversation ids, latest activity first, described by freelancer and account; a
     freelancer (``--as @username``) sees their own."""
     if not _id_prefix(incomplete):
         return
-    scope, params = account_scope(ctx, "c.account_id")
-    freelancer = freelancer_actor(ctx)
-    if freelancer:
-        scope += " AND f.username = ?"
-        params.append(freelancer)
+    scope, params = _sellers_own(ctx, *account_scope(ctx, "c.account_id"))
     for conversation_id, username, slug in rows(
         ctx,
         "SELECT c.id, f.username, a.slug FROM conversation c "
@@ -138,7 +143,7 @@ def complete_offers(ctx: typer.Context, incomplete: str) -> Described:
     when the line names none); a freelancer (``--as @username``) sees their own offers."""
     if not _id_prefix(incomplete):
         return
-    scope, params = account_scope(ctx, "o.account_id")
+    scope, params = _sellers_own(ctx, *account_scope(ctx, "o.account_id"))
     for offer_id, status, title, username, slug in rows(
         ctx,
         "SELECT o.id, o.status, o.title, f.username, a.slug FROM offer o "
