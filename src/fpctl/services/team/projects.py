@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import and_, func, or_
 from sqlmodel import Session, col, select
 
 from fpctl.domain.actors import Actor
@@ -135,6 +135,26 @@ def can_see(session: Session, project: Project, actor: Actor) -> bool:
         return _visible(project, actor, set())
     assert project.id is not None
     return _visible(project, actor, collaborator_ids(session, project.id))
+
+
+def seen_by_member(actor: Actor) -> Any:
+    """``can_see`` in SQL for a member who does not see every project (not the admin or a
+    billing manager): the ids of the projects of their account they see, as a subquery."""
+    mine = col(Project.owner_id) == actor.member_id
+    joined = col(Project.id).in_(
+        select(ProjectMember.project_id).where(ProjectMember.member_id == actor.member_id)
+    )
+    return (
+        select(Project.id)
+        .where(Project.account_id == actor.account_id)
+        .where(
+            or_(
+                col(Project.kind) == PUBLIC,
+                and_(col(Project.kind) == MY, mine),
+                and_(col(Project.kind) == PRIVATE, or_(mine, joined, col(Project.shared_with_all))),
+            )
+        )
+    )
 
 
 def _not_found(project_id: int) -> NotFound:
