@@ -383,7 +383,7 @@ def test_a_delivered_milestone_is_accepted_as_a_milestone(cli: Cli, shop: Any) -
         ("auto-complete", "nobody (time)", None),
     ]
     assert "milestone 2 (Final, $60.00) is charged" in rows[0]["note"]
-    assert rows[0]["by"] == "2026-11-09T10:00:00Z"  # the 8-day milestone review window
+    assert rows[0]["by"] == "2026-11-04T10:00:00Z"  # 3 days, as every delivery (issue 14)
     run_step(cli, rows, "milestone accept")
     assert order(cli, "show", str(order_id))["status"] == "in_progress"
     [deliver] = [r for r in steps(cli, order_id) if r["action"] == "deliver"]
