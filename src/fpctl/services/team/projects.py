@@ -205,11 +205,11 @@ def _member_may_place(ctx: Context, project: Project) -> None:
         raise _not_found(project.id)
 
 
+_WORK_WITH_OTHERS = "create a project to work with others: fpctl project create NAME [--private]"
+
+
 def _personal_refusal(
-    project: Project,
-    why: str,
-    hint: str
-    | None = "create a project to work with others: fpctl project create NAME [--private]",
+    project: Project, why: str, hint: str | None = _WORK_WITH_OTHERS
 ) -> RuleViolation:
     return RuleViolation(
         f"project {project.id} is {project.owner}'s my-project: {why}",
