@@ -188,7 +188,7 @@ ANY_ORDER = st.builds(
     due=st.sampled_from([None, "2020-01-01", "2027-01-01"]),
 )
 ORDERS = st.one_of(VALID_ORDERS, VALID_ORDERS, VALID_ORDERS, ANY_ORDER)
-#: An hour to five weeks (past the 48-hour, 3-day, 8-day and 14-day marks, week ends,
+#: An hour to five weeks (past the 48-hour, 3-day, 7-day and 14-day marks, week ends,
 #: months), or half a year: the 365-day rewards window slides.
 NEW_METHODS = (
     {"card": "5555 5555 5555 4444", "expiry_text": "01/29"},

@@ -120,6 +120,8 @@ def test_show_table(cli: Cli, acme: str) -> None:
         "open cancellation requests  0",
         "open invitations            0",
         "pending approvals           0",
+        "projects                    1",
+        "recently viewed",
         "",
         "Recent activity",
         "┏━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━┓",

@@ -24,7 +24,7 @@ ACCOUNT_KEYS = {
 DASHBOARD_KEYS = ACCOUNT_KEYS | {
     "renews_at", "credits_set_aside_cents", "members_by_role", "members_by_status",
     "former_members", "open_orders", "open_cancellation_requests", "open_invitations",
-    "pending_approvals", "recent_activity",
+    "pending_approvals", "recent_activity", "projects", "recently_viewed",
 }  # fmt: skip
 AUDIT_KEYS = {
     "id", "at", "actor", "actor_kind", "agent", "action", "target", "account", "reason",
@@ -243,3 +243,43 @@ def test_a_members_table_has_no_activity_line(cli: Cli, busy: dict[str, int]) ->
     assert result.exit_code == 0, result.stderr
     lines = [line.rstrip() for line in result.stdout.splitlines()]
     assert lines[-1] == "recent activity"
+
+
+# -- issue 14: projects, viewed freelancers, and money only for who sees billing ----------------
+
+
+def test_a_member_sees_no_balance_or_credits(cli: Cli, busy: dict[str, int]) -> None:
+    ok(cli("billing", "deposit", "1000", *ADA, "-o", "json"))  # and 50.00 back from a cancel
+    mine = dashboard(cli, *MIA)
+    assert set(mine) == DASHBOARD_KEYS  # the keys stay, null
+    money = ("balance_cents", "credits_cents", "credits_set_aside_cents")
+    assert [mine[key] for key in money] == [None, None, None]
+    assert [dashboard(cli, *BILL)[key] for key in money] == [105000, 0, 0]
+    assert [dashboard(cli, *SUPPORT)[key] for key in money] == [105000, 0, 0]
+    lines = [" ".join(line.split()) for line in cli("account", "show", *MIA).stdout.splitlines()]
+    assert not [line for line in lines if line.startswith(("balance", "credits"))]
+    assert "balance $1,050.00" in [
+        " ".join(line.split()) for line in cli("account", "show", *BILL).stdout.splitlines()
+    ]
+    [listed] = ok(cli("account", "list", *MIA, "-o", "json"))
+    assert (listed["balance_cents"], listed["credits_cents"]) == (None, None)
+    [billed] = ok(cli("account", "list", *BILL, "-o", "json"))
+    assert billed["balance_cents"] == 105000
+
+
+def test_projects_and_recently_viewed(cli: Cli, busy: dict[str, int]) -> None:
+    ok(cli("project", "create", "Secret", "--private", *ADA, "-o", "json"))
+    old = ok(cli("project", "create", "Old", *ADA, "-o", "json"))["id"]
+    ok(cli("project", "archive", str(old), *ADA, "-o", "json"))
+    ok(cli("freelancer", "show", "otto", *MIA, "--now", "2026-11-01T11:00:00Z", "-o", "json"))
+    ok(cli("freelancer", "show", "lena", *MIA, "--now", "2026-11-01T12:00:00Z", "-o", "json"))
+    mine = dashboard(cli, *MIA)
+    assert mine["projects"] == 1  # her my-project: not ada's Secret, not the archived one
+    assert mine["recently_viewed"] == [
+        {"username": "lena", "name": "Lena Pro", "pro": True, "viewed_at": "2026-11-01T12:00:00Z"},
+        {"username": "otto", "name": "Otto", "pro": False, "viewed_at": "2026-11-01T11:00:00Z"},
+    ]
+    admin = dashboard(cli, *ADA)
+    assert (admin["projects"], admin["recently_viewed"]) == (5, [])  # 4 my-projects, Secret
+    table = [" ".join(line.split()) for line in cli("account", "show", *MIA).stdout.splitlines()]
+    assert "projects 1" in table and "Recently viewed" in table

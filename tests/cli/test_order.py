@@ -604,9 +604,34 @@ def test_a_cancelled_held_order_closes_its_approval_request(cli: Cli) -> None:
     )
 
 
-def test_a_held_order_with_an_open_request_waits_for_the_answer(cli: Cli) -> None:
+@pytest.mark.parametrize("actor", [MIA, LENA, SUPPORT])
+def test_a_held_order_takes_no_cancellation_request(cli: Cli, actor: tuple[str, ...]) -> None:
+    """Issue 14: nothing was charged or started; the admin rejects it instead."""
     order_id = in_status(cli, "awaiting_approval")
-    ok(move(cli, "cancel-request", order_id, "--reason", "busy", actor=LENA))
+    [request] = approvals(cli)
+    args = ("cancel-request", order_id, "--reason", "busy")
+    result = refused(cli, 5, "awaiting_approval", move, *args, actor=actor)
+    assert f"error: order {order_id} is awaiting approval: nothing was charged" in result.stderr
+    hint = result.error["hint"]
+    assert hint.startswith(
+        f"the admin rejects it instead: fpctl approvals reject {request['id']} --reason TEXT"
+    )
+    assert (f"fpctl order cancel {order_id}" in hint) is (actor != LENA)
+    ok(decide(cli, "reject", request["id"]))
+    assert show(cli, order_id)["status"] == "rejected"
+
+
+def test_a_held_order_with_an_open_request_waits_for_the_answer(cli: Cli) -> None:
+    """A request opened on a held order before issue 14 (a store made by an older fpctl)."""
+    order_id = in_status(cli, "awaiting_approval")
+    sql(
+        "INSERT INTO order_cancellation (order_id, side, requested_by, reason, status, "
+        "order_status, created_at, expires_at) VALUES (?, 'seller', '@lena', 'busy', 'open', "
+        "'awaiting_approval', ?, ?)",
+        order_id,
+        "2026-11-01 10:00:00",
+        "2026-11-03 10:00:00",
+    )
     refused(cli, 5, "cancellation_open", decide, "approve", 1)
     # rejecting ends the order, and the request with it: it can never reopen the order
     ok(cli("approvals", "reject", "1", *ADA, "-o", "json"))

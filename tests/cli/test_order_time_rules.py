@@ -247,8 +247,16 @@ def test_a_held_order_is_rejected_after_7_days(cli: Cli) -> None:
 
 
 def test_an_expiring_held_order_closes_its_open_request(cli: Cli) -> None:
+    """A request opened on a held order before issue 14 refused them (an older store)."""
     order_id = in_status(cli, "awaiting_approval")
-    ok(request(cli, order_id, actor=LENA, now=at(6 * DAY)))  # would close at +8d
+    sql(
+        "INSERT INTO order_cancellation (order_id, side, requested_by, reason, status, "
+        "order_status, created_at, expires_at) VALUES (?, 'seller', '@lena', 'busy', 'open', "
+        "'awaiting_approval', ?, ?)",
+        order_id,
+        "2026-11-07 10:00:00",
+        "2026-11-09 10:00:00",  # would close at +8d
+    )
     view = show(cli, order_id, now=at(7 * DAY + SECOND))
     assert (view["status"], view["cancellation"]) == ("rejected", None)
     assert tick(cli, 9 * DAY)["order.cancel_auto_accept"] == 0

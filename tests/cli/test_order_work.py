@@ -146,12 +146,15 @@ def test_milestone_list(cli: Cli, shop: Any) -> None:
     assert table.exit_code == 0 and "Sketch" in table.stdout
 
 
-def test_the_8_day_window_through_the_cli(cli: Cli, shop: Any) -> None:
+def test_the_3_day_window_through_the_cli(cli: Cli, shop: Any) -> None:
+    """SPEC §1.5: 3 days after every delivery, a milestone's included (issue 14: it was 8)."""
     order_id = place_milestones(cli)
     ok(order(cli, "deliver", order_id, *LENA))  # at NOW
-    before = ok(order(cli, "show", order_id, *ADA, "--now", "2026-11-09T09:59:59Z"))
+    delivered = ok(order(cli, "show", order_id, *ADA))
+    assert delivered["auto_completes_at"] == "2026-11-04T10:00:00Z"
+    before = ok(order(cli, "show", order_id, *ADA, "--now", "2026-11-04T09:59:59Z"))
     assert before["status"] == "delivered"
-    after = ok(order(cli, "show", order_id, *ADA, "--now", "2026-11-09T10:00:00Z"))
+    after = ok(order(cli, "show", order_id, *ADA, "--now", "2026-11-04T10:00:00Z"))
     assert (after["status"], after["paid_cents"]) == ("completed", 10000)
     assert [m["charged_at"] is not None for m in after["milestones"]] == [True, False]
 

@@ -54,6 +54,7 @@ def shown(id_: int, name: str, kind: str, owner: str, **values: Any) -> dict[str
         "id": id_,
         "name": name,
         "kind": kind,
+        "status": "active",
         "owner": owner,
         "shared_with_all": False,
         "collaborators": [],
@@ -61,6 +62,7 @@ def shown(id_: int, name: str, kind: str, owner: str, **values: Any) -> dict[str
         "spend_cents": 0,
         "account": "acme",
         "created_at": NOW,
+        "archived_at": None,
         "order_ids": [],
     }
     view.update(values)
@@ -215,6 +217,7 @@ def test_list_rows_count_collaborators(cli: Cli, layout: dict[str, int]) -> None
         "id": layout["with_max"],
         "name": "Rebrand",
         "kind": "private",
+        "status": "active",
         "owner": MIA,
         "shared_with_all": False,
         "collaborators": 1,
@@ -222,6 +225,7 @@ def test_list_rows_count_collaborators(cli: Cli, layout: dict[str, int]) -> None
         "spend_cents": 0,
         "account": "acme",
         "created_at": NOW,
+        "archived_at": None,
     }
 
 
@@ -279,7 +283,7 @@ def test_adding_a_collaborator_again_changes_nothing(cli: Cli, layout: dict[str,
     assert state(cli) == before
 
 
-@pytest.mark.parametrize("actor", [ADA, MAX])
+@pytest.mark.parametrize("actor", [BILL, MAX])
 def test_only_the_owner_adds_to_a_private_project(
     cli: Cli, layout: dict[str, int], actor: str
 ) -> None:
@@ -342,7 +346,7 @@ def test_sharing_a_public_project_changes_nothing(cli: Cli, layout: dict[str, in
     assert state(cli) == before
 
 
-@pytest.mark.parametrize("actor", [ADA, MAX])
+@pytest.mark.parametrize("actor", [BILL, MAX])
 def test_only_the_owner_shares_a_private_project(
     cli: Cli, layout: dict[str, int], actor: str
 ) -> None:

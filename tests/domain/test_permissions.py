@@ -74,6 +74,11 @@ EXPECTED = {
     "project.create": BUYERS,
     "project.add_member": BUYERS,
     "project.share": BUYERS,
+    # issue 14: a project's owner, the admin (every project) and support
+    "project.remove_member": "aBMs",
+    "project.rename": "aBMs",
+    "project.archive": "aBMs",
+    "project.unarchive": "aBMs",
     "network.save": BUYERS,
     "network.list_create": BUYERS,
     "network.list_add": BUYERS,

@@ -97,6 +97,12 @@ COMMANDS: dict[Action, Command] = {
         ctx, int(target), "max@acme.test"
     ),
     Action.PROJECT_SHARE: lambda ctx, target: projects.share(ctx, int(target)),
+    Action.PROJECT_REMOVE_MEMBER: lambda ctx, target: projects.remove_member(
+        ctx, int(target), "max@acme.test"
+    ),
+    Action.PROJECT_RENAME: lambda ctx, target: projects.rename(ctx, int(target), "Renamed"),
+    Action.PROJECT_ARCHIVE: lambda ctx, target: projects.archive(ctx, int(target)),
+    Action.PROJECT_UNARCHIVE: lambda ctx, target: projects.unarchive(ctx, int(target)),
     Action.NETWORK_LIST_ADD: lambda ctx, target: lists.list_add(ctx, int(target), "otto"),
     Action.NETWORK_LIST_SHARE: lambda ctx, target: lists.list_share(
         ctx, int(target), member="max@acme.test"
@@ -167,7 +173,11 @@ def _build(cli: Cli) -> dict[str, dict[str, str]]:
         "role": {"member": "member", "billing_manager": "billing_manager"},
         "policy": {"own": str(policy["id"]), "missing": "999"},
         "request": {"own": str(request["id"]), "missing": "999"},
-        "project": {"own": str(private["id"]), "another_members": str(public["id"])},
+        "project": {
+            "own": str(private["id"]),
+            "another_members": str(public["id"]),
+            "missing": "999",
+        },
         "list": {"own": str(faves["id"]), "missing": "999"},
         "method": {"own": "1", "other_account": str(betas_card["id"]), "missing": "999"},
         # each order opened its account's conversation with its freelancer
@@ -208,6 +218,10 @@ def _kind(action: Action) -> str:
         Action.APPROVAL_REJECT: "request",
         Action.PROJECT_ADD_MEMBER: "project",
         Action.PROJECT_SHARE: "project",
+        Action.PROJECT_REMOVE_MEMBER: "project",
+        Action.PROJECT_RENAME: "project",
+        Action.PROJECT_ARCHIVE: "project",
+        Action.PROJECT_UNARCHIVE: "project",
         Action.NETWORK_LIST_ADD: "list",
         Action.NETWORK_LIST_SHARE: "list",
         Action.BILLING_PAYMENT_METHOD: "method",

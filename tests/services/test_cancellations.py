@@ -178,7 +178,11 @@ def test_exactly_at_48_hours_the_request_is_accepted(shop: Any, work: Any) -> No
     assert order.status == "cancelled"
 
 
-def test_a_held_order_cancelled_by_request_withdraws_its_approval(shop: Any, work: Any) -> None:
+@pytest.mark.parametrize("actor", [MIA, LENA, ADA, SUPPORT])
+def test_a_held_order_takes_no_cancellation_request(
+    shop: Any, work: Any, actor: dict[str, Any]
+) -> None:
+    """Issue 14: nothing was charged or started; the admin rejects it instead."""
     from fpctl.services.team import policies
     from fpctl.services.team.policies import PolicySpec
     from fpctl.store.tables import ApprovalRequest
@@ -190,8 +194,11 @@ def test_a_held_order_cancelled_by_request_withdraws_its_approval(shop: Any, wor
         ctx.session.flush()
         order_id = held.id
     assert order_id is not None
-    ask(work, order_id, LENA)
-    order, _ = load(work, order_id, now=AT + WINDOW)
-    assert (order.status, order.paid_cents) == ("cancelled", 0)
+    with pytest.raises(RuleViolation) as refused:
+        ask(work, order_id, actor)
+    assert refused.value.code == "awaiting_approval"
+    assert "fpctl approvals reject 1 --reason TEXT" in (refused.value.hint or "")
+    order, requests = load(work, order_id)
+    assert (order.status, order.paid_cents, requests) == ("awaiting_approval", 0, [])
     with work(write=False) as ctx:
-        assert ctx.session.exec(select(ApprovalRequest.status)).one() == "withdrawn"
+        assert ctx.session.exec(select(ApprovalRequest.status)).one() == "pending"

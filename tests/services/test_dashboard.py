@@ -55,8 +55,9 @@ def test_a_handful_of_queries_whatever_the_size(
         shown = dashboard.show(ctx)
         view = dashboard_view(shown)
     assert view["open_orders"] == 6
-    # the account, members, orders, cancellations, invitations, approvals, (activity)
-    assert 0 < len(statements) <= 7, statements
+    # the account, members, orders, cancellations, invitations, approvals, projects,
+    # viewed freelancers, (activity)
+    assert 0 < len(statements) <= 9, statements
 
 
 @pytest.mark.parametrize(

@@ -197,11 +197,12 @@ def test_only_the_buyer_side_accepts_milestones(work: Work, shop: Any) -> None:
     assert order(work, order_id).paid_cents == 10000
 
 
-def test_an_unreviewed_milestone_completes_the_order_after_8_days(work: Work, shop: Any) -> None:
+def test_an_unreviewed_milestone_completes_the_order_after_3_days(work: Work, shop: Any) -> None:
+    """SPEC §1.5: 3 days after every delivery, a milestone's included (issue 14: it was 8)."""
     order_id = place_milestones(work)
     delivered = T0 + timedelta(hours=1)
     deliver(work, order_id, delivered)
-    window = delivered + timedelta(days=8)
+    window = delivered + timedelta(days=3)
     assert order(work, order_id, window - SECOND).status == "delivered"
     completed = order(work, order_id, window)
     assert (completed.status, completed.paid_cents) == ("completed", 10000)
@@ -219,6 +220,20 @@ def test_an_unreviewed_milestone_completes_the_order_after_8_days(work: Work, sh
     ]
 
 
+def test_a_later_milestone_has_the_same_3_day_window(work: Work, shop: Any) -> None:
+    order_id = place_milestones(work)
+    deliver(work, order_id, T0 + timedelta(hours=1))
+    accept_milestone(work, order_id, T0 + timedelta(hours=2))
+    second = T0 + timedelta(days=1)
+    deliver(work, order_id, second)
+    window = second + timedelta(days=3)
+    assert order(work, order_id, second).auto_complete_at == window
+    assert order(work, order_id, window - SECOND).status == "delivered"
+    completed = order(work, order_id, window)
+    assert (completed.status, completed.paid_cents) == ("completed", 30000)
+    assert statuses(work, order_id) == ["accepted", "accepted", "not_started"]
+
+
 def test_a_milestone_can_go_into_revision(work: Work, shop: Any) -> None:
     order_id = place_milestones(work, "A=100.00", "B=50.00", service=1)  # 1 revision
     deliver(work, order_id, T0 + timedelta(hours=1))
@@ -230,7 +245,7 @@ def test_a_milestone_can_go_into_revision(work: Work, shop: Any) -> None:
     assert order(work, order_id, T0 + timedelta(days=30)).status == "in_revision"
     redelivered = T0 + timedelta(days=30, hours=1)
     deliver(work, order_id, redelivered)
-    assert order(work, order_id, redelivered).auto_complete_at == redelivered + timedelta(days=8)
+    assert order(work, order_id, redelivered).auto_complete_at == redelivered + timedelta(days=3)
     accepted = accept_milestone(work, order_id, redelivered + timedelta(hours=1))
     assert (accepted.status, accepted.paid_cents) == ("in_progress", 15000)
 

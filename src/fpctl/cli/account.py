@@ -57,13 +57,17 @@ def create(
     ),
 )
 def list_(run: Invocation) -> None:
-    """List accounts (a member sees only their own)."""
+    """List accounts (a member sees only their own, without its balance and credits)."""
+    from fpctl.domain.permissions import Action, allows
     from fpctl.services.team import accounts
     from fpctl.views.team import ACCOUNT_COLUMNS, account_view
 
     with run.work(write=False) as ctx:
+        billing = allows(ctx.actor, Action.BILLING_INVOICES)
         found = accounts.list_accounts_with_seats(ctx)
-        rows = found.map(lambda found: account_view(found[0], members=found[1]))
+        rows = found.map(
+            lambda found: account_view(found[0], members=found[1], shows_billing=billing)
+        )
         run.emit(rows, table_columns=ACCOUNT_COLUMNS)
 
 

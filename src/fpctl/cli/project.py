@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -12,11 +13,22 @@ from fpctl.cli.numbers import ID
 from fpctl.cli.options import command, group
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from fpctl.services.context import Context
     from fpctl.store.tables import Project
     from fpctl.views.projects import View
 
 app = group("project", "Projects: every member's my-project, public and private projects.")
+
+
+class Shown(StrEnum):
+    """Which projects `project list` shows, by status."""
+
+    ACTIVE = "active"
+    ARCHIVED = "archived"
+    ALL = "all"
+
 
 ProjectId = Annotated[
     int,
@@ -38,6 +50,14 @@ def _emit_project(run: Invocation, view: View, *, unchanged: str | None = None) 
 
     title = f"Project {view['id']}: {view['name']}"
     run.emit_change(view, unchanged=unchanged, table_columns=PROJECT_SHOW_COLUMNS, title=title)
+
+
+def _change(run: Invocation, change: Callable[[Context], tuple[Project, str | None]]) -> None:
+    """Run one change to a project and print the project, or why nothing changed."""
+    with run.work(write=True) as ctx:
+        project, unchanged = change(ctx)
+        view = _view(ctx, project)
+    _emit_project(run, view, unchanged=unchanged)
 
 
 @command(
@@ -72,16 +92,32 @@ def create(
     app,
     "list",
     lists=True,
-    examples=("fpctl project list --as mia@acme.test",),
+    examples=(
+        "fpctl project list --as mia@acme.test",
+        "fpctl project list --status archived -o json",
+    ),
 )
-def list_(run: Invocation) -> None:
-    """List the projects the actor sees, oldest first (every project with no --as)."""
+def list_(
+    run: Invocation,
+    status: Annotated[
+        Shown,
+        typer.Option(
+            help="active (the default), archived, or all: active and archived alike.",
+            case_sensitive=False,
+        ),
+    ] = Shown.ACTIVE,
+) -> None:
+    """List the projects the actor sees, oldest first (every project with no --as).
+    Archived projects are left out unless --status archived or all asks for them."""
+    from fpctl.domain.enums import ProjectStatus
     from fpctl.services.team import projects
     from fpctl.views.projects import PROJECT_COLUMNS, project_row
 
+    wanted = None if status is Shown.ALL else ProjectStatus(status.value)
     with run.work(write=False) as ctx:
         slug = ctx.the_account.slug
-        rows = (project_row(summary, slug) for summary in projects.list_projects(ctx))
+        listed = projects.list_projects(ctx, wanted)
+        rows = (project_row(summary, slug) for summary in listed)
         run.emit(rows, table_columns=PROJECT_COLUMNS, title=f"Projects of {slug}")
 
 
@@ -122,13 +158,11 @@ def add_member(
     ],
 ) -> None:
     """Add a member to a project. Anyone may add to a public project (add yourself to
-    join); only the owner adds collaborators to a private one. My-projects have none."""
+    join); a private one's owner, the admin and support add its collaborators.
+    My-projects have none; archived projects take no new member."""
     from fpctl.services.team import projects
 
-    with run.work(write=True) as ctx:
-        project, unchanged = projects.add_member(ctx, project_id, email)
-        view = _view(ctx, project)
-    _emit_project(run, view, unchanged=unchanged)
+    _change(run, lambda ctx: projects.add_member(ctx, project_id, email))
 
 
 @command(
@@ -138,10 +172,74 @@ def add_member(
     examples=("fpctl project share 3 --as mia@acme.test",),
 )
 def share(run: Invocation, project_id: ProjectId) -> None:
-    """Share a private project with all members (owner only; one-way: it cannot be undone)."""
+    """Share a private project with all members (its owner, the admin or support; one-way:
+    it cannot be undone)."""
     from fpctl.services.team import projects
 
-    with run.work(write=True) as ctx:
-        project, unchanged = projects.share(ctx, project_id)
-        view = _view(ctx, project)
-    _emit_project(run, view, unchanged=unchanged)
+    _change(run, lambda ctx: projects.share(ctx, project_id))
+
+
+Email = Annotated[
+    str,
+    typer.Argument(
+        metavar="EMAIL", help="A member of the account.", autocompletion=complete_members
+    ),
+]
+
+
+@command(
+    app,
+    "remove-member",
+    writes=True,
+    examples=("fpctl project remove-member 3 max@acme.test --as mia@acme.test",),
+)
+def remove_member(run: Invocation, project_id: ProjectId, email: Email) -> None:
+    """Take a collaborator off a project (its owner, the admin or support). The owner
+    cannot be removed; someone not in the project is reported unchanged."""
+    from fpctl.services.team import projects
+
+    _change(run, lambda ctx: projects.remove_member(ctx, project_id, email))
+
+
+@command(
+    app,
+    "rename",
+    writes=True,
+    examples=('fpctl project rename 3 "Autumn launch" --as ada@acme.test',),
+)
+def rename(
+    run: Invocation,
+    project_id: ProjectId,
+    name: Annotated[str, typer.Argument(metavar="NAME", help="The project's new name.")],
+) -> None:
+    """Rename a project (its owner, the admin or support). A my-project keeps its name."""
+    from fpctl.services.team import projects
+
+    _change(run, lambda ctx: projects.rename(ctx, project_id, name))
+
+
+@command(
+    app,
+    "archive",
+    writes=True,
+    examples=("fpctl project archive 3 --as ada@acme.test",),
+)
+def archive(run: Invocation, project_id: ProjectId) -> None:
+    """Archive a project (its owner, the admin or support): it keeps its orders, which go
+    on, and takes no new order or member until unarchived. My-projects are never archived."""
+    from fpctl.services.team import projects
+
+    _change(run, lambda ctx: projects.archive(ctx, project_id))
+
+
+@command(
+    app,
+    "unarchive",
+    writes=True,
+    examples=("fpctl project unarchive 3 --as ada@acme.test",),
+)
+def unarchive(run: Invocation, project_id: ProjectId) -> None:
+    """Make an archived project active again (its owner, the admin or support)."""
+    from fpctl.services.team import projects
+
+    _change(run, lambda ctx: projects.unarchive(ctx, project_id))

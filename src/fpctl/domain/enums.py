@@ -77,6 +77,11 @@ class LimitMode(StrEnum):
     APPROVAL = "approval"
 
 
+class ProjectStatus(StrEnum):
+    ACTIVE = "active"
+    ARCHIVED = "archived"  # keeps its orders; takes no new order and no new member
+
+
 class ApprovalKind(StrEnum):
     INVITATION = "invitation"
     ORDER = "order"

@@ -87,8 +87,8 @@ def moves_from(status: OrderStatus | str) -> list[Move]:
 # -- time rules -----------------------------------------------------------------------------
 
 CANCELLATION_ANSWER_WINDOW = timedelta(hours=48)  # then the request is accepted on its own
-AUTO_COMPLETE_AFTER = timedelta(days=3)  # after delivery, unless the buyer acted
-MILESTONE_REVIEW_WINDOW = timedelta(days=8)
+# After every delivery, a milestone's included (SPEC §1.5: 3 days), unless the buyer acted.
+AUTO_COMPLETE_AFTER = timedelta(days=3)
 GUARANTEE_WINDOW = timedelta(days=14)  # support's satisfaction-guarantee refund
 VERY_LATE_AFTER = timedelta(hours=24)
 

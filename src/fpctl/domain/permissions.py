@@ -76,6 +76,10 @@ class Action(StrEnum):
     PROJECT_CREATE = "project.create"
     PROJECT_ADD_MEMBER = "project.add_member"
     PROJECT_SHARE = "project.share"
+    PROJECT_REMOVE_MEMBER = "project.remove_member"
+    PROJECT_RENAME = "project.rename"
+    PROJECT_ARCHIVE = "project.archive"
+    PROJECT_UNARCHIVE = "project.unarchive"
     NETWORK_SAVE = "network.save"
     NETWORK_LIST_CREATE = "network.list_create"
     NETWORK_LIST_ADD = "network.list_add"
@@ -140,6 +144,7 @@ _BILLING = (A, B, S)
 _SELLER = (F,)
 _INVITE_NOTE = "invitations by members and billing managers may need approval (invite-approval)"
 _ORDER_NOTE = "orders may need approval or be limited (order-approval, purchase-limit)"
+_OWNERS = (B, M)  # a project's owner; the admin and support manage every project
 
 PERMISSIONS: dict[Action, Rule] = {
     Action.TEAM_READ: _read("see the account's team", *_BUYERS),
@@ -197,6 +202,10 @@ PERMISSIONS: dict[Action, Rule] = {
     Action.PROJECT_CREATE: _rule("create projects", *_BUYERS),
     Action.PROJECT_ADD_MEMBER: _rule("add project collaborators", *_BUYERS),
     Action.PROJECT_SHARE: _rule("share projects", *_BUYERS),
+    Action.PROJECT_REMOVE_MEMBER: _rule("remove project collaborators", *_BUYERS, own=_OWNERS),
+    Action.PROJECT_RENAME: _rule("rename projects", *_BUYERS, own=_OWNERS),
+    Action.PROJECT_ARCHIVE: _rule("archive projects", *_BUYERS, own=_OWNERS),
+    Action.PROJECT_UNARCHIVE: _rule("unarchive projects", *_BUYERS, own=_OWNERS),
     Action.NETWORK_SAVE: _rule("save freelancers", *_BUYERS),
     Action.NETWORK_LIST_CREATE: _rule("create lists", *_BUYERS),
     Action.NETWORK_LIST_ADD: _rule("add to lists", *_BUYERS),

@@ -43,13 +43,20 @@ def close_pending(
     now: datetime,
 ) -> Entry | None:
     """Close the pending request holding back this invitation or order, if there is one."""
-    request = session.exec(
+    request = pending_for(session, kind, subject_id)
+    return None if request is None else close(session, request, status, now)
+
+
+def pending_for(
+    session: Session, kind: ApprovalKind, subject_id: int | None
+) -> ApprovalRequest | None:
+    """The pending request holding back this invitation or order, if there is one."""
+    return session.exec(
         select(ApprovalRequest)
         .where(ApprovalRequest.kind == kind)
         .where(ApprovalRequest.subject_id == subject_id)
         .where(ApprovalRequest.status == ApprovalStatus.PENDING)
     ).first()
-    return None if request is None else close(session, request, status, now)
 
 
 def pending_of(session: Session, account_id: int | None) -> list[ApprovalRequest]:

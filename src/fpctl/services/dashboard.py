@@ -11,17 +11,27 @@ lists do:
 - pending approvals: the admin, support and no actor see all, others their own requests
   (``approvals list``);
 - recent activity: only those who may read the audit trail (``audit list``: the admin,
-  support, no actor); for anyone else it is None.
+  support, no actor); for anyone else it is None;
+- projects: the active projects the actor sees (``project list``);
+- recently viewed freelancers (seed 001: "les profils des freelances que vous avez consultés
+  récemment"): a member's own views, the account's latest view of each for support and no
+  actor (``network list --viewed``), newest first;
+- money (balance, credits, credits set aside): only those who may see billing (SPEC §1.8:
+  "Members cannot see billing history"; ``billing show``: the admin, billing managers,
+  support, no actor). For the others ``shows_billing`` is False and the view leaves the
+  keys in place, null.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import column, func, table
 from sqlmodel import Session, col, select
 
+from fpctl.clock import as_utc
 from fpctl.domain.enums import (
     OPEN_INVITATION_STATUSES,
     ApprovalStatus,
@@ -33,6 +43,7 @@ from fpctl.domain.permissions import Action, allows
 from fpctl.services.context import Context
 from fpctl.services.team.accounts import show as find_shown_account
 from fpctl.store.tables import Member
+from fpctl.store.tables.base import UTCDateTime
 
 if TYPE_CHECKING:
     from fpctl.store.tables import Account, AuditRecord
@@ -46,6 +57,18 @@ _INVITATIONS = table("invitation", column("account_id"), column("status"))
 _APPROVALS = table(
     "approvalrequest", column("account_id"), column("status"), column("requested_by_id")
 )
+_PROJECTS = table("project", column("id"), column("account_id"), column("archived_at"))
+_VIEWS = table(
+    "freelancer_view",
+    column("account_id"),
+    column("member_id"),
+    column("freelancer_id"),
+    column("viewed_at", UTCDateTime),
+)
+_FREELANCERS = table("freelancer", column("id"), column("username"), column("name"), column("pro"))
+
+#: How many recently viewed freelancers the dashboard shows, newest first.
+RECENTLY_VIEWED = 5
 
 #: How many audit records the dashboard shows, newest first.
 RECENT_ACTIVITY = 5
@@ -53,6 +76,16 @@ RECENT_ACTIVITY = 5
 ROLES = tuple(role.value for role in Role)
 MEMBER_STATUSES = tuple(status.value for status in MemberStatus)
 SEAT_STATUSES = (MemberStatus.ACTIVE.value, MemberStatus.DEACTIVATED.value)
+
+
+@dataclass(frozen=True)
+class Viewed:
+    """A freelancer the actor (or, for support and no actor, the account) viewed."""
+
+    username: str
+    name: str
+    pro: bool
+    viewed_at: datetime
 
 
 @dataclass(frozen=True)
@@ -65,6 +98,9 @@ class Dashboard:
     open_invitations: int
     pending_approvals: int
     recent_activity: list[AuditRecord] | None  # None: the actor may not read the audit trail
+    projects: int  # active projects the actor sees
+    recently_viewed: list[Viewed]
+    shows_billing: bool  # False: balance and credits are not the actor's to see
 
     @property
     def seats(self) -> int:
@@ -88,6 +124,9 @@ def show(ctx: Context, slug: str | None = None) -> Dashboard:
         open_invitations=_open_invitations(ctx.session, account.id),
         pending_approvals=_pending_approvals(ctx, account.id),
         recent_activity=activity,
+        projects=_active_projects(ctx, account.id),
+        recently_viewed=_recently_viewed(ctx, account.id),
+        shows_billing=allows(ctx.actor, Action.BILLING_INVOICES),
     )
 
 
@@ -174,3 +213,40 @@ def _recent_activity(session: Session, account_id: int) -> list[AuditRecord]:
             .limit(RECENT_ACTIVITY)
         ).all()
     )
+
+
+def _active_projects(ctx: Context, account_id: int) -> int:
+    """The account's projects not archived that the actor sees: who sees every order sees
+    every project (``services.team.projects``); a member, those ``project list`` shows."""
+    query = (
+        select(func.count())
+        .select_from(_PROJECTS)
+        .where(_PROJECTS.c.account_id == account_id)
+        .where(_PROJECTS.c.archived_at.is_(None))
+    )
+    if not _sees_all_orders(ctx):
+        from fpctl.services.team import projects
+
+        query = query.where(_PROJECTS.c.id.in_(projects.seen_by_member(ctx.actor)))
+    return ctx.session.exec(query).one()
+
+
+def _recently_viewed(ctx: Context, account_id: int) -> list[Viewed]:
+    """``network list --viewed``'s rule: a member's own views; support's and no actor's,
+    the account's latest view of each freelancer. Newest first, at most RECENTLY_VIEWED."""
+    last = func.max(_VIEWS.c.viewed_at)
+    who = (_FREELANCERS.c.id, _FREELANCERS.c.username, _FREELANCERS.c.name, _FREELANCERS.c.pro)
+    query = (
+        select(*who[1:], last)
+        .select_from(_VIEWS.join(_FREELANCERS, _FREELANCERS.c.id == _VIEWS.c.freelancer_id))
+        .where(_VIEWS.c.account_id == account_id)
+        .group_by(*who)
+        .order_by(last.desc(), _FREELANCERS.c.username)
+        .limit(RECENTLY_VIEWED)
+    )
+    if ctx.actor.is_member:
+        query = query.where(_VIEWS.c.member_id == ctx.actor.member_id)
+    return [
+        Viewed(username, name, bool(pro), as_utc(at))
+        for username, name, pro, at in ctx.session.exec(query).all()
+    ]

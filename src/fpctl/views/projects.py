@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from fpctl.clock import iso
+from fpctl.services.team.projects import status_of
 
 if TYPE_CHECKING:
     from fpctl.services.team.projects import Detail, Summary
@@ -16,6 +17,7 @@ PROJECT_COLUMNS = [
     "id",
     "name",
     "kind",
+    "status",
     "owner",
     "shared_with_all",
     "collaborators",
@@ -25,7 +27,7 @@ PROJECT_COLUMNS = [
     "created_at",
 ]
 #: `project show` as a table: the object's keys, order ids last.
-PROJECT_SHOW_COLUMNS = [*PROJECT_COLUMNS, "order_ids"]
+PROJECT_SHOW_COLUMNS = [*PROJECT_COLUMNS, "archived_at", "order_ids"]
 
 
 def _base(project: Project) -> View:
@@ -33,6 +35,7 @@ def _base(project: Project) -> View:
         "id": project.id,
         "name": project.name,
         "kind": project.kind,
+        "status": status_of(project).value,
         "owner": project.owner,
         "shared_with_all": project.shared_with_all,
     }
@@ -47,6 +50,7 @@ def project_view(detail: Detail, account_slug: str) -> View:
         "spend_cents": detail.spend_cents,
         "account": account_slug,
         "created_at": iso(detail.project.created_at),
+        "archived_at": iso(detail.project.archived_at),
         "order_ids": list(detail.order_ids),
     }
 
@@ -60,4 +64,5 @@ def project_row(summary: Summary, account_slug: str) -> View:
         "spend_cents": summary.spend_cents,
         "account": account_slug,
         "created_at": iso(summary.project.created_at),
+        "archived_at": iso(summary.project.archived_at),
     }

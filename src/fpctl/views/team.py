@@ -60,7 +60,10 @@ APPROVAL_COLUMNS = [
 ]
 
 
-def account_view(account: Account, *, members: int | None = None) -> View:
+def account_view(
+    account: Account, *, members: int | None = None, shows_billing: bool = True
+) -> View:
+    """An account's keys; its balance and credits null for whoever may not see billing."""
     view = {
         "id": account.id,
         "slug": account.slug,
@@ -69,8 +72,8 @@ def account_view(account: Account, *, members: int | None = None) -> View:
         "status": account.status,
         "tier": account.tier,
         "points": account.points,
-        "balance_cents": account.balance_cents,
-        "credits_cents": account.credits_cents,
+        "balance_cents": account.balance_cents if shows_billing else None,
+        "credits_cents": account.credits_cents if shows_billing else None,
         "company": account.company,
         "website": account.website,
         "industry": account.industry,

@@ -16,12 +16,12 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from fpctl.domain.actors import Actor
-from fpctl.domain.enums import ActorKind
-from fpctl.domain.orders import CANCELLATION_ANSWER_WINDOW, seconds_left
+from fpctl.domain.enums import ActorKind, ApprovalKind
+from fpctl.domain.orders import CANCELLATION_ANSWER_WINDOW, OrderStatus, seconds_left
 from fpctl.domain.permissions import Action
 from fpctl.domain.text import LONG_TEXT, within
 from fpctl.errors import InvalidInput, PermissionDenied, RuleViolation
-from fpctl.services import audit
+from fpctl.services import approval_requests, audit
 from fpctl.services.context import Context
 from fpctl.services.orders import lifecycle, visibility
 from fpctl.store.rows import id_of
@@ -45,6 +45,8 @@ def request(ctx: Context, order_id: int, reason: str) -> tuple[Order, OrderCance
         raise InvalidInput("a cancellation request needs a reason", hint="add --reason TEXT")
     within(reason, "the reason", LONG_TEXT)
     visibility.require_open(order, "take a cancellation request")
+    if order.status == OrderStatus.AWAITING_APPROVAL:
+        raise _held_for_approval(ctx, order)
     existing = visibility.open_cancellation(ctx.session, order)
     if existing is not None:
         raise RuleViolation(
@@ -78,6 +80,21 @@ def request(ctx: Context, order_id: int, reason: str) -> tuple[Order, OrderCance
         },
     )
     return order, cancellation
+
+
+def _held_for_approval(ctx: Context, order: Order) -> RuleViolation:
+    """An order still awaiting approval was neither charged nor started: there is nothing
+    to cancel by agreement, the admin rejects it (and its buyer may cancel it alone)."""
+    request = approval_requests.pending_for(ctx.session, ApprovalKind.ORDER, order.id)
+    decide = f"fpctl approvals reject {request.id if request else 'ID'} --reason TEXT"
+    buyer = f"; its buyer may also cancel it: fpctl order cancel {order.id}"
+    return RuleViolation(
+        f"order {order.id} is awaiting approval: nothing was charged or started, so there is "
+        "nothing to cancel by agreement",
+        hint=f"the admin rejects it instead: {decide}"
+        + ("" if side_of(ctx.actor) == SELLER else buyer),
+        code="awaiting_approval",
+    )
 
 
 def _open_request(ctx: Context, action: Action, order_id: int) -> tuple[Order, OrderCancellation]:

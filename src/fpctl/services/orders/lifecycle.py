@@ -1,5 +1,5 @@
 """The order lifecycle (SPEC §1.5): requirements, delivery, acceptance, revisions, the
-buyer's lone cancel, and the auto-completion 3 days after a delivery (8 days for a milestone).
+buyer's lone cancel, and the auto-completion 3 days after a delivery (a milestone's too).
 
 Buyer-side moves are made by members who see the order (or support); seller-side moves by
 the order's freelancer. While a mutual-cancellation request is open the order is on hold:
@@ -19,7 +19,6 @@ from sqlmodel import Session, col, select
 from fpctl.domain.actors import Actor
 from fpctl.domain.orders import (
     AUTO_COMPLETE_AFTER,
-    MILESTONE_REVIEW_WINDOW,
     Move,
     OrderKind,
     OrderStatus,
@@ -150,7 +149,7 @@ def current_milestone(session: Session, order: Order) -> OrderMilestone | None:
 
 
 def review_window(order: Order) -> Any:
-    return MILESTONE_REVIEW_WINDOW if order.kind == OrderKind.MILESTONES else AUTO_COMPLETE_AFTER
+    return AUTO_COMPLETE_AFTER  # every kind of order, every delivery (SPEC §1.5)
 
 
 def deliver(ctx: Context, order_id: int, files: Sequence[Path | str] = ()) -> Order:

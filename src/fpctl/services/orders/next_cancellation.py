@@ -40,6 +40,8 @@ def cancel_alone(plan: Plan) -> None:
 
 
 def cancel_requests(plan: Plan) -> None:
+    if plan.order.status == OrderStatus.AWAITING_APPROVAL:
+        return  # nothing charged or started: the admin rejects it instead (cancellations)
     note = "ask the other side to cancel; unanswered for 48 h it is accepted on its own"
     for who, flags_ in ((BUYER_WHO, plan.buyer), (FREELANCER_WHO, plan.seller)):
         plan.add(

@@ -13,10 +13,16 @@ Who sees a project (``can_see``):
 
 A project the actor cannot see behaves as not found (exit 3), as does another account's.
 
-Who changes a project: any active member creates public and private projects; any active
-member adds any active member to a public project (joining is adding yourself); only the
-owner of a private project (or support) adds its collaborators and shares it with all
-members, one-way. A my-project has no collaborators and is never shared.
+Who changes a project (docs/projects.md has the table): any active member creates public
+and private projects; any active member adds any active member to a public project (joining
+is adding yourself); a project's owner, the admin and support manage it: they add a private
+project's collaborators and share it with all members (one-way), remove collaborators,
+rename, archive and unarchive it (the admin "gère les projets", seed 002: every project of
+the account, other members' private ones included). A my-project has no collaborators, is
+never shared, keeps its name and is never archived.
+
+An archived project keeps its orders (they go on as before) and is shown as archived; it
+takes no new order, no new collaborator and no sharing until it is unarchived.
 """
 
 from __future__ import annotations
@@ -26,11 +32,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import and_, func, or_
 from sqlmodel import Session, col, select
 
 from fpctl.domain.actors import Actor
-from fpctl.domain.enums import ActorKind, MemberStatus, Role
+from fpctl.domain.enums import ActorKind, MemberStatus, ProjectStatus, Role
 from fpctl.domain.permissions import Action
 from fpctl.domain.text import require_text
 from fpctl.errors import NotFound, PermissionDenied, RuleViolation
@@ -76,6 +82,20 @@ def target(project: Project) -> str:
     return f"project:{project.id} {project.name}"
 
 
+def status_of(project: Project) -> ProjectStatus:
+    return ProjectStatus.ACTIVE if project.archived_at is None else ProjectStatus.ARCHIVED
+
+
+def _require_active(project: Project, takes: str) -> None:
+    """An archived project takes no ``takes`` (exit 5, ``project_archived``)."""
+    if project.archived_at is not None:
+        raise RuleViolation(
+            f"project {project.id} ({project.name}) is archived: it takes no {takes}",
+            hint=f"unarchive it first: fpctl project unarchive {project.id}",
+            code="project_archived",
+        )
+
+
 def collaborator_ids(session: Session, project_id: int) -> set[int]:
     rows = session.exec(
         select(ProjectMember.member_id).where(ProjectMember.project_id == project_id)
@@ -117,6 +137,26 @@ def can_see(session: Session, project: Project, actor: Actor) -> bool:
     return _visible(project, actor, collaborator_ids(session, project.id))
 
 
+def seen_by_member(actor: Actor) -> Any:
+    """``can_see`` in SQL for a member who does not see every project (not the admin or a
+    billing manager): the ids of the projects of their account they see, as a subquery."""
+    mine = col(Project.owner_id) == actor.member_id
+    joined = col(Project.id).in_(
+        select(ProjectMember.project_id).where(ProjectMember.member_id == actor.member_id)
+    )
+    return (
+        select(Project.id)
+        .where(Project.account_id == actor.account_id)
+        .where(
+            or_(
+                col(Project.kind) == PUBLIC,
+                and_(col(Project.kind) == MY, mine),
+                and_(col(Project.kind) == PRIVATE, or_(mine, joined, col(Project.shared_with_all))),
+            )
+        )
+    )
+
+
 def _not_found(project_id: int) -> NotFound:
     return NotFound(
         f"no project {project_id} in this account", hint="`fpctl project list` shows them"
@@ -139,12 +179,18 @@ def order_may_go_in(ctx: Context, project: Project) -> None:
     Someone else's my-project is refused (exit 5, ``personal_project``); a private project
     the actor neither owns nor collaborates on (and not shared with all) is not found
     (exit 3), even for the admin and billing managers, who see it. Support may place in any
-    project of the account."""
+    project of the account. An archived project takes no order (exit 5,
+    ``project_archived``), whoever asks."""
     actor = ctx.actor
     if project.account_id != ctx.the_account.id or actor.kind is ActorKind.FREELANCER:
         raise _not_found(project.id or 0)
-    if not actor.is_member:
-        return
+    if actor.is_member:
+        _member_may_place(ctx, project)
+    _require_active(project, "new orders")
+
+
+def _member_may_place(ctx: Context, project: Project) -> None:
+    actor = ctx.actor
     if project.kind == MY and project.owner_id != actor.member_id:
         raise _personal_refusal(project, "only its owner places orders in it")
     if project.kind != PRIVATE or project.shared_with_all:
@@ -159,10 +205,15 @@ def order_may_go_in(ctx: Context, project: Project) -> None:
         raise _not_found(project.id)
 
 
-def _personal_refusal(project: Project, why: str) -> RuleViolation:
+_WORK_WITH_OTHERS = "create a project to work with others: fpctl project create NAME [--private]"
+
+
+def _personal_refusal(
+    project: Project, why: str, hint: str | None = _WORK_WITH_OTHERS
+) -> RuleViolation:
     return RuleViolation(
         f"project {project.id} is {project.owner}'s my-project: {why}",
-        hint="create a project to work with others: fpctl project create NAME [--private]",
+        hint=hint,
         code="personal_project",
     )
 
@@ -253,13 +304,18 @@ def _collaborators_by_project(session: Session, account_id: int) -> dict[int, se
     return found
 
 
-def list_projects(ctx: Context) -> Iterator[Summary]:
+def list_projects(ctx: Context, status: ProjectStatus | None = None) -> Iterator[Summary]:
     """The account's projects that the actor sees, oldest first (all of them with no actor),
-    streamed: only each project's collaborator ids and order totals are held."""
+    in ``status`` (None: active and archived alike), streamed: only each project's
+    collaborator ids and order totals are held."""
     ctx.require(Action.PROJECT_READ)
     account_id = ctx.the_account.id
     assert account_id is not None
     query = select(Project).where(Project.account_id == account_id).order_by(col(Project.id))
+    if status is ProjectStatus.ACTIVE:
+        query = query.where(col(Project.archived_at).is_(None))
+    elif status is ProjectStatus.ARCHIVED:
+        query = query.where(col(Project.archived_at).is_not(None))
     team = _collaborators_by_project(ctx.session, account_id)
     orders = _orders_by_project(ctx.session, account_id)
 
@@ -288,13 +344,7 @@ def _record(ctx: Context, project: Project, action: str, changes: dict[str, Any]
 def create(ctx: Context, name: str, *, private: bool = False) -> Project:
     """A public project (or a private one) owned by the actor (support owns none)."""
     ctx.require(Action.PROJECT_CREATE)
-    cleaned = require_text(name, "the project name")
-    if cleaned.casefold() == MY_PROJECT_NAME:
-        raise RuleViolation(
-            f"{MY_PROJECT_NAME!r} is the name of every member's personal project",
-            hint="choose another name",
-            code="reserved_name",
-        )
+    cleaned = _name(name)
     account_id = ctx.the_account.id
     assert account_id is not None
     project = Project(
@@ -312,27 +362,53 @@ def create(ctx: Context, name: str, *, private: bool = False) -> Project:
     return project
 
 
-#: What the owner of a private project alone (with support) may do to it.
-_OWNER_DOES = {Action.PROJECT_ADD_MEMBER: "add collaborators to", Action.PROJECT_SHARE: "share"}
+def _name(name: str) -> str:
+    cleaned = require_text(name, "the project name")
+    if cleaned.casefold() == MY_PROJECT_NAME:
+        raise RuleViolation(
+            f"{MY_PROJECT_NAME!r} is the name of every member's personal project",
+            hint="choose another name",
+            code="reserved_name",
+        )
+    return cleaned
+
+
+#: What a project's owner, the admin and support alone may do to any project…
+_MANAGERS_DO = {
+    Action.PROJECT_REMOVE_MEMBER: "remove collaborators from",
+    Action.PROJECT_RENAME: "rename",
+    Action.PROJECT_ARCHIVE: "archive",
+    Action.PROJECT_UNARCHIVE: "unarchive",
+}
+#: …and to a private one (anyone adds to a public project; sharing one changes nothing).
+_MANAGERS_DO_TO_PRIVATE = {
+    Action.PROJECT_ADD_MEMBER: "add collaborators to",
+    Action.PROJECT_SHARE: "share",
+}
 
 
 def authorize(ctx: Context, action: Action, project_id: int) -> Project:
     """The project ``action`` acts on, once the actor may: the role, a project they see,
-    and for a private one its owner (or support). ``auth can-i ACTION ID`` asks this."""
+    and where the action is a manager's, its owner, the admin or support.
+    ``auth can-i ACTION ID`` asks this."""
     ctx.require(action)
     project = find(ctx, project_id)
-    if project.kind == PRIVATE and action in _OWNER_DOES:
-        _require_owner(ctx, project, _OWNER_DOES[action])
+    does = _MANAGERS_DO.get(action)
+    if does is None and project.kind == PRIVATE:
+        does = _MANAGERS_DO_TO_PRIVATE.get(action)
+    if does is not None:
+        _require_manager(ctx, project, does)
     return project
 
 
-def _require_owner(ctx: Context, project: Project, does: str) -> None:
-    """Only the owner of a private project (or support) may ``does``."""
-    if ctx.actor.is_support or project.owner_id == ctx.actor.member_id:
+def _require_manager(ctx: Context, project: Project, does: str) -> None:
+    """Only a project's owner, the admin and support may ``does``."""
+    actor = ctx.actor
+    if actor.is_support or actor.is_admin or project.owner_id == actor.member_id:
         return
     raise PermissionDenied(
-        f"{ctx.actor.label} cannot {does} project {project.id}: "
-        f"only its owner ({project.owner}) and support can",
+        f"{actor.label} cannot {does} project {project.id}: "
+        f"only its owner ({project.owner}), the admin and support can",
     )
 
 
@@ -354,6 +430,7 @@ def add_member(ctx: Context, project_id: int, email: str) -> tuple[Project, str 
     project = authorize(ctx, Action.PROJECT_ADD_MEMBER, project_id)
     if project.kind == MY:
         raise _personal_refusal(project, "it has no collaborators")
+    _require_active(project, "new members")
     member = _active_member(ctx, email)
     assert project.id is not None and member.id is not None
     if member.id == project.owner_id:
@@ -381,8 +458,86 @@ def share(ctx: Context, project_id: int) -> tuple[Project, str | None]:
         return project, f"project {project.id} is public: every member sees it; nothing changed"
     if project.shared_with_all:
         return project, f"project {project.id} is already shared with all members: nothing changed"
+    _require_active(project, "new members (sharing opens it to every member)")
     project.shared_with_all = True
     ctx.session.add(project)
     ctx.session.flush()
     _record(ctx, project, Action.PROJECT_SHARE, {"shared_with_all": (False, True)})
     return project, None
+
+
+def remove_member(ctx: Context, project_id: int, email: str) -> tuple[Project, str | None]:
+    """Take a collaborator off a project (whatever their status: a removed member's seat
+    can be tidied away too). The owner is no collaborator and cannot be removed.
+
+    Returns the project and, when nothing changed (not a collaborator), the reason why."""
+    project = authorize(ctx, Action.PROJECT_REMOVE_MEMBER, project_id)
+    if project.kind == MY:
+        raise _personal_refusal(project, "it has no collaborators")
+    member = find_member(ctx, email)
+    if member.id == project.owner_id:
+        raise RuleViolation(
+            f"{member.email} owns project {project.id}: the owner cannot be removed from it",
+            code="project_owner",
+        )
+    assert project.id is not None and member.id is not None
+    seat = ctx.session.get(ProjectMember, (project.id, member.id))
+    if seat is None:
+        return project, f"{member.email} is not in project {project.id}: nothing changed"
+    ctx.session.delete(seat)
+    ctx.session.flush()
+    _record(ctx, project, Action.PROJECT_REMOVE_MEMBER, {"collaborator": (member.email, None)})
+    return project, None
+
+
+def rename(ctx: Context, project_id: int, name: str) -> tuple[Project, str | None]:
+    """Give a project a new name (a my-project keeps its own).
+
+    Returns the project and, when nothing changed (the same name), the reason why."""
+    project = authorize(ctx, Action.PROJECT_RENAME, project_id)
+    cleaned = _name(name)
+    if project.kind == MY:
+        raise _personal_refusal(project, f"every member's personal project is {MY_PROJECT_NAME!r}")
+    if cleaned == project.name:
+        return project, f"project {project.id} is already named {cleaned!r}: nothing changed"
+    before = project.name
+    project.name = cleaned
+    ctx.session.add(project)
+    ctx.session.flush()
+    _record(ctx, project, Action.PROJECT_RENAME, {"name": (before, cleaned)})
+    return project, None
+
+
+def archive(ctx: Context, project_id: int) -> tuple[Project, str | None]:
+    """Archive a project: it keeps its orders and takes no new order or member.
+
+    A my-project is never archived: it takes every order placed without ``--project``.
+    Returns the project and, when nothing changed (already archived), the reason why."""
+    project = authorize(ctx, Action.PROJECT_ARCHIVE, project_id)
+    if project.kind == MY:
+        raise _personal_refusal(
+            project,
+            "it takes every order placed without --project, so it is never archived",
+            hint=None,
+        )
+    if project.archived_at is not None:
+        return project, f"project {project.id} is already archived: nothing changed"
+    return _set_archived(ctx, project, ctx.now, Action.PROJECT_ARCHIVE), None
+
+
+def unarchive(ctx: Context, project_id: int) -> tuple[Project, str | None]:
+    """Make an archived project active again. Returns the project and, when nothing
+    changed (it was not archived), the reason why."""
+    project = authorize(ctx, Action.PROJECT_UNARCHIVE, project_id)
+    if project.archived_at is None:
+        return project, f"project {project.id} is not archived: nothing changed"
+    return _set_archived(ctx, project, None, Action.PROJECT_UNARCHIVE), None
+
+
+def _set_archived(ctx: Context, project: Project, at: datetime | None, action: Action) -> Project:
+    before = status_of(project)
+    project.archived_at = at
+    ctx.session.add(project)
+    ctx.session.flush()
+    _record(ctx, project, action, {"status": (before, status_of(project))})
+    return project

@@ -29,6 +29,7 @@ class Project(SQLModel, table=True):
     owner: str  # the creator's label (email, or support:agent)
     shared_with_all: bool = False  # a private project opened to every member (one-way)
     created_at: datetime = when()
+    archived_at: datetime | None = when(nullable=True)  # archived: no new orders or members
 
 
 class ProjectMember(SQLModel, table=True):
