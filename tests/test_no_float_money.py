@@ -53,6 +53,12 @@ class Allowed:
 #: Places where a float, a division, Decimal or round() is not money. Keep it small.
 ALLOWED = (
     Allowed(
+        "fpctl.domain.files",
+        "size_text",
+        TRUE_DIVISION,
+        "a delivered file's size shown in KiB or MiB: bytes, not money",
+    ),
+    Allowed(
         "fpctl.cli.progress",
         "PROGRESS_AFTER_SECONDS",
         FLOAT_LITERAL,

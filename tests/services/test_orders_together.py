@@ -90,6 +90,7 @@ def test_a_held_order_counts_for_the_next_ones_and_asks_for_approval(shop: Any, 
     assert started.order.status == "awaiting_requirements" and started.approval is None
     trail = audit_trail(work)[-3:]
     assert [action for _, action, _ in trail] == ["order.place", "approval.request", "order.place"]
+    assert trail[1][2] == f"approval:{held.approval.id} order:{held.order.id}"
 
 
 def test_moves_made_together_refuse_one_by_one(shop: Any, work: Any) -> None:

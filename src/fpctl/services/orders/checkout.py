@@ -456,6 +456,8 @@ def _write(session: Session, plans: list[_Plan]) -> list[Placed]:
         if approval is not None:
             session.add(approval)
         approvals.append(approval)
+    if any(approvals):
+        session.flush()  # their ids, which their audit records name
     charges = []
     for plan, order, first in zip(plans, orders, firsts, strict=True):
         if plan.charge is not None:
