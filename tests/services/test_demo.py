@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from fpctl.domain.enums import Plan
 from fpctl.services import demo, maintenance, work
 from fpctl.services.demo_data import MIN_MEMBERS, DemoOptions, Person, Team
+from fpctl.services.demo_dealings import DEALT_ORDERS
 from fpctl.services.demo_orders import STAND_INS, is_member_throughout, story_steps
 
 BASE = datetime(2026, 11, 1, tzinfo=UTC)
@@ -47,7 +48,8 @@ def _seed_and_check(options: DemoOptions, now: datetime) -> demo.Summary:
     assert chain["records"] == summary.counts["audit_records"]  # a new store: all of them
     assert summary.counts["accounts"] == options.accounts
     assert summary.counts["members"] == options.accounts * options.members
-    assert 0 <= summary.counts["orders"] <= options.accounts * options.orders
+    made = options.orders + (DEALT_ORDERS if options.orders else 0)  # per account
+    assert 0 <= summary.counts["orders"] <= options.accounts * made
     return summary
 
 
@@ -94,7 +96,7 @@ def test_any_size_seed_and_day_makes_a_store_that_checks(
 
 def test_the_default_store_checks() -> None:
     summary = _seed_and_check(DemoOptions(), BASE)
-    assert summary.counts["orders"] == 29  # 3 x 10, one refused by a purchase limit
+    assert summary.counts["orders"] == 41  # 3 x (10 + 4 dealt), one refused by a limit
 
 
 def test_progress_is_told_of_every_step() -> None:

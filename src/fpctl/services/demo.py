@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
 from itertools import groupby
+from pathlib import Path
 from typing import cast
 
 from sqlalchemy import func
@@ -45,6 +46,7 @@ from fpctl.services.demo_data import (
     company,
     demo_slugs,
 )
+from fpctl.services.demo_dealings import Dealings, temporary_folder
 from fpctl.services.demo_held import HELD_ROWS, holding
 from fpctl.services.demo_orders import OrderStories, StoryMove
 from fpctl.services.money import billing_info, payment_methods
@@ -198,6 +200,7 @@ class _Seeder:
         self.plan_invitations(team)
         self.plan_policies(team)
         self.stories.plan_orders(team)
+        self.dealings.plan(team)
         return team
 
     def create(self, team: Team, when: datetime) -> None:
@@ -338,7 +341,12 @@ class _Seeder:
 
     def run(self) -> list[Team]:
         # Rows and lookups kept between steps, as a batch keeps them between its lines.
-        with holding(self.session, HELD_ROWS), memo.remembering(self.session):
+        with (
+            holding(self.session, HELD_ROWS),
+            memo.remembering(self.session),
+            temporary_folder() as files,  # what the freelancers deliver is read from there
+        ):
+            self.dealings = Dealings(self, self.stories, Path(files))
             return self._run()
 
     def _run(self) -> list[Team]:
