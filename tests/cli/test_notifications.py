@@ -7,24 +7,15 @@ from typing import Any
 
 import pytest
 
+from tests.cli.test_inbox import ADA, LENA, MIA, SUPPORT, ok
 from tests.conftest import Cli, changes_nothing
 
-ADA = ("--as", "ada@acme.test")
-MIA = ("--as", "mia@acme.test")
 BILL = ("--as", "bill@acme.test")
-LENA = ("--as", "@lena")
-SUPPORT = ("--as", "support", "--reason", "ticket 7", "--account", "acme")
 
 
 @pytest.fixture(autouse=True)
 def _agent(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("FPCTL_AGENT", "sam")
-
-
-def ok(cli: Cli, *args: Any) -> Any:
-    done = cli(*args, "-o", "json")
-    assert done.exit_code == 0, done.stderr
-    return done.json
 
 
 @pytest.fixture

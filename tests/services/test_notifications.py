@@ -109,9 +109,9 @@ def test_a_new_order_tells_the_projects_owner_and_collaborators_not_the_placer(
     project = shared_project(work, MIA, BILL)
     order = place(work, MIA, project)
 
-    assert told(work) == [
-        (MAX, notifications.ORDER_PLACED, f"order:{order}"),
+    assert sorted(told(work)) == [
         (BILL, notifications.ORDER_PLACED, f"order:{order}"),
+        (MAX, notifications.ORDER_PLACED, f"order:{order}"),
     ]
 
 
