@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from fpctl.cli.completion import complete_notifications
 from fpctl.cli.invocation import Invocation
 from fpctl.cli.numbers import ID
 from fpctl.cli.options import command, group
@@ -56,7 +57,10 @@ def read(
     notification_id: Annotated[
         int | None,
         typer.Argument(
-            metavar="[ID]", parser=ID, help="The notification's id (`fpctl notifications list`)."
+            metavar="[ID]",
+            parser=ID,
+            help="The notification's id (`fpctl notifications list`).",
+            autocompletion=complete_notifications,
         ),
     ] = None,
     every: Annotated[
