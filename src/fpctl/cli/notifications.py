@@ -79,7 +79,7 @@ def read(
     if notification_id is None:
         with run.work(write=True) as ctx:
             count = notification_reads.read_all(ctx)
-        run.emit({"read": count}, title="Notifications marked read")
+        run.emit({"read": count})
         return
     with run.work(write=True) as ctx:
         notification, unchanged = notification_reads.read(ctx, notification_id)
