@@ -161,6 +161,12 @@ STORE_CASES = {
     "fpctl offer accept ": [("1", "pending · Icons · @lena.design · northwind-traders")],
     "fpctl offer withdraw --as @lena-writes ": [],
     "fpctl approvals approve ": [("1", f"order 2 · by {PATEL} · $200.00")],
+    # the --as member's unread notifications, newest first
+    f"fpctl notifications read --as {ELENA} ": [
+        ("2", "offer · @lena.design sent you custom offer 1: Icons ($90.00)"),
+        ("1", f"order.approval · {PATEL} placed order 2: Logo design…"),
+    ],
+    "fpctl notifications read ": [],
     "fpctl team withdraw ": [("3", f"pending · {ZOE} · member")],
     "fpctl team resend z": [(ZOE, "pending · invitation 3 · member")],
     "fpctl project show --as quinn.costa@northwind-traders.test ": [

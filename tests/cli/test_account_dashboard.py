@@ -25,6 +25,7 @@ DASHBOARD_KEYS = ACCOUNT_KEYS | {
     "renews_at", "credits_set_aside_cents", "members_by_role", "members_by_status",
     "former_members", "open_orders", "open_cancellation_requests", "open_invitations",
     "pending_approvals", "recent_activity", "projects", "recently_viewed",
+    "unread_notifications",
 }  # fmt: skip
 AUDIT_KEYS = {
     "id", "at", "actor", "actor_kind", "agent", "action", "target", "account", "reason",
@@ -136,8 +137,11 @@ def test_credits_set_aside_on_a_switched_account(cli: Cli, shop: dict[str, int])
 
 def test_the_admin_support_and_no_actor_see_the_same(cli: Cli, busy: dict[str, int]) -> None:
     admin = dashboard(cli, *ADA)
-    assert dashboard(cli, *SUPPORT) == admin
-    assert dashboard(cli, "acme") == admin
+    # but notifications are each member's own: support and no actor have none
+    assert admin.pop("unread_notifications") == 1  # yan's invitation awaits her approval
+    for view in (dashboard(cli, *SUPPORT), dashboard(cli, "acme")):
+        assert view.pop("unread_notifications") is None
+        assert view == admin
 
 
 def test_a_member_sees_counts_of_what_they_may_see(cli: Cli, busy: dict[str, int]) -> None:
@@ -151,6 +155,7 @@ def test_a_member_sees_counts_of_what_they_may_see(cli: Cli, busy: dict[str, int
     assert mine["open_cancellation_requests"] == 1  # on her order
     assert mine["pending_approvals"] == 1  # her own request
     assert mine["recent_activity"] is None  # members cannot read the audit trail
+    assert mine["unread_notifications"] == 1  # lena's cancellation request, on her order
     assert ok(cli("order", "list", *MIA, "-o", "json"))[0]["id"] == busy["mia_order"]
 
 

@@ -97,3 +97,21 @@ def test_conversations_messages_and_read_marks_are_carried(
         moved = store_state(target)
         assert [moved[t] for t in tables] == [source[t] for t in tables]
         assert cli("db", "check", "--db", str(target)).exit_code == 0
+
+
+def test_notifications_and_their_read_marks_are_carried(
+    cli: Cli, shop: dict[str, int], isolated_env: Path, tmp_path: Path
+) -> None:
+    """The notification table (issue 14) goes with a copy and a backup, read marks included,
+    and `db check` passes on both."""
+    assert cli("inbox", "send", "@lena", "hello", "--as", "mia@acme.test").exit_code == 0
+    assert cli("notifications", "read", "--all", "--as", "ada@acme.test").exit_code == 0
+    source = store_state(isolated_env)
+    assert len(source["notification"]) == 3  # ada (read), bill and max; not mia, the writer
+
+    copied, backup = tmp_path / "copy.db", tmp_path / "backup.db"
+    assert cli("db", "copy", "--to", str(copied)).exit_code == 0
+    assert cli("db", "backup", str(backup)).exit_code == 0
+    for target in (copied, backup):
+        assert store_state(target)["notification"] == source["notification"]
+        assert cli("db", "check", "--db", str(target)).exit_code == 0

@@ -37,6 +37,7 @@ COMMANDS = {
     "offer": "offer",
     "project": "project",
     "inbox": "inbox",
+    "notifications": "notifications",
     "billing": "billing",
     "subscription": "subscription",
     "rewards": "rewards",

@@ -19,6 +19,7 @@ from fpctl.cli.completion_store import (
     freelancer_actor,
     given,
     like,
+    member_actor,
     rows,
 )
 
@@ -297,3 +298,18 @@ def complete_order_statuses(incomplete: str) -> list[str]:
     from fpctl.domain.orders import OrderStatus
 
     return [status.value for status in OrderStatus if status.value.startswith(incomplete)]
+
+
+def complete_notifications(ctx: typer.Context, incomplete: str) -> Described:
+    """The ``--as`` member's unread notifications, newest first, described by their text."""
+    member = member_actor(ctx)
+    if not member or not _id_prefix(incomplete):
+        return
+    for notification_id, kind, text in rows(
+        ctx,
+        "SELECT n.id, n.kind, n.text FROM notification n JOIN member m ON m.id = n.member_id "
+        f"WHERE CAST(n.id AS TEXT) {_STARTS} AND m.email = ? AND m.status = 'active' "
+        f"AND n.read_at IS NULL ORDER BY n.id DESC LIMIT {LIMIT}",
+        [like(incomplete), member],
+    ):
+        yield str(notification_id), _joined(kind, text)

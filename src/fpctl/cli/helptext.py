@@ -67,7 +67,7 @@ class Command(TyperCommand):
 #: The root's commands by topic, in help order (``tests/cli/test_help.py``: each once).
 TOPICS = {
     "Team": ("account", "team", "role", "policy", "approvals", "audit", "auth"),
-    "Orders": ("order", "offer", "project", "inbox"),
+    "Orders": ("order", "offer", "project", "inbox", "notifications"),
     "Money": ("billing", "subscription", "rewards"),
     "Network": ("freelancer", "network"),
     "Store and scripting": ("db", "demo", "tick", "batch", "shell", "completion"),

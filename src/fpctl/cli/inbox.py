@@ -48,16 +48,24 @@ def list_(run: Invocation, unread: Unread = False) -> None:
     """List the conversations you see, latest activity first, with the last message and
     how many messages you have not read. A member sees the account's; a freelancer
     (--as @USERNAME) their own, in every account."""
+    from fpctl.services import notification_reads
     from fpctl.services.conversations import inbox
     from fpctl.views.conversations import INBOX_COLUMNS, inbox_row
 
     with run.work(write=False) as ctx:
         rows = inbox.inbox(ctx, unread_only=unread).map(inbox_row)
-        run.emit(rows, table_columns=INBOX_COLUMNS, title=_title(ctx.actor.label, unread))
+        notices = notification_reads.unread_count(ctx)
+        title = _title(ctx.actor.label, unread, notices)
+        run.emit(rows, table_columns=INBOX_COLUMNS, title=title)
 
 
-def _title(label: str, unread: bool) -> str:
-    return ("Unread conversations" if unread else "Conversations") + f" ({label})"
+def _title(label: str, unread: bool, notifications: int | None) -> str:
+    """The list's title; a member's unread notifications sit in it (the rows are
+    conversations, so JSON has no place for them: `account show` counts them)."""
+    title = ("Unread conversations" if unread else "Conversations") + f" ({label})"
+    if notifications:
+        title += f" · {notifications} unread notification" + ("s" if notifications > 1 else "")
+    return title
 
 
 class _Seen:

@@ -19,7 +19,9 @@ lists do:
 - money (balance, credits, credits set aside): only those who may see billing (SPEC §1.8:
   "Members cannot see billing history"; ``billing show``: the admin, billing managers,
   support, no actor). For the others ``shows_billing`` is False and the view leaves the
-  keys in place, null.
+  keys in place, null;
+- unread notifications: a member's own (``notifications list --unread``); None for support
+  and no actor, who have none.
 """
 
 from __future__ import annotations
@@ -65,6 +67,7 @@ _VIEWS = table(
     column("freelancer_id"),
     column("viewed_at", UTCDateTime),
 )
+_NOTIFICATIONS = table("notification", column("member_id"), column("read_at"))
 _FREELANCERS = table("freelancer", column("id"), column("username"), column("name"), column("pro"))
 
 #: How many recently viewed freelancers the dashboard shows, newest first.
@@ -101,6 +104,7 @@ class Dashboard:
     projects: int  # active projects the actor sees
     recently_viewed: list[Viewed]
     shows_billing: bool  # False: balance and credits are not the actor's to see
+    unread_notifications: int | None = None  # None: the actor is no member
 
     @property
     def seats(self) -> int:
@@ -127,6 +131,7 @@ def show(ctx: Context, slug: str | None = None) -> Dashboard:
         projects=_active_projects(ctx, account.id),
         recently_viewed=_recently_viewed(ctx, account.id),
         shows_billing=allows(ctx.actor, Action.BILLING_INVOICES),
+        unread_notifications=_unread_notifications(ctx),
     )
 
 
@@ -250,3 +255,16 @@ def _recently_viewed(ctx: Context, account_id: int) -> list[Viewed]:
         Viewed(username, name, bool(pro), as_utc(at))
         for username, name, pro, at in ctx.session.exec(query).all()
     ]
+
+
+def _unread_notifications(ctx: Context) -> int | None:
+    """The actor's own unread notifications (``notification_reads.unread_count`` without
+    building the notifications' table)."""
+    if not ctx.actor.is_member or ctx.actor.member_id is None:
+        return None
+    return ctx.session.exec(
+        select(func.count())
+        .select_from(_NOTIFICATIONS)
+        .where(_NOTIFICATIONS.c.member_id == ctx.actor.member_id)
+        .where(_NOTIFICATIONS.c.read_at.is_(None))
+    ).one()

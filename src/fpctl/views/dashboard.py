@@ -44,6 +44,7 @@ def dashboard_view(dashboard: Dashboard) -> View:
         "open_invitations": dashboard.open_invitations,
         "pending_approvals": dashboard.pending_approvals,
         "projects": dashboard.projects,
+        "unread_notifications": dashboard.unread_notifications,
         "recently_viewed": [
             {
                 "username": seen.username,

@@ -17,7 +17,7 @@ from fpctl.domain.enums import ActorKind
 from fpctl.domain.permissions import Action
 from fpctl.domain.text import DOCUMENT_TEXT, has_visible_text
 from fpctl.errors import InvalidInput
-from fpctl.services import lookups
+from fpctl.services import lookups, notifications
 from fpctl.services.context import Context
 from fpctl.services.conversations import threads
 from fpctl.store.rows import id_of
@@ -90,6 +90,7 @@ def send(ctx: Context, to: str, text: str) -> Sent:
         account_id=conversation.account_id,
         changes=changes,
     )
+    notifications.message_sent(ctx, conversation, message)
     freelancer = ctx.session.get(Freelancer, recipient.freelancer_id)
     assert freelancer is not None
     return Sent(conversation, message, opened, recipient.account.slug, freelancer.username)

@@ -21,7 +21,7 @@ from fpctl.domain.orders import CANCELLATION_ANSWER_WINDOW, OrderStatus, seconds
 from fpctl.domain.permissions import Action
 from fpctl.domain.text import LONG_TEXT, within
 from fpctl.errors import InvalidInput, PermissionDenied, RuleViolation
-from fpctl.services import approval_requests, audit
+from fpctl.services import approval_requests, audit, notifications
 from fpctl.services.context import Context
 from fpctl.services.orders import lifecycle, visibility
 from fpctl.store.rows import id_of
@@ -79,6 +79,7 @@ def request(ctx: Context, order_id: int, reason: str) -> tuple[Order, OrderCance
             "expires_at": (None, cancellation.expires_at),
         },
     )
+    notifications.cancellation_requested(ctx, order, cancellation)
     return order, cancellation
 
 

@@ -37,7 +37,7 @@ from fpctl.domain.orders import (
 )
 from fpctl.domain.permissions import Action
 from fpctl.errors import FpctlError, InvalidInput, NotFound, RuleViolation
-from fpctl.services import audit, lookups, memo
+from fpctl.services import audit, lookups, memo, notifications
 from fpctl.services.audit import Entry
 from fpctl.services.context import Context
 from fpctl.services.conversations import threads
@@ -476,6 +476,13 @@ def _write(session: Session, plans: list[_Plan]) -> list[Placed]:
         placed.append(Placed(order, approval, payment))
     audit.record_each(session, audited)
     threads.open_for_orders(session, orders)  # the account's conversation with each seller
+    notifications.orders_placed(
+        session,
+        [
+            notifications.PlacedOrder(order, plan.project, plan.ctx.actor.label, plan.ctx.now)
+            for plan, order in zip(plans, orders, strict=True)
+        ],
+    )
     return placed
 
 

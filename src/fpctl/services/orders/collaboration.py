@@ -29,7 +29,7 @@ from fpctl.domain.emails import normalize_email
 from fpctl.domain.enums import ActorKind, MemberStatus
 from fpctl.domain.permissions import Action
 from fpctl.errors import InvalidInput, NotFound, PermissionDenied
-from fpctl.services import order_audit
+from fpctl.services import notifications, order_audit
 from fpctl.services.actors import member_actor
 from fpctl.services.context import Context
 from fpctl.services.orders import visibility
@@ -136,6 +136,7 @@ class Ignored:
 @dataclass
 class Mentions:
     emails: list[str] = field(default_factory=list)
+    member_ids: list[int] = field(default_factory=list)  # the members of ``emails``
     ignored: list[Ignored] = field(default_factory=list)
 
 
@@ -183,6 +184,7 @@ def resolve_mentions(ctx: Context, order: Order, text: str) -> Mentions:
             result.ignored.append(Ignored(email, f"cannot see order {order.id}"))
         else:
             result.emails.append(email)
+            result.member_ids.append(id_of(member))
     return result
 
 
@@ -226,6 +228,7 @@ def add_comment(
             "mentions": (None, mentions.emails),
         },
     )
+    notifications.mentioned(ctx, order, comment, mentions.member_ids)
     return comment, mentions
 
 

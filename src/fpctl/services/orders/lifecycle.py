@@ -28,7 +28,7 @@ from fpctl.domain.orders import (
 from fpctl.domain.permissions import Action
 from fpctl.domain.text import DOCUMENT_TEXT, LONG_TEXT, within
 from fpctl.errors import FpctlError, InvalidInput, RuleViolation
-from fpctl.services import audit, order_audit
+from fpctl.services import audit, notifications, order_audit
 from fpctl.services.context import Context
 from fpctl.services.money import order_payments, rewards
 from fpctl.services.orders import delivery_files, visibility
@@ -178,7 +178,9 @@ def _deliver(ctx: Context, order: Order, *, files: Sequence[Path | str] = ()) ->
         changes = {"milestone": (None, milestone.position), **changes}
     order.delivered_at = ctx.now
     order.auto_complete_at = ctx.now + review_window(order)
-    return _moved(ctx, order, Move.DELIVER, Action.ORDER_DELIVER, changes)
+    entry = _moved(ctx, order, Move.DELIVER, Action.ORDER_DELIVER, changes)
+    notifications.delivered(ctx, order)
+    return entry
 
 
 def ask_revision(ctx: Context, order_id: int, reason: str | None = None) -> Order:

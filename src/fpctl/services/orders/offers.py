@@ -32,7 +32,7 @@ from fpctl.domain.orders import OrderKind
 from fpctl.domain.permissions import Action
 from fpctl.domain.text import DOCUMENT_TEXT, SHORT_TEXT, require_text, within
 from fpctl.errors import InvalidInput, NotFound, PermissionDenied, RuleViolation
-from fpctl.services import lookups
+from fpctl.services import lookups, notifications
 from fpctl.services.context import Context
 from fpctl.services.listing import Listing
 from fpctl.services.orders.visibility import scoped
@@ -251,4 +251,5 @@ def send(ctx: Context, spec: OfferSpec) -> Offer:
             "expires_at": (None, offer.expires_at),
         },
     )
+    notifications.offer_sent(ctx, offer, freelancer.username)
     return offer

@@ -29,7 +29,7 @@ from fpctl.errors import (
     PermissionDenied,
     RuleViolation,
 )
-from fpctl.services import lookups
+from fpctl.services import lookups, notifications
 from fpctl.services.audit import Entry
 from fpctl.services.context import Context, new_token
 from fpctl.services.team import policies
@@ -310,6 +310,10 @@ class _Batch:
             session.add(existing)
         insert_rows(connection, table_of(ApprovalRequest), self.approval_rows)
         self.ctx.record_many(self.entries)
+        if self.policy:  # every new row awaits approval: the admin is asked
+            notifications.invitations_to_approve(
+                self.ctx, [(v[0], v[2], v[3]) for v in self.new_values]
+            )
 
 
 def invite_many(ctx: Context, requests: Sequence[InviteRequest]) -> list[InviteResult]:

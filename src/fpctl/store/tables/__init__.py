@@ -38,6 +38,7 @@ if TYPE_CHECKING:  # the names __getattr__ gives, for mypy (re-exported by __all
         NetworkListShare,
         SavedFreelancer,
     )
+    from fpctl.store.tables.notifications import Notification
     from fpctl.store.tables.offers import Offer
     from fpctl.store.tables.orders import (
         Order,
@@ -73,6 +74,7 @@ _HOME = {
     "OrderComment": "orders",
     "Review": "orders",
     "Offer": "offers",
+    "Notification": "notifications",
     "Delivery": "deliveries",
     "DeliveryFile": "deliveries",
     "PaymentMethod": "money",
@@ -132,6 +134,7 @@ __all__ = [
     "NetworkList",
     "NetworkListItem",
     "NetworkListShare",
+    "Notification",
     "Offer",
     "Order",
     "OrderCancellation",

@@ -11,6 +11,7 @@ from fpctl.store.tables import (  # noqa: F401  (each import registers its table
     invitations,
     money,
     network,
+    notifications,
     offers,
     orders,
     projects,
