@@ -5,7 +5,9 @@ and has no open request. The other side accepts (the order is cancelled and refu
 declines; the requester may withdraw. Unanswered for 48 hours, the request is accepted on
 its own. While a request is open the order is on hold (``order_moves``): declining or
 withdrawing returns it to where it was, and the time on hold is added back to a delivery's
-review window, so the buyer loses none of it.
+review window, so the buyer loses none of it. A cancellation request and a dispute request
+(``disputes``) exclude each other: one open request per order; the dispute manager reuses
+the hold and its resumption from here.
 """
 
 from __future__ import annotations
@@ -46,15 +48,8 @@ def request(ctx: Context, order_id: int, reason: str) -> tuple[Order, OrderCance
     within(reason, "the reason", LONG_TEXT)
     visibility.require_open(order, "take a cancellation request")
     if order.status == OrderStatus.AWAITING_APPROVAL:
-        raise _held_for_approval(ctx, order)
-    existing = visibility.open_cancellation(ctx.session, order)
-    if existing is not None:
-        raise RuleViolation(
-            f"order {order.id} already has an open cancellation request "
-            f"(by {existing.requested_by})",
-            hint=f"answer it, or withdraw it: fpctl order cancel-withdraw {order.id}",
-            code="cancellation_open",
-        )
+        raise held_for_approval(ctx, order, "to cancel by agreement")
+    refuse_second_request(order, visibility.hold_of(ctx.session, order))
     cancellation = OrderCancellation(
         order_id=id_of(order),
         side=side_of(ctx.actor),
@@ -82,15 +77,32 @@ def request(ctx: Context, order_id: int, reason: str) -> tuple[Order, OrderCance
     return order, cancellation
 
 
-def _held_for_approval(ctx: Context, order: Order) -> RuleViolation:
+def refuse_second_request(order: Order, existing: visibility.Hold | None) -> None:
+    """One open request per order, of either kind: a cancellation request and a dispute
+    request exclude each other (each holds the order until it is answered)."""
+    if existing is None:
+        return
+    if isinstance(existing, OrderCancellation):
+        what, verb, code = "cancellation request", "cancel", "cancellation_open"
+    else:
+        what, verb, code = f"dispute request ({existing.kind})", "dispute", "dispute_open"
+    raise RuleViolation(
+        f"order {order.id} already has an open {what} (by {existing.requested_by})",
+        hint=f"answer it, or withdraw it: fpctl order {verb}-withdraw {order.id}",
+        code=code,
+    )
+
+
+def held_for_approval(ctx: Context, order: Order, what: str) -> RuleViolation:
     """An order still awaiting approval was neither charged nor started: there is nothing
-    to cancel by agreement, the admin rejects it (and its buyer may cancel it alone)."""
+    ``what`` (to cancel by agreement, to dispute), the admin rejects it (and its buyer may
+    cancel it alone)."""
     request = approval_requests.pending_for(ctx.session, ApprovalKind.ORDER, order.id)
     decide = f"fpctl approvals reject {request.id if request else 'ID'} --reason TEXT"
     buyer = f"; its buyer may also cancel it: fpctl order cancel {order.id}"
     return RuleViolation(
         f"order {order.id} is awaiting approval: nothing was charged or started, so there is "
-        "nothing to cancel by agreement",
+        f"nothing {what}",
         hint=f"the admin rejects it instead: {decide}"
         + ("" if side_of(ctx.actor) == SELLER else buyer),
         code="awaiting_approval",
@@ -164,13 +176,21 @@ def accept(ctx: Context, order_id: int) -> tuple[Order, OrderCancellation]:
     return order, cancellation
 
 
-def _resume(ctx: Context, order: Order, cancellation: OrderCancellation) -> None:
-    """Back to where the order was; a delivery's review window gets the time on hold back."""
-    order.status = cancellation.order_status
+def resume(
+    session: Session,
+    order: Order,
+    request: visibility.Hold,
+    now: datetime,
+    *,
+    until: datetime | None = None,
+) -> None:
+    """Back to where the order was; a delivery's review window gets the time on hold back
+    (``until``: when the hold ended, if earlier than ``now``)."""
+    order.status = request.order_status
     if order.auto_complete_at is not None:
-        order.auto_complete_at += ctx.now - cancellation.created_at
-    order.updated_at = ctx.now
-    ctx.session.add(order)
+        order.auto_complete_at += (until or now) - request.created_at
+    order.updated_at = now
+    session.add(order)
 
 
 def decline(ctx: Context, order_id: int) -> tuple[Order, OrderCancellation]:
@@ -178,7 +198,7 @@ def decline(ctx: Context, order_id: int) -> tuple[Order, OrderCancellation]:
     _close(
         ctx.session, order, cancellation, DECLINED, action=Action.ORDER_CANCEL_DECLINE, **_by(ctx)
     )
-    _resume(ctx, order, cancellation)
+    resume(ctx.session, order, cancellation, ctx.now)
     return order, cancellation
 
 
@@ -194,7 +214,7 @@ def withdraw(ctx: Context, order_id: int) -> tuple[Order, OrderCancellation]:
     _close(
         ctx.session, order, cancellation, WITHDRAWN, action=Action.ORDER_CANCEL_WITHDRAW, **_by(ctx)
     )
-    _resume(ctx, order, cancellation)
+    resume(ctx.session, order, cancellation, ctx.now)
     return order, cancellation
 
 

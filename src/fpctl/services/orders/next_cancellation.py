@@ -16,6 +16,7 @@ from fpctl.services.orders.next_plan import (
     TIME_WHO,
     Plan,
 )
+from fpctl.services.orders.visibility import Hold
 from fpctl.store.tables import (
     Member,
     OrderCancellation,
@@ -52,7 +53,8 @@ def cancel_requests(plan: Plan) -> None:
         )
 
 
-def requester_flags(plan: Plan, request: OrderCancellation) -> list[str]:
+def requester_flags(plan: Plan, request: Hold) -> list[str]:
+    """The flags the requester of an open request (cancellation or dispute) acts with."""
     if request.side != BUYER:
         return plan.seller
     if request.requested_by_id is not None:
