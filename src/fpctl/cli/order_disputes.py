@@ -18,11 +18,9 @@ from fpctl.cli.order_base import OrderId, app, change, order_view
     "dispute",
     writes=True,
     examples=(
-        'fpctl order dispute 27 --more-time --due 2026-12-24 --reason "Fonts late" '
-        "--as @lena.design",
-        'fpctl order dispute 27 --modification "Use the blue logo" --reason "Brief changed" '
-        "--as mia@acme.test",
-        'fpctl order dispute 27 --refund 40 --reason "One banner dropped" --as mia@acme.test',
+        'fpctl order dispute 27 --more-time --due 2026-12-24 --reason "Late fonts"',
+        'fpctl order dispute 27 --modification "Blue logo" --reason "New brief"',
+        'fpctl order dispute 27 --refund 40 --reason "One banner dropped" --as @lena',
     ),
 )
 def dispute(
