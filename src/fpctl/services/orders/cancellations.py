@@ -12,8 +12,10 @@ the hold and its resumption from here.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Generic
 
 from sqlmodel import Session, col, select
 
@@ -26,6 +28,7 @@ from fpctl.errors import InvalidInput, PermissionDenied, RuleViolation
 from fpctl.services import approval_requests, audit
 from fpctl.services.context import Context
 from fpctl.services.orders import lifecycle, visibility
+from fpctl.services.orders.visibility import Request
 from fpctl.store.rows import id_of
 from fpctl.store.tables import Order, OrderCancellation
 
@@ -35,10 +38,6 @@ OPEN, ACCEPTED, DECLINED, WITHDRAWN = "open", "accepted", "declined", "withdrawn
 
 def side_of(actor: Actor) -> str:
     return SELLER if actor.kind is ActorKind.FREELANCER else BUYER
-
-
-def target(request: OrderCancellation) -> str:
-    return f"order:{request.order_id} cancellation:{request.id}"
 
 
 def request(ctx: Context, order_id: int, reason: str) -> tuple[Order, OrderCancellation]:
@@ -65,7 +64,7 @@ def request(ctx: Context, order_id: int, reason: str) -> tuple[Order, OrderCance
     ctx.session.flush()
     ctx.record(
         action=Action.ORDER_CANCEL_REQUEST,
-        target=target(cancellation),
+        target=CANCELLATION.target(cancellation),
         account_id=order.account_id,
         changes={
             "status": (None, OPEN),
@@ -109,56 +108,92 @@ def held_for_approval(ctx: Context, order: Order, what: str) -> RuleViolation:
     )
 
 
-def _open_request(ctx: Context, action: Action, order_id: int) -> tuple[Order, OrderCancellation]:
-    order = visibility.authorize(ctx, action, order_id)
-    cancellation = visibility.open_cancellation(ctx.session, order)
-    if cancellation is None:
-        raise RuleViolation(
-            f"order {order.id} has no open cancellation request",
-            hint=f"fpctl order cancel-request {order.id} --reason TEXT",
-            code="no_open_request",
+@dataclass(frozen=True)
+class Kind(Generic[Request]):
+    """A kind of request that holds an order: how it is named, found and audited (the
+    mutual cancellation here, the dispute in ``disputes``)."""
+
+    what: str  # "cancellation request"
+    verb: str  # the commands' prefix: cancel-accept, cancel-decline, cancel-withdraw
+    noun: str  # in the audit target: order:27 cancellation:3
+    find: Callable[[Session, Order], Request | None]
+    ask: str  # the command that makes one, for hints ({id}: the order's)
+
+    def target(self, request: Request) -> str:
+        return f"order:{request.order_id} {self.noun}:{request.id}"
+
+    def open_request(self, ctx: Context, action: Action, order_id: int) -> tuple[Order, Request]:
+        order = visibility.authorize(ctx, action, order_id)
+        request = self.find(ctx.session, order)
+        if request is None:
+            raise RuleViolation(
+                f"order {order.id} has no open {self.what}",
+                hint=self.ask.format(id=order.id),
+                code="no_open_request",
+            )
+        return order, request
+
+    def answering(self, ctx: Context, action: Action, order_id: int) -> tuple[Order, Request]:
+        """Only the other side answers a request."""
+        order, request = self.open_request(ctx, action, order_id)
+        if side_of(ctx.actor) == request.side:
+            other = "the freelancer" if request.side == BUYER else "the buyer"
+            raise RuleViolation(
+                f"the {request.side} made this {self.what}: {other} answers it",
+                hint=f"withdraw it instead: fpctl order {self.verb}-withdraw {order.id}",
+                code="own_request",
+            )
+        return order, request
+
+    def withdrawing(self, ctx: Context, action: Action, order_id: int) -> tuple[Order, Request]:
+        """Only its requester withdraws a request (support, a buyer-side one too)."""
+        order, request = self.open_request(ctx, action, order_id)
+        if ctx.actor.label != request.requested_by and not (
+            ctx.actor.is_support and request.side == BUYER
+        ):
+            raise PermissionDenied(
+                f"{ctx.actor.label} cannot withdraw this request: only its requester "
+                f"({request.requested_by}) can"
+            )
+        return order, request
+
+    def close(
+        self,
+        session: Session,
+        order: Order,
+        request: Request,
+        status: str,
+        *,
+        action: str,
+        actor: Actor,
+        now: datetime,
+        when: datetime | None = None,
+        changes: dict[str, tuple[Any, Any]] | None = None,
+    ) -> None:
+        """Close the request (``when``: the moment it closed, if earlier than ``now``), with
+        what closing it changed on the order in the same audit record."""
+        request.status = status
+        request.closed_at = when or now
+        request.closed_by = actor.label
+        session.add(request)
+        audit.record(
+            session,
+            actor,
+            now,
+            action=action,
+            target=self.target(request),
+            account_id=order.account_id,
+            changes={"status": (OPEN, status), **(changes or {})},
         )
-    return order, cancellation
 
 
-def _answering(ctx: Context, action: Action, order_id: int) -> tuple[Order, OrderCancellation]:
-    """Only the other side answers a request."""
-    order, cancellation = _open_request(ctx, action, order_id)
-    if side_of(ctx.actor) == cancellation.side:
-        other = "the freelancer" if cancellation.side == BUYER else "the buyer"
-        raise RuleViolation(
-            f"the {cancellation.side} asked for this cancellation: {other} answers it",
-            hint=f"withdraw it instead: fpctl order cancel-withdraw {order.id}",
-            code="own_request",
-        )
-    return order, cancellation
-
-
-def _close(
-    session: Session,
-    order: Order,
-    cancellation: OrderCancellation,
-    status: str,
-    *,
-    action: str,
-    actor: Actor,
-    now: datetime,
-    when: datetime | None = None,
-) -> None:
-    """Close the request (``when``: the moment it closed, if earlier than ``now``)."""
-    cancellation.status = status
-    cancellation.closed_at = when or now
-    cancellation.closed_by = actor.label
-    session.add(cancellation)
-    audit.record(
-        session,
-        actor,
-        now,
-        action=action,
-        target=target(cancellation),
-        account_id=order.account_id,
-        changes={"status": (OPEN, status)},
-    )
+CANCELLATION: Kind[OrderCancellation] = Kind(
+    "cancellation request",
+    "cancel",
+    "cancellation",
+    visibility.open_cancellation,
+    "fpctl order cancel-request {id} --reason TEXT",
+)
 
 
 def _by(ctx: Context) -> dict[str, Any]:
@@ -166,8 +201,8 @@ def _by(ctx: Context) -> dict[str, Any]:
 
 
 def accept(ctx: Context, order_id: int) -> tuple[Order, OrderCancellation]:
-    order, cancellation = _answering(ctx, Action.ORDER_CANCEL_ACCEPT, order_id)
-    _close(
+    order, cancellation = CANCELLATION.answering(ctx, Action.ORDER_CANCEL_ACCEPT, order_id)
+    CANCELLATION.close(
         ctx.session, order, cancellation, ACCEPTED, action=Action.ORDER_CANCEL_ACCEPT, **_by(ctx)
     )
     lifecycle.close_cancelled(
@@ -194,8 +229,8 @@ def resume(
 
 
 def decline(ctx: Context, order_id: int) -> tuple[Order, OrderCancellation]:
-    order, cancellation = _answering(ctx, Action.ORDER_CANCEL_DECLINE, order_id)
-    _close(
+    order, cancellation = CANCELLATION.answering(ctx, Action.ORDER_CANCEL_DECLINE, order_id)
+    CANCELLATION.close(
         ctx.session, order, cancellation, DECLINED, action=Action.ORDER_CANCEL_DECLINE, **_by(ctx)
     )
     resume(ctx.session, order, cancellation, ctx.now)
@@ -203,15 +238,8 @@ def decline(ctx: Context, order_id: int) -> tuple[Order, OrderCancellation]:
 
 
 def withdraw(ctx: Context, order_id: int) -> tuple[Order, OrderCancellation]:
-    order, cancellation = _open_request(ctx, Action.ORDER_CANCEL_WITHDRAW, order_id)
-    if ctx.actor.label != cancellation.requested_by and not (
-        ctx.actor.is_support and cancellation.side == BUYER
-    ):
-        raise PermissionDenied(
-            f"{ctx.actor.label} cannot withdraw this request: only its requester "
-            f"({cancellation.requested_by}) can"
-        )
-    _close(
+    order, cancellation = CANCELLATION.withdrawing(ctx, Action.ORDER_CANCEL_WITHDRAW, order_id)
+    CANCELLATION.close(
         ctx.session, order, cancellation, WITHDRAWN, action=Action.ORDER_CANCEL_WITHDRAW, **_by(ctx)
     )
     resume(ctx.session, order, cancellation, ctx.now)
@@ -234,7 +262,7 @@ def accept_due(ctx: Context) -> int:
     for cancellation in due:
         order = session.get(Order, cancellation.order_id)
         assert order is not None
-        _close(
+        CANCELLATION.close(
             session,
             order,
             cancellation,

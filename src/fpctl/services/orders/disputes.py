@@ -23,19 +23,16 @@ Unanswered for 48 hours the request **expires**: nothing is agreed and the order
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import col, select
 
 from fpctl.clock import parse_instant
-from fpctl.domain.actors import Actor
 from fpctl.domain.money import format_cents, parse_cents
 from fpctl.domain.orders import CANCELLATION_ANSWER_WINDOW, OrderStatus
 from fpctl.domain.permissions import Action
 from fpctl.domain.text import LONG_TEXT, within
-from fpctl.errors import InvalidInput, PermissionDenied, RuleViolation
-from fpctl.services import audit
+from fpctl.errors import InvalidInput, RuleViolation
 from fpctl.services.context import Context
 from fpctl.services.money import order_payments, rewards
 from fpctl.services.orders import cancellations, refunds, visibility
@@ -117,10 +114,6 @@ class Agreed:
     invoice: Invoice | None = None
 
 
-def target(dispute: OrderDispute) -> str:
-    return f"order:{dispute.order_id} dispute:{dispute.id}"
-
-
 def request(
     ctx: Context, order_id: int, proposal: Proposal, reason: str
 ) -> tuple[Order, OrderDispute]:
@@ -163,7 +156,7 @@ def request(
     ctx.session.flush()
     ctx.record(
         action=Action.ORDER_DISPUTE,
-        target=target(dispute),
+        target=DISPUTE.target(dispute),
         account_id=order.account_id,
         changes={
             "status": (None, OPEN),
@@ -204,63 +197,23 @@ def _terms(ctx: Context, order: Order, kind: str, proposal: Proposal) -> dict[st
     return {"amount_cents": cents}
 
 
-def _open_request(ctx: Context, action: Action, order_id: int) -> tuple[Order, OrderDispute]:
-    order = visibility.authorize(ctx, action, order_id)
-    dispute = visibility.open_dispute(ctx.session, order)
-    if dispute is None:
-        raise RuleViolation(
-            f"order {order.id} has no open dispute request",
-            hint=f"fpctl order dispute {order.id} --refund AMOUNT --reason TEXT",
-            code="no_open_request",
-        )
-    return order, dispute
+#: How a dispute request is named, found and audited (the machinery is mutual cancellation's).
+DISPUTE: cancellations.Kind[OrderDispute] = cancellations.Kind(
+    "dispute request",
+    "dispute",
+    "dispute",
+    visibility.open_dispute,
+    "fpctl order dispute {id} --refund AMOUNT --reason TEXT",
+)
 
 
-def _answering(ctx: Context, action: Action, order_id: int) -> tuple[Order, OrderDispute]:
-    """Only the other side answers a request."""
-    order, dispute = _open_request(ctx, action, order_id)
-    if side_of(ctx.actor) == dispute.side:
-        other = "the freelancer" if dispute.side == BUYER else "the buyer"
-        raise RuleViolation(
-            f"the {dispute.side} made this dispute request: {other} answers it",
-            hint=f"withdraw it instead: fpctl order dispute-withdraw {order.id}",
-            code="own_request",
-        )
-    return order, dispute
-
-
-def _close(
-    session: Session,
-    order: Order,
-    dispute: OrderDispute,
-    status: str,
-    *,
-    action: str,
-    actor: Actor,
-    now: datetime,
-    when: datetime | None = None,
-    changes: dict[str, tuple[Any, Any]] | None = None,
-) -> None:
-    """Close the request (``when``: the moment it closed, if earlier than ``now``), with
-    what it changed on the order in the same audit record."""
-    dispute.status = status
-    dispute.closed_at = when or now
-    dispute.closed_by = actor.label
-    session.add(dispute)
-    audit.record(
-        session,
-        actor,
-        now,
-        action=action,
-        target=target(dispute),
-        account_id=order.account_id,
-        changes={"status": (OPEN, status), **(changes or {})},
-    )
+def _by(ctx: Context) -> dict[str, Any]:
+    return {"actor": ctx.actor, "now": ctx.now}
 
 
 def accept(ctx: Context, order_id: int) -> Agreed:
     """What was proposed happens: the new due date, the work reopened, or the refund."""
-    order, dispute = _answering(ctx, Action.ORDER_DISPUTE_ACCEPT, order_id)
+    order, dispute = DISPUTE.answering(ctx, Action.ORDER_DISPUTE_ACCEPT, order_id)
     agreed = Agreed(order, dispute)
     changes: dict[str, tuple[Any, Any]] = {}
     if dispute.kind == MODIFICATION and dispute.order_status == OrderStatus.DELIVERED:
@@ -286,15 +239,14 @@ def accept(ctx: Context, order_id: int) -> Agreed:
             description=f"order {order.id}: refund agreed in dispute {dispute.id}",
         )
         changes["refunded_cents"] = (before, order.refunded_cents)
-    _close(
+    DISPUTE.close(
         ctx.session,
         order,
         dispute,
         ACCEPTED,
         action=Action.ORDER_DISPUTE_ACCEPT,
-        actor=ctx.actor,
-        now=ctx.now,
         changes=changes,
+        **_by(ctx),
     )
     if dispute.kind == REFUND:
         assert dispute.amount_cents is not None
@@ -303,37 +255,19 @@ def accept(ctx: Context, order_id: int) -> Agreed:
 
 
 def decline(ctx: Context, order_id: int) -> tuple[Order, OrderDispute]:
-    order, dispute = _answering(ctx, Action.ORDER_DISPUTE_DECLINE, order_id)
-    _close(
-        ctx.session,
-        order,
-        dispute,
-        DECLINED,
-        action=Action.ORDER_DISPUTE_DECLINE,
-        actor=ctx.actor,
-        now=ctx.now,
+    """Nothing is agreed: the order goes on as it was."""
+    order, dispute = DISPUTE.answering(ctx, Action.ORDER_DISPUTE_DECLINE, order_id)
+    DISPUTE.close(
+        ctx.session, order, dispute, DECLINED, action=Action.ORDER_DISPUTE_DECLINE, **_by(ctx)
     )
     cancellations.resume(ctx.session, order, dispute, ctx.now)
     return order, dispute
 
 
 def withdraw(ctx: Context, order_id: int) -> tuple[Order, OrderDispute]:
-    order, dispute = _open_request(ctx, Action.ORDER_DISPUTE_WITHDRAW, order_id)
-    if ctx.actor.label != dispute.requested_by and not (
-        ctx.actor.is_support and dispute.side == BUYER
-    ):
-        raise PermissionDenied(
-            f"{ctx.actor.label} cannot withdraw this request: only its requester "
-            f"({dispute.requested_by}) can"
-        )
-    _close(
-        ctx.session,
-        order,
-        dispute,
-        WITHDRAWN,
-        action=Action.ORDER_DISPUTE_WITHDRAW,
-        actor=ctx.actor,
-        now=ctx.now,
+    order, dispute = DISPUTE.withdrawing(ctx, Action.ORDER_DISPUTE_WITHDRAW, order_id)
+    DISPUTE.close(
+        ctx.session, order, dispute, WITHDRAWN, action=Action.ORDER_DISPUTE_WITHDRAW, **_by(ctx)
     )
     cancellations.resume(ctx.session, order, dispute, ctx.now)
     return order, dispute
@@ -366,7 +300,7 @@ def expire_due(ctx: Context) -> int:
     for dispute in due:
         order = session.get(Order, dispute.order_id)
         assert order is not None
-        _close(
+        DISPUTE.close(
             session,
             order,
             dispute,

@@ -9,8 +9,8 @@ from fpctl.domain.orders import OrderStatus
 from fpctl.services.money import order_payments
 from fpctl.services.orders import disputes
 from fpctl.services.orders.cancellations import BUYER, SELLER
-from fpctl.services.orders.next_cancellation import requester_flags
-from fpctl.services.orders.next_plan import BUYER_WHO, FREELANCER_WHO, TIME_WHO, Plan
+from fpctl.services.orders.next_cancellation import answers
+from fpctl.services.orders.next_plan import BUYER_WHO, FREELANCER_WHO, Plan
 from fpctl.store.tables import OrderDispute
 
 _PROPOSALS = {
@@ -45,35 +45,17 @@ def proposals(plan: Plan) -> None:
 
 def open_request(plan: Plan, dispute: OrderDispute) -> None:
     """On hold: the other side answers, the requester may withdraw, or it expires."""
-    answering = (FREELANCER_WHO, plan.seller) if dispute.side == BUYER else (BUYER_WHO, plan.buyer)
-    requester_who = BUYER_WHO if dispute.side == BUYER else FREELANCER_WHO
-    asked = f"{disputes.summary(dispute)} asked by {dispute.requested_by}"
-    plan.add(
-        "dispute-accept",
-        answering[0],
-        by=dispute.expires_at,
-        argv=[*plan.order_argv("dispute-accept"), *answering[1]],
-        note=f"{asked}: accept it, and it is done",
-    )
-    plan.add(
-        "dispute-decline",
-        answering[0],
-        by=dispute.expires_at,
-        argv=[*plan.order_argv("dispute-decline"), *answering[1]],
-        note=f"decline it: the order goes on as {dispute.order_status}",
-    )
-    plan.add(
-        "dispute-withdraw",
-        requester_who,
-        by=dispute.expires_at,
-        argv=[*plan.order_argv("dispute-withdraw"), *requester_flags(plan, dispute)],
-        note=f"withdraw it: the order goes on as {dispute.order_status}",
-    )
-    plan.add(
-        "dispute-expire",
-        TIME_WHO,
-        by=dispute.expires_at,
-        note="unanswered by then, the request expires: nothing is agreed, the order goes on",
+    answers(
+        plan,
+        dispute,
+        verb="dispute",
+        accepted=f"{disputes.summary(dispute)} asked by {dispute.requested_by}: accept it, "
+        "and it is done",
+        back=f"the order goes on as {dispute.order_status}",
+        by_time=(
+            "dispute-expire",
+            "unanswered by then, the request expires: nothing is agreed, the order goes on",
+        ),
     )
 
 
