@@ -18,7 +18,7 @@ from sqlmodel import Session, col, select
 from fpctl.clock import iso
 from fpctl.domain.orders import OrderKind, flags, format_hours, seconds_left
 from fpctl.services import memo
-from fpctl.services.orders.visibility import open_cancellation, open_dispute
+from fpctl.services.orders.visibility import Request, open_cancellation, open_dispute
 from fpctl.store.rows import id_of
 from fpctl.store.tables import (
     Account,
@@ -107,8 +107,7 @@ class OrderViews:
         self.now = now
         self._usernames: dict[int, str] = {}
         self._slugs: dict[int, str] = {}
-        self._open: dict[int, OrderCancellation] | None = None
-        self._disputes: dict[int, OrderDispute] | None = None
+        self._open: dict[type, dict[int, Any]] = {}  # open requests, by table and order
 
     def _username(self, freelancer_id: int) -> str:
         if freelancer_id not in self._usernames:
@@ -140,21 +139,12 @@ class OrderViews:
             self._slugs[account_id] = account.slug if account else "?"
         return self._slugs[account_id]
 
-    def _open_request(self, order_id: int) -> OrderCancellation | None:
-        if self._open is None:  # open requests are few: load them all once
-            rows = self.session.exec(
-                select(OrderCancellation).where(OrderCancellation.status == "open")
-            ).all()
-            self._open = {row.order_id: row for row in rows}
-        return self._open.get(order_id)
-
-    def _open_dispute(self, order_id: int) -> OrderDispute | None:
-        if self._disputes is None:  # open requests are few: load them all once
-            rows = self.session.exec(
-                select(OrderDispute).where(OrderDispute.status == "open")
-            ).all()
-            self._disputes = {row.order_id: row for row in rows}
-        return self._disputes.get(order_id)
+    def _open_request(self, table: type[Request], order_id: int) -> Request | None:
+        if table not in self._open:  # open requests are few: load them all once
+            rows = self.session.exec(select(table).where(table.status == "open")).all()
+            self._open[table] = {row.order_id: row for row in rows}
+        found: Request | None = self._open[table].get(order_id)
+        return found
 
     def row(self, order: Order, *, single: bool = False) -> View:
         """One order; ``single`` looks its own open request up instead of loading all."""
@@ -162,8 +152,8 @@ class OrderViews:
             request = open_cancellation(self.session, order)
             dispute = open_dispute(self.session, order)
         else:
-            request = self._open_request(id_of(order))
-            dispute = self._open_dispute(id_of(order))
+            request = self._open_request(OrderCancellation, id_of(order))
+            dispute = self._open_request(OrderDispute, id_of(order))
         return {
             "id": order.id,
             "status": order.status,

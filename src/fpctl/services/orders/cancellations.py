@@ -41,39 +41,8 @@ def side_of(actor: Actor) -> str:
 
 
 def request(ctx: Context, order_id: int, reason: str) -> tuple[Order, OrderCancellation]:
-    order = visibility.authorize(ctx, Action.ORDER_CANCEL_REQUEST, order_id)
-    if not reason.strip():
-        raise InvalidInput("a cancellation request needs a reason", hint="add --reason TEXT")
-    within(reason, "the reason", LONG_TEXT)
-    visibility.require_open(order, "take a cancellation request")
-    if order.status == OrderStatus.AWAITING_APPROVAL:
-        raise held_for_approval(ctx, order, "to cancel by agreement")
-    refuse_second_request(order, visibility.hold_of(ctx.session, order))
-    cancellation = OrderCancellation(
-        order_id=id_of(order),
-        side=side_of(ctx.actor),
-        requested_by=ctx.actor.label,
-        requested_by_id=ctx.actor.member_id,
-        reason=reason,
-        status=OPEN,
-        order_status=order.status,
-        created_at=ctx.now,
-        expires_at=ctx.now + CANCELLATION_ANSWER_WINDOW,
-    )
-    ctx.session.add(cancellation)
-    ctx.session.flush()
-    ctx.record(
-        action=Action.ORDER_CANCEL_REQUEST,
-        target=CANCELLATION.target(cancellation),
-        account_id=order.account_id,
-        changes={
-            "status": (None, OPEN),
-            "side": (None, cancellation.side),
-            "reason": (None, reason),
-            "expires_at": (None, cancellation.expires_at),
-        },
-    )
-    return order, cancellation
+    order = CANCELLATION.opening(ctx, Action.ORDER_CANCEL_REQUEST, order_id, reason)
+    return order, CANCELLATION.open(ctx, order, Action.ORDER_CANCEL_REQUEST, reason)
 
 
 def refuse_second_request(order: Order, existing: visibility.Hold | None) -> None:
@@ -113,11 +82,59 @@ class Kind(Generic[Request]):
     """A kind of request that holds an order: how it is named, found and audited (the
     mutual cancellation here, the dispute in ``disputes``)."""
 
+    table: type[Request]
     what: str  # "cancellation request"
     verb: str  # the commands' prefix: cancel-accept, cancel-decline, cancel-withdraw
     noun: str  # in the audit target: order:27 cancellation:3
     find: Callable[[Session, Order], Request | None]
     ask: str  # the command that makes one, for hints ({id}: the order's)
+    nothing: str  # on an order awaiting approval there is nothing … ("to dispute")
+
+    def opening(self, ctx: Context, action: Action, order_id: int, reason: str) -> Order:
+        """The order a new request is for, once it may take one: a reason, an order that is
+        open, charged (not awaiting approval) and holds no other request."""
+        order = visibility.authorize(ctx, action, order_id)
+        if not reason.strip():
+            raise InvalidInput(f"a {self.what} needs a reason", hint="add --reason TEXT")
+        within(reason, "the reason", LONG_TEXT)
+        visibility.require_open(order, f"take a {self.what}")
+        if order.status == OrderStatus.AWAITING_APPROVAL:
+            raise held_for_approval(ctx, order, self.nothing)
+        refuse_second_request(order, visibility.hold_of(ctx.session, order))
+        return order
+
+    def open(
+        self, ctx: Context, order: Order, action: Action, reason: str, **terms: Any
+    ) -> Request:
+        """The new request, open for 48 hours, and its audit record (``terms``: the kind's
+        own columns, recorded too)."""
+        request = self.table(
+            order_id=id_of(order),
+            side=side_of(ctx.actor),
+            requested_by=ctx.actor.label,
+            requested_by_id=ctx.actor.member_id,
+            reason=reason,
+            status=OPEN,
+            order_status=order.status,
+            created_at=ctx.now,
+            expires_at=ctx.now + CANCELLATION_ANSWER_WINDOW,
+            **terms,
+        )
+        ctx.session.add(request)
+        ctx.session.flush()
+        ctx.record(
+            action=action,
+            target=self.target(request),
+            account_id=order.account_id,
+            changes={
+                "status": (None, OPEN),
+                "side": (None, request.side),
+                "reason": (None, reason),
+                **{key: (None, value) for key, value in terms.items()},
+                "expires_at": (None, request.expires_at),
+            },
+        )
+        return request
 
     def target(self, request: Request) -> str:
         return f"order:{request.order_id} {self.noun}:{request.id}"
@@ -186,13 +203,41 @@ class Kind(Generic[Request]):
             changes={"status": (OPEN, status), **(changes or {})},
         )
 
+    def settle_due(
+        self,
+        ctx: Context,
+        status: str,
+        action: str,
+        then: Callable[[Context, Order, Request], None],
+    ) -> int:
+        """Close every open request past its 48 hours as ``status``, as of the moment its
+        window closed, then do ``then`` to its order (``settle.py``)."""
+        session, now = ctx.session, ctx.now
+        due = session.exec(
+            select(self.table)
+            .where(self.table.status == OPEN)
+            .where(col(self.table.expires_at) <= now)
+            .order_by(col(self.table.id))
+        ).all()
+        for request in due:
+            order = session.get(Order, request.order_id)
+            assert order is not None
+            when = request.expires_at
+            self.close(
+                session, order, request, status, action=action, actor=ctx.actor, now=now, when=when
+            )
+            then(ctx, order, request)
+        return len(due)
+
 
 CANCELLATION: Kind[OrderCancellation] = Kind(
+    OrderCancellation,
     "cancellation request",
     "cancel",
     "cancellation",
     visibility.open_cancellation,
     "fpctl order cancel-request {id} --reason TEXT",
+    "to cancel by agreement",
 )
 
 
@@ -252,28 +297,13 @@ def withdraw(ctx: Context, order_id: int) -> tuple[Order, OrderCancellation]:
 def accept_due(ctx: Context) -> int:
     """Requests unanswered for 48 hours are accepted: the order is cancelled and refunded
     as of the moment the window closed."""
-    session, now = ctx.session, ctx.now
-    due = session.exec(
-        select(OrderCancellation)
-        .where(OrderCancellation.status == OPEN)
-        .where(col(OrderCancellation.expires_at) <= now)
-        .order_by(col(OrderCancellation.id))
-    ).all()
-    for cancellation in due:
-        order = session.get(Order, cancellation.order_id)
-        assert order is not None
-        CANCELLATION.close(
-            session,
-            order,
-            cancellation,
-            ACCEPTED,
-            action="order.cancel_auto_accept",
-            actor=ctx.actor,
-            now=now,
-            when=cancellation.expires_at,
-        )
-        lifecycle.close_cancelled(session, order, now, action=Action.ORDER_CANCEL, actor=ctx.actor)
-    return len(due)
+    return CANCELLATION.settle_due(ctx, ACCEPTED, "order.cancel_auto_accept", _cancel_by_time)
+
+
+def _cancel_by_time(ctx: Context, order: Order, _: OrderCancellation) -> None:
+    lifecycle.close_cancelled(
+        ctx.session, order, ctx.now, action=Action.ORDER_CANCEL, actor=ctx.actor
+    )
 
 
 def time_left(cancellation: OrderCancellation, now: datetime) -> int:

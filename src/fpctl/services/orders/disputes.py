@@ -25,11 +25,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlmodel import col, select
-
 from fpctl.clock import parse_instant
 from fpctl.domain.money import format_cents, parse_cents
-from fpctl.domain.orders import CANCELLATION_ANSWER_WINDOW, OrderStatus
+from fpctl.domain.orders import OrderStatus
 from fpctl.domain.permissions import Action
 from fpctl.domain.text import LONG_TEXT, within
 from fpctl.errors import InvalidInput, RuleViolation
@@ -37,7 +35,6 @@ from fpctl.services.context import Context
 from fpctl.services.money import order_payments, rewards
 from fpctl.services.orders import cancellations, refunds, visibility
 from fpctl.services.orders.cancellations import BUYER, SELLER, side_of
-from fpctl.store.rows import id_of
 from fpctl.store.tables import Invoice, Order, OrderDispute
 
 MORE_TIME, MODIFICATION, REFUND = "more_time", "modification", "refund"
@@ -48,8 +45,6 @@ OPEN, ACCEPTED, DECLINED, WITHDRAWN, EXPIRED = (
     "withdrawn",
     "expired",
 )
-#: The same 48 hours as a cancellation request.
-ANSWER_WINDOW = CANCELLATION_ANSWER_WINDOW
 
 #: Who proposes each kind, and on which statuses.
 SIDES = {MORE_TIME: (SELLER,), MODIFICATION: (BUYER,), REFUND: (BUYER, SELLER)}
@@ -117,17 +112,9 @@ class Agreed:
 def request(
     ctx: Context, order_id: int, proposal: Proposal, reason: str
 ) -> tuple[Order, OrderDispute]:
-    order = visibility.authorize(ctx, Action.ORDER_DISPUTE, order_id)
+    order = DISPUTE.opening(ctx, Action.ORDER_DISPUTE, order_id, reason)
     kind = proposal.kind
-    if not reason.strip():
-        raise InvalidInput("a dispute request needs a reason", hint="add --reason TEXT")
-    within(reason, "the reason", LONG_TEXT)
-    visibility.require_open(order, "take a dispute request")
-    if order.status == OrderStatus.AWAITING_APPROVAL:
-        raise cancellations.held_for_approval(ctx, order, "to dispute")
-    cancellations.refuse_second_request(order, visibility.hold_of(ctx.session, order))
-    side = side_of(ctx.actor)
-    if side not in SIDES[kind]:
+    if side_of(ctx.actor) not in SIDES[kind]:
         raise RuleViolation(
             f"only the order's freelancer asks for more time on order {order.id}"
             if kind == MORE_TIME
@@ -139,39 +126,8 @@ def request(
         raise RuleViolation(
             f"order {order.id} is {order.status}: {_WHY_NOT[kind]}", code="not_disputable"
         )
-    dispute = OrderDispute(
-        order_id=id_of(order),
-        kind=kind,
-        side=side,
-        requested_by=ctx.actor.label,
-        requested_by_id=ctx.actor.member_id,
-        reason=reason,
-        status=OPEN,
-        order_status=order.status,
-        created_at=ctx.now,
-        expires_at=ctx.now + ANSWER_WINDOW,
-        **_terms(ctx, order, kind, proposal),
-    )
-    ctx.session.add(dispute)
-    ctx.session.flush()
-    ctx.record(
-        action=Action.ORDER_DISPUTE,
-        target=DISPUTE.target(dispute),
-        account_id=order.account_id,
-        changes={
-            "status": (None, OPEN),
-            "kind": (None, kind),
-            "side": (None, side),
-            "reason": (None, reason),
-            **{
-                key: (None, getattr(dispute, key))
-                for key in ("due_at", "modification", "amount_cents")
-                if getattr(dispute, key) is not None
-            },
-            "expires_at": (None, dispute.expires_at),
-        },
-    )
-    return order, dispute
+    terms = {"kind": kind, **_terms(ctx, order, kind, proposal)}
+    return order, DISPUTE.open(ctx, order, Action.ORDER_DISPUTE, reason, **terms)
 
 
 def _terms(ctx: Context, order: Order, kind: str, proposal: Proposal) -> dict[str, Any]:
@@ -199,11 +155,13 @@ def _terms(ctx: Context, order: Order, kind: str, proposal: Proposal) -> dict[st
 
 #: How a dispute request is named, found and audited (the machinery is mutual cancellation's).
 DISPUTE: cancellations.Kind[OrderDispute] = cancellations.Kind(
+    OrderDispute,
     "dispute request",
     "dispute",
     "dispute",
     visibility.open_dispute,
     "fpctl order dispute {id} --refund AMOUNT --reason TEXT",
+    "to dispute",
 )
 
 
@@ -290,25 +248,8 @@ def summary(dispute: OrderDispute) -> str:
 def expire_due(ctx: Context) -> int:
     """Requests unanswered for 48 hours expire: nothing is agreed, and the order resumes as
     of the moment the window closed (a delivery's review window gets those 48 hours back)."""
-    session, now = ctx.session, ctx.now
-    due = session.exec(
-        select(OrderDispute)
-        .where(OrderDispute.status == OPEN)
-        .where(col(OrderDispute.expires_at) <= now)
-        .order_by(col(OrderDispute.id))
-    ).all()
-    for dispute in due:
-        order = session.get(Order, dispute.order_id)
-        assert order is not None
-        DISPUTE.close(
-            session,
-            order,
-            dispute,
-            EXPIRED,
-            action="order.dispute_expire",
-            actor=ctx.actor,
-            now=now,
-            when=dispute.expires_at,
-        )
-        cancellations.resume(session, order, dispute, now, until=dispute.expires_at)
-    return len(due)
+    return DISPUTE.settle_due(ctx, EXPIRED, "order.dispute_expire", _resume_by_time)
+
+
+def _resume_by_time(ctx: Context, order: Order, dispute: OrderDispute) -> None:
+    cancellations.resume(ctx.session, order, dispute, ctx.now, until=dispute.expires_at)
