@@ -212,3 +212,13 @@ def test_every_output_format(cli: Cli, fmt: str) -> None:
     done = cli("order", "dispute", str(order_id), "--refund", "5", "--reason", "x", *MIA, "-o", fmt)
     assert done.exit_code == 0, done.stderr
     assert done.stdout.strip()
+
+
+def test_hostile_text_is_shown_safely(cli: Cli) -> None:
+    order_id = in_status(cli, "in_progress")
+    evil = "\x1b[2J\u202eBlue logo\x07"
+    ok(dispute(cli, order_id, "--modification", evil))
+    assert show(cli, order_id)["dispute"]["modification"] == evil  # kept as written
+    for shown in (cli("order", "show", str(order_id), *ADA), cli("order", "list", *ADA)):
+        assert shown.exit_code == 0, shown.stderr
+        assert not {"\x1b", "\u202e", "\x07"} & set(shown.stdout)

@@ -242,6 +242,17 @@ def summary(dispute: OrderDispute) -> str:
     return "a modification"
 
 
+def outcome(dispute: OrderDispute) -> str:
+    """What accepting it does, in a few words (``order next``)."""
+    if dispute.kind == MORE_TIME:
+        return "the due date moves"
+    if dispute.kind == REFUND:
+        return "the amount goes back to the balance (credits as credits)"
+    if dispute.order_status == OrderStatus.DELIVERED:
+        return "the work reopens (in_revision), using no included revision"
+    return "the work goes on with the change"
+
+
 # -- expiry after 48 hours (settle.py) -----------------------------------------------------
 
 

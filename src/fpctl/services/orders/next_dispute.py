@@ -50,7 +50,7 @@ def open_request(plan: Plan, dispute: OrderDispute) -> None:
         dispute,
         verb="dispute",
         accepted=f"{disputes.summary(dispute)} asked by {dispute.requested_by}: accept it, "
-        "and it is done",
+        f"and {disputes.outcome(dispute)}",
         back=f"the order goes on as {dispute.order_status}",
         by_time=(
             "dispute-expire",
