@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -222,3 +223,34 @@ def test_hostile_text_is_shown_safely(cli: Cli) -> None:
     for shown in (cli("order", "show", str(order_id), *ADA), cli("order", "list", *ADA)):
         assert shown.exit_code == 0, shown.stderr
         assert not {"\x1b", "\u202e", "\x07"} & set(shown.stdout)
+
+
+def test_a_dispute_made_by_a_batch_line_holds_the_order_on_the_next(
+    cli: Cli, tmp_path: Path
+) -> None:
+    """In one batch transaction the open requests are remembered: the dispute a line opens
+    is seen by the next line, and the answer after it lifts the hold."""
+    source = tmp_path / "lines.txt"
+    source.write_text(
+        "order place --freelancer lena --service 1 --as mia@acme.test\n"
+        "order requirements 1 'A fox' --as mia@acme.test\n"
+        "order dispute 1 --more-time --due 2026-12-24 --reason late --as @lena\n"
+        "order dispute-decline 1 --as mia@acme.test\n"
+        "order deliver 1 --as @lena\n"
+    )
+    done = cli("batch", str(source), "-o", "json")
+    assert done.exit_code == 0, done.stderr
+    asked, declined, delivered = (line["result"] for line in done.json[2:])
+    assert asked["dispute"]["kind"] == "more_time"
+    assert (declined["dispute"], delivered["status"]) == (None, "delivered")
+    held = tmp_path / "held.txt"
+    held.write_text(
+        "order dispute 1 --modification 'Bigger' --reason why --as mia@acme.test\n"
+        "order revision 1 --as mia@acme.test\n"
+    )
+    refused_ = cli("batch", str(held), "-o", "json")
+    assert (refused_.exit_code, refused_.error["code"], refused_.error["line"]) == (
+        5,
+        "dispute_open",
+        2,
+    )
