@@ -273,6 +273,21 @@ def requests(order_id: int, buyer: str) -> list[tuple[str, str, str]]:
     ]
 
 
+def dispute_steps(order_id: int, buyer: str, *kinds: str) -> list[tuple[str, str, str]]:
+    """The dispute requests ``order next`` offers (issue 14), in its order: more time (the
+    freelancer), a modification (the buyer), a partial refund (both)."""
+    flags = {
+        "more_time": [("freelancer", "--more-time --due DATE", "@lena")],
+        "modification": [("buyer", "--modification TEXT", buyer)],
+        "refund": [("buyer", "--refund AMOUNT", buyer), ("freelancer", "--refund AMOUNT", "@lena")],
+    }
+    return [
+        ("dispute", who, f"fpctl order dispute {order_id} {what} --reason TEXT --as {actor}")
+        for kind in kinds
+        for who, what, actor in flags[kind]
+    ]
+
+
 def test_awaiting_approval_waits_for_the_admin(cli: Cli, shop: Any) -> None:
     ok(cli("policy", "add", "order-approval", "--over", "50", *ADA))
     order_id = place(cli, actor=MIA)
@@ -300,6 +315,7 @@ def test_awaiting_requirements(cli: Cli, shop: Any) -> None:
         ("skip-requirements", "freelancer", f"fpctl order skip-requirements {order_id} --as @lena"),
         ("cancel", "buyer", f"fpctl order cancel {order_id} --as ada@acme.test"),
         *requests(order_id, "ada@acme.test"),
+        *dispute_steps(order_id, "ada@acme.test", "more_time", "refund"),
     ]
     assert all(r["by"] is None for r in rows)
     assert run_step(cli, rows, "requirements")["status"] == "in_progress"
@@ -318,6 +334,7 @@ def test_in_progress_the_freelancer_delivers_by_the_due_date(cli: Cli, shop: Any
     assert summary(rows) == [
         ("deliver", "freelancer", f"fpctl order deliver {order_id} --as @lena"),
         *requests(order_id, "ada@acme.test"),
+        *dispute_steps(order_id, "ada@acme.test", "more_time", "modification", "refund"),
     ]
     assert rows[0]["by"] == "2026-11-05T10:00:00Z"
     assert "from 2026-11-06T10:00:00Z" in rows[0]["note"]
@@ -331,13 +348,16 @@ def test_a_very_late_order_may_be_cancelled_by_the_buyer(cli: Cli, shop: Any) ->
     almost = steps(cli, order_id, "--now", "2026-11-06T09:59:59Z")
     very_late = steps(cli, order_id, "--now", "2026-11-06T10:00:00Z")
 
-    assert [r["action"] for r in almost] == ["deliver", "cancel-request", "cancel-request"]
+    disputing = ["dispute"] * 4  # more time, a modification, a refund (either side)
+    requests_ = ["cancel-request", "cancel-request", *disputing]
+    assert [r["action"] for r in almost] == ["deliver", *requests_]
     assert "late (due 2026-11-05T10:00:00Z)" in almost[0]["note"]
     assert [r["action"] for r in very_late] == [
         "deliver",
         "cancel",
         "cancel-request",
         "cancel-request",
+        *disputing,
     ]
     assert "late and very late" in very_late[0]["note"]
     cancelled = run_step(cli, very_late, "cancel", "--now", "2026-11-06T10:00:00Z")
@@ -356,6 +376,7 @@ def test_delivered_the_buyer_accepts_or_asks_a_revision(cli: Cli, shop: Any) -> 
         ("revision", "buyer", f"fpctl order revision {order_id} --reason TEXT --as ada@acme.test"),
         ("auto-complete", "nobody (time)", None),
         *requests(order_id, "ada@acme.test"),
+        *dispute_steps(order_id, "ada@acme.test", "modification", "refund"),
     ]
     assert [r["by"] for r in rows[:3]] == ["2026-11-04T10:00:00Z"] * 3
     assert run_step(cli, rows, "revision")["status"] == "in_revision"

@@ -12,6 +12,7 @@ IDLE_ORDER_RULES = [
     {"action": action, "settled": 0, "now": DUE}
     for action in (
         "order.cancel_auto_accept",
+        "order.dispute_expire",
         "order.auto_complete",
         "order.hours_charge",
         "offer.expire",

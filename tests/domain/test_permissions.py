@@ -95,6 +95,10 @@ EXPECTED = {
     "freelancer.add": "s",
     "freelancer.service_add": "s",
     "message.send": BUYERS + "F",
+    "order.dispute": BUYERS + "F",
+    "order.dispute_accept": BUYERS + "F",
+    "order.dispute_decline": BUYERS + "F",
+    "order.dispute_withdraw": BUYERS + "F",
 }
 LETTER = {"admin": "a", "billing": "b", "member": "m", "freelancer": "f", "support": "s"}
 

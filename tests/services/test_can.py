@@ -25,6 +25,7 @@ from fpctl.services.network import lists
 from fpctl.services.orders import (
     cancellations,
     collaboration,
+    disputes,
     hourly,
     lifecycle,
     milestones,
@@ -114,6 +115,10 @@ COMMANDS: dict[Action, Command] = {
     Action.OFFER_ACCEPT: lambda ctx, target: offer_answers.accept(ctx, int(target)),
     Action.OFFER_DECLINE: lambda ctx, target: offer_answers.decline(ctx, int(target)),
     Action.OFFER_WITHDRAW: lambda ctx, target: offer_answers.withdraw(ctx, int(target)),
+    Action.ORDER_DISPUTE: _order(disputes.request, disputes.Proposal(refund="1"), "a reason"),
+    Action.ORDER_DISPUTE_ACCEPT: _order(disputes.accept),
+    Action.ORDER_DISPUTE_DECLINE: _order(disputes.decline),
+    Action.ORDER_DISPUTE_WITHDRAW: _order(disputes.withdraw),
 }
 # Appointing an admin needs an account without one; its path is role.set's (members.authorize).
 UNCOVERED = {Action.ADMIN_APPOINT}

@@ -352,4 +352,10 @@ def cancel_withdraw(run: Invocation, order_id: OrderId) -> None:
 
 
 # Commands kept in their own modules (over order_base), registered on the group when it is built.
-from fpctl.cli import order_after, order_files, order_talk, order_work  # noqa: E402, F401
+from fpctl.cli import (  # noqa: E402, F401
+    order_after,
+    order_disputes,
+    order_files,
+    order_talk,
+    order_work,
+)

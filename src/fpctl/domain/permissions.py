@@ -97,6 +97,10 @@ class Action(StrEnum):
     FREELANCER_ADD = "freelancer.add"
     FREELANCER_SERVICE_ADD = "freelancer.service_add"
     MESSAGE_SEND = "message.send"
+    ORDER_DISPUTE = "order.dispute"
+    ORDER_DISPUTE_ACCEPT = "order.dispute_accept"
+    ORDER_DISPUTE_DECLINE = "order.dispute_decline"
+    ORDER_DISPUTE_WITHDRAW = "order.dispute_withdraw"
 
 
 _PLURAL = {
@@ -144,6 +148,7 @@ _BILLING = (A, B, S)
 _SELLER = (F,)
 _INVITE_NOTE = "invitations by members and billing managers may need approval (invite-approval)"
 _ORDER_NOTE = "orders may need approval or be limited (order-approval, purchase-limit)"
+_DISPUTE_NOTE = "more time is the freelancer's, a modification the buyer side's"
 _OWNERS = (B, M)  # a project's owner; the admin and support manage every project
 
 PERMISSIONS: dict[Action, Rule] = {
@@ -223,6 +228,12 @@ PERMISSIONS: dict[Action, Rule] = {
     Action.FREELANCER_ADD: _rule("add freelancers to the catalogue", S),
     Action.FREELANCER_SERVICE_ADD: _rule("add freelancer services", S),
     Action.MESSAGE_SEND: _rule("send messages", *_BUYERS, F, own=_SELLER),
+    Action.ORDER_DISPUTE: _rule(
+        "open a dispute request", *_BUYERS, F, own=_SELLER, note=_DISPUTE_NOTE
+    ),
+    Action.ORDER_DISPUTE_ACCEPT: _rule("accept a dispute request", *_BUYERS, F, own=_SELLER),
+    Action.ORDER_DISPUTE_DECLINE: _rule("decline a dispute request", *_BUYERS, F, own=_SELLER),
+    Action.ORDER_DISPUTE_WITHDRAW: _rule("withdraw a dispute request", *_BUYERS, F, own=_SELLER),
 }
 
 _ROLE_TO_WHO = {Role.ADMIN: A, Role.BILLING_MANAGER: B, Role.MEMBER: M}

@@ -20,11 +20,13 @@ INVITATION_EXPIRE = (
 CANCELLATION_AUTO_ACCEPT = (
     "SELECT 1 FROM order_cancellation WHERE status = 'open' AND expires_at <= ? LIMIT 1"
 )
-#: Is a delivery past its review window, with no open cancellation request holding it?
+#: Is a delivery past its review window, with no open cancellation or dispute holding it?
 ORDER_AUTO_COMPLETE = (
     "SELECT 1 FROM orders WHERE status = 'delivered' AND auto_complete_at <= ? "
     "AND NOT EXISTS (SELECT 1 FROM order_cancellation c "
-    "WHERE c.order_id = orders.id AND c.status = 'open') LIMIT 1"
+    "WHERE c.order_id = orders.id AND c.status = 'open') "
+    "AND NOT EXISTS (SELECT 1 FROM order_dispute d "
+    "WHERE d.order_id = orders.id AND d.status = 'open') LIMIT 1"
 )
 #: Has a week ended with hours not yet charged, on an order that may still be charged?
 HOURS_CHARGE = (
@@ -42,11 +44,16 @@ SUBSCRIPTION_RENEW = (
 #: Has an account's oldest counted order left the 365-day window?
 TIER_REVIEW = "SELECT 1 FROM account WHERE tier_review_at <= ? LIMIT 1"
 
+#: Is an open dispute request past its 48 hours?
+DISPUTE_EXPIRE = "SELECT 1 FROM order_dispute WHERE status = 'open' AND expires_at <= ? LIMIT 1"
+
 #: Each settler's action and its probe, in the order the settlers run.
 PROBES = {
     "approval.expire": APPROVAL_EXPIRE,
     "invitation.expire": INVITATION_EXPIRE,
     "order.cancel_auto_accept": CANCELLATION_AUTO_ACCEPT,
+    # before the auto-completion: a lapsed dispute gives a delivery's window its time back
+    "order.dispute_expire": DISPUTE_EXPIRE,
     "order.auto_complete": ORDER_AUTO_COMPLETE,
     "order.hours_charge": HOURS_CHARGE,
     "offer.expire": OFFER_EXPIRE,

@@ -171,6 +171,10 @@ _TIMESTAMP_RULES = (
      "plan <> 'advanced' AND plan_renews_at IS NOT NULL"),
     ("account", "account", "is switched with no switch time",
      "status = 'switched' AND switched_at IS NULL"),
+    ("order_dispute", "dispute request", "is open but has a closing time",
+     "status = 'open' AND closed_at IS NOT NULL"),
+    ("order_dispute", "dispute request", "is closed with no closing time",
+     "status <> 'open' AND closed_at IS NULL"),
 )  # fmt: skip
 
 

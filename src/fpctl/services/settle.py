@@ -34,13 +34,14 @@ class Rule:
 def _rules() -> list[Rule]:
     from fpctl.services import approvals
     from fpctl.services.money import rewards, subscriptions
-    from fpctl.services.orders import cancellations, hourly, lifecycle, offer_answers
+    from fpctl.services.orders import cancellations, disputes, hourly, lifecycle, offer_answers
     from fpctl.services.team import invitations
 
     settlers: dict[str, Settler] = {
         "approval.expire": approvals.expire_due,
         "invitation.expire": invitations.expire_due,
         "order.cancel_auto_accept": cancellations.accept_due,
+        "order.dispute_expire": disputes.expire_due,
         "order.auto_complete": lifecycle.complete_due,
         "order.hours_charge": hourly.charge_due_weeks,
         "offer.expire": offer_answers.expire_due,

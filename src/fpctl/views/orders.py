@@ -18,13 +18,14 @@ from sqlmodel import Session, col, select
 from fpctl.clock import iso
 from fpctl.domain.orders import OrderKind, flags, format_hours, seconds_left
 from fpctl.services import memo
-from fpctl.services.orders.visibility import open_cancellation
+from fpctl.services.orders.visibility import Request, open_cancellation, open_dispute
 from fpctl.store.rows import id_of
 from fpctl.store.tables import (
     Account,
     Order,
     OrderCancellation,
     OrderComment,
+    OrderDispute,
     OrderMilestone,
     OrderNote,
 )
@@ -46,6 +47,7 @@ ORDER_COLUMNS = [
     "flags",
     "kind",
     "cancellation",
+    "dispute",
     "due_at",
     "project",
 ]
@@ -58,12 +60,15 @@ _NETWORK_TABLES = "fpctl.store.tables.network"
 
 
 def for_table(view: View) -> View:
-    """A list row for people: the open request as "seller asks · 23h10m left"."""
-    request = view["cancellation"]
-    if request is None:
-        return view
-    summary = f"{request['side']} asks · {request['time_left']} left"
-    return {**view, "cancellation": summary}
+    """A list row for people: the open request as "seller asks · 23h10m left" (a dispute
+    as "buyer: refund · 23h10m left")."""
+    shown = dict(view)
+    for key in ("cancellation", "dispute"):
+        request = view.get(key)
+        if request is not None:
+            asks = request.get("kind", "asks")  # a dispute says what it asks for
+            shown[key] = f"{request['side']} {asks} · {request['time_left']} left"
+    return shown
 
 
 def _left(seconds: int) -> str:
@@ -71,7 +76,7 @@ def _left(seconds: int) -> str:
     return f"{hours}h{rest // 60:02d}m"
 
 
-def cancellation_view(request: OrderCancellation, now: datetime) -> View:
+def cancellation_view(request: OrderCancellation | OrderDispute, now: datetime) -> View:
     seconds = seconds_left(request.expires_at, now)
     return {
         "id": request.id,
@@ -85,13 +90,24 @@ def cancellation_view(request: OrderCancellation, now: datetime) -> View:
     }
 
 
+def dispute_view(request: OrderDispute, now: datetime) -> View:
+    """An open dispute request: what is proposed (the other kinds' keys are null)."""
+    return {
+        **cancellation_view(request, now),
+        "kind": request.kind,
+        "due_at": iso(request.due_at),
+        "modification": request.modification,
+        "amount_cents": request.amount_cents,
+    }
+
+
 class OrderViews:
     def __init__(self, session: Session, now: datetime) -> None:
         self.session = session
         self.now = now
         self._usernames: dict[int, str] = {}
         self._slugs: dict[int, str] = {}
-        self._open: dict[int, OrderCancellation] | None = None
+        self._open: dict[type, dict[int, Any]] = {}  # open requests, by table and order
 
     def _username(self, freelancer_id: int) -> str:
         if freelancer_id not in self._usernames:
@@ -123,20 +139,21 @@ class OrderViews:
             self._slugs[account_id] = account.slug if account else "?"
         return self._slugs[account_id]
 
-    def _open_request(self, order_id: int) -> OrderCancellation | None:
-        if self._open is None:  # open requests are few: load them all once
-            rows = self.session.exec(
-                select(OrderCancellation).where(OrderCancellation.status == "open")
-            ).all()
-            self._open = {row.order_id: row for row in rows}
-        return self._open.get(order_id)
+    def _open_request(self, table: type[Request], order_id: int) -> Request | None:
+        if table not in self._open:  # open requests are few: load them all once
+            rows = self.session.exec(select(table).where(table.status == "open")).all()
+            self._open[table] = {row.order_id: row for row in rows}
+        found: Request | None = self._open[table].get(order_id)
+        return found
 
     def row(self, order: Order, *, single: bool = False) -> View:
         """One order; ``single`` looks its own open request up instead of loading all."""
         if single:
             request = open_cancellation(self.session, order)
+            dispute = open_dispute(self.session, order)
         else:
-            request = self._open_request(id_of(order))
+            request = self._open_request(OrderCancellation, id_of(order))
+            dispute = self._open_request(OrderDispute, id_of(order))
         return {
             "id": order.id,
             "status": order.status,
@@ -152,6 +169,7 @@ class OrderViews:
             "refunded_cents": order.refunded_cents,
             "flags": flags(order.status, order.due_at, self.now),
             "cancellation": cancellation_view(request, self.now) if request else None,
+            "dispute": dispute_view(dispute, self.now) if dispute else None,
             "due_at": iso(order.due_at),
             "delivered_at": iso(order.delivered_at),
             "auto_completes_at": iso(order.auto_complete_at),

@@ -91,6 +91,25 @@ def refund_everything(
     )
 
 
+def refund_part(
+    session: Session, order: Order, cents: int, *, now: datetime, description: str
+) -> Invoice | None:
+    """An agreed partial refund (the dispute manager): what was paid by card or balance goes
+    back to the balance first, credits as credits only past it. A later cancellation's
+    ``refund_everything`` (credits first out of what is left) then gives back exactly the
+    credits paid, no more."""
+    money_left = max(0, order.paid_cents - order.paid_credits_cents - order.refunded_cents)
+    balance = min(cents, money_left)
+    return refund(
+        session,
+        order,
+        credits_cents=cents - balance,
+        balance_cents=balance,
+        now=now,
+        description=description,
+    )
+
+
 def refund(
     session: Session,
     order: Order,

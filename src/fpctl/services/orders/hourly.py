@@ -15,8 +15,9 @@ remove the limit at any time). Choices where the spec is silent:
 - The hours of an order that is cancelled (or rejected) before they were charged are never
   charged; the week reports them as ``void``. A completed order's last week is still
   charged when it ends.
-- While a mutual-cancellation request is open, hours cannot be logged (the order is on
-  hold); weeks that end meanwhile are charged as usual (a cancellation refunds them).
+- While a mutual-cancellation or dispute request is open, hours cannot be logged (the
+  order is on hold); weeks that end meanwhile are charged as usual (a cancellation refunds
+  them).
 """
 
 from __future__ import annotations
@@ -116,13 +117,7 @@ def _check_loggable(ctx: Context, order: Order, week: Week) -> None:
             "in revision or delivered",
             code="order_not_running",
         )
-    request = visibility.open_cancellation(ctx.session, order)
-    if request is not None:
-        raise RuleViolation(
-            f"order {order.id} has an open cancellation request (requested by "
-            f"{request.requested_by}): it is on hold until the request is answered",
-            code="cancellation_open",
-        )
+    visibility.require_unheld(order, visibility.hold_of(ctx.session, order))
     if week.starts_at > ctx.now:
         raise InvalidInput(
             f"{week.label} has not started yet: hours are logged for the current week or "

@@ -2,8 +2,8 @@
 buyer's lone cancel, and the auto-completion 3 days after a delivery (a milestone's too).
 
 Buyer-side moves are made by members who see the order (or support); seller-side moves by
-the order's freelancer. While a mutual-cancellation request is open the order is on hold:
-no move is made until the request is answered, withdrawn or accepted on its own.
+the order's freelancer. While a mutual-cancellation or dispute request is open the order is
+on hold: no move is made until the request is answered, withdrawn or settled by the clock.
 """
 
 from __future__ import annotations
@@ -34,20 +34,9 @@ from fpctl.services.money import order_payments, rewards
 from fpctl.services.orders import delivery_files, visibility
 from fpctl.services.orders.held import withdraw_held
 from fpctl.store.rows import id_of
-from fpctl.store.tables import Order, OrderCancellation, OrderMilestone
+from fpctl.store.tables import Order, OrderMilestone
 
 Changes = dict[str, tuple[Any, Any]]
-
-
-def _on_hold(order: Order, request: OrderCancellation | None) -> None:
-    if request is not None:
-        raise RuleViolation(
-            f"order {order.id} has an open cancellation request (requested by "
-            f"{request.requested_by}): it is on hold until the request is answered",
-            hint=f"fpctl order cancel-accept {order.id} | cancel-decline {order.id} | "
-            f"cancel-withdraw {order.id}",
-            code="cancellation_open",
-        )
 
 
 #: A move on one order, once the actor may make it: its audit entry, or None when it
@@ -59,14 +48,14 @@ def move_many(
     action: Action, items: Sequence[tuple[Context, int]], move: MoveOn
 ) -> list[Order | FpctlError]:
     """Make ``move`` on each (actor's context, order id), in turn, all in one session: the
-    orders are found with one query per actor, their open cancellation requests with one,
+    orders are found with one query per actor, their open requests with two,
     and the audit records written together. A refused move (not found, not allowed, on
     hold, a rule) changes nothing and is returned in its place; the others are made."""
     if not items:
         return []
     session = items[0][0].session
     found = visibility.authorize_many(action, items)
-    requests = visibility.open_cancellations_of(
+    holds = visibility.holds_of(
         session, [id_of(order) for order in found if isinstance(order, Order)]
     )
     outcomes: list[Order | FpctlError] = []
@@ -76,7 +65,7 @@ def move_many(
             outcomes.append(order)
             continue
         try:
-            _on_hold(order, requests.get(id_of(order)))
+            visibility.require_unheld(order, holds.get(id_of(order)))
             entry = move(ctx, order)
         except FpctlError as refused:
             outcomes.append(refused)
@@ -341,7 +330,7 @@ def complete_due(ctx: Context) -> int:
     ).all()
     done = 0
     for order in due:
-        if visibility.open_cancellation(session, order) is not None:
+        if visibility.hold_of(session, order) is not None:
             continue  # on hold: the request settles first
         when = order.auto_complete_at
         _complete(

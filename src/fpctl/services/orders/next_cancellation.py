@@ -16,6 +16,7 @@ from fpctl.services.orders.next_plan import (
     TIME_WHO,
     Plan,
 )
+from fpctl.services.orders.visibility import Hold
 from fpctl.store.tables import (
     Member,
     OrderCancellation,
@@ -52,7 +53,8 @@ def cancel_requests(plan: Plan) -> None:
         )
 
 
-def requester_flags(plan: Plan, request: OrderCancellation) -> list[str]:
+def requester_flags(plan: Plan, request: Hold) -> list[str]:
+    """The flags the requester of an open request (cancellation or dispute) acts with."""
     if request.side != BUYER:
         return plan.seller
     if request.requested_by_id is not None:
@@ -66,36 +68,43 @@ def requester_flags(plan: Plan, request: OrderCancellation) -> list[str]:
 
 def open_request(plan: Plan, request: OrderCancellation) -> None:
     """On hold: the other side answers, the requester may withdraw, or time accepts it."""
+    answers(
+        plan,
+        request,
+        verb="cancel",
+        accepted=f"cancellation requested by {request.requested_by}: accept it, the order is "
+        "cancelled and everything paid refunded",
+        back=f"the order goes back to {request.order_status}",
+        by_time=(
+            "cancel-auto-accept",
+            "unanswered by then, the request is accepted: the order is cancelled and refunded",
+        ),
+    )
+
+
+def answers(
+    plan: Plan, request: Hold, *, verb: str, accepted: str, back: str, by_time: tuple[str, str]
+) -> None:
+    """The steps of an open request (cancellation or dispute): the other side accepts or
+    declines, the requester withdraws, or the clock settles it (``by_time``: its action and
+    note)."""
     answering = (FREELANCER_WHO, plan.seller) if request.side == BUYER else (BUYER_WHO, plan.buyer)
     requester_who = BUYER_WHO if request.side == BUYER else FREELANCER_WHO
-    asked = f"cancellation requested by {request.requested_by}"
+    by = request.expires_at
+    for answer, note in (("accept", accepted), ("decline", f"decline it: {back}")):
+        action = f"{verb}-{answer}"
+        plan.add(
+            action, answering[0], by=by, argv=[*plan.order_argv(action), *answering[1]], note=note
+        )
+    withdraw = f"{verb}-withdraw"
     plan.add(
-        "cancel-accept",
-        answering[0],
-        by=request.expires_at,
-        argv=[*plan.order_argv("cancel-accept"), *answering[1]],
-        note=f"{asked}: accept it, the order is cancelled and everything paid refunded",
-    )
-    plan.add(
-        "cancel-decline",
-        answering[0],
-        by=request.expires_at,
-        argv=[*plan.order_argv("cancel-decline"), *answering[1]],
-        note=f"decline it: the order goes back to {request.order_status}",
-    )
-    plan.add(
-        "cancel-withdraw",
+        withdraw,
         requester_who,
-        by=request.expires_at,
-        argv=[*plan.order_argv("cancel-withdraw"), *requester_flags(plan, request)],
-        note=f"withdraw it: the order goes back to {request.order_status}",
+        by=by,
+        argv=[*plan.order_argv(withdraw), *requester_flags(plan, request)],
+        note=f"withdraw it: {back}",
     )
-    plan.add(
-        "cancel-auto-accept",
-        TIME_WHO,
-        by=request.expires_at,
-        note="unanswered by then, the request is accepted: the order is cancelled and refunded",
-    )
+    plan.add(by_time[0], TIME_WHO, by=by, note=by_time[1])
 
 
 def held(request: OrderCancellation) -> str:

@@ -2,8 +2,8 @@
 command for each step (SPEC §1.5).
 
 Derived from the order's status (``domain.orders.moves_from``), its kind and its data: the
-approval request holding it, an open cancellation request (the order is then on hold and
-only the request can move), the due date, the review window, revisions left, the review and
+approval request holding it, an open cancellation or dispute request (the order is then on
+hold and only the request can move), the due date, the review window, revisions left, the review and
 the guarantee window. Buyer-side commands name the placer when they can still act (else the
 admin); seller-side commands name the freelancer (``@username``); approvals name the admin.
 Steps nobody takes (time rules) have ``who`` = ``nobody (time)`` and no command.
@@ -29,7 +29,7 @@ from fpctl.domain.orders import (
 from fpctl.services import lookups
 from fpctl.services.context import Context
 from fpctl.services.money import order_payments
-from fpctl.services.orders import next_cancellation, refunds, reviews, visibility
+from fpctl.services.orders import next_cancellation, next_dispute, refunds, reviews, visibility
 from fpctl.services.orders.lifecycle import current_milestone
 from fpctl.services.orders.next_plan import (
     ADMIN_WHO,
@@ -250,6 +250,7 @@ def _open_order(plan: Plan) -> None:
     if Move.CANCEL in moves:
         next_cancellation.cancel_alone(plan)
         next_cancellation.cancel_requests(plan)
+    next_dispute.proposals(plan)
 
 
 def next_steps(ctx: Context, order_id: int) -> Next:
@@ -268,5 +269,9 @@ def next_steps(ctx: Context, order_id: int) -> Next:
         return Next(
             order, plan.steps, f"order {order.id} is on hold: {next_cancellation.held(request)}"
         )
+    dispute = visibility.open_dispute(ctx.session, order)
+    if dispute is not None:
+        next_dispute.open_request(plan, dispute)
+        return Next(order, plan.steps, f"order {order.id} is on hold: {next_dispute.held(dispute)}")
     _open_order(plan)
     return Next(order, plan.steps)

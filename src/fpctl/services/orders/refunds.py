@@ -58,16 +58,15 @@ def _check_covered(order: Order, now: datetime) -> None:
         )
 
 
-def refund(ctx: Context, order_id: int, *, amount: str | None = None) -> Refunded:
-    """Refund ``amount`` (default: everything not yet refunded) to the account's balance,
-    with a credit invoice."""
-    order = visibility.authorize(ctx, Action.ORDER_REFUND, order_id)
-    cents = parse_cents(amount) if amount is not None else None
-    _check_covered(order, ctx.now)
+def within_refundable(order: Order, cents: int | None, *, flag: str = "--amount") -> int:
+    """``cents`` (None: everything left), once it is at most what was paid for the order
+    and not refunded yet (the guarantee's refunds and the dispute manager's)."""
     refundable = order_payments.refundable_cents(order)
     if refundable <= 0:
         raise RuleViolation(
-            f"order {order.id} was already refunded in full ({format_cents(order.refunded_cents)})",
+            f"order {order.id} was already refunded in full ({format_cents(order.refunded_cents)})"
+            if order.refunded_cents
+            else f"order {order.id} has nothing paid to refund",
             code="already_refunded",
         )
     cents = refundable if cents is None else cents
@@ -75,9 +74,19 @@ def refund(ctx: Context, order_id: int, *, amount: str | None = None) -> Refunde
         raise RuleViolation(
             f"{format_cents(cents)} is more than what is left to refund on order {order.id} "
             f"({format_cents(refundable)})",
-            hint=f"--amount {refundable // 100}.{refundable % 100:02d} at most",
+            hint=f"{flag} {refundable // 100}.{refundable % 100:02d} at most",
             code="refund_too_large",
         )
+    return cents
+
+
+def refund(ctx: Context, order_id: int, *, amount: str | None = None) -> Refunded:
+    """Refund ``amount`` (default: everything not yet refunded) to the account's balance,
+    with a credit invoice."""
+    order = visibility.authorize(ctx, Action.ORDER_REFUND, order_id)
+    cents = parse_cents(amount) if amount is not None else None
+    _check_covered(order, ctx.now)
+    cents = within_refundable(order, cents)
     before = order.refunded_cents
     invoice = order_payments.refund(
         ctx.session,

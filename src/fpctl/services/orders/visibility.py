@@ -1,7 +1,8 @@
 """Orders (SPEC §1.5): finding them, who sees them, and listing them.
 
 Checkout lives in ``checkout.py``, the lifecycle moves in ``order_moves.py``, mutual
-cancellation in ``cancellations.py``. Every lookup here goes through ``visible``: an order
+cancellation in ``cancellations.py``, disputes in ``disputes.py``; the open request holding
+an order (either kind) is found here. Every lookup here goes through ``visible``: an order
 the actor cannot see behaves as not found (exit 3), so ids of hidden orders cannot be probed.
 
 Who sees an order: the admin, billing managers, support and a read with no actor see every
@@ -32,7 +33,7 @@ from fpctl.services.context import Context
 from fpctl.services.listing import Listing
 from fpctl.services.lookups import find_member
 from fpctl.store.rows import id_of
-from fpctl.store.tables import Account, Order, OrderCancellation
+from fpctl.store.tables import Account, Order, OrderCancellation, OrderDispute
 
 T = TypeVar("T")
 
@@ -150,46 +151,90 @@ def list_orders(
     return Listing(ctx.session, query.order_by(col(Order.id)))
 
 
-def open_cancellation(session: Session, order: Order) -> OrderCancellation | None:
-    """The order's open mutual-cancellation request. In a batch every open request is read
-    with one query, again only after a statement writes a request (open ones are few: they
+#: An open request that holds an order: a mutual cancellation or a dispute (one at most).
+Request = TypeVar("Request", OrderCancellation, OrderDispute)
+Hold = OrderCancellation | OrderDispute
+
+
+def _open_request(session: Session, table: type[Request], order: Order) -> Request | None:
+    """The order's open request of ``table``. In a batch every open request is read with
+    one query, again only after a statement writes a request (open ones are few: they
     expire within 48 hours)."""
     kept = memo.of(session)
     if kept is None:
         return session.exec(
-            select(OrderCancellation)
-            .where(OrderCancellation.order_id == id_of(order))
-            .where(OrderCancellation.status == "open")
+            select(table).where(table.order_id == id_of(order)).where(table.status == "open")
         ).first()
-    found = kept.get(("open cancellations",), _REQUESTS, lambda: open_cancellations(session))
+    reads: memo.Reads = {table.__tablename__: memo.ALL}
+    found = kept.get(("open requests", table), reads, lambda: _all_open(session, table))
     return found.get(id_of(order))
 
 
-_REQUESTS: memo.Reads = {"order_cancellation": memo.ALL}
-
-
-def open_cancellations(session: Session) -> dict[int, OrderCancellation]:
-    """Every open request, by order (an order has at most one open)."""
-    rows = session.exec(select(OrderCancellation).where(OrderCancellation.status == "open"))
-    found: dict[int, OrderCancellation] = {}
-    for row in rows:
+def _all_open(session: Session, table: type[Request]) -> dict[int, Request]:
+    """Every open request of ``table``, by order (an order has at most one open)."""
+    found: dict[int, Request] = {}
+    for row in session.exec(select(table).where(table.status == "open")):
         found.setdefault(row.order_id, row)
     return found
 
 
-def open_cancellations_of(session: Session, order_ids: list[int]) -> dict[int, OrderCancellation]:
-    """The open request of each of ``order_ids`` that has one, in one query."""
+def _open_requests_of(
+    session: Session, table: type[Request], order_ids: list[int]
+) -> dict[int, Request]:
+    """The open request of ``table`` of each of ``order_ids`` that has one, in one query."""
     if not order_ids:
         return {}
     rows = session.exec(
-        select(OrderCancellation)
-        .where(col(OrderCancellation.order_id).in_(order_ids))
-        .where(OrderCancellation.status == "open")
+        select(table).where(col(table.order_id).in_(order_ids)).where(table.status == "open")
     )
-    requests: dict[int, OrderCancellation] = {}
+    requests: dict[int, Request] = {}
     for row in rows:
         requests.setdefault(row.order_id, row)
     return requests
+
+
+def open_cancellation(session: Session, order: Order) -> OrderCancellation | None:
+    """The order's open mutual-cancellation request."""
+    return _open_request(session, OrderCancellation, order)
+
+
+def open_cancellations_of(session: Session, order_ids: list[int]) -> dict[int, OrderCancellation]:
+    return _open_requests_of(session, OrderCancellation, order_ids)
+
+
+def open_dispute(session: Session, order: Order) -> OrderDispute | None:
+    """The order's open dispute request (more time, a modification, a partial refund)."""
+    return _open_request(session, OrderDispute, order)
+
+
+def hold_of(session: Session, order: Order) -> Hold | None:
+    """The open request holding the order, cancellation or dispute (they exclude each
+    other: ``disputes``)."""
+    return open_cancellation(session, order) or open_dispute(session, order)
+
+
+def holds_of(session: Session, order_ids: list[int]) -> dict[int, Hold]:
+    """The open request holding each of ``order_ids`` that has one, in two queries."""
+    holds: dict[int, Hold] = dict(_open_requests_of(session, OrderDispute, order_ids))
+    holds.update(_open_requests_of(session, OrderCancellation, order_ids))
+    return holds
+
+
+def require_unheld(order: Order, request: Hold | None) -> None:
+    """While a request is open the order is on hold: only the request moves."""
+    if request is None:
+        return
+    if isinstance(request, OrderDispute):
+        verbs, what, code = "dispute", f"dispute request ({request.kind})", "dispute_open"
+    else:
+        verbs, what, code = "cancel", "cancellation request", "cancellation_open"
+    raise RuleViolation(
+        f"order {order.id} has an open {what} (requested by {request.requested_by}): it is "
+        "on hold until the request is answered",
+        hint=f"fpctl order {verbs}-accept {order.id} | {verbs}-decline {order.id} | "
+        f"{verbs}-withdraw {order.id}",
+        code=code,
+    )
 
 
 def require_open(order: Order, doing: str) -> None:

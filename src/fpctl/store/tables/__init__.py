@@ -20,7 +20,12 @@ if TYPE_CHECKING:  # the names __getattr__ gives, for mypy (re-exported by __all
     from fpctl.store.tables.approvals import ApprovalRequest, Policy
     from fpctl.store.tables.audit import AUDIT_TRIGGERS, AUDIT_TRIGGERS_POSTGRES, AuditRecord
     from fpctl.store.tables.base import UTCDateTime
-    from fpctl.store.tables.conditions import HELD_EMAIL, OPEN_CANCELLATION, OPEN_INVITATION
+    from fpctl.store.tables.conditions import (
+        HELD_EMAIL,
+        OPEN_CANCELLATION,
+        OPEN_DISPUTE,
+        OPEN_INVITATION,
+    )
     from fpctl.store.tables.conversations import (
         Conversation,
         ConversationMessage,
@@ -44,6 +49,7 @@ if TYPE_CHECKING:  # the names __getattr__ gives, for mypy (re-exported by __all
         Order,
         OrderCancellation,
         OrderComment,
+        OrderDispute,
         OrderHours,
         OrderMilestone,
         OrderNote,
@@ -59,6 +65,7 @@ _HOME = {
     "HELD_EMAIL": "conditions",
     "OPEN_INVITATION": "conditions",
     "OPEN_CANCELLATION": "conditions",
+    "OPEN_DISPUTE": "conditions",
     "Account": "team",
     "Member": "team",
     "Invitation": "invitations",
@@ -69,6 +76,7 @@ _HOME = {
     "Order": "orders",
     "OrderMilestone": "orders",
     "OrderCancellation": "orders",
+    "OrderDispute": "orders",
     "OrderHours": "orders",
     "OrderNote": "orders",
     "OrderComment": "orders",
@@ -115,6 +123,7 @@ __all__ = [
     "AUDIT_TRIGGERS_POSTGRES",
     "HELD_EMAIL",
     "OPEN_CANCELLATION",
+    "OPEN_DISPUTE",
     "OPEN_INVITATION",
     "Account",
     "ApprovalRequest",
@@ -139,6 +148,7 @@ __all__ = [
     "Order",
     "OrderCancellation",
     "OrderComment",
+    "OrderDispute",
     "OrderHours",
     "OrderMilestone",
     "OrderNote",

@@ -8,3 +8,4 @@ from __future__ import annotations
 HELD_EMAIL = "status != 'removed'"  # active, deactivated, or closed forever (SPEC §1.2)
 OPEN_INVITATION = "status IN ('awaiting_approval', 'pending')"
 OPEN_CANCELLATION = "status = 'open'"
+OPEN_DISPUTE = "status = 'open'"

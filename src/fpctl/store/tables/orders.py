@@ -1,4 +1,5 @@
-"""Orders and what hangs off them: milestones, cancellations, hours, notes, comments, reviews."""
+"""Orders and what hangs off them: milestones, cancellations, disputes, hours, notes, comments,
+reviews."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
 from fpctl.store.tables.base import partial_index, when, word
-from fpctl.store.tables.conditions import OPEN_CANCELLATION
+from fpctl.store.tables.conditions import OPEN_CANCELLATION, OPEN_DISPUTE
 
 
 class Order(SQLModel, table=True):
@@ -93,6 +94,34 @@ class OrderCancellation(SQLModel, table=True):
     reason: str
     status: str = word("open")
     order_status: str  # what the order goes back to on decline or withdraw
+    created_at: datetime = when()
+    expires_at: datetime = when()
+    closed_at: datetime | None = when(nullable=True)
+    closed_by: str | None = None
+
+
+class OrderDispute(SQLModel, table=True):
+    """A dispute-manager request (more time, a modification, a partial refund); at most one
+    open per order, and none while a cancellation request is open (services check that)."""
+
+    __tablename__ = "order_dispute"
+    __table_args__ = (
+        partial_index("uq_order_dispute_open", "order_id", unique=True, where=OPEN_DISPUTE),
+        Index("ix_order_dispute_status_expiry", "status", "expires_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    order_id: int = Field(foreign_key="orders.id", index=True)
+    kind: str = word()  # more_time | modification | refund
+    side: str = word()  # buyer | seller
+    requested_by: str
+    requested_by_id: int | None = Field(default=None, foreign_key="member.id")
+    reason: str
+    due_at: datetime | None = when(nullable=True)  # more_time: the new due date
+    modification: str | None = None  # modification: what the buyer wants changed
+    amount_cents: int | None = None  # refund: how much goes back
+    status: str = word("open")  # open | accepted | declined | withdrawn | expired
+    order_status: str  # what the order goes back to when the request closes
     created_at: datetime = when()
     expires_at: datetime = when()
     closed_at: datetime | None = when(nullable=True)
