@@ -97,6 +97,9 @@ class Action(StrEnum):
     FREELANCER_ADD = "freelancer.add"
     FREELANCER_SERVICE_ADD = "freelancer.service_add"
     MESSAGE_SEND = "message.send"
+    ORDER_HOURS_APPROVE = "order.hours_approve"
+    ORDER_HOURS_DISPUTE = "order.hours_dispute"
+    ORDER_HOURS_CONCEDE = "order.hours_concede"
 
 
 _PLURAL = {
@@ -223,6 +226,9 @@ PERMISSIONS: dict[Action, Rule] = {
     Action.FREELANCER_ADD: _rule("add freelancers to the catalogue", S),
     Action.FREELANCER_SERVICE_ADD: _rule("add freelancer services", S),
     Action.MESSAGE_SEND: _rule("send messages", *_BUYERS, F, own=_SELLER),
+    Action.ORDER_HOURS_APPROVE: _rule("approve weekly hour reports", *_BUYERS),
+    Action.ORDER_HOURS_DISPUTE: _rule("dispute weekly hour reports", *_BUYERS),
+    Action.ORDER_HOURS_CONCEDE: _rule("accept a dispute of their hours", F, own=_SELLER),
 }
 
 _ROLE_TO_WHO = {Role.ADMIN: A, Role.BILLING_MANAGER: B, Role.MEMBER: M}

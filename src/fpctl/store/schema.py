@@ -11,7 +11,7 @@ from sqlalchemy import Connection, Engine, inspect, text
 
 from fpctl.errors import StoreUnavailable
 
-HEAD = "0013"
+HEAD = "0015"
 
 # The table exactly as Alembic creates it, so a fresh store and a migrated one are identical.
 ALEMBIC_VERSION_DDL = (
