@@ -25,6 +25,7 @@ from fpctl.services.network import lists
 from fpctl.services.orders import (
     cancellations,
     collaboration,
+    hour_reports,
     hourly,
     lifecycle,
     milestones,
@@ -114,6 +115,9 @@ COMMANDS: dict[Action, Command] = {
     Action.OFFER_ACCEPT: lambda ctx, target: offer_answers.accept(ctx, int(target)),
     Action.OFFER_DECLINE: lambda ctx, target: offer_answers.decline(ctx, int(target)),
     Action.OFFER_WITHDRAW: lambda ctx, target: offer_answers.withdraw(ctx, int(target)),
+    Action.ORDER_HOURS_APPROVE: _order(hour_reports.approve, "2026-W44"),
+    Action.ORDER_HOURS_DISPUTE: _order(hour_reports.dispute, "2026-W44", reason="too many"),
+    Action.ORDER_HOURS_CONCEDE: _order(hour_reports.concede, "2026-W44"),
 }
 # Appointing an admin needs an account without one; its path is role.set's (members.authorize).
 UNCOVERED = {Action.ADMIN_APPOINT}

@@ -20,6 +20,7 @@ ORDER_RULES_IDLE = {
     "offer.expire": 0,
     "subscription.renew": 0,
     "rewards.tier_review": 0,
+    "order.hours_auto_approve": 0,
 }
 
 
