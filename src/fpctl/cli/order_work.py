@@ -160,8 +160,8 @@ def hours_approve(run: Invocation, order_id: OrderId, week: Week) -> None:
     "dispute",
     writes=True,
     examples=(
-        "fpctl order hours dispute 32 --week 2026-W48 --reason 'no API tests' --as ada@acme.test",
-        "fpctl order hours dispute 32 --week 2026-W48 --hours 4 --reason 'only 6 h agreed'",
+        "fpctl order hours dispute 32 --week 2026-W48 --reason late --as ada@acme.test",
+        "fpctl order hours dispute 32 --week 2026-W48 --hours 4 --reason '6 h agreed'",
     ),
 )
 def hours_dispute(
