@@ -22,6 +22,7 @@ from tests.cli.test_order_work import (
     order,
     place_hourly,
 )
+from tests import hostile
 from tests.conftest import Cli
 
 WEEK = ("--week", "2026-W44")
@@ -212,3 +213,22 @@ def test_can_i_answers_as_the_commands_do(cli: Cli, shop: Any) -> None:
         assert asked.exit_code == code, (action, actor, asked.stderr)
     hidden = cli("auth", "can-i", "order.hours_approve", order_id, *MIA, "-o", "json")
     assert hidden.exit_code == 3
+
+
+@pytest.mark.parametrize(
+    "reason",
+    [*hostile.TERMINAL[:3], *hostile.BIDI[:2], *hostile.MARKUP[:2], *hostile.FORMULAS[:2]],
+    ids=str,
+)
+def test_a_hostile_dispute_reason_is_kept_and_shown_safely(
+    cli: Cli, shop: Any, reason: hostile.Hostile
+) -> None:
+    order_id = logged_order(cli)
+    given = ("--reason", reason.text, *ADA, *ENDED)
+    disputed = ok(hours(cli, "dispute", order_id, *given))
+    assert disputed["reason"] == reason.text.strip()
+    for fmt in ("table", "csv"):
+        shown = cli("order", "hours", "list", str(order_id), *ADA, *ENDED, "-o", fmt)
+        assert shown.exit_code == 0 and hostile.interpreted(shown.stdout) == [], fmt
+    listed = ok(order(cli, "hours", "list", order_id, *ADA, *ENDED))
+    assert listed[0]["reason"] == reason.text.strip()
