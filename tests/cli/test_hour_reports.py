@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from tests import hostile
 from tests.cli.test_order_work import (
     ADA,
     LENA,
@@ -22,7 +23,6 @@ from tests.cli.test_order_work import (
     order,
     place_hourly,
 )
-from tests import hostile
 from tests.conftest import Cli
 
 WEEK = ("--week", "2026-W44")
