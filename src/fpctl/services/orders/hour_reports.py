@@ -85,9 +85,11 @@ def _refuse_answered(order: Order, report: OrderHourReport, doing: str) -> None:
     )
 
 
-def _record(
+def _save(
     ctx: Context, order: Order, action: str, report: OrderHourReport, changes: dict[str, Any]
 ) -> None:
+    """Write the report as changed, with its audit record."""
+    ctx.session.add(report)
     ctx.record(
         action=action,
         target=f"{order_audit.target(order)} week:{report.week}",
@@ -109,8 +111,7 @@ def approve(ctx: Context, order_id: int, week: str) -> Answered:
     else:
         _refuse_answered(order, report, "approved")
     report.status, report.billable_hundredths = APPROVED, None
-    ctx.session.add(report)
-    _record(
+    _save(
         ctx,
         order,
         Action.ORDER_HOURS_APPROVE,
@@ -141,8 +142,7 @@ def dispute(
         )
     report.status, report.disputed_hundredths, report.reason = DISPUTED, disputed, text
     report.answered_by, report.answered_at = ctx.actor.label, ctx.now
-    ctx.session.add(report)
-    _record(
+    _save(
         ctx,
         order,
         Action.ORDER_HOURS_DISPUTE,
@@ -171,8 +171,7 @@ def concede(ctx: Context, order_id: int, week: str) -> Answered:
     after = APPROVED if billable > 0 else WAIVED
     report.status, report.billable_hundredths = after, billable
     report.resolved_by, report.resolved_at = ctx.actor.label, ctx.now
-    ctx.session.add(report)
-    _record(
+    _save(
         ctx,
         order,
         Action.ORDER_HOURS_CONCEDE,
@@ -204,8 +203,7 @@ def approve_due(ctx: Context) -> int:
     approved = 0
     for report, order in _due(ctx.session, ctx.now):
         report.status, report.answered_at = APPROVED, ctx.now
-        ctx.session.add(report)
-        _record(
+        _save(
             ctx,
             order,
             "order.hours_auto_approve",
