@@ -177,10 +177,14 @@ def test_the_freelancer_logs_hours(cli: Cli, shop: Any) -> None:
         "week_hours": "12.50",
         "weekly_limit_hours": 20,
         "week_ends_at": W44_END,
+        "answer_by": W44_DUE,
         "status": "open",
     }
     assert ok(log(cli, order_id, "2.25", *LENA))["week_hours"] == "14.75"
-    assert audit_actions(cli, "order.hours") == ["order.hours_log"] * 2
+    # logged once the week has ended: its report is pending, its window restarted
+    late = ok(log(cli, order_id, "1", *LENA, "--now", "2026-11-03T00:00:00Z"))
+    assert (late["status"], late["answer_by"]) == ("pending", "2026-11-08T00:00:00Z")
+    assert audit_actions(cli, "order.hours") == ["order.hours_log"] * 3
 
 
 def test_hours_log_dry_run(cli: Cli, shop: Any) -> None:

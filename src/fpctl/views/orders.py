@@ -260,6 +260,7 @@ def logged_view(logged: Logged) -> View:
         "week_hours": format_hours(logged.week_total),
         "weekly_limit_hours": logged.order.weekly_limit_hours,
         "week_ends_at": iso(row.week_ends_at),
+        "answer_by": iso(logged.answer_by) if logged.answer_by else None,
         "status": logged.status,
     }
 

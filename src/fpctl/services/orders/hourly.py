@@ -258,17 +258,23 @@ class Logged:
     row: OrderHours
     order: Order
     week_total: int  # hundredths of an hour
+    answer_by: datetime | None  # the end of the week report's window
+    ended: bool  # the week has ended: its report awaits the buyer's answer
 
     @property
     def status(self) -> str:
-        return CHARGED if self.row.charged_at else OPEN
+        if self.row.charged_at:
+            return CHARGED
+        return PENDING if self.ended else OPEN
 
 
 def logged(ctx: Context, row: OrderHours) -> Logged:
     order = ctx.session.get(Order, row.order_id)
     assert order is not None
     total = sum(r.hundredths for r in _week_rows(ctx.session, row.order_id, row.week))
-    return Logged(row, order, total)
+    report = report_of(ctx.session, row.order_id, row.week)
+    answer_by = report.answer_by if report is not None else None
+    return Logged(row, order, total, answer_by, ctx.now >= row.week_ends_at)
 
 
 # -- hours: the weekly report and the limit ------------------------------------------------
