@@ -95,6 +95,9 @@ EXPECTED = {
     "freelancer.add": "s",
     "freelancer.service_add": "s",
     "message.send": BUYERS + "F",
+    "order.hours_approve": BUYERS,
+    "order.hours_dispute": BUYERS,
+    "order.hours_concede": "F",
 }
 LETTER = {"admin": "a", "billing": "b", "member": "m", "freelancer": "f", "support": "s"}
 
