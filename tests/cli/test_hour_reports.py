@@ -189,8 +189,11 @@ def test_order_next_lists_the_answers(cli: Cli, shop: Any) -> None:
     assert pending["hours approve"]["by"] == W44_DUE
     assert pending["hours dispute"]["who"] == pending["hours approve"]["who"]
     assert pending["hours auto-approve"]["who"] == "nobody (time)"
-    line = shlex.split(pending["hours dispute"]["command"])[1:]
-    ok(cli(*line, "--reason", "not agreed", *ENDED, "-o", "json"))
+    assert pending["hours dispute"]["command"] == (
+        f"fpctl order hours dispute {order_id} --week 2026-W44 --reason TEXT --as ada@acme.test"
+    )
+    line = shlex.split(pending["hours dispute"]["command"].replace("TEXT", "'not agreed'"))
+    ok(cli(*line[1:], *ENDED, "-o", "json"))
     disputed = steps(*ADA)
     assert disputed["hours concede"]["command"] == (
         f"fpctl order hours concede {order_id} --week 2026-W44 --as @lena"

@@ -133,8 +133,9 @@ def _deliver(plan: Plan) -> None:
                 *argv("--week", _iso_week(plan.now), "--hours", "H", "--description", "TEXT"),
                 *plan.seller,
             ],
-            note="log the week's hours (H: hours worked); the account is charged weekly "
-            f"within the limit ({order.weekly_limit_hours or 'no'} h a week)",
+            note="log the week's hours (H: hours worked); each ended week is a report the "
+            "buyer approves (5 days, then the clock), charged within the limit "
+            f"({order.weekly_limit_hours or 'no'} h a week)",
         )
         plan.add(
             "hours limit",
@@ -160,15 +161,15 @@ def _hourly_charges(plan: Plan) -> None:
             )
         elif status == hourly.PENDING and report is not None:
             amount = format_cents(week.amount_cents or 0)
-            for verb, note in (
-                ("approve", f"approve {week.week}'s hours: {amount} is charged now"),
-                ("dispute", "dispute the week's hours (all, or --hours H) with --reason TEXT"),
+            for verb, extra, note in (
+                ("approve", (), f"approve {week.week}'s hours: {amount} is charged now"),
+                ("dispute", ("--reason", "TEXT"), "dispute all its hours, or --hours H of them"),
             ):
                 plan.add(
                     f"hours {verb}",
                     BUYER_WHO,
                     by=report.answer_by,
-                    argv=[*argv("order", "hours", verb, order.id, *flag), *plan.buyer],
+                    argv=[*argv("order", "hours", verb, order.id, *flag, *extra), *plan.buyer],
                     note=note,
                 )
             plan.add(
