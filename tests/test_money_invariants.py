@@ -8,11 +8,12 @@ two freelancers (lena, Pro, a service with one revision; otto) and support. The 
 deposits, adds and removes payment methods, places fixed, milestone and hourly orders as
 different members (some held by an order-approval policy, then approved or rejected),
 moves them along from both sides, asks for, accepts, declines and withdraws mutual
-cancellations, logs hours, refunds under the guarantee, subscribes to Advanced, cancels,
-switches to the regular marketplace and back, redeems points, and lets anyone attempt
+cancellations, logs hours and approves, disputes and concedes their weekly reports, refunds
+under the guarantee, subscribes to Advanced, cancels, switches to the regular marketplace
+and back, redeems points, and lets anyone attempt
 anything (what succeeds must be theirs to do). Its clock only moves forward, by an hour to
 five weeks or half a year at a time: every unit of work settles what is due first
-(48-hour auto-accepts, auto-completions, weekly hourly charges, renewals, approval
+(48-hour auto-accepts, auto-completions, hour reports approved by the clock, renewals, approval
 expiries, tier reviews), as it does for a user, and ``tick`` settles everything.
 
 After every step that changed the store: the ledger adds up to every account's balance
@@ -69,6 +70,7 @@ from fpctl.services.network import freelancers
 from fpctl.services.orders import (
     cancellations,
     checkout,
+    hour_reports,
     hourly,
     lifecycle,
     milestones,
@@ -105,11 +107,14 @@ BUYER_MOVES = (
     "cancel_decline",
     "cancel_withdraw",
     "limit",
+    "hours_approve",
+    "hours_dispute",
 )
 SELLER_MOVES = (
     "skip",
     "deliver",
     "log_hours",
+    "hours_concede",
     "cancel_request",
     "cancel_accept",
     "cancel_decline",
@@ -132,6 +137,11 @@ MOVES: dict[str, Callable[..., Any]] = {
         ctx, o, week=week, hours=hours, description="design work"
     ),
     "refund": lambda ctx, o, amount=None, **_: refunds.refund(ctx, o, amount=amount),
+    "hours_approve": lambda ctx, o, week="", **_: hour_reports.approve(ctx, o, week),
+    "hours_dispute": lambda ctx, o, week="", hours=None, **_: hour_reports.dispute(
+        ctx, o, week, reason="not agreed", hours=hours
+    ),
+    "hours_concede": lambda ctx, o, week="", **_: hour_reports.concede(ctx, o, week),
 }
 #: The natural next moves of an order in each status (``progress``).
 NEXT = {
@@ -139,13 +149,13 @@ NEXT = {
     "in_progress": ("deliver", "deliver", "cancel_request"),
     "in_revision": ("deliver",),
     "delivered": ("accept", "accept", "revision", "cancel_request"),
-    "hourly in_progress": ("log_hours", "log_hours", "log_hours"),
-    "hourly in_revision": ("log_hours",),
-    "hourly delivered": ("log_hours",),
+    "hourly in_progress": ("log_hours", "log_hours", "log_hours", "hours_approve"),
+    "hourly in_revision": ("log_hours", "hours_dispute"),
+    "hourly delivered": ("log_hours", "hours_approve", "hours_dispute", "hours_concede"),
     "milestones delivered": ("milestone_accept",),
 }
 ANSWERS = ("cancel_accept", "cancel_decline", "cancel_withdraw")
-SELLER_SIDE = {"skip", "deliver", "log_hours"}
+SELLER_SIDE = {"skip", "deliver", "log_hours", "hours_concede"}
 
 #: Orders that can be placed (weighted: most of what the machine places), then anything.
 VALID_ORDERS = st.one_of(
@@ -332,6 +342,12 @@ class Money(StoreMachine):
                 "week": iso_week(self.now + timedelta(weeks=week)),
                 "hours": data.draw(st.sampled_from(["6.5", "3", "3", "12", "0"])),
             }
+        if verb.startswith("hours_"):  # answering a week's report: mostly last week's
+            week = data.draw(st.sampled_from([-1, -1, -2, 0]))
+            args: dict[str, Any] = {"week": iso_week(self.now + timedelta(weeks=week))}
+            if verb == "hours_dispute":
+                args["hours"] = data.draw(st.sampled_from([None, "1", "3", "100"]))
+            return args
         if verb == "limit":
             return {"hours": data.draw(st.sampled_from([None, 2, 40, 0, 200]))}
         if verb == "refund":

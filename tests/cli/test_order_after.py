@@ -426,8 +426,8 @@ def test_an_hourly_order_has_hours_to_log(cli: Cli, shop: Any) -> None:
     assert limit["command"] == f"fpctl order hours limit {order_id} --hours H --as ada@acme.test"
     line = shlex.split(log["command"].replace("--hours H", "--hours 3"))[1:]
     ok(cli(*line))
-    charge = [r for r in steps(cli, order_id) if r["action"] == "charge hours"]
-    assert [(r["who"], r["by"]) for r in charge] == [("nobody (time)", "2026-11-02T00:00:00Z")]
+    report = [r for r in steps(cli, order_id) if r["action"] == "hours report"]
+    assert [(r["who"], r["by"]) for r in report] == [("nobody (time)", "2026-11-02T00:00:00Z")]
 
 
 def test_an_open_cancellation_request_holds_the_order(cli: Cli, shop: Any) -> None:

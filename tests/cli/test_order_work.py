@@ -17,6 +17,8 @@ OTTO = ("--as", "@otto")
 SUPPORT = ("--as", "support", "--reason", "ticket 7", "--account", "acme")
 W44_END = "2026-11-02T00:00:00Z"  # NOW is Sunday 2026-11-01 10:00, in 2026-W44
 JUST_BEFORE = "2026-11-01T23:59:59Z"
+W44_DUE = "2026-11-07T00:00:00Z"  # unanswered, the week's report is approved by the clock
+W44_DUE_BEFORE = "2026-11-06T23:59:59Z"
 
 
 @pytest.fixture(autouse=True)
@@ -175,10 +177,14 @@ def test_the_freelancer_logs_hours(cli: Cli, shop: Any) -> None:
         "week_hours": "12.50",
         "weekly_limit_hours": 20,
         "week_ends_at": W44_END,
+        "answer_by": W44_DUE,
         "status": "open",
     }
     assert ok(log(cli, order_id, "2.25", *LENA))["week_hours"] == "14.75"
-    assert audit_actions(cli, "order.hours") == ["order.hours_log"] * 2
+    # logged once the week has ended: its report is pending, its window restarted
+    late = ok(log(cli, order_id, "1", *LENA, "--now", "2026-11-03T00:00:00Z"))
+    assert (late["status"], late["answer_by"]) == ("pending", "2026-11-08T00:00:00Z")
+    assert audit_actions(cli, "order.hours") == ["order.hours_log"] * 3
 
 
 def test_hours_log_dry_run(cli: Cli, shop: Any) -> None:
@@ -239,35 +245,38 @@ def test_hours_refused_by_the_orders_rules(cli: Cli, shop: Any) -> None:
     assert "9.50 h logged, the weekly limit is 10 h" in over.error["message"]
     ok(log(cli, order_id, "0.5", *LENA))
 
-    charged = log(cli, order_id, "1", *LENA, "--now", W44_END)
+    charged = log(cli, order_id, "1", *LENA, "--now", W44_DUE)
     assert (charged.exit_code, charged.error["code"]) == (5, "week_charged")
 
-    ok(order(cli, "deliver", order_id, *LENA))
-    ok(order(cli, "accept", order_id, *ADA))
-    closed = log(cli, order_id, "1", *LENA, "--now", W44_END, week="2026-W45")
+    ok(order(cli, "deliver", order_id, *LENA, "--now", W44_DUE))
+    ok(order(cli, "accept", order_id, *ADA, "--now", W44_DUE))
+    closed = log(cli, order_id, "1", *LENA, "--now", W44_DUE, week="2026-W45")
     assert (closed.exit_code, closed.error["code"]) == (5, "order_not_running")
 
 
 # -- the weekly charge ---------------------------------------------------------------------
 
 
-def test_tick_charges_each_week_once_when_it_ends(cli: Cli, shop: Any) -> None:
+def test_tick_approves_and_charges_each_unanswered_week_once(cli: Cli, shop: Any) -> None:
     order_id = place_hourly(cli)
     ok(log(cli, order_id, "12.5", *LENA))
 
-    def charged(at: str) -> int:
+    def approved(at: str) -> int:
         rows = ok(cli("tick", "--now", at, "-o", "json"))
-        return next(r["settled"] for r in rows if r["action"] == "order.hours_charge")
+        return next(r["settled"] for r in rows if r["action"] == "order.hours_auto_approve")
 
-    assert charged(JUST_BEFORE) == 0
-    assert charged(W44_END) == 1
-    assert charged(W44_END) == 0
+    assert approved(W44_END) == 0  # the week has ended: the buyer has 5 days to answer
+    assert approved(W44_DUE_BEFORE) == 0
+    assert invoices(cli) == [("order", 500)]
+    assert approved(W44_DUE) == 1
+    assert approved(W44_DUE) == 0
     assert invoices(cli) == [("order", 500), ("hourly", 50000)]
-    shown = ok(order(cli, "show", order_id, *ADA))
+    shown = ok(order(cli, "show", order_id, *ADA, "--now", W44_DUE))
     assert shown["paid_cents"] == 50500
     records = ok(cli("audit", "list", "--account", "acme", "--actor", "system", "-o", "json"))
-    assert [(r["action"], r["at"], r["target"]) for r in records] == [
-        ("order.hours_charge", W44_END, f"order:{order_id}")
+    assert sorted((r["action"], r["at"], r["target"]) for r in records) == [
+        ("order.hours_auto_approve", W44_DUE, f"order:{order_id} week:2026-W44"),
+        ("order.hours_charge", W44_DUE, f"order:{order_id}"),
     ]
 
 
@@ -282,15 +291,15 @@ def test_a_week_that_cannot_be_paid_does_not_stop_tick(cli: Cli, shop: Any) -> N
     ok(log(cli, beta_order, "3", *LENA))
     ok(cli("billing", "payment-method", "remove", "1", *ADA, "--yes", "-o", "json"))
 
-    ticked = ok(cli("tick", "--now", W44_END, "-o", "json"))
-    assert {r["action"]: r["settled"] for r in ticked}["order.hours_charge"] == 1
-    acme_week = ok(order(cli, "hours", "list", acme_order, *ADA, "--now", W44_END))
-    beta_week = ok(order(cli, "hours", "list", beta_order, *beta, "--now", W44_END))
-    assert [(w["status"], w["charged_cents"]) for w in acme_week] == [("open", None)]
+    ticked = ok(cli("tick", "--now", W44_DUE, "-o", "json"))
+    assert {r["action"]: r["settled"] for r in ticked}["order.hours_auto_approve"] == 2
+    acme_week = ok(order(cli, "hours", "list", acme_order, *ADA, "--now", W44_DUE))
+    beta_week = ok(order(cli, "hours", "list", beta_order, *beta, "--now", W44_DUE))
+    assert [(w["status"], w["charged_cents"]) for w in acme_week] == [("approved", None)]
     assert [(w["status"], w["charged_cents"]) for w in beta_week] == [("charged", 12000)]
-    # a card again: the week is charged at the next settlement
-    ok(cli("billing", "payment-method", "add", *card, *ADA, "--now", W44_END, "-o", "json"))
-    later = ok(order(cli, "hours", "list", acme_order, *ADA, "--now", W44_END))
+    # a card again: the approved week is charged at the next settlement
+    ok(cli("billing", "payment-method", "add", *card, *ADA, "--now", W44_DUE, "-o", "json"))
+    later = ok(order(cli, "hours", "list", acme_order, *ADA, "--now", W44_DUE))
     assert [(w["status"], w["charged_cents"]) for w in later] == [("charged", 8000)]
 
 
@@ -314,7 +323,7 @@ def test_the_weekly_report(cli: Cli, shop: Any) -> None:
     ok(log(cli, order_id, "1.5", *LENA))
     ok(log(cli, order_id, "2", *LENA))
     ok(log(cli, order_id, "4", *LENA, "--now", "2026-11-03T09:00:00Z", week="2026-W45"))
-    rows = ok(order(cli, "hours", "list", order_id, *ADA, "--now", "2026-11-03T09:00:00Z"))
+    rows = ok(order(cli, "hours", "list", order_id, *ADA, "--now", "2026-11-07T09:00:00Z"))
     assert [
         {k: r[k] for k in ("week", "hours", "entries", "charged_cents", "status")} for r in rows
     ] == [
@@ -340,7 +349,10 @@ def test_the_weekly_report(cli: Cli, shop: Any) -> None:
     hidden = order(cli, "hours", "list", order_id, *MIA)
     assert (hidden.exit_code, hidden.error["code"]) == (3, "not_found")
     csv = cli("order", "hours", "list", order_id, *ADA, "-o", "csv")
-    assert csv.stdout.splitlines()[0].startswith("order_id,week,hours,entries,charged_cents")
+    assert csv.stdout.splitlines()[0].startswith(
+        "order_id,week,hours,entries,status,amount_cents,charged_cents,invoice_id,week_ends_at,"
+        "answer_by"
+    )
     table = cli("order", "hours", "list", order_id, *ADA)
     assert table.exit_code == 0 and "2026-W45" in table.stdout
 

@@ -18,6 +18,7 @@ IDLE_ORDER_RULES = [
         "offer.expire",
         "subscription.renew",
         "rewards.tier_review",
+        "order.hours_auto_approve",
     )
 ]
 

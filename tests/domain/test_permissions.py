@@ -99,6 +99,9 @@ EXPECTED = {
     "order.dispute_accept": BUYERS + "F",
     "order.dispute_decline": BUYERS + "F",
     "order.dispute_withdraw": BUYERS + "F",
+    "order.hours_approve": BUYERS,
+    "order.hours_dispute": BUYERS,
+    "order.hours_concede": "F",
 }
 LETTER = {"admin": "a", "billing": "b", "member": "m", "freelancer": "f", "support": "s"}
 

@@ -113,3 +113,31 @@ def test_a_store_at_0007_gets_the_order_indexes_and_keeps_its_orders(pg_url: str
         ("ix_orders_account_spend", ("account_id", "completed_at", "paid_cents", "refunded_cents")),
     }
     assert "ix_orders_account_completed" not in {name for name, _ in indexes}
+
+
+def test_a_store_at_0013_gets_a_report_for_every_logged_week(pg_url: str, cli: Cli) -> None:
+    """0015's reports for the weeks already logged, read from PostgreSQL's timestamps."""
+    from alembic import command
+
+    ada, support = ["--as", "ada@acme.test"], ["--as", "support", "--reason", "t"]
+    hourly = ["--hourly", "--rate", "10", "--weekly-limit", "20", "--estimate", "10"]
+    for step in (
+        ["account", "create", "Acme", "--admin", "ada@acme.test", "--slug", "acme"],
+        ["freelancer", "add", "lena", "--pro", *support],
+        ["billing", "payment-method", "add", "--card", "4242424242424242", "--expiry", "12/30",
+         *ada],
+        ["order", "place", "--freelancer", "lena", *hourly, *ada],
+        ["order", "skip-requirements", "1", "--as", "@lena"],
+        ["order", "hours", "log", "1", "--week", "2026-W44", "--hours", "2", "--description",
+         "x", "--as", "@lena"],
+    ):  # fmt: skip
+        assert cli(*step).exit_code == 0, step
+    engine = create_engine(pg_url)
+    with engine.begin() as connection:
+        command.downgrade(runner.config(connection), "0013")
+    engine.dispose()
+
+    weeks = cli("order", "hours", "list", "1", *ada, "-o", "json")
+    assert weeks.exit_code == 0, weeks.stderr  # upgraded on the way
+    assert [(w["status"], w["answer_by"]) for w in weeks.json] == [("open", "2026-11-07T00:00:00Z")]
+    assert cli("db", "check").exit_code == 0

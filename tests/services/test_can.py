@@ -26,6 +26,7 @@ from fpctl.services.orders import (
     cancellations,
     collaboration,
     disputes,
+    hour_reports,
     hourly,
     lifecycle,
     milestones,
@@ -119,6 +120,9 @@ COMMANDS: dict[Action, Command] = {
     Action.ORDER_DISPUTE_ACCEPT: _order(disputes.accept),
     Action.ORDER_DISPUTE_DECLINE: _order(disputes.decline),
     Action.ORDER_DISPUTE_WITHDRAW: _order(disputes.withdraw),
+    Action.ORDER_HOURS_APPROVE: _order(hour_reports.approve, "2026-W44"),
+    Action.ORDER_HOURS_DISPUTE: _order(hour_reports.dispute, "2026-W44", reason="too many"),
+    Action.ORDER_HOURS_CONCEDE: _order(hour_reports.concede, "2026-W44"),
 }
 # Appointing an admin needs an account without one; its path is role.set's (members.authorize).
 UNCOVERED = {Action.ADMIN_APPOINT}

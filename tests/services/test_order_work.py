@@ -26,6 +26,9 @@ ADA, MIA, LENA, OTTO = "ada@acme.test", "mia@acme.test", "@lena", "@otto"
 T0 = parse_instant(NOW)  # Sunday 2026-11-01 10:00 UTC, in 2026-W44
 W44_END = parse_instant("2026-11-02T00:00:00Z")
 W45_END = parse_instant("2026-11-09T00:00:00Z")
+# Unanswered, a week's report is approved (and charged) 5 days after the week ends.
+W44_DUE = W44_END + timedelta(days=5)
+W45_DUE = W45_END + timedelta(days=5)
 SECOND = timedelta(seconds=1)
 Work = Callable[..., Any]
 
@@ -379,16 +382,16 @@ def test_a_week_that_ended_before_the_order_was_placed_is_refused(work: Work, sh
     # the week the order was placed in counts, even once it has ended
     later = W44_END + timedelta(days=2)
     assert log(work, order_id, "2", week="2026-W44", now=later).week == "2026-W44"
-    # ... and, ended, it is charged at the next settlement
-    assert weeks(work, order_id, later)[0]["status"] == "charged"
+    # ... and, ended, its report waits for the buyer's answer
+    assert weeks(work, order_id, later)[0]["status"] == "pending"
 
 
 def test_a_charged_week_takes_no_more_hours(work: Work, shop: Any) -> None:
     order_id = place_hourly(work)
     log(work, order_id, "3")
     with refused(RuleViolation, "week_charged"):
-        log(work, order_id, "1", week="2026-W44", now=W44_END)
-    assert [(w["week"], w["hours"]) for w in weeks(work, order_id, W44_END)] == [
+        log(work, order_id, "1", week="2026-W44", now=W44_DUE)
+    assert [(w["week"], w["hours"]) for w in weeks(work, order_id, W44_DUE)] == [
         ("2026-W44", "3.00")
     ]
 
@@ -421,12 +424,15 @@ def test_logging_needs_a_description(work: Work, shop: Any) -> None:
 # -- hours: the weekly charge --------------------------------------------------------------
 
 
-def test_a_week_is_charged_when_it_ends(work: Work, shop: Any) -> None:
+def test_an_unanswered_week_is_charged_when_its_window_ends(work: Work, shop: Any) -> None:
     order_id = place_hourly(work, rate="40.00")
     log(work, order_id, "12.5")
     assert weeks(work, order_id, W44_END - SECOND)[0]["status"] == "open"
     assert order(work, order_id, W44_END - SECOND).paid_cents == 500  # the initiation fee
-    week = weeks(work, order_id, W44_END)[0]
+    assert weeks(work, order_id, W44_END)[0]["status"] == "pending"
+    assert weeks(work, order_id, W44_DUE - SECOND)[0]["status"] == "pending"
+    assert order(work, order_id, W44_DUE - SECOND).paid_cents == 500
+    week = weeks(work, order_id, W44_DUE)[0]
     assert week["status"] == "charged"
     assert week["charged_cents"] == 50000
     assert order(work, order_id).paid_cents == 50500
@@ -441,30 +447,40 @@ def test_a_week_is_charged_when_it_ends(work: Work, shop: Any) -> None:
         "week": "2026-W44",
         "hours": "12.50",
         "entries": 1,
-        "charged_cents": 50000,
         "status": "charged",
+        "amount_cents": 50000,
+        "charged_cents": 50000,
         "invoice_id": invoice_id,
         "week_ends_at": "2026-11-02T00:00:00Z",
-        "charged_at": "2026-11-02T00:00:00Z",
+        "answer_by": "2026-11-07T00:00:00Z",
+        "disputed_hours": None,
+        "reason": None,
+        "answered_by": None,
+        "resolved_by": None,
+        "charged_at": "2026-11-07T00:00:00Z",
     }
-    assert audit_actions(work, "order.hours_charge") == ["order.hours_charge"]
+    assert audit_actions(work, "order.hours_") == [
+        "order.hours_log",
+        "order.hours_auto_approve",
+        "order.hours_charge",
+    ]
 
 
 def test_the_charge_is_rounded_down_to_the_cent(work: Work, shop: Any) -> None:
     order_id = place_hourly(work, rate="33.33")
     log(work, order_id, "1.01")  # 33.33 * 1.01 = 33.6633
-    assert weeks(work, order_id, W44_END)[0]["charged_cents"] == 3366
+    assert weeks(work, order_id, W44_DUE)[0]["charged_cents"] == 3366
 
 
 def test_a_weeks_entries_are_charged_together_once(work: Work, shop: Any) -> None:
     order_id = place_hourly(work, rate="33.33")
     for hours in ("0.33", "0.33", "0.34"):
         log(work, order_id, hours)
-    with work(now=W44_END) as ctx:
-        assert settle.settle_due(ctx.session, W44_END)["order.hours_charge"] == 0  # done already
-    with work(now=W44_END + timedelta(days=1)) as ctx:
+    with work(now=W44_DUE) as ctx:
+        assert settle.settle_due(ctx.session, W44_DUE)["order.hours_charge"] == 0  # done already
+    with work(now=W44_DUE + timedelta(days=1)) as ctx:
         assert (
-            hourly.charge_due_weeks(Context.system(ctx.session, W44_END + timedelta(days=1))) == 0
+            hourly.charge_due_weeks(Context.system(ctx.session, W44_DUE + timedelta(days=1))) == 0
         )
         rows = ctx.session.exec(select(OrderHours).order_by(col(OrderHours.id))).all()
         assert sum(r.charged_cents or 0 for r in rows) == 3333  # 33.33 * 1.00
@@ -479,7 +495,7 @@ def test_one_invoice_per_order_and_week(work: Work, shop: Any) -> None:
     log(work, second, "2")
     log(work, first, "3", week="2026-W45", now=W44_END + SECOND)
     log(work, first, "4", week="2026-W45", now=W44_END + SECOND)
-    assert [(w["week"], w["charged_cents"]) for w in weeks(work, first, W45_END)] == [
+    assert [(w["week"], w["charged_cents"]) for w in weeks(work, first, W45_DUE)] == [
         ("2026-W44", 1000),
         ("2026-W45", 7000),
     ]
@@ -498,7 +514,7 @@ def test_a_lowered_limit_caps_the_weeks_charge(work: Work, shop: Any) -> None:
     log(work, order_id, "9")
     with work(as_=ADA) as ctx:
         hourly.set_weekly_limit(ctx, order_id, 10)
-    week = weeks(work, order_id, W44_END)[0]
+    week = weeks(work, order_id, W44_DUE)[0]
     assert (week["hours"], week["charged_cents"]) == ("15.00", 10000)
     with work() as ctx:
         rows = ctx.session.exec(select(OrderHours).order_by(col(OrderHours.id))).all()
@@ -516,7 +532,7 @@ def test_a_removed_limit_charges_every_hour(work: Work, shop: Any) -> None:
     with work(as_=ADA) as ctx:
         assert hourly.set_weekly_limit(ctx, order_id, None).weekly_limit_hours is None
     log(work, order_id, "5")
-    assert weeks(work, order_id, W44_END)[0]["charged_cents"] == 15000
+    assert weeks(work, order_id, W44_DUE)[0]["charged_cents"] == 15000
 
 
 def test_a_week_that_cannot_be_paid_stays_due(work: Work, shop: Any) -> None:
@@ -524,17 +540,17 @@ def test_a_week_that_cannot_be_paid_stays_due(work: Work, shop: Any) -> None:
     log(work, order_id, "2")
     with work(as_=ADA) as ctx:
         payment_methods.remove(ctx, 1)
-    with work(now=W44_END) as ctx:  # settles without failing
-        assert hourly.charge_due_weeks(Context.system(ctx.session, W44_END)) == 0
-        assert settle.anything_due(ctx.session, W44_END)
-    assert weeks(work, order_id, W44_END)[0]["status"] == "open"
+    with work(now=W44_DUE) as ctx:  # settles without failing
+        assert hourly.charge_due_weeks(Context.system(ctx.session, W44_DUE)) == 0
+        assert settle.anything_due(ctx.session, W44_DUE)
+    assert weeks(work, order_id, W44_DUE)[0]["status"] == "approved"
     assert order(work, order_id).paid_cents == 500
     assert audit_actions(work, "order.hours_charge") == []
-    with work(as_=ADA, now=W44_END) as ctx:
+    with work(as_=ADA, now=W44_DUE) as ctx:
         payment_methods.add(ctx, card="4242 4242 4242 4242", expiry_text="12/30", paypal=None)
-    assert weeks(work, order_id, W44_END + SECOND)[0]["charged_cents"] == 8000
+    assert weeks(work, order_id, W44_DUE + SECOND)[0]["charged_cents"] == 8000
     with work() as ctx:
-        assert not settle.anything_due(ctx.session, W44_END + SECOND)
+        assert not settle.anything_due(ctx.session, W44_DUE + SECOND)
 
 
 def test_a_cancelled_orders_uncharged_hours_are_never_charged(work: Work, shop: Any) -> None:
@@ -561,7 +577,7 @@ def test_a_completed_orders_last_week_is_still_charged(work: Work, shop: Any) ->
     deliver(work, order_id)
     with work(as_=ADA) as ctx:
         lifecycle.accept(ctx, order_id)
-    assert weeks(work, order_id, W44_END)[0]["charged_cents"] == 3000
+    assert weeks(work, order_id, W44_DUE)[0]["charged_cents"] == 3000
     assert order(work, order_id).status == "completed"
 
 
@@ -572,11 +588,11 @@ def test_a_week_charged_after_completion_earns_its_points(work: Work, shop: Any)
     with work(as_=ADA) as ctx:
         lifecycle.accept(ctx, order_id)
     assert points(work) == 5  # silver: 1 per whole dollar of the fee
-    weeks(work, order_id, W44_END)  # the week ends: 30.00 charged after completion
-    assert points(work, W44_END) == 35
-    with work(now=W44_END) as ctx:  # settled once: a second settlement earns nothing more
-        settle.settle_due(ctx.session, W44_END)
-    assert points(work, W44_END) == 35
+    weeks(work, order_id, W44_DUE)  # the week ends: 30.00 charged after completion
+    assert points(work, W44_DUE) == 35
+    with work(now=W44_DUE) as ctx:  # settled once: a second settlement earns nothing more
+        settle.settle_due(ctx.session, W44_DUE)
+    assert points(work, W44_DUE) == 35
 
 
 def points(work: Work, now: datetime = T0) -> int:
@@ -595,8 +611,8 @@ def test_the_report_has_one_row_per_week(work: Work, shop: Any) -> None:
     rows = weeks(work, order_id, W44_END + SECOND)
     assert [
         (r["week"], r["hours"], r["entries"], r["charged_cents"], r["status"]) for r in rows
-    ] == [("2026-W44", "3.25", 2, 3250, "charged"), ("2026-W45", "4.00", 1, None, "open")]
-    assert rows[1]["invoice_id"] is None
+    ] == [("2026-W44", "3.25", 2, None, "pending"), ("2026-W45", "4.00", 1, None, "open")]
+    assert rows[0]["amount_cents"] == 3250 and rows[1]["invoice_id"] is None
     with work(as_=LENA) as ctx:  # the freelancer reads it too
         assert len(hourly.weeks(ctx, order_id)) == 2
     with pytest.raises(NotFound), work(as_=MIA) as ctx:

@@ -21,6 +21,7 @@ ORDER_RULES_IDLE = {
     "subscription.renew": 0,
     "rewards.tier_review": 0,
     "order.dispute_expire": 0,
+    "order.hours_auto_approve": 0,
 }
 
 

@@ -115,3 +115,29 @@ def test_notifications_and_their_read_marks_are_carried(
     for target in (copied, backup):
         assert store_state(target)["notification"] == source["notification"]
         assert cli("db", "check", "--db", str(target)).exit_code == 0
+
+
+def test_hour_reports_are_carried(
+    cli: Cli, shop: dict[str, int], isolated_env: Path, tmp_path: Path
+) -> None:
+    """The weekly hour reports (issue 14) go with a copy and a backup, and `db check`
+    passes on both."""
+    ada, lena = ("--as", "ada@acme.test"), ("--as", "@lena")
+    terms = ("--hourly", "--rate", "40", "--weekly-limit", "20", "--estimate", "10")
+    assert cli("order", "place", "--freelancer", "lena", *terms, *ada).exit_code == 0
+    assert cli("order", "skip-requirements", "1", *lena).exit_code == 0
+    week = ("--week", "2026-W44")
+    logged = cli("order", "hours", "log", "1", *week, "--hours", "3", "--description", "x", *lena)
+    assert logged.exit_code == 0, logged.stderr
+    ended = ("--now", "2026-11-02T00:00:00Z")
+    disputed = cli("order", "hours", "dispute", "1", *week, "--reason", "no", *ada, *ended)
+    assert disputed.exit_code == 0, disputed.stderr
+    source = store_state(isolated_env)
+    assert len(source["order_hour_report"]) == 1
+
+    copied, backup = tmp_path / "copy.db", tmp_path / "backup.db"
+    assert cli("db", "copy", "--to", str(copied)).exit_code == 0
+    assert cli("db", "backup", str(backup)).exit_code == 0
+    for target in (copied, backup):
+        assert store_state(target)["order_hour_report"] == source["order_hour_report"]
+        assert cli("db", "check", "--db", str(target)).exit_code == 0

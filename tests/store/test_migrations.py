@@ -358,3 +358,45 @@ def test_a_store_at_0008_gets_the_month_of_orders_index(
         "ix_orders_placed_by_month",
         ("placed_by_id", "created_at", "status", "total_cents"),
     ) in {i[:2] for i in indexes}
+
+
+def test_a_store_at_0013_gets_a_report_for_every_logged_week(
+    cli: Cli, shop: dict[str, int], isolated_env: Path, tmp_path: Path
+) -> None:
+    """0015 adds the weekly hour reports: a week charged before the upgrade is approved; a
+    week not yet charged is pending, its window counted from the week's end, so one that
+    ended more than 5 days before is approved and charged at the first settlement."""
+    from alembic import command
+
+    ada, lena = ["--as", "ada@acme.test"], ["--as", "@lena"]
+    terms = ["--hourly", "--rate", "10", "--weekly-limit", "20", "--estimate", "10"]
+    assert cli("order", "place", "--freelancer", "lena", *terms, *ada).exit_code == 0
+    assert cli("order", "skip-requirements", "1", *lena).exit_code == 0
+    for week, now in (("2026-W44", "2026-11-01T10:00:00Z"), ("2026-W45", "2026-11-02T10:00:00Z")):
+        logged = cli(
+            "order", "hours", "log", "1", "--week", week, "--hours", "2", "--description", "x",
+            *lena, "--now", now,
+        )  # fmt: skip
+        assert logged.exit_code == 0, logged.stderr
+    engine = create_store_engine(resolve(str(isolated_env)))
+    with engine.execution_options(fpctl_write=True).begin() as connection:
+        command.downgrade(runner.config(connection), "0013")
+    engine.dispose()
+    with closing(sqlite3.connect(isolated_env)) as db:  # as 0013 charged W44 when it ended
+        db.execute(
+            "UPDATE order_hours SET charged_at = '2026-11-02 00:00:00', charged_cents = 0 "
+            "WHERE week = '2026-W44'"
+        )
+        db.commit()
+
+    weeks = cli("order", "hours", "list", "1", *ada, "--now", "2026-11-10T00:00:00Z", "-o", "json")
+    assert weeks.exit_code == 0, weeks.stderr  # upgraded on the way
+    assert [(w["week"], w["status"], w["answer_by"]) for w in weeks.json] == [
+        ("2026-W44", "charged", "2026-11-07T00:00:00Z"),
+        ("2026-W45", "pending", "2026-11-14T00:00:00Z"),
+    ]
+    later = cli("order", "hours", "list", "1", *ada, "--now", "2026-11-14T00:00:00Z", "-o", "json")
+    assert [w["status"] for w in later.json] == ["charged", "charged"]
+    assert cli("db", "check").exit_code == 0
+    _fresh(tmp_path / "fresh.db").dispose()
+    assert schema_of(isolated_env)["tables"] == schema_of(tmp_path / "fresh.db")["tables"]

@@ -3,7 +3,8 @@ logged on hourly orders and charged weekly (SPEC §1.5). Registered on the `orde
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -12,8 +13,15 @@ from fpctl.cli.numbers import COUNT
 from fpctl.cli.options import command, group
 from fpctl.cli.order_base import OrderId, app, change
 
+if TYPE_CHECKING:
+    from fpctl.services.context import Context
+    from fpctl.services.orders.hour_reports import Answered
+
 milestone_app = group("milestone", "Milestones of an order: list them, accept the delivered one.")
-hours_app = group("hours", "Hourly orders: log hours, the weekly report, the weekly limit.")
+hours_app = group(
+    "hours", "Hourly orders: log hours, the weekly reports and their answers, the weekly limit."
+)
+Week = Annotated[str, typer.Option(metavar="YYYY-Www", help="The ISO week, e.g. 2026-W48.")]
 app.add_typer(milestone_app)
 app.add_typer(hours_app)
 
@@ -66,8 +74,9 @@ def hours_log(
     hours: Annotated[str, typer.Option(metavar="H", help="Hours, e.g. 7.5 (two decimals).")],
     description: Annotated[str, typer.Option(metavar="TEXT", help="What the hours were for.")],
 ) -> None:
-    """Log hours for a week (the order's freelancer). Each week's hours are charged
-    together when the week ends, within the weekly limit."""
+    """Log hours for a week (the order's freelancer). When the week ends its hours form a
+    report for the buyer to approve or dispute (5 days, then approved by the clock); an
+    approved week is charged within the weekly limit."""
     from fpctl.services.orders import hourly
     from fpctl.views.orders import logged_view
 
@@ -87,8 +96,9 @@ def hours_log(
     ),
 )
 def hours_list(run: Invocation, order_id: OrderId) -> None:
-    """The weekly report: one row per ISO week with hours, what was charged and its
-    invoice, or `open` until the week ends."""
+    """The weekly reports: one row per ISO week with its hours, status (open until the
+    week ends, then pending, approved, disputed, charged, waived or void), amount, the
+    end of the buyer's window (answer_by) and the invoice."""
     from fpctl.services.orders import hourly
     from fpctl.views.orders import WEEK_COLUMNS, week_view
 
@@ -126,3 +136,70 @@ def hours_limit(
     if (hours is None) == (not none):
         raise InvalidInput("give exactly one of --hours H or --none")
     change(run, lambda ctx: hourly.set_weekly_limit(ctx, order_id, hours))
+
+
+@command(
+    hours_app,
+    "approve",
+    writes=True,
+    examples=(
+        "fpctl order hours approve 32 --week 2026-W48 --as ada@acme.test",
+        "fpctl order hours approve 32 --week 2026-W48 --as support --reason 'ticket 88'",
+    ),
+)
+def hours_approve(run: Invocation, order_id: OrderId, week: Week) -> None:
+    """Approve a week's hour report (buyer side, or support), pending or disputed: every
+    hour logged is charged now, within the weekly limit."""
+    from fpctl.services.orders import hour_reports
+
+    _answer(run, lambda ctx: hour_reports.approve(ctx, order_id, week))
+
+
+@command(
+    hours_app,
+    "dispute",
+    writes=True,
+    examples=(
+        "fpctl order hours dispute 32 --week 2026-W48 --reason late --as ada@acme.test",
+        "fpctl order hours dispute 32 --week 2026-W48 --hours 4 --reason '6 h agreed'",
+    ),
+)
+def hours_dispute(
+    run: Invocation,
+    order_id: OrderId,
+    week: Week,
+    hours: Annotated[
+        str | None,
+        typer.Option(metavar="H", help="Dispute only these hours (default: all of them)."),
+    ] = None,
+) -> None:
+    """Dispute a pending week's hour report with --reason TEXT (buyer side): nothing of the
+    week is charged until the freelancer concedes or the buyer side approves it."""
+    from fpctl.services.orders import hour_reports
+
+    _answer(
+        run,
+        lambda ctx: hour_reports.dispute(ctx, order_id, week, reason=run.reason or "", hours=hours),
+    )
+
+
+@command(
+    hours_app,
+    "concede",
+    writes=True,
+    examples=("fpctl order hours concede 32 --week 2026-W48 --as @lena",),
+)
+def hours_concede(run: Invocation, order_id: OrderId, week: Week) -> None:
+    """Accept the buyer's dispute of a week (the order's freelancer): the undisputed hours
+    are charged now, or nothing when every hour was disputed."""
+    from fpctl.services.orders import hour_reports
+
+    _answer(run, lambda ctx: hour_reports.concede(ctx, order_id, week))
+
+
+def _answer(run: Invocation, do: Callable[[Context], Answered]) -> None:
+    from fpctl.views.orders import answered_view
+
+    with run.work(write=True) as ctx:
+        view = answered_view(do(ctx))
+    run.emit(view)

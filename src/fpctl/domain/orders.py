@@ -90,6 +90,8 @@ CANCELLATION_ANSWER_WINDOW = timedelta(hours=48)  # then the request is accepted
 # After every delivery, a milestone's included (SPEC §1.5: 3 days), unless the buyer acted.
 AUTO_COMPLETE_AFTER = timedelta(days=3)
 GUARANTEE_WINDOW = timedelta(days=14)  # support's satisfaction-guarantee refund
+#: The buyer side answers a week's hour report within this window after the week ends.
+HOUR_REPORT_WINDOW = timedelta(days=5)
 VERY_LATE_AFTER = timedelta(hours=24)
 
 # The freelancer owes work (waiting for requirements, the clock has not started).

@@ -101,6 +101,9 @@ class Action(StrEnum):
     ORDER_DISPUTE_ACCEPT = "order.dispute_accept"
     ORDER_DISPUTE_DECLINE = "order.dispute_decline"
     ORDER_DISPUTE_WITHDRAW = "order.dispute_withdraw"
+    ORDER_HOURS_APPROVE = "order.hours_approve"
+    ORDER_HOURS_DISPUTE = "order.hours_dispute"
+    ORDER_HOURS_CONCEDE = "order.hours_concede"
 
 
 _PLURAL = {
@@ -234,6 +237,9 @@ PERMISSIONS: dict[Action, Rule] = {
     Action.ORDER_DISPUTE_ACCEPT: _rule("accept a dispute request", *_BUYERS, F, own=_SELLER),
     Action.ORDER_DISPUTE_DECLINE: _rule("decline a dispute request", *_BUYERS, F, own=_SELLER),
     Action.ORDER_DISPUTE_WITHDRAW: _rule("withdraw a dispute request", *_BUYERS, F, own=_SELLER),
+    Action.ORDER_HOURS_APPROVE: _rule("approve weekly hour reports", *_BUYERS),
+    Action.ORDER_HOURS_DISPUTE: _rule("dispute weekly hour reports", *_BUYERS),
+    Action.ORDER_HOURS_CONCEDE: _rule("accept a dispute of their hours", F, own=_SELLER),
 }
 
 _ROLE_TO_WHO = {Role.ADMIN: A, Role.BILLING_MANAGER: B, Role.MEMBER: M}

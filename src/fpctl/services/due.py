@@ -28,10 +28,12 @@ ORDER_AUTO_COMPLETE = (
     "AND NOT EXISTS (SELECT 1 FROM order_dispute d "
     "WHERE d.order_id = orders.id AND d.status = 'open') LIMIT 1"
 )
-#: Has a week ended with hours not yet charged, on an order that may still be charged?
+#: Has an approved week hours not yet charged (its payment failed), on an order that may
+#: still be charged?
 HOURS_CHARGE = (
-    "SELECT 1 FROM order_hours h JOIN orders o ON o.id = h.order_id "
-    "WHERE h.charged_at IS NULL AND h.week_ends_at <= ? "
+    "SELECT 1 FROM order_hours h JOIN order_hour_report r "
+    "ON r.order_id = h.order_id AND r.week = h.week JOIN orders o ON o.id = h.order_id "
+    "WHERE h.charged_at IS NULL AND r.status = 'approved' AND h.week_ends_at <= ? "
     "AND o.status NOT IN ('cancelled', 'rejected') LIMIT 1"
 )
 #: Is a pending custom offer past its expiry?
@@ -47,6 +49,13 @@ TIER_REVIEW = "SELECT 1 FROM account WHERE tier_review_at <= ? LIMIT 1"
 #: Is an open dispute request past its 48 hours?
 DISPUTE_EXPIRE = "SELECT 1 FROM order_dispute WHERE status = 'open' AND expires_at <= ? LIMIT 1"
 
+#: Is a week's hour report past its window with no answer, on an order still charged?
+HOURS_AUTO_APPROVE = (
+    "SELECT 1 FROM order_hour_report r JOIN orders o ON o.id = r.order_id "
+    "WHERE r.status = 'pending' AND r.answer_by <= ? "
+    "AND o.status NOT IN ('cancelled', 'rejected') LIMIT 1"
+)
+
 #: Each settler's action and its probe, in the order the settlers run.
 PROBES = {
     "approval.expire": APPROVAL_EXPIRE,
@@ -59,4 +68,5 @@ PROBES = {
     "offer.expire": OFFER_EXPIRE,
     "subscription.renew": SUBSCRIPTION_RENEW,
     "rewards.tier_review": TIER_REVIEW,
+    "order.hours_auto_approve": HOURS_AUTO_APPROVE,
 }

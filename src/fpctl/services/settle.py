@@ -34,7 +34,14 @@ class Rule:
 def _rules() -> list[Rule]:
     from fpctl.services import approvals
     from fpctl.services.money import rewards, subscriptions
-    from fpctl.services.orders import cancellations, disputes, hourly, lifecycle, offer_answers
+    from fpctl.services.orders import (
+        cancellations,
+        disputes,
+        hour_reports,
+        hourly,
+        lifecycle,
+        offer_answers,
+    )
     from fpctl.services.team import invitations
 
     settlers: dict[str, Settler] = {
@@ -47,6 +54,7 @@ def _rules() -> list[Rule]:
         "offer.expire": offer_answers.expire_due,
         "subscription.renew": subscriptions.renew_due,
         "rewards.tier_review": rewards.review_due,
+        "order.hours_auto_approve": hour_reports.approve_due,
     }
     return [Rule(action, settlers[action], sql) for action, sql in due.PROBES.items()]
 

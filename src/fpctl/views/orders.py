@@ -32,6 +32,7 @@ from fpctl.store.tables import (
 from fpctl.views import View
 
 if TYPE_CHECKING:  # the hours' and next steps' services: only their results come here
+    from fpctl.services.orders.hour_reports import Answered
     from fpctl.services.orders.hourly import Logged, WeekReport
     from fpctl.services.orders.next_plan import Step
 
@@ -261,7 +262,7 @@ def comment_view(comment: OrderComment, depth: int = 0) -> dict[str, Any]:
 
 # -- hours of hourly orders ----------------------------------------------------------------
 
-WEEK_COLUMNS = ["week", "hours", "entries", "charged_cents", "status", "invoice_id"]
+WEEK_COLUMNS = ["week", "hours", "status", "amount_cents", "answer_by", "entries", "invoice_id"]
 
 
 def logged_view(logged: Logged) -> View:
@@ -277,23 +278,53 @@ def logged_view(logged: Logged) -> View:
         "week_hours": format_hours(logged.week_total),
         "weekly_limit_hours": logged.order.weekly_limit_hours,
         "week_ends_at": iso(row.week_ends_at),
+        "answer_by": iso(logged.answer_by) if logged.answer_by else None,
         "status": logged.status,
     }
 
 
 def week_view(report: WeekReport) -> View:
-    """One line of ``order hours list``."""
-    charged, rows = report.charged, report.rows
+    """One line of ``order hours list``: the week's hours and its report."""
+    charged, rows, answer = report.charged, report.rows, report.report
+    disputed = report.disputed
     return {
         "order_id": report.order.id,
         "week": report.week,
         "hours": format_hours(report.hundredths),
         "entries": len(rows),
-        "charged_cents": sum(r.charged_cents or 0 for r in charged) if charged else None,
         "status": report.status,
+        "amount_cents": report.amount_cents,
+        "charged_cents": sum(r.charged_cents or 0 for r in charged) if charged else None,
         "invoice_id": charged[0].invoice_id if charged else None,
         "week_ends_at": iso(rows[0].week_ends_at),
+        "answer_by": iso(answer.answer_by) if answer is not None else None,
+        "disputed_hours": format_hours(disputed) if disputed is not None else None,
+        "reason": answer.reason if answer is not None else None,
+        "answered_by": answer.answered_by if answer is not None else None,
+        "resolved_by": answer.resolved_by if answer is not None else None,
         "charged_at": iso(charged[0].charged_at) if charged else None,
+    }
+
+
+def answered_view(answered: Answered) -> View:
+    """A week's report after ``order hours approve|dispute|concede``."""
+    report = answered.report
+    disputed = report.disputed_hundredths
+    billable = report.billable_hundredths
+    return {
+        "order_id": answered.order.id,
+        "week": report.week,
+        "status": report.status,
+        "hours": format_hours(answered.logged),
+        "disputed_hours": format_hours(disputed) if disputed is not None else None,
+        "billable_hours": format_hours(billable) if billable is not None else None,
+        "reason": report.reason,
+        "charged": answered.charged,
+        "paid_cents": answered.order.paid_cents,
+        "answered_by": report.answered_by,
+        "answered_at": iso(report.answered_at) if report.answered_at else None,
+        "resolved_by": report.resolved_by,
+        "resolved_at": iso(report.resolved_at) if report.resolved_at else None,
     }
 
 

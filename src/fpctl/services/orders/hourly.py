@@ -1,13 +1,19 @@
-"""Hourly orders (SPEC §1.5): the hours a freelancer logs, charged week by week.
+"""Hourly orders (SPEC §1.5): the hours a freelancer logs, reported and charged week by week.
 
 Hourly orders: the order's freelancer logs hours for an ISO week (the current one, or an
-earlier one not yet charged and not before the order was placed) while the order is in
-progress, in revision or delivered. When a week ends (Monday 00:00 UTC) the settler
-``charge_due_weeks`` charges each order's hours of that week together, in one payment with
-one invoice: ``rate * billed hundredths // 100`` rounded down to the cent, where the billed
-hours are the hours logged, capped at the weekly limit in force when the week is charged
-(SPEC: "charged weekly for the logged hours within the limit"; the buyer may lower or
-remove the limit at any time). Choices where the spec is silent:
+earlier one not yet answered and not before the order was placed) while the order is in
+progress, in revision or delivered. The week's first hours make its report
+(``OrderHourReport``); when the week ends (Monday 00:00 UTC) the buyer side approves or
+disputes it (``hour_reports``) within ``HOUR_REPORT_WINDOW``, after which the clock approves
+it. An approved week's hours are charged together, in one payment with one invoice:
+``rate * billed hundredths // 100`` rounded down to the cent, where the billed hours are the
+hours approved (all those logged, or fewer when the freelancer conceded a dispute), capped
+at the weekly limit in force when the week is charged (SPEC: "charged weekly for the logged
+hours within the limit"; the buyer may lower or remove the limit at any time). Choices where
+the spec is silent:
+
+- Hours logged for a week that has ended (still pending) restart its window: the buyer
+  gets the whole window to answer the amended report.
 
 - A week whose charge cannot be paid (no funds and no payment method) is left due, with
   nothing recorded, and is tried again on every later settlement until it is paid; the
@@ -34,7 +40,13 @@ from sqlmodel import Session, col, select
 
 from fpctl.clock import iso
 from fpctl.domain.money import format_cents
-from fpctl.domain.orders import OrderKind, OrderStatus, format_hours, parse_iso_week
+from fpctl.domain.orders import (
+    HOUR_REPORT_WINDOW,
+    OrderKind,
+    OrderStatus,
+    format_hours,
+    parse_iso_week,
+)
 from fpctl.domain.permissions import Action
 from fpctl.domain.text import LONG_TEXT, within
 from fpctl.errors import InvalidInput, RuleViolation
@@ -43,7 +55,7 @@ from fpctl.services.context import Context
 from fpctl.services.money import order_payments, rewards
 from fpctl.services.orders import visibility
 from fpctl.store.rows import id_of
-from fpctl.store.tables import Order, OrderHours
+from fpctl.store.tables import Order, OrderHourReport, OrderHours
 
 HOURS_IN_A_WEEK = 168
 #: While the freelancer works or the buyer reviews, hours may be logged.
@@ -53,6 +65,9 @@ LOGGING_STATUSES = frozenset(
 #: Orders whose uncharged hours are never charged.
 NEVER_CHARGED = (OrderStatus.CANCELLED.value, OrderStatus.REJECTED.value)
 OPEN, CHARGED, VOID = "open", "charged", "void"
+#: A report's stored statuses: awaiting the buyer's answer, approved (charged, or due to be),
+#: disputed (not charged until resolved), waived (a dispute of every hour, conceded).
+PENDING, APPROVED, DISPUTED, WAIVED = "pending", "approved", "disputed", "waived"
 
 # -- hours: parsing ------------------------------------------------------------------------
 
@@ -91,7 +106,7 @@ def week_of(text: str) -> Week:
 # -- hours: logging ------------------------------------------------------------------------
 
 
-def _require_hourly(order: Order) -> None:
+def require_hourly(order: Order) -> None:
     if order.kind != OrderKind.HOURLY:
         raise RuleViolation(
             f"order {order.id} is a {order.kind} order: hours are logged on hourly orders only",
@@ -108,6 +123,10 @@ def _week_rows(session: Session, order_id: int, week: str) -> list[OrderHours]:
             .order_by(col(OrderHours.id))
         )
     )
+
+
+def logged_hundredths(session: Session, order_id: int, week: str) -> int:
+    return sum(row.hundredths for row in _week_rows(session, order_id, week))
 
 
 def _check_loggable(ctx: Context, order: Order, week: Week) -> None:
@@ -136,7 +155,7 @@ def log_hours(
 ) -> OrderHours:
     """The order's freelancer logs hours for one ISO week."""
     order = visibility.authorize(ctx, Action.ORDER_HOURS_LOG, order_id)
-    _require_hourly(order)
+    require_hourly(order)
     the_week = week_of(week)
     hundredths = parse_hours(hours)
     text = within(description.strip(), "the description", LONG_TEXT)
@@ -150,6 +169,7 @@ def log_hours(
             code="week_charged",
         )
     _check_week_total(order, the_week.label, sum(r.hundredths for r in logged), hundredths)
+    _, answer_by = _report_for_logging(ctx, order, the_week)
     row = OrderHours(
         order_id=id_of(order),
         week=the_week.label,
@@ -168,9 +188,44 @@ def log_hours(
             "week": (None, row.week),
             "hours": (None, format_hours(hundredths)),
             "description": (None, text),
+            **answer_by,
         },
     )
     return row
+
+
+def report_of(session: Session, order_id: int, week: str) -> OrderHourReport | None:
+    return session.exec(
+        select(OrderHourReport)
+        .where(OrderHourReport.order_id == order_id)
+        .where(OrderHourReport.week == week)
+    ).first()
+
+
+def _report_for_logging(
+    ctx: Context, order: Order, week: Week
+) -> tuple[OrderHourReport, dict[str, tuple[Any, Any]]]:
+    """The week's report, made with its first hours; hours added once the week has ended
+    restart the window. Refused once the buyer side has answered it."""
+    report = report_of(ctx.session, id_of(order), week.label)
+    if report is None:
+        report = OrderHourReport(
+            order_id=id_of(order), week=week.label, answer_by=week.ends_at + HOUR_REPORT_WINDOW
+        )
+        ctx.session.add(report)
+        return report, {}
+    if report.status != PENDING:
+        raise RuleViolation(
+            f"{week.label} of order {order.id} is {report.status}: no more hours for it",
+            hint=f"see it with: fpctl order hours list {order.id}",
+            code="week_answered",
+        )
+    if ctx.now < week.ends_at:
+        return report, {}
+    before = report.answer_by
+    report.answer_by = max(before, ctx.now + HOUR_REPORT_WINDOW)
+    ctx.session.add(report)
+    return report, {"answer_by": (iso(before), iso(report.answer_by))}
 
 
 def _check_week_total(order: Order, week: str, logged: int, adding: int) -> None:
@@ -198,17 +253,23 @@ class Logged:
     row: OrderHours
     order: Order
     week_total: int  # hundredths of an hour
+    answer_by: datetime | None  # the end of the week report's window
+    ended: bool  # the week has ended: its report awaits the buyer's answer
 
     @property
     def status(self) -> str:
-        return CHARGED if self.row.charged_at else OPEN
+        if self.row.charged_at:
+            return CHARGED
+        return PENDING if self.ended else OPEN
 
 
 def logged(ctx: Context, row: OrderHours) -> Logged:
     order = ctx.session.get(Order, row.order_id)
     assert order is not None
     total = sum(r.hundredths for r in _week_rows(ctx.session, row.order_id, row.week))
-    return Logged(row, order, total)
+    report = report_of(ctx.session, row.order_id, row.week)
+    answer_by = report.answer_by if report is not None else None
+    return Logged(row, order, total, answer_by, ctx.now >= row.week_ends_at)
 
 
 # -- hours: the weekly report and the limit ------------------------------------------------
@@ -216,11 +277,14 @@ def logged(ctx: Context, row: OrderHours) -> Logged:
 
 @dataclass(frozen=True)
 class WeekReport:
-    """One ISO week of an order's hours: charged, open until it ends, or void."""
+    """One ISO week of an order's hours and its report: open until the week ends, then
+    pending (the buyer's answer), approved, disputed, charged, waived, or void."""
 
     order: Order
     week: str
     rows: list[OrderHours]
+    report: OrderHourReport | None
+    now: datetime
 
     @property
     def charged(self) -> list[OrderHours]:
@@ -230,30 +294,58 @@ class WeekReport:
     def status(self) -> str:
         if self.charged:
             return CHARGED
-        return VOID if self.order.status in NEVER_CHARGED else OPEN
+        if self.order.status in NEVER_CHARGED:
+            return VOID
+        stored = self.report.status if self.report is not None else PENDING
+        if stored == PENDING and self.now < self.rows[0].week_ends_at:
+            return OPEN
+        return stored
 
     @property
     def hundredths(self) -> int:
         return sum(r.hundredths for r in self.rows)
 
+    @property
+    def disputed(self) -> int | None:
+        return self.report.disputed_hundredths if self.report is not None else None
+
+    @property
+    def amount_cents(self) -> int | None:
+        """What was charged, or what approval would charge now (none if void or waived)."""
+        if self.charged:
+            return sum(r.charged_cents or 0 for r in self.charged)
+        if self.status in (VOID, WAIVED):
+            return None
+        billable = self.report.billable_hundredths if self.report is not None else None
+        return charge_of(self.order, self.hundredths, billable)
+
 
 def weeks(ctx: Context, order_id: int) -> list[WeekReport]:
     """One report per ISO week with hours logged, oldest first."""
     order = visibility.find(ctx, order_id)
-    _require_hourly(order)
+    require_hourly(order)
     rows = ctx.session.exec(
         select(OrderHours)
         .where(OrderHours.order_id == order.id)
         .order_by(col(OrderHours.week_ends_at), col(OrderHours.id))
     )
-    return [WeekReport(order, week, list(group)) for week, group in groupby(rows, lambda r: r.week)]
+    reports = {
+        report.week: report
+        for report in ctx.session.exec(
+            select(OrderHourReport).where(OrderHourReport.order_id == order.id)
+        )
+    }
+    return [
+        WeekReport(order, week, list(group), reports.get(week), ctx.now)
+        for week, group in groupby(rows, lambda r: r.week)
+    ]
 
 
 def set_weekly_limit(ctx: Context, order_id: int, hours: int | None) -> Order:
     """The buyer changes the weekly limit (``None`` removes it). It applies from now on, to
     new hours and to every week not yet charged."""
     order = visibility.authorize(ctx, Action.ORDER_HOURS_LIMIT, order_id)
-    _require_hourly(order)
+    require_hourly(order)
     visibility.require_open(order, "change its weekly limit")
     if hours is not None and not 1 <= hours <= HOURS_IN_A_WEEK:
         raise InvalidInput(f"the weekly limit is 1 to {HOURS_IN_A_WEEK} hours, not {hours}")
@@ -268,10 +360,17 @@ def set_weekly_limit(ctx: Context, order_id: int, hours: int | None) -> Order:
 # -- the weekly charge (settle.py) ---------------------------------------------------------
 
 
-def _billed(order: Order, hundredths: int) -> int:
-    """The hours charged: those logged, within the weekly limit in force."""
+def _billed(order: Order, hundredths: int, billable: int | None = None) -> int:
+    """The hours charged: those approved (every hour logged unless ``billable`` says
+    fewer), within the weekly limit in force."""
+    approved = hundredths if billable is None else min(hundredths, billable)
     limit = order.weekly_limit_hours
-    return hundredths if limit is None else min(hundredths, limit * 100)
+    return approved if limit is None else min(approved, limit * 100)
+
+
+def charge_of(order: Order, hundredths: int, billable: int | None = None) -> int:
+    """What a week's charge comes to, rounded down to the cent."""
+    return (order.hourly_rate_cents or 0) * _billed(order, hundredths, billable) // 100
 
 
 def _row_shares(rate_cents: int, rows: list[OrderHours], billed: int) -> list[int]:
@@ -287,10 +386,12 @@ def _row_shares(rate_cents: int, rows: list[OrderHours], billed: int) -> list[in
     return shares
 
 
-def _charge_week(ctx: Context, order: Order, week: str, rows: list[OrderHours]) -> bool:
+def _charge_week(
+    ctx: Context, order: Order, week: str, rows: list[OrderHours], billable: int | None
+) -> bool:
     session, now = ctx.session, ctx.now
     logged = sum(r.hundredths for r in rows)
-    billed = _billed(order, logged)
+    billed = _billed(order, logged, billable)
     rate = order.hourly_rate_cents or 0
     amount = rate * billed // 100
     paid_before = order.paid_cents
@@ -331,25 +432,44 @@ def _charge_week(ctx: Context, order: Order, week: str, rows: list[OrderHours]) 
     return True
 
 
-def _due_rows(session: Session, now: datetime) -> Iterable[tuple[OrderHours, Order]]:
+def charge_week(ctx: Context, order: Order, report: OrderHourReport) -> bool:
+    """Charge an approved week's hours now (``hour_reports``); False when it cannot be paid
+    (it stays due: ``charge_due_weeks`` tries it again at every settlement)."""
+    rows = [r for r in _week_rows(ctx.session, id_of(order), report.week) if r.charged_at is None]
+    if not rows or order.status in NEVER_CHARGED:
+        return False
+    return _charge_week(ctx, order, report.week, rows, report.billable_hundredths)
+
+
+def _due_rows(
+    session: Session, now: datetime
+) -> Iterable[tuple[OrderHours, Order, OrderHourReport]]:
     return session.exec(
-        select(OrderHours, Order)
+        select(OrderHours, Order, OrderHourReport)
         .join(Order, col(Order.id) == OrderHours.order_id)
+        .join(
+            OrderHourReport,
+            (col(OrderHourReport.order_id) == OrderHours.order_id)
+            & (col(OrderHourReport.week) == OrderHours.week),
+        )
         .where(col(OrderHours.charged_at).is_(None))
         .where(col(OrderHours.week_ends_at) <= now)
+        .where(OrderHourReport.status == APPROVED)
         .where(col(Order.status).not_in(NEVER_CHARGED))
         .order_by(col(OrderHours.order_id), col(OrderHours.week_ends_at), col(OrderHours.id))
     ).all()
 
 
 def charge_due_weeks(ctx: Context) -> int:
-    """Charge every ended week's hours, one payment per order and week; return how many
-    order-weeks were charged. A week that cannot be paid stays due (see the module's doc)."""
+    """Charge every approved week's hours not yet charged (those a payment failed for when
+    they were approved), one payment per order and week; return how many order-weeks were
+    charged. A week that cannot be paid stays due (see the module's doc)."""
     session, now = ctx.session, ctx.now
     charged = 0
     for (_, week), group in groupby(_due_rows(session, now), lambda p: (p[0].order_id, p[0].week)):
-        pairs = list(group)
-        order = pairs[0][1]
-        if _charge_week(ctx, order, week, [row for row, _ in pairs]):
+        triples = list(group)
+        order, report = triples[0][1], triples[0][2]
+        rows = [row for row, _, _ in triples]
+        if _charge_week(ctx, order, week, rows, report.billable_hundredths):
             charged += 1
     return charged

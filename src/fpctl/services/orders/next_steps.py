@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel import col, select
+from sqlmodel import select
 
 from fpctl.clock import iso
 from fpctl.domain.enums import ApprovalKind, ApprovalStatus
@@ -29,7 +29,14 @@ from fpctl.domain.orders import (
 from fpctl.services import lookups
 from fpctl.services.context import Context
 from fpctl.services.money import order_payments
-from fpctl.services.orders import next_cancellation, next_dispute, refunds, reviews, visibility
+from fpctl.services.orders import (
+    hourly,
+    next_cancellation,
+    next_dispute,
+    refunds,
+    reviews,
+    visibility,
+)
 from fpctl.services.orders.lifecycle import current_milestone
 from fpctl.services.orders.next_plan import (
     ADMIN_WHO,
@@ -44,7 +51,6 @@ from fpctl.services.orders.next_plan import (
 from fpctl.store.rows import id_of
 from fpctl.store.tables import (
     ApprovalRequest,
-    OrderHours,
     OrderMilestone,
 )
 
@@ -134,8 +140,9 @@ def _deliver(plan: Plan) -> None:
                 *argv("--week", _iso_week(plan.now), "--hours", "H", "--description", "TEXT"),
                 *plan.seller,
             ],
-            note="log the week's hours (H: hours worked); the account is charged weekly "
-            f"within the limit ({order.weekly_limit_hours or 'no'} h a week)",
+            note="log the week's hours (H: hours worked); each ended week is a report the "
+            "buyer approves (5 days, then the clock), charged within the limit "
+            f"({order.weekly_limit_hours or 'no'} h a week)",
         )
         plan.add(
             "hours limit",
@@ -146,20 +153,58 @@ def _deliver(plan: Plan) -> None:
 
 
 def _hourly_charges(plan: Plan) -> None:
-    """Logged hours not yet charged are charged when their week ends."""
-    ends = plan.ctx.session.exec(
-        select(OrderHours.week_ends_at)
-        .where(OrderHours.order_id == plan.order.id)
-        .where(col(OrderHours.charged_at).is_(None))
-        .order_by(col(OrderHours.week_ends_at))
-    ).first()
-    if ends is not None:
-        plan.add(
-            "charge hours",
-            TIME_WHO,
-            by=ends,
-            note="the week's logged hours (within the limit) are charged to the account",
-        )
+    """Each week not yet charged: its report to answer once the week has ended, the
+    clock's approval at the end of the window, a dispute to resolve, or a charge to retry."""
+    order = plan.order
+    for week in hourly.weeks(plan.ctx, id_of(order)):
+        status, report = week.status, week.report
+        flag = ("--week", week.week)
+        if status == hourly.OPEN and report is not None:
+            plan.add(
+                "hours report",
+                TIME_WHO,
+                by=week.rows[0].week_ends_at,
+                note=f"{week.week} ends: its hours form a report for the buyer side to approve",
+            )
+        elif status == hourly.PENDING and report is not None:
+            amount = format_cents(week.amount_cents or 0)
+            for verb, extra, note in (
+                ("approve", (), f"approve {week.week}'s hours: {amount} is charged now"),
+                ("dispute", ("--reason", "TEXT"), "dispute all its hours, or --hours H of them"),
+            ):
+                plan.add(
+                    f"hours {verb}",
+                    BUYER_WHO,
+                    by=report.answer_by,
+                    argv=[*argv("order", "hours", verb, order.id, *flag, *extra), *plan.buyer],
+                    note=note,
+                )
+            plan.add(
+                "hours auto-approve",
+                TIME_WHO,
+                by=report.answer_by,
+                note=f"unanswered, {week.week} is approved and charged ({amount})",
+            )
+        elif status == hourly.DISPUTED:
+            plan.add(
+                "hours approve",
+                BUYER_WHO,
+                argv=[*argv("order", "hours", "approve", order.id, *flag), *plan.buyer],
+                note=f"approve {week.week} after all: every hour logged is charged",
+            )
+            plan.add(
+                "hours concede",
+                FREELANCER_WHO,
+                argv=[*argv("order", "hours", "concede", order.id, *flag), *plan.seller],
+                note=f"accept the dispute of {week.week}: only the undisputed hours are charged",
+            )
+        elif status == hourly.APPROVED:
+            plan.add(
+                "charge hours",
+                TIME_WHO,
+                note=f"{week.week} is approved: its charge is tried again at every settlement "
+                "until it is paid",
+            )
 
 
 def _milestone_after(plan: Plan, milestone: OrderMilestone) -> str:
@@ -261,6 +306,8 @@ def next_steps(ctx: Context, order_id: int) -> Next:
         return Next(order, [], f"order {order.id} is {order.status}: nothing more can happen")
     if order.status == OrderStatus.COMPLETED:
         _completed(plan)
+        if order.kind == OrderKind.HOURLY:
+            _hourly_charges(plan)
         note = None if plan.steps else f"order {order.id} is completed: nothing is left to do"
         return Next(order, plan.steps, note)
     request = visibility.open_cancellation(ctx.session, order)

@@ -1,11 +1,11 @@
-"""Orders and what hangs off them: milestones, cancellations, disputes, hours, notes, comments,
-reviews."""
+"""Orders and what hangs off them: milestones, cancellations, disputes, hours and their
+weekly reports, notes, comments, reviews."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Index
+from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from fpctl.store.tables.base import partial_index, when, word
@@ -144,6 +144,31 @@ class OrderHours(SQLModel, table=True):
     charged_at: datetime | None = when(nullable=True)
     charged_cents: int | None = None
     invoice_id: int | None = Field(default=None, foreign_key="invoice.id")
+
+
+class OrderHourReport(SQLModel, table=True):
+    """The weekly report of an hourly order's hours (one per order and ISO week, made with the
+    week's first hours): the buyer side approves or disputes it before ``answer_by``, or the
+    clock approves it then. Its hours and charge are those of the week's ``order_hours``."""
+
+    __tablename__ = "order_hour_report"
+    __table_args__ = (
+        UniqueConstraint("order_id", "week"),
+        Index("ix_order_hour_report_due", "status", "answer_by"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    order_id: int = Field(foreign_key="orders.id")
+    week: str  # 2026-W47
+    answer_by: datetime = when()  # the week's end plus the window, later if amended late
+    status: str = word("pending")  # pending, approved, disputed, waived
+    disputed_hundredths: int | None = None  # the hours disputed (times 100)
+    billable_hundredths: int | None = None  # what approval charges; None: every hour logged
+    reason: str | None = None  # the dispute's
+    answered_by: str | None = None  # who approved or disputed it; None: the clock
+    answered_at: datetime | None = when(nullable=True)
+    resolved_by: str | None = None  # who settled the dispute (an approval or a concession)
+    resolved_at: datetime | None = when(nullable=True)
 
 
 class OrderNote(SQLModel, table=True):
