@@ -55,7 +55,7 @@ def test_summary_counts_what_was_made(cli: Cli, tmp_path: Path) -> None:
         "invitations": 51,
         "policies": 8,
         "approval_requests": 19,  # 12 for invitations, 7 for orders (2 from offers)
-        "orders": 41,  # 3 accounts x (10 + 4 from their dealings), one refused by a limit
+        "orders": 50,  # 3 accounts x (10 + 7 from their dealings), one refused by a limit
         "freelancers": 5,
         "services": 8,
         "slugs": SLUGS,
@@ -203,7 +203,7 @@ def test_sizes(cli: Cli, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
     assert result.json["accounts"] == 5
     assert result.json["members"] == 5 * 12
-    assert 0 < result.json["orders"] <= 5 * (3 + 4)  # a purchase limit may refuse some
+    assert 0 < result.json["orders"] <= 5 * (3 + 7)  # a purchase limit may refuse some
 
 
 def test_orders_show_the_lifecycle(cli: Cli, tmp_path: Path) -> None:

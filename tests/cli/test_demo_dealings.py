@@ -1,7 +1,7 @@
 """The demo covers what issue 14 added: offers in every state, conversations both ways,
 delivered files (a name repeated by a revision, a removed member's files downloadable by
-the others), a private project the admin manages, an archived project with its orders, and
-freelancer profiles viewed."""
+the others), a private project the admin manages, an archived project with its orders,
+freelancer profiles viewed, weekly hour reports, disputes and notifications."""
 
 from __future__ import annotations
 
@@ -71,3 +71,21 @@ def test_the_demo_covers_the_dealings_with_freelancers(cli: Cli, tmp_path: Path)
     )  # fmt: skip
     assert [row["name"] for row in downloaded] == ["brief-notes.txt"]
     assert (tmp_path / "got" / "brief-notes.txt").read_bytes().startswith(b"Brief notes")
+
+
+@pytest.mark.sqlite_only  # the store is a file named by --db
+def test_the_demo_covers_hour_reports_disputes_and_notifications(cli: Cli, tmp_path: Path) -> None:
+    db = tmp_path / "demo.db"
+    _seeded(cli, db)
+    orders = _json(cli, db, "order", "list", *NORTHWIND, "--all")
+    hourly = next(o for o in orders if o["kind"] == "hourly" and o["freelancer"] == "yuki_data")
+    weeks = _json(cli, db, "order", "hours", "list", str(hourly["id"]), *NORTHWIND)
+    assert {"charged", "disputed", "waived"} <= {week["status"] for week in weeks}
+    assert [o["dispute"]["kind"] for o in orders if o.get("dispute")] == ["refund"]
+    actions = {r["action"] for r in _json(cli, db, "audit", "list", *NORTHWIND, "--all")}
+    assert {"order.dispute", "order.dispute_accept", "order.dispute_expire"} <= actions
+    admin = next(
+        m["email"] for m in _json(cli, db, "team", "list", *NORTHWIND) if m["role"] == "admin"
+    )
+    told = {n["kind"] for n in _json(cli, db, "notifications", "list", "--as", admin, "--all")}
+    assert {"invitation.approval", "order.delivered", "offer"} <= told

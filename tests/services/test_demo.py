@@ -96,7 +96,7 @@ def test_any_size_seed_and_day_makes_a_store_that_checks(
 
 def test_the_default_store_checks() -> None:
     summary = _seed_and_check(DemoOptions(), BASE)
-    assert summary.counts["orders"] == 41  # 3 x (10 + 4 dealt), one refused by a limit
+    assert summary.counts["orders"] == 50  # 3 x (10 + 7 dealt), one refused by a limit
 
 
 def test_progress_is_told_of_every_step() -> None:

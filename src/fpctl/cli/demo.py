@@ -54,8 +54,8 @@ def seed(
         typer.Option(
             metavar="N",
             parser=whole_number(0, MAX_ORDERS),
-            help="Orders per account, in every status: 0 to 100,000 (from 1, four more come "
-            "from offers and deliveries with files).",
+            help="Orders per account, in every status: 0 to 100,000 (from 1, seven more come "
+            "from offers, deliveries with files, hour reports and disputes).",
         ),
     ] = 10,
     seed: Annotated[

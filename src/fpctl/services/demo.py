@@ -359,11 +359,14 @@ class _Seeder:
             steps = [step for _, _, step in run]
             if is_order_move:  # the orders' moves of one instant, made together
                 self.stories.make(when, cast(list[StoryMove], steps))
+                for made in range(done + 1, done + len(steps) + 1):
+                    self.progress(made, len(events))
+                done += len(steps)
             else:
                 for step in steps:
                     step(when)
-            done += len(steps)
-            self.progress(done, len(events))
+                    done += 1
+                    self.progress(done, len(events))
         self.settle(self.base)
         return teams
 

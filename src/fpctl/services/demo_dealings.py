@@ -2,8 +2,11 @@
 profiles viewed, a conversation opened before any order and answered, projects (a private
 one the admin manages, a public one archived with its orders, a member removed from it),
 delivered files (revised, so a name repeats; one order placed by the member who is removed
-later), and custom offers in every state (accepted into an order, held for approval where a
-policy holds it, declined, withdrawn, expired, pending to the account and to one member).
+later), custom offers in every state (accepted into an order, held for approval where a
+policy holds it, declined, withdrawn, expired, pending to the account and to one member),
+an hourly order's weekly reports (approved, partly disputed, disputed and conceded), and
+disputes (more time agreed, a modification left to expire, a partial refund still open).
+Notifications follow from these as from every change.
 
 Everything goes through the services, at fixed instants: no draw from the seeder's random
 generator, so the rest of the demo is the one it was. Made only when the demo has orders.
@@ -22,8 +25,17 @@ from fpctl.services.conversations import messages, threads
 from fpctl.services.demo_data import Team
 from fpctl.services.demo_orders import OrderStories, Seeding
 from fpctl.services.network import connections, freelancers
-from fpctl.services.orders import checkout, lifecycle, offer_answers, offers
+from fpctl.services.orders import (
+    checkout,
+    disputes,
+    hour_reports,
+    hourly,
+    lifecycle,
+    offer_answers,
+    offers,
+)
 from fpctl.services.orders.checkout import OrderRequest
+from fpctl.services.orders.disputes import Proposal
 from fpctl.services.orders.offers import OfferSpec
 from fpctl.services.team import projects
 from fpctl.store.rows import id_of
@@ -38,8 +50,9 @@ BRIEF = b"Brief notes\n\n- two articles a month\n- tone: friendly, plain English
 Act = Callable[[datetime], object]
 
 #: Orders each account's dealings add to its story orders: two placed with files, two
-#: accepted offers (a purchase limit may refuse one of these).
-DEALT_ORDERS = 4
+#: accepted offers (a purchase limit may refuse one of these), an hourly order whose weeks
+#: are reported, and two orders with disputes.
+DEALT_ORDERS = 7
 
 
 class Dealings:
@@ -69,6 +82,8 @@ class Dealings:
         self.plan_projects(team)
         self.plan_files(team)
         self.plan_offers(team)
+        self.plan_hour_reports(team)
+        self.plan_disputes(team)
 
     # -- profiles viewed, a conversation before any order ----------------------------------
 
@@ -341,6 +356,111 @@ class Dealings:
             ),
         )
 
+    # -- an hourly order's weekly reports --------------------------------------------------
+
+    def plan_hour_reports(self, team: Team) -> None:
+        """The admin's hourly order with yuki_data, four weeks logged: one approved, one
+        partly disputed (left disputed), one disputed whole and conceded (waived), and the
+        last one left to the clock (pending while its 5 days run, approved after)."""
+        key = (team.index, "hourly order")
+
+        def place(when: datetime) -> None:
+            request = OrderRequest(
+                freelancer="yuki_data", hourly=True, rate="60", estimate=40, weekly_limit=20
+            )
+            order = checkout.place(self.seeder.as_admin(team, when), request).order
+            self.ids[key] = id_of(order)
+            lifecycle.skip_requirements(self.seller(team, "yuki_data", when), id_of(order))
+
+        def log(week: str, hours: str) -> Act:
+            return lambda when: hourly.log_hours(
+                self.seller(team, "yuki_data", when),
+                self.ids[key],
+                week=week,
+                hours=hours,
+                description="Dashboards and data checks",
+            )
+
+        def buyer(do: Callable[..., object], week: str, **more: str) -> Act:
+            return lambda when: do(self.seeder.as_admin(team, when), self.ids[key], week, **more)
+
+        def concede(week: str) -> Act:
+            return lambda when: hour_reports.concede(
+                self.seller(team, "yuki_data", when), self.ids[key], week
+            )
+
+        self.at(36, 10, 0, place)
+        this_monday = self.seeder.base - timedelta(days=self.seeder.base.weekday())
+        for weeks_ago, hours in ((4, "6"), (3, "8"), (2, "4"), (1, "5")):
+            monday = this_monday - timedelta(weeks=weeks_ago)
+            week = _week(monday)
+            self.at_instant(monday + timedelta(days=2, hours=15), log(week, hours))
+            answered = monday + timedelta(days=8, hours=10)  # the Tuesday after the week
+            if weeks_ago == 4:
+                self.at_instant(answered, buyer(hour_reports.approve, week))
+            elif weeks_ago == 3:
+                reason = "Three hours were a demo we did not ask for"
+                self.at_instant(
+                    answered, buyer(hour_reports.dispute, week, reason=reason, hours="3")
+                )
+            elif weeks_ago == 2:
+                self.at_instant(answered, buyer(hour_reports.dispute, week, reason="Not agreed"))
+                self.at_instant(answered + timedelta(hours=4), concede(week))
+
+    def at_instant(self, when: datetime, act: Act) -> None:
+        if when < self.seeder.base:  # the demo happens before its base time
+            self.seeder.schedule(when, act)
+
+    # -- disputes --------------------------------------------------------------------------
+
+    def plan_disputes(self, team: Team) -> None:
+        """Two orders the admin placed: kofi_dev asks for more time and it is agreed, then
+        the admin proposes a partial refund, still open; lena.design's delivery gets a
+        modification request nobody answers (expired after 48 hours, the delivery resumed)."""
+
+        def place(name: str, username: str) -> Act:
+            def act(when: datetime) -> None:
+                ctx = self.seeder.as_admin(team, when)
+                service = self.stories.service_id(username, 1)
+                order = checkout.place(ctx, OrderRequest(username, service_id=service)).order
+                self.ids[(team.index, name)] = id_of(order)
+                lifecycle.submit_requirements(ctx, id_of(order), "See the brief.")
+
+            return act
+
+        def propose(name: str, seller: str | None, proposal: Proposal, reason: str) -> Act:
+            def act(when: datetime) -> None:
+                ctx = (
+                    self.seeder.as_admin(team, when)
+                    if seller is None
+                    else self.seller(team, seller, when)
+                )
+                disputes.request(ctx, self.ids[(team.index, name)], proposal, reason)
+
+            return act
+
+        def by_admin(name: str, do: Callable[[Context, int], object]) -> Act:
+            return lambda when: do(self.seeder.as_admin(team, when), self.ids[(team.index, name)])
+
+        later = (self.seeder.base + timedelta(days=8)).date().isoformat()
+        self.at(14, 10, 0, place("api order", "kofi_dev"))
+        more_time = Proposal(more_time_due=later)
+        self.at(12, 10, 0, propose("api order", "kofi_dev", more_time, "Waiting on the API keys"))
+        self.at(11, 10, 0, by_admin("api order", disputes.accept))
+        refund = Proposal(refund="200")
+        self.at(1, 10, 0, propose("api order", None, refund, "Scope cut: no webhooks"))
+        self.at(20, 10, 0, place("logo order", "lena.design"))
+        self.at(
+            8,
+            10,
+            0,
+            lambda when: lifecycle.deliver(
+                self.seller(team, "lena.design", when), self.ids[(team.index, "logo order")]
+            ),
+        )
+        change = Proposal(modification="Use the new colours")
+        self.at(7, 10, 0, propose("logo order", None, change, "New brand colours"))
+
 
 def temporary_folder() -> tempfile.TemporaryDirectory[str]:
     """Where the demo writes the files its freelancers deliver (gone when the seed ends)."""
@@ -355,3 +475,8 @@ def _accept_within_limits(ctx: Context, offer_id: int) -> None:
     except RuleViolation as refused:
         if refused.code != "purchase_limit_exceeded":
             raise
+
+
+def _week(day: datetime) -> str:
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
