@@ -121,6 +121,7 @@ def test_show_table(cli: Cli, acme: str) -> None:
         "open invitations            0",
         "pending approvals           0",
         "projects                    1",
+        "unread notifications",
         "recently viewed",
         "",
         "Recent activity",

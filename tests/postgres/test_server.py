@@ -51,7 +51,7 @@ def test_the_demo_seeds_and_shows_an_account(cli: Cli, pg_url: str) -> None:
     summary = ok(cli, "demo", "seed")
     shown = ok(cli, "account", "show", "northwind-traders")
 
-    assert (summary["accounts"], summary["orders"]) == (3, 29)
+    assert (summary["accounts"], summary["orders"]) == (3, 50)
     assert shown["plan"] == "advanced"
     assert ok(cli, "audit", "verify")["records"] == summary["audit_records"]
 
