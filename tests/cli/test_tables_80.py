@@ -98,7 +98,8 @@ def test_no_token_is_split(
                    "requests", "Accounts", "Freelancers", "northwind-traders", "Milestones",
                    "Hourly", "Payment", "methods", "Northwind", "Traders", "(northwind-traders)",
                    "Lena", "Moreau", "(@lena.design)", "Entries", "Saved", "freelancers",
-                   "Catalogue", "Hired", "Viewed", "Billing", "Subscription", "Recently", "viewed"}  # fmt: skip
+                   "Catalogue", "Hired", "Viewed", "Billing", "Subscription", "Recently",
+                   "viewed"}  # fmt: skip
     monkeypatch.setenv("COLUMNS", width)
 
     shown = cli(*args)
