@@ -11,7 +11,14 @@ from sqlalchemy import text
 from fpctl.errors import InvalidInput, NotFound, PermissionDenied
 from fpctl.services import notification_reads, notifications
 from fpctl.services.conversations import messages
-from fpctl.services.orders import cancellations, checkout, collaboration, lifecycle, offers
+from fpctl.services.orders import (
+    cancellations,
+    checkout,
+    collaboration,
+    disputes,
+    lifecycle,
+    offers,
+)
 from fpctl.services.orders.offers import OfferSpec
 from fpctl.services.team import inviting, members, policies, projects
 from fpctl.services.team.policies import PolicySpec
@@ -166,6 +173,22 @@ def test_the_placer_asking_to_cancel_is_not_told_of_it(shop: Any, work: Any) -> 
         cancellations.request(ctx, order, "no longer needed")
 
     assert told(work) == []
+
+
+def test_a_dispute_request_tells_the_placer_unless_they_made_it(shop: Any, work: Any) -> None:
+    order = place(work, MIA)
+    with work(as_="@lena", account="acme") as ctx:
+        lifecycle.skip_requirements(ctx, order)
+    with work(as_="@lena", account="acme") as ctx:
+        _, request = disputes.request(ctx, order, disputes.Proposal(refund="10"), "fonts late")
+    with work(as_=MIA) as ctx:
+        disputes.decline(ctx, order)
+    with work(as_=MIA) as ctx:
+        disputes.request(ctx, order, disputes.Proposal(refund="5"), "one banner dropped")
+
+    assert told(work) == [
+        (MIA, notifications.DISPUTE_REQUEST, f"order:{order} dispute:{request.id}")
+    ]
 
 
 def test_an_offer_to_the_account_tells_every_active_member(shop: Any, work: Any) -> None:

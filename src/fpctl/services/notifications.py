@@ -43,6 +43,7 @@ INVITATION_APPROVAL = "invitation.approval"
 ORDER_APPROVAL = "order.approval"
 ORDER_PLACED = "order.placed"
 CANCEL_REQUEST = "order.cancel_request"
+DISPUTE_REQUEST = "order.dispute_request"
 OFFER = "offer"
 MENTION = "order.mention"
 DELIVERED = "order.delivered"
@@ -53,6 +54,7 @@ KINDS = (
     ORDER_APPROVAL,
     ORDER_PLACED,
     CANCEL_REQUEST,
+    DISPUTE_REQUEST,
     OFFER,
     MENTION,
     DELIVERED,
@@ -234,6 +236,17 @@ def cancellation_requested(ctx: Context, order: Order, request: OrderCancellatio
     subject = f"order:{order.id} cancellation:{request.id}"
     return _tell(
         ctx, Notice([order.placed_by_id], CANCEL_REQUEST, subject, text, by, ctx.actor.member_id)
+    )
+
+
+def dispute_requested(ctx: Context, order: Order, request_id: int, proposal: str) -> int:
+    """A dispute request (``proposal``: what it proposes, in a few words): the order's
+    placer hears of it, unless they made it."""
+    by = ctx.actor.label
+    text = f"{by} proposes {proposal} on order {order.id}"
+    subject = f"order:{order.id} dispute:{request_id}"
+    return _tell(
+        ctx, Notice([order.placed_by_id], DISPUTE_REQUEST, subject, text, by, ctx.actor.member_id)
     )
 
 

@@ -31,10 +31,12 @@ from fpctl.domain.orders import OrderStatus
 from fpctl.domain.permissions import Action
 from fpctl.domain.text import LONG_TEXT, within
 from fpctl.errors import InvalidInput, RuleViolation
+from fpctl.services import notifications
 from fpctl.services.context import Context
 from fpctl.services.money import order_payments, rewards
 from fpctl.services.orders import cancellations, refunds, visibility
 from fpctl.services.orders.cancellations import BUYER, SELLER, side_of
+from fpctl.store.rows import id_of
 from fpctl.store.tables import Invoice, Order, OrderDispute
 
 MORE_TIME, MODIFICATION, REFUND = "more_time", "modification", "refund"
@@ -127,7 +129,9 @@ def request(
             f"order {order.id} is {order.status}: {_WHY_NOT[kind]}", code="not_disputable"
         )
     terms = {"kind": kind, **_terms(ctx, order, kind, proposal)}
-    return order, DISPUTE.open(ctx, order, Action.ORDER_DISPUTE, reason, **terms)
+    dispute = DISPUTE.open(ctx, order, Action.ORDER_DISPUTE, reason, **terms)
+    notifications.dispute_requested(ctx, order, id_of(dispute), summary(dispute))
+    return order, dispute
 
 
 def _terms(ctx: Context, order: Order, kind: str, proposal: Proposal) -> dict[str, Any]:
