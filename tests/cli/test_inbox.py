@@ -253,3 +253,15 @@ def test_can_i_send_agrees_with_the_command(cli: Cli, talk: int) -> None:
     assert cli("auth", "can-i", "message.send", "1", *LENA).exit_code == 0
     assert cli("auth", "can-i", "message.send", "1", *OTTO).exit_code == 3
     assert cli("auth", "can-i", "message.send", "@lena", *LENA).exit_code == 4
+
+
+def test_the_order_and_the_network_name_the_conversation(cli: Cli, talk: int) -> None:
+    """Seed 004: the order page leads to its conversation; seed 001: the network card
+    leads to past conversations (``conversation``: the id `inbox show` takes)."""
+    assert ok(cli, "order", "show", "1", *MIA)["conversation"] == talk
+    ok(cli, "network", "save", "lena", *MIA)
+    ok(cli, "network", "save", "otto", *MIA)
+    cards = {card["username"]: card for card in ok(cli, "network", "list", *MIA)}
+    assert cards["lena"]["conversation"] == talk
+    assert cards["otto"]["conversation"] is None  # no order, no message yet
+    assert ok(cli, "inbox", "show", str(talk), *MIA)[-1]["text"] == "Yes, Monday."

@@ -32,6 +32,7 @@ NETWORK_KEYS = {
     "last_viewed_at",
     "rating",
     "reviews",
+    "conversation",
 }
 TABLES = (
     "saved_freelancer",

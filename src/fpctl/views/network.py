@@ -101,6 +101,7 @@ def connection_view(connection: Connection) -> View:
         "last_viewed_at": iso(connection.last_viewed_at),
         "rating": _one_decimal(connection.rating_tenths),
         "reviews": connection.reviews,
+        "conversation": connection.conversation_id,  # fpctl inbox show ID
     }
 
 

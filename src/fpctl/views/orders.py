@@ -57,6 +57,7 @@ ORDER_COLUMNS = [
 _USERNAME: memo.Reads = {"freelancer": frozenset({"id", "username"})}
 #: The freelancer's name as SQLAlchemy Core reads it: no network table class to build.
 _FREELANCER = table("freelancer", column("id"), column("username"))
+_CONVERSATION = table("conversation", column("id"), column("account_id"), column("freelancer_id"))
 _NETWORK_TABLES = "fpctl.store.tables.network"
 
 
@@ -208,7 +209,18 @@ class OrderViews:
             if order.kind == "hourly"
             else None
         )
+        view["conversation"] = self._conversation(order)
         return view
+
+    def _conversation(self, order: Order) -> int | None:
+        """The account's conversation with the order's freelancer (seed 004: an order opens
+        one; ``fpctl inbox show ID``)."""
+        found = self.session.execute(
+            select(_CONVERSATION.c.id)
+            .where(_CONVERSATION.c.account_id == order.account_id)
+            .where(_CONVERSATION.c.freelancer_id == order.freelancer_id)
+        ).first()
+        return None if found is None else int(found[0])
 
 
 def milestone_view(milestone: OrderMilestone) -> View:

@@ -29,6 +29,7 @@ from fpctl.services.listing import Listing
 from fpctl.services.lookups import by_username
 from fpctl.store.rows import id_of
 from fpctl.store.tables import (
+    Conversation,
     Freelancer,
     FreelancerView,
     Order,
@@ -110,6 +111,15 @@ def _hired(ctx: Context) -> dict[int, tuple[int, int]]:
     return {row[0]: (int(row[1]), int(row[2])) for row in ctx.session.exec(query).all()}
 
 
+def _conversations(ctx: Context) -> dict[int, int]:
+    """Per freelancer: the account's conversation with them (seed 001: the network links to
+    past conversations)."""
+    query = select(Conversation.freelancer_id, Conversation.id).where(
+        Conversation.account_id == ctx.the_account.id
+    )
+    return {freelancer_id: id_ for freelancer_id, id_ in ctx.session.exec(query) if id_}
+
+
 def _viewed(ctx: Context) -> dict[int, datetime]:
     """The actor's own views; support and nobody see the account's latest view of each."""
     query = (
@@ -148,6 +158,7 @@ class Connection:
     last_viewed_at: datetime | None
     rating_tenths: int | None
     reviews: int
+    conversation_id: int | None = None  # the account's conversation with them (the inbox)
 
 
 def network(ctx: Context, *, only: str | None = None) -> Iterator[Connection]:
@@ -161,6 +172,7 @@ def network(ctx: Context, *, only: str | None = None) -> Iterator[Connection]:
         ).all()
     }
     hired, viewed, ratings = _hired(ctx), _viewed(ctx), _ratings(ctx)
+    talks = _conversations(ctx)
     wanted = {"saved": set(saved), "hired": set(hired), "viewed": set(viewed)}
     ids = wanted[only] if only else set(saved) | set(hired) | set(viewed)
     query = select(Freelancer).where(col(Freelancer.id).in_(ids))
@@ -173,7 +185,14 @@ def network(ctx: Context, *, only: str | None = None) -> Iterator[Connection]:
             orders, spent = hired.get(fid, (0, 0))
             rating_tenths, reviews = ratings.get(fid, (None, 0))
             yield Connection(
-                freelancer, saved.get(fid), orders, spent, viewed.get(fid), rating_tenths, reviews
+                freelancer,
+                saved.get(fid),
+                orders,
+                spent,
+                viewed.get(fid),
+                rating_tenths,
+                reviews,
+                talks.get(fid),
             )
 
     return found()
