@@ -13,7 +13,6 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlmodel import Session
 
@@ -70,11 +69,11 @@ def _invoice(
     )
 
 
-def _issue(session: Session, account: Account, **invoice: Any) -> Invoice:
-    issued = _invoice(account, **invoice)
-    session.add(issued)
+def _issue(session: Session, invoice: Invoice) -> Invoice:
+    """Write ``invoice`` now: the ledger row names its id."""
+    session.add(invoice)
     session.flush()
-    return issued
+    return invoice
 
 
 def _entry(
@@ -110,11 +109,15 @@ def _entry(
     )
 
 
-def _enter(session: Session, account: Account, **movement: Any) -> None:
-    account.credits_cents += movement["credits_cents"]
-    account.balance_cents += movement["balance_cents"]
+def _enter(session: Session, account: Account, entry: LedgerEntry) -> None:
+    """Move the account's credits and balance by ``entry`` and write it, with what the
+    account holds once moved."""
+    account.credits_cents += entry.credits_cents
+    account.balance_cents += entry.balance_cents
+    entry.credits_after_cents = account.credits_cents
+    entry.balance_after_cents = account.balance_cents
     session.add(account)
-    session.add(_entry(account, **movement))
+    session.add(entry)
 
 
 @dataclass
@@ -268,27 +271,32 @@ def refund(
     if balance_cents:
         invoice = _issue(
             session,
-            account,
-            kind=CREDIT,
-            purpose="refund",
-            description=description,
-            split=split,
-            now=now,
-            order_id=order_id,
-            method=None,
+            _invoice(
+                account,
+                kind=CREDIT,
+                purpose="refund",
+                description=description,
+                split=split,
+                now=now,
+                order_id=order_id,
+                method=None,
+            ),
         )
     _enter(
         session,
         account,
-        kind="refund",
-        credits_cents=credits_cents,
-        balance_cents=balance_cents,
-        method_cents=0,
-        now=now,
-        description=description,
-        order_id=order_id,
-        invoice=invoice,
-        method=None,
+        _entry(
+            account,
+            kind="refund",
+            credits_cents=credits_cents,
+            balance_cents=balance_cents,
+            method_cents=0,
+            now=now,
+            description=description,
+            order_id=order_id,
+            invoice=invoice,
+            method=None,
+        ),
     )
     return invoice
 
@@ -306,27 +314,32 @@ def deposit(
     split = Split(0, 0, amount_cents)
     invoice = _issue(
         session,
-        account,
-        kind=INVOICE,
-        purpose="deposit",
-        description=description,
-        split=split,
-        now=now,
-        order_id=None,
-        method=method,
+        _invoice(
+            account,
+            kind=INVOICE,
+            purpose="deposit",
+            description=description,
+            split=split,
+            now=now,
+            order_id=None,
+            method=method,
+        ),
     )
     _enter(
         session,
         account,
-        kind="deposit",
-        credits_cents=0,
-        balance_cents=amount_cents,
-        method_cents=amount_cents,
-        now=now,
-        description=description,
-        order_id=None,
-        invoice=invoice,
-        method=method,
+        _entry(
+            account,
+            kind="deposit",
+            credits_cents=0,
+            balance_cents=amount_cents,
+            method_cents=amount_cents,
+            now=now,
+            description=description,
+            order_id=None,
+            invoice=invoice,
+            method=method,
+        ),
     )
     return invoice
 
@@ -349,13 +362,16 @@ def move_credits(
     _enter(
         session,
         account,
-        kind=kind,
-        credits_cents=credits_cents,
-        balance_cents=0,
-        method_cents=0,
-        now=now,
-        description=description,
-        order_id=None,
-        invoice=None,
-        method=None,
+        _entry(
+            account,
+            kind=kind,
+            credits_cents=credits_cents,
+            balance_cents=0,
+            method_cents=0,
+            now=now,
+            description=description,
+            order_id=None,
+            invoice=None,
+            method=None,
+        ),
     )
