@@ -116,11 +116,10 @@ def _found(ctx: Context, order_id: int, order: Order | None) -> Order:
     return order
 
 
-def _seen_by(contexts: Sequence[Context], order_ids: list[int]) -> dict[int, Order]:
-    """The orders among ``order_ids`` that the actor of ``contexts`` (one actor, one
-    account) sees, in one query."""
-    query = visible(contexts[0], by_id=True).where(col(Order.id).in_(order_ids))
-    return {id_of(order): order for order in contexts[0].session.exec(query)}
+def _seen_by(ctx: Context, order_ids: list[int]) -> dict[int, Order]:
+    """The orders among ``order_ids`` that the actor of ``ctx`` sees, in one query."""
+    query = visible(ctx, by_id=True).where(col(Order.id).in_(order_ids))
+    return {id_of(order): order for order in ctx.session.exec(query)}
 
 
 def list_orders(
@@ -198,10 +197,6 @@ def open_cancellation(session: Session, order: Order) -> OrderCancellation | Non
     return _open_request(session, OrderCancellation, order)
 
 
-def open_cancellations_of(session: Session, order_ids: list[int]) -> dict[int, OrderCancellation]:
-    return _open_requests_of(session, OrderCancellation, order_ids)
-
-
 def open_dispute(session: Session, order: Order) -> OrderDispute | None:
     """The order's open dispute request (more time, a modification, a partial refund)."""
     return _open_request(session, OrderDispute, order)
@@ -272,9 +267,8 @@ def authorize_many(
         key = (ctx.actor, ctx.account.id if ctx.account is not None else None)
         groups.setdefault(key, []).append(index)
     for indexes in groups.values():
-        contexts = [items[index][0] for index in indexes]
-        try:
-            seen = _seen_by(contexts, [items[index][1] for index in indexes])
+        try:  # the group's actor and account are one: its first context speaks for all
+            seen = _seen_by(items[indexes[0]][0], [items[index][1] for index in indexes])
         except FpctlError as refused:
             outcomes.update(dict.fromkeys(indexes, refused))
             continue
