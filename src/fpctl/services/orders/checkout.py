@@ -245,12 +245,14 @@ def _limit_applies(policy: Policy, role: Role, member_id: int) -> bool:
 
 class Spending:
     """What checkout reads once for all the orders it places together: the policies, and
-    each member's month spend, grown by every order placed since it was read (held ones
-    too: they count until rejected)."""
+    each member's month spend (read only where a monthly limit asks for it) plus every
+    order placed together before (held ones too: they count until rejected; not written
+    yet, so no read would see them)."""
 
     def __init__(self) -> None:
         self._policies: dict[tuple[Actor, int | None, str], list[Policy]] = {}
-        self._spent: dict[tuple[int, datetime], int] = {}
+        self._spent: dict[tuple[int, datetime], int] = {}  # as stored
+        self._placed: dict[tuple[int, datetime], int] = {}  # by the orders placed together
 
     def policies(self, ctx: Context, kind: PolicyKind) -> list[Policy]:
         key = (ctx.actor, ctx.the_account.id, kind.value)
@@ -264,13 +266,13 @@ class Spending:
         key = (member_id, _month_start(ctx.now))
         if key not in self._spent:
             self._spent[key] = month_spend(ctx, member_id, ctx.now)
-        return self._spent[key]
+        return self._spent[key] + self._placed.get(key, 0)
 
     def placed(self, ctx: Context, total_cents: int) -> None:
         member_id = ctx.actor.member_id
         if member_id is not None:
             key = (member_id, _month_start(ctx.now))
-            self._spent[key] = self.month(ctx, member_id) + total_cents
+            self._placed[key] = self._placed.get(key, 0) + total_cents
 
 
 def policy_holding(
