@@ -201,6 +201,19 @@ def test_an_offer_to_the_account_tells_every_active_member(shop: Any, work: Any)
     assert {row[1:] for row in told(work)} == {(notifications.OFFER, f"offer:{offer.id}")}
 
 
+def test_an_offer_to_the_account_tells_its_members_oldest_first(shop: Any, work: Any) -> None:
+    # A changed row moves on PostgreSQL's heap: the order told must not follow the heap
+    # (notification ids are what `notifications read` completes and scripts keep).
+    with work(as_=ADA) as ctx:
+        members.deactivate(ctx, BILL)
+    with work(as_=ADA) as ctx:
+        members.reactivate(ctx, BILL)
+    with work(as_="@lena", account="acme") as ctx:
+        offers.send(ctx, OfferSpec(amount="120", days=5, title="Logo"))
+
+    assert [row[0] for row in told(work)] == [ADA, BILL, MIA, MAX]
+
+
 def test_an_offer_to_one_member_tells_only_them(shop: Any, work: Any) -> None:
     with work(as_="@lena", account="acme") as ctx:
         offer = offers.send(ctx, OfferSpec(member=MIA, amount="120", days=5))

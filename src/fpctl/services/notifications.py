@@ -145,11 +145,12 @@ def admins_of(session: Session, account_ids: Collection[int]) -> dict[int, int]:
 
 
 def members_of(session: Session, account_id: int) -> list[int]:
-    """The account's active members."""
+    """The account's active members, oldest first."""
     ids = session.exec(
         select(Member.id)
         .where(Member.account_id == account_id)
         .where(Member.status == MemberStatus.ACTIVE)
+        .order_by(col(Member.id))  # ids in the order they are told, on every backend
     ).all()
     return [member for member in ids if member is not None]
 
@@ -198,9 +199,9 @@ def orders_placed(session: Session, placed: Sequence[PlacedOrder]) -> int:
     project_ids = sorted({p.project.id for p in placed if p.project.id is not None})
     people: dict[int, list[int]] = {}
     for project_id, member_id in session.exec(
-        select(ProjectMember.project_id, ProjectMember.member_id).where(
-            col(ProjectMember.project_id).in_(project_ids)
-        )
+        select(ProjectMember.project_id, ProjectMember.member_id)
+        .where(col(ProjectMember.project_id).in_(project_ids))
+        .order_by(col(ProjectMember.project_id), col(ProjectMember.member_id))
     ).all():
         people.setdefault(project_id, []).append(member_id)
     notices: list[tuple[Notice, datetime]] = []
