@@ -147,6 +147,7 @@ def test_accept_places_the_order(cli: Cli) -> None:
         12000,
     )
     assert placed["due_at"] == "2026-11-06T10:00:00Z"
+    assert placed["offer"] == offer_id  # the order page leads back to the terms
     again = offer(cli, "accept", str(offer_id))
     assert (again.exit_code, again.error["code"]) == (5, "offer_closed")
     assert "offer 1 is accepted" in again.error["message"]

@@ -58,6 +58,7 @@ _USERNAME: memo.Reads = {"freelancer": frozenset({"id", "username"})}
 #: The freelancer's name as SQLAlchemy Core reads it: no network table class to build.
 _FREELANCER = table("freelancer", column("id"), column("username"))
 _CONVERSATION = table("conversation", column("id"), column("account_id"), column("freelancer_id"))
+_OFFER = table("offer", column("id"), column("order_id"))
 _NETWORK_TABLES = "fpctl.store.tables.network"
 
 
@@ -210,7 +211,15 @@ class OrderViews:
             else None
         )
         view["conversation"] = self._conversation(order)
+        view["offer"] = self._offer(order)
         return view
+
+    def _offer(self, order: Order) -> int | None:
+        """The custom offer whose acceptance placed the order (``fpctl offer show ID``)."""
+        found = self.session.execute(
+            select(_OFFER.c.id).where(_OFFER.c.order_id == order.id)
+        ).first()
+        return None if found is None else int(found[0])
 
     def _conversation(self, order: Order) -> int | None:
         """The account's conversation with the order's freelancer (seed 004: an order opens
