@@ -22,6 +22,27 @@ NOW = "2026-11-01T10:00:00Z"
 T = TypeVar("T")
 
 
+def _read_unordered_rows_backwards() -> None:
+    """A query without ORDER BY gets its rows in whatever order the store keeps them:
+    SQLite's table order, PostgreSQL's heap order, which changes as rows are updated. Every
+    SQLite store the tests open in this process reads such rows backwards (``PRAGMA
+    reverse_unordered_selects``), so code that leans on an order nobody asked for fails on
+    SQLite every time, not on the server now and then."""
+    import sqlite3
+
+    from sqlalchemy import event
+    from sqlalchemy.pool import Pool
+
+    def backwards(dbapi_connection: Any, _record: Any) -> None:
+        if isinstance(dbapi_connection, sqlite3.Connection):
+            dbapi_connection.execute("PRAGMA reverse_unordered_selects=ON")
+
+    event.listen(Pool, "connect", backwards)  # every engine's pool, made now or later
+
+
+_read_unordered_rows_backwards()
+
+
 @pytest.fixture
 def backend() -> str:
     """The store the test runs on; `tests/services` asks for every backend there is."""

@@ -6,7 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from sqlmodel import select
+from sqlmodel import col, select
 
 from fpctl.clock import parse_instant
 from fpctl.errors import RuleViolation
@@ -77,7 +77,9 @@ def test_expire_due_after_7_days(work: Any, waiting: int) -> None:
     assert state(work) == ("expired", "expired")
     with work(write=False) as ctx:
         actions = ctx.session.exec(
-            select(AuditRecord.action).where(AuditRecord.actor == "system")
+            select(AuditRecord.action)
+            .where(AuditRecord.actor == "system")
+            .order_by(col(AuditRecord.id))
         ).all()
     assert actions == ["approval.expire", "invitation.expire"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from sqlmodel import select
+from sqlmodel import col, select
 
 from fpctl.clock import iso
 from fpctl.errors import InvalidInput, NotFound, PermissionDenied
@@ -60,7 +60,7 @@ def test_the_same_freelancer_and_their_service_are_two_items(shop: Any, work: An
         assert lists.list_add(ctx, list_id, "lena")[1] is None
         assert lists.list_add(ctx, list_id, "1")[1] is None
         assert lists.list_add(ctx, list_id, " 1 ")[1] is not None
-        items = ctx.session.exec(select(NetworkListItem)).all()
+        items = ctx.session.exec(select(NetworkListItem).order_by(col(NetworkListItem.id))).all()
         assert [(i.freelancer_id, i.service_id) for i in items] == [(1, None), (1, 1)]
 
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from sqlmodel import select
+from sqlmodel import col, select
 
 from fpctl.clock import parse_instant
 from fpctl.errors import InvalidInput, NotFound, PermissionDenied, RuleViolation
@@ -145,7 +145,11 @@ def test_milestone_and_hourly_offers_become_such_orders(shop: Any, work: Any) ->
     order = load(work, Order, answer(work, "accept", staged.id, MIA).order_id)
     assert (order.kind, order.total_cents, order.paid_cents) == ("milestones", 10050, 3000)
     with work(write=False) as ctx:
-        rows = ctx.session.exec(select(OrderMilestone).where(OrderMilestone.order_id == order.id))
+        rows = ctx.session.exec(
+            select(OrderMilestone)
+            .where(OrderMilestone.order_id == order.id)
+            .order_by(col(OrderMilestone.position))
+        )
         assert [(m.title, m.amount_cents) for m in rows] == [("Sketch", 3000), ("Final", 7050)]
     hourly = send(work, hourly=True, rate="60", weekly_limit=10, estimate=20)
     order = load(work, Order, answer(work, "accept", hourly.id, MIA).order_id)

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 import pytest
-from sqlmodel import select
+from sqlmodel import col, select
 
 from fpctl.errors import InvalidInput, NotFound, PermissionDenied
 from fpctl.services.money import payment_methods
@@ -55,7 +55,9 @@ def state(work: Any) -> list[tuple[Any, ...]]:
 def records(work: Any) -> list[tuple[Any, ...]]:
     with work(write=False) as ctx:
         found = ctx.session.exec(
-            select(AuditRecord).where(AuditRecord.action.startswith("billing."))  # type: ignore[attr-defined]
+            select(AuditRecord)
+            .where(AuditRecord.action.startswith("billing."))  # type: ignore[attr-defined]
+            .order_by(col(AuditRecord.id))
         ).all()
         return [(r.action, r.target, r.actor, r.reason, json.loads(r.changes)) for r in found]
 

@@ -224,7 +224,9 @@ def test_credits_are_set_aside_and_restored(work: Any, shop: Any) -> None:
             select(LedgerEntry.kind, LedgerEntry.credits_cents).order_by(col(LedgerEntry.id))
         ).all()
         records = ctx.session.exec(
-            select(AuditRecord).where(AuditRecord.action == "subscription.switch")
+            select(AuditRecord)
+            .where(AuditRecord.action == "subscription.switch")
+            .order_by(col(AuditRecord.id))
         ).all()
     assert list(kinds)[-2:] == [("set_aside", -7_500), ("restore", 7_500)]
     assert [json.loads(r.changes)["status"] for r in records] == [
@@ -245,7 +247,7 @@ def test_the_switch_withdraws_invitations_and_their_requests(work: Any, team: An
         done = marketplace.switch(ctx, "fiverr")
     assert done.invitations_withdrawn == 1
     with work(**OPERATOR, now=AT, write=False) as ctx:
-        invitation = ctx.session.exec(select(Invitation)).all()[-1]
+        invitation = ctx.session.exec(select(Invitation).order_by(col(Invitation.id))).all()[-1]
         request = ctx.session.exec(select(ApprovalRequest)).one()
         still_active = ctx.session.exec(select(Member.email).where(Member.status == "active"))
         assert list(still_active) == ["ada@acme.test"]
