@@ -90,3 +90,20 @@ def test_requests_are_listed_for_the_admin_and_the_requester(work: Any, waiting:
         with work(as_=actor, write=False) as ctx:
             seen[actor] = [r.id for r in approvals.list_requests(ctx)]
     assert seen == {ADA: [1], "mia@acme.test": [1], "max@acme.test": []}
+
+
+def test_requests_expire_in_the_order_they_were_made(work: Any, team: Any) -> None:
+    with work(as_=ADA) as ctx:
+        policies.add(ctx, policies.PolicySpec(kind="invite-approval"))
+    with work(as_="mia@acme.test") as ctx:
+        inviting.invite_many(ctx, [InviteRequest(f"z{n}@x.test") for n in range(3)])
+    with work(write=True) as ctx:
+        assert approvals.expire_due(Context.system(ctx.session, MADE + timedelta(days=7))) == 3
+    with work(write=False) as ctx:
+        targets = ctx.session.exec(
+            select(AuditRecord.target)
+            .where(AuditRecord.action == "approval.expire")
+            .order_by(col(AuditRecord.id))
+        ).all()
+    assert len(targets) == 3
+    assert targets == sorted(targets, key=lambda target: int(target.split()[0].split(":")[1]))

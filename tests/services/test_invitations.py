@@ -6,14 +6,14 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from sqlmodel import select
+from sqlmodel import col, select
 
 from fpctl.clock import parse_instant
 from fpctl.errors import EmailTaken, InvitationInvalid, PermissionDenied
 from fpctl.services.context import Context
 from fpctl.services.team import invitations, inviting
 from fpctl.services.team.inviting import InviteRequest
-from fpctl.store.tables import ApprovalRequest, Invitation
+from fpctl.store.tables import ApprovalRequest, AuditRecord, Invitation
 
 ADA = "ada@acme.test"
 SENT = parse_instant("2026-11-01T10:00:00Z")
@@ -88,6 +88,20 @@ def test_pending_invitations_expire_30_days_after_sending(work: Any, acme: str) 
         assert invitations.expire_due(Context.system(ctx.session, due)) == 1
         assert invitations.expire_due(Context.system(ctx.session, due)) == 0
     assert [row[3] for row in all_invitations(work)] == ["expired"]
+
+
+def test_invitations_expire_in_the_order_they_were_made(work: Any, acme: str) -> None:
+    invite(work, ADA, *(InviteRequest(f"z{n}@x.test") for n in range(3)))
+    due = SENT + timedelta(days=30)
+    with work(write=True) as ctx:
+        assert invitations.expire_due(Context.system(ctx.session, due)) == 3
+    with work(write=False) as ctx:
+        targets = ctx.session.exec(
+            select(AuditRecord.target)
+            .where(AuditRecord.action == "invitation.expire")
+            .order_by(col(AuditRecord.id))
+        ).all()
+    assert [target.split()[1] for target in targets] == ["z0@x.test", "z1@x.test", "z2@x.test"]
 
 
 def test_resend_moves_the_expiry(work: Any, acme: str) -> None:

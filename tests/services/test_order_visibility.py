@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from sqlmodel import select
+from sqlmodel import col, select
 
 from fpctl.errors import NotFound, PermissionDenied
 from fpctl.services.orders import checkout, collaboration, lifecycle, visibility
 from fpctl.services.team import accounts, members, projects
-from fpctl.store.tables import Freelancer, Member, Order
+from fpctl.store.tables import AuditRecord, Freelancer, Member, Order
 
 ADA, BILL, MIA, MAX = "ada@acme.test", "bill@acme.test", "mia@acme.test", "max@acme.test"
 SUPPORT: dict[str, Any] = {"as_": "support", "reason": "ticket 9", "account": "acme"}
@@ -183,6 +183,16 @@ def test_when_a_member_goes_their_orders_become_visible_to_all_members(
 
     assert {book.mia_mine, for_mia} <= seen(work, as_=MAX)
     assert book.bill_mine not in seen(work, as_=MAX)  # nobody else's
+    with work(write=False) as ctx:  # each order's record, in the order's order
+        shared = ctx.session.exec(
+            select(AuditRecord.target)
+            .where(AuditRecord.action == "order.share")
+            .order_by(col(AuditRecord.id))
+        ).all()
+    assert [target.split()[0] for target in shared] == [
+        f"order:{book.mia_mine}",
+        f"order:{for_mia}",
+    ]
     with work(write=False) as ctx:
         assert (
             ctx.session.get(Order, book.mia_mine).account_id

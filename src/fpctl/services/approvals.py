@@ -201,6 +201,7 @@ def expire_due(ctx: Context) -> int:
         select(ApprovalRequest)
         .where(ApprovalRequest.status == ApprovalStatus.PENDING)
         .where(col(ApprovalRequest.expires_at) <= now)
+        .order_by(col(ApprovalRequest.id))  # the records in one order on every backend
     ).all()
     entries = []
     for request in due:

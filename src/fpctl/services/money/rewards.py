@@ -310,7 +310,9 @@ def _clawback(
     now: datetime,
     actor: Actor,
 ) -> int:
-    entries = session.exec(select(RewardEntry).where(RewardEntry.order_id == order.id)).all()
+    entries = session.exec(
+        select(RewardEntry).where(RewardEntry.order_id == order.id).order_by(col(RewardEntry.id))
+    ).all()
     earned = [e for e in entries if e.kind == ORDER]
     if not earned:
         return 0

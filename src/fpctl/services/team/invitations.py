@@ -261,6 +261,7 @@ def expire_due(ctx: Context) -> int:
         select(Invitation)
         .where(col(Invitation.status).in_(OPEN_INVITATION_STATUSES))
         .where(Invitation.expires_at <= now)
+        .order_by(col(Invitation.id))  # the records in one order on every backend
     ).all()
     entries = []
     for invitation in due:

@@ -273,7 +273,9 @@ def _share_orders_of(ctx: Context, member: Member) -> int:
     session = ctx.session
     personal = select(Project.id).where(Project.kind == "my").where(Project.owner_id == member.id)
     theirs = or_(col(Order.placed_by_id) == member.id, col(Order.project_id).in_(personal))
-    found = session.exec(select(Order).where(theirs).where(col(Order.shared).is_(False))).all()
+    found = session.exec(
+        select(Order).where(theirs).where(col(Order.shared).is_(False)).order_by(col(Order.id))
+    ).all()
     for order in found:
         order.shared = True
         order_audit.record_change(ctx, order, Action.ORDER_SHARE, {"shared": (False, True)})
