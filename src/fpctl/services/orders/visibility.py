@@ -244,11 +244,10 @@ def authorize(ctx: Context, action: Action, order_id: int) -> Order:
     the order itself, found only among those the actor sees (a freelancer sees their own
     orders), then who is answerable for it where the action asks (sharing). Every order
     command starts here, and ``auth can-i ACTION ID`` asks exactly this."""
-    ctx.require(action)
-    order = find(ctx, order_id)
-    if action is Action.ORDER_SHARE:
-        _require_sharer(ctx, order)
-    return order
+    [outcome] = authorize_many(action, [(ctx, order_id)])
+    if isinstance(outcome, FpctlError):
+        raise outcome
+    return outcome
 
 
 def authorize_many(
