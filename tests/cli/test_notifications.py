@@ -133,3 +133,16 @@ def test_account_show_and_the_inbox_count_the_unread(cli: Cli, told: list[int]) 
     ok(cli, "notifications", "read", "--all", *MIA)
     assert ok(cli, "account", "show", *MIA)["unread_notifications"] == 0
     assert "unread notification" not in cli("inbox", "list", *MIA).stdout
+
+
+def test_the_member_who_asked_hears_the_answer(cli: Cli, shop: Any) -> None:
+    ok(cli, "policy", "add", "order-approval", "--over", "10", *ADA)
+    order = ok(cli, "order", "place", "--freelancer", "lena", "--service", "1", *MIA)["id"]
+    ok(cli, "approvals", "reject", "1", "--reason", "not this month", *ADA)
+
+    [decided] = ok(cli, "notifications", "list", "--unread", *MIA)
+    assert (decided["kind"], decided["subject"], decided["text"]) == (
+        "approval.decided",
+        f"approval:1 order:{order}",
+        f"ada@acme.test rejected your order {order} (approval request 1)",
+    )

@@ -3,13 +3,16 @@ one's own (issue 14, item 6; docs/notifications.md)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from sqlalchemy import text
 
+from fpctl.clock import parse_instant
 from fpctl.errors import InvalidInput, NotFound, PermissionDenied
-from fpctl.services import notification_reads, notifications
+from fpctl.services import approvals, notification_reads, notifications
+from fpctl.services.context import Context
 from fpctl.services.conversations import messages
 from fpctl.services.orders import (
     cancellations,
@@ -270,6 +273,110 @@ def test_the_freelancers_message_tells_every_active_member(shop: Any, work: Any)
         BILL,
         MAX,
         MIA,
+    ]
+
+
+# -- outcomes: the one who asked hears the answer --------------------------------------------
+
+NOW = parse_instant("2026-11-01T10:00:00Z")
+
+
+def answered(work: Any) -> list[tuple[str, str, str]]:
+    return [
+        row
+        for row in told(work)
+        if row[1] in (notifications.REQUEST_ANSWERED, notifications.APPROVAL_DECIDED)
+    ]
+
+
+def texts(work: Any, kind: str) -> list[str]:
+    with work(write=False) as ctx:
+        rows = ctx.session.execute(
+            text("SELECT text FROM notification WHERE kind = :kind ORDER BY id"), {"kind": kind}
+        ).all()
+    return [row[0] for row in rows]
+
+
+@pytest.mark.parametrize("decide", [approvals.approve, approvals.reject])
+def test_a_decision_on_a_held_order_tells_its_placer(shop: Any, work: Any, decide: Any) -> None:
+    with work(as_=ADA) as ctx:
+        policies.add(ctx, PolicySpec(kind="order-approval", over="10"))
+    order = place(work, MIA)
+    with work(as_=ADA) as ctx:
+        request, _ = decide(ctx, 1)
+
+    assert answered(work) == [
+        (MIA, notifications.APPROVAL_DECIDED, f"approval:{request.id} order:{order}")
+    ]
+    assert texts(work, notifications.APPROVAL_DECIDED) == [
+        f"{ADA} {request.status} your order {order} (approval request {request.id})"
+    ]
+
+
+def test_an_expired_invitation_request_tells_who_invited(team: Any, work: Any) -> None:
+    with work(as_=ADA) as ctx:
+        policies.add(ctx, PolicySpec(kind="invite-approval"))
+    with work(as_=MIA) as ctx:
+        inviting.invite_many(ctx, [inviting.InviteRequest("zed@x.test")])
+    with work(write=True) as ctx:
+        assert approvals.expire_due(Context.system(ctx.session, NOW + timedelta(days=7))) == 1
+
+    assert [row[:2] for row in answered(work)] == [(MIA, notifications.APPROVAL_DECIDED)]
+    assert texts(work, notifications.APPROVAL_DECIDED) == [
+        "approval request 1 for your invitation 4 expired: 7 days undecided"  # after the team's 3
+    ]
+
+
+def started(work: Any) -> int:
+    order = place(work, MIA)
+    with work(as_="@lena", account="acme") as ctx:
+        lifecycle.skip_requirements(ctx, order)
+    return order
+
+
+def test_an_answered_cancellation_request_tells_the_member_who_made_it(
+    shop: Any, work: Any
+) -> None:
+    order = started(work)
+    with work(as_=MIA) as ctx:
+        _, request = cancellations.request(ctx, order, "no longer needed")
+    with work(as_="@lena", account="acme") as ctx:
+        cancellations.decline(ctx, order)
+
+    assert answered(work) == [
+        (MIA, notifications.REQUEST_ANSWERED, f"order:{order} cancellation:{request.id}")
+    ]
+    assert texts(work, notifications.REQUEST_ANSWERED) == [
+        f"@lena declined your cancellation request on order {order}"
+    ]
+
+
+def test_a_withdrawn_request_and_the_freelancers_own_tell_nobody(shop: Any, work: Any) -> None:
+    order = started(work)
+    with work(as_=MIA) as ctx:
+        cancellations.request(ctx, order, "no longer needed")
+    with work(as_=MIA) as ctx:
+        cancellations.withdraw(ctx, order)
+    with work(as_="@lena", account="acme") as ctx:
+        cancellations.request(ctx, order, "out of office")
+    with work(as_=MIA) as ctx:
+        cancellations.accept(ctx, order)
+
+    assert answered(work) == []
+
+
+def test_a_dispute_settled_by_the_clock_tells_the_member_who_made_it(shop: Any, work: Any) -> None:
+    order = started(work)
+    with work(as_=MIA) as ctx:
+        _, request = disputes.request(ctx, order, disputes.Proposal(refund="5"), "late")
+    with work(write=True) as ctx:
+        assert disputes.expire_due(Context.system(ctx.session, NOW + timedelta(hours=48))) == 1
+
+    assert answered(work) == [
+        (MIA, notifications.REQUEST_ANSWERED, f"order:{order} dispute:{request.id}")
+    ]
+    assert texts(work, notifications.REQUEST_ANSWERED) == [
+        f"your dispute request on order {order} went unanswered for 48 hours: expired"
     ]
 
 

@@ -17,7 +17,7 @@ from fpctl.domain.enums import ApprovalKind, ApprovalStatus, InvitationStatus
 from fpctl.domain.permissions import Action
 from fpctl.domain.text import LONG_TEXT, within
 from fpctl.errors import NotFound, RuleViolation
-from fpctl.services import approval_requests
+from fpctl.services import approval_requests, notifications
 from fpctl.services.audit import Entry
 from fpctl.services.context import Context
 from fpctl.services.listing import Listing
@@ -179,6 +179,7 @@ def _decide(
         )
     ]
     ctx.record_many(entries + ([decided] if decided else []))
+    notifications.approval_decided(ctx.session, ctx.actor, ctx.now, request, status)
     return request, None
 
 
@@ -219,5 +220,6 @@ def expire_due(ctx: Context) -> int:
         subject_entry = SUBJECTS[request.kind].expire(session, request, now)
         if subject_entry is not None:
             entries.append(subject_entry)
+        notifications.approval_decided(session, ctx.actor, now, request, request.status)
     ctx.record_many(entries)
     return len(due)

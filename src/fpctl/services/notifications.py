@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING
 
 from sqlmodel import Session, col, select
 
-from fpctl.domain.enums import MemberStatus, Role
+from fpctl.domain.actors import Actor
+from fpctl.domain.enums import ActorKind, MemberStatus, Role
 from fpctl.domain.money import format_cents
 from fpctl.domain.orders import OrderStatus
 from fpctl.services.context import Context
@@ -30,6 +31,7 @@ from fpctl.store.tables import Member, Notification, ProjectMember
 
 if TYPE_CHECKING:  # the services that notify hand these over
     from fpctl.store.tables import (
+        ApprovalRequest,
         Conversation,
         ConversationMessage,
         Offer,
@@ -48,6 +50,8 @@ OFFER = "offer"
 MENTION = "order.mention"
 DELIVERED = "order.delivered"
 MESSAGE = "message"
+REQUEST_ANSWERED = "order.request_answered"
+APPROVAL_DECIDED = "approval.decided"
 #: Every kind, in the order docs/notifications.md lists them.
 KINDS = (
     INVITATION_APPROVAL,
@@ -59,6 +63,8 @@ KINDS = (
     MENTION,
     DELIVERED,
     MESSAGE,
+    REQUEST_ANSWERED,
+    APPROVAL_DECIDED,
 )
 
 #: How much of a comment, message or reason a notification quotes (its first line).
@@ -280,3 +286,41 @@ def message_sent(ctx: Context, conversation: Conversation, message: Conversation
     text = f"{message.author} wrote in conversation {conversation.id}: {quote(message.text)}"
     subject = f"conversation:{conversation.id} message:{message.id}"
     return _tell(ctx, Notice(told, MESSAGE, subject, text, message.author, message.author_id))
+
+
+def request_answered(
+    session: Session,
+    actor: Actor,
+    now: datetime,
+    *,
+    requester: int | None,
+    what: str,
+    order_id: int,
+    subject: str,
+    status: str,
+) -> int:
+    """A cancellation or dispute request answered by the other side, or settled by the
+    clock: the member who made it hears how (a withdrawal is their own act: nobody)."""
+    if actor.kind is ActorKind.SYSTEM:
+        text = f"your {what} on order {order_id} went unanswered for 48 hours: {status}"
+    else:
+        text = f"{actor.label} {status} your {what} on order {order_id}"
+    notice = Notice([requester], REQUEST_ANSWERED, subject, text, actor.label, actor.member_id)
+    return notify_many(session, [notice], now)
+
+
+def approval_decided(
+    session: Session, actor: Actor, now: datetime, request: ApprovalRequest, status: str
+) -> int:
+    """An approval request approved, rejected or expired: the member who asked hears of it
+    (their order or invitation goes ahead, or does not)."""
+    what = f"{request.kind} {request.subject_id}"
+    if actor.kind is ActorKind.SYSTEM:
+        text = f"approval request {request.id} for your {what} expired: 7 days undecided"
+    else:
+        text = f"{actor.label} {status} your {what} (approval request {request.id})"
+    subject = f"approval:{request.id} {request.kind}:{request.subject_id}"
+    notice = Notice(
+        [request.requested_by_id], APPROVAL_DECIDED, subject, text, actor.label, actor.member_id
+    )
+    return notify_many(session, [notice], now)

@@ -204,6 +204,17 @@ class Kind(Generic[Request]):
             account_id=order.account_id,
             changes={"status": (OPEN, status), **(changes or {})},
         )
+        if status != WITHDRAWN:  # the requester's own act tells nobody
+            notifications.request_answered(
+                session,
+                actor,
+                now,
+                requester=request.requested_by_id,
+                what=self.what,
+                order_id=id_of(order),
+                subject=self.target(request),
+                status=status,
+            )
 
     def settle_due(
         self,
