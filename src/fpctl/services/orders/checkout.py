@@ -397,7 +397,7 @@ def _plan(ctx: Context, request: OrderRequest, spending: Spending, methods: _Met
             terms.first_charge_cents,
             methods.of(ctx.session, id_of(account)),
             now=ctx.now,
-            purpose="milestone" if terms.kind is OrderKind.MILESTONES else "order",
+            purpose=_purpose(terms.kind),
             paying_for="the order",
         )
     spending.placed(ctx, terms.total_cents)
@@ -527,16 +527,22 @@ def _approval_request(ctx: Context, order: Order, policy: Policy) -> ApprovalReq
     )
 
 
+def _purpose(kind: str) -> str:
+    """What the ledger says an order's first charge is for."""
+    return "milestone" if kind == OrderKind.MILESTONES else "order"
+
+
 def _first_charge(order: Order, first: OrderMilestone | None) -> tuple[int, str, str]:
     """What is charged when the order starts — all of a fixed order, the first milestone,
     or the hourly initiation fee — as (amount, purpose, description)."""
+    purpose = _purpose(order.kind)
     if order.kind == OrderKind.MILESTONES:
         assert first is not None
-        return first.amount_cents, "milestone", order_payments.milestone_charge(order, first)
+        return first.amount_cents, purpose, order_payments.milestone_charge(order, first)
     if order.kind == OrderKind.HOURLY:
-        return HOURLY_INITIATION_FEE_CENTS, "order", f"order {order.id}: hourly initiation fee"
+        return HOURLY_INITIATION_FEE_CENTS, purpose, f"order {order.id}: hourly initiation fee"
     quantity = f" × {order.quantity}" if order.quantity > 1 else ""
-    return order.total_cents, "order", f"order {order.id}: {order.title}{quantity}"
+    return order.total_cents, purpose, f"order {order.id}: {order.title}{quantity}"
 
 
 def first_payment(ctx: Context, order: Order) -> Payment:
