@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import event
 
 from fpctl.errors import StoreUnavailable
 from fpctl.services import work
@@ -130,6 +131,32 @@ def test_what_was_committed_before_the_swap_does_not_leak_into_the_new_file(
         assert made.exit_code == 0, made.stderr
         assert cli("db", "check", "-o", "json").exit_code == 0
         assert cli("audit", "verify", "-o", "json").json["records"] == 1
+
+
+def test_a_file_swapped_while_the_connection_opens_it_is_caught_at_the_commit(
+    cli: Cli, acme: str, isolated_env: Path, other: Path
+) -> None:
+    """The swap lands after SQLite opened the old file but before fpctl noted which file
+    that was: noting the file the path names *then* took the new one for the one opened,
+    every commit went to the old file, and its log was left beside the new one."""
+    store = work.open_store(str(isolated_env))
+    store.engine.dispose()  # the next unit of work opens a connection of its own
+    swapped: list[Any] = []
+
+    def swap_once(_dbapi_connection: Any, _record: Any) -> None:
+        if not swapped:
+            swapped.append(_replace(isolated_env, "store", other))
+
+    event.listen(store.engine, "connect", swap_once, insert=True)  # before fpctl's own
+    with (
+        pytest.raises(StoreUnavailable) as refused,
+        work.unit_of_work(store, as_=ADA, write=True) as ctx,
+    ):
+        inviting.invite_many(ctx, [inviting.InviteRequest(f"p{n}@acme.test") for n in range(200)])
+    store.close()
+
+    assert (refused.value.exit_code, refused.value.code) == (7, "store_replaced")
+    _still(cli, isolated_env, "store", swapped[0])
 
 
 # -- the installed fpctl, the file swapped at random instants --------------------------------

@@ -73,8 +73,16 @@ def _on_connect(dbapi_connection: sqlite3.Connection, record: Any, path: Path | 
             raise
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
-    if path is not None:
+    if path is not None and record.info.get(_OPENED, (path, None))[1] is None:
+        # A new file, made by this open: nothing was at the path to be swapped before it.
         record.info[_OPENED] = (path, _identity(path))
+
+
+def _before_connect(record: Any, path: Path) -> None:
+    """Note which file the path names just *before* SQLite opens it: noted after, a file
+    swapped in between would pass for the one opened, and every commit would go to the
+    old file. Noted before, such a swap makes the first commit stop (exit 7)."""
+    record.info[_OPENED] = (path, _identity(path))
 
 
 def _identity(path: Path) -> tuple[int, int] | None:
@@ -132,9 +140,14 @@ def create_store_engine(location: StoreLocation) -> Engine:
         _make_directory(path)
     engine = create_engine(location.url)
 
+    def do_connect(_dialect: Any, record: Any, _cargs: Any, _cparams: Any) -> None:
+        if path is not None:
+            _before_connect(record, path)
+
     def on_connect(dbapi_connection: sqlite3.Connection, record: Any) -> None:
         _on_connect(dbapi_connection, record, path)
 
+    event.listen(engine, "do_connect", do_connect)
     event.listen(engine, "connect", on_connect)
     event.listen(engine, "checkout", _on_checkout)
     event.listen(engine, "close", _on_close)
