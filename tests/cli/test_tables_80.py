@@ -15,6 +15,7 @@ from fpctl.render.tables import cell
 from tests.conftest import Cli, built_once
 
 NW = ("--account", "northwind-traders")
+ELENA = ("--as", "elena.berg@northwind-traders.test")  # the demo's admin
 LISTS = [
     ("team", "list", *NW),
     ("team", "invitations", *NW),
@@ -29,6 +30,9 @@ LISTS = [
     ("rewards", "history", *NW),
     ("freelancer", "list"),
     ("account", "list"),
+    ("offer", "list", *NW),
+    ("inbox", "list", *ELENA),
+    ("notifications", "list", *ELENA),
 ]
 DETAILS = [
     ("account", "show", "northwind-traders"),
@@ -37,6 +41,8 @@ DETAILS = [
     ("billing", "show", *NW),
     ("subscription", "show", *NW),
     ("rewards", "show", *NW),
+    ("offer", "show", "4", *NW),
+    ("inbox", "show", "CONVERSATION", *ELENA),
 ]
 
 
@@ -89,9 +95,15 @@ def test_no_token_is_split(
     if "FIRST" in args:  # the first order of the account, whatever the seed made
         first = str(cli("order", "list", *NW, "-o", "json").json[0]["id"])
         args = tuple(first if arg == "FIRST" else arg for arg in args)
+    if "CONVERSATION" in args:  # the admin's first conversation
+        talk = str(cli("inbox", "list", *ELENA, "-o", "json").json[0]["id"])
+        args = tuple(talk if arg == "CONVERSATION" else arg for arg in args)
     data = cli(*args, "-o", "json")
     assert data.exit_code == 0, data.stderr
     known = words_of(data.json) | {"(none)", "yes", "no"}
+    if args[0] == "inbox":  # its title counts the actor's unread notifications
+        shown_as = cli("account", "show", "northwind-traders", *ELENA, "-o", "json")
+        known.add(str(shown_as.json["unread_notifications"]))
     title_words = {"Members", "of", "Invitations", "Orders", "Audit", "trail", "Lists",
                    "Services", "Reviews", "Order", "history", "Recent", "activity", "Ledger",
                    "Invoices", "Policies", "Projects", "Network", "Rewards", "Approval",
@@ -99,7 +111,8 @@ def test_no_token_is_split(
                    "Hourly", "Payment", "methods", "Northwind", "Traders", "(northwind-traders)",
                    "Lena", "Moreau", "(@lena.design)", "Entries", "Saved", "freelancers",
                    "Catalogue", "Hired", "Viewed", "Billing", "Subscription", "Recently",
-                   "viewed"}  # fmt: skip
+                   "viewed", "Offers", "Conversations", "Notifications", "unread",
+                   "notifications", "·", "(elena.berg@northwind-traders.test)"}  # fmt: skip
     monkeypatch.setenv("COLUMNS", width)
 
     shown = cli(*args)
