@@ -81,19 +81,12 @@ class Context:
         within(reason, "the reason", MAX_REASON)
 
     @classmethod
-    def system(
-        cls,
-        session: Session,
-        now: datetime,
-        *,
-        reason: str | None = None,
-        agent: str | None = None,
-    ) -> Context:
+    def system(cls, session: Session, now: datetime, *, reason: str | None = None) -> Context:
         """The system's unit of work: what settles time rules acts as ``system``, on behalf
-        of the operator whose command settled them (``agent``, SPEC §3.2; by default the
-        one running this process)."""
-        operator = agent or agent_name()
-        return cls(session=session, actor=replace(SYSTEM, agent=operator, reason=reason), now=now)
+        of the operator whose command settled them (``agent``, SPEC §3.2)."""
+        return cls(
+            session=session, actor=replace(SYSTEM, agent=agent_name(), reason=reason), now=now
+        )
 
     def as_actor(self, actor: Actor) -> Context:
         """The same unit of work with another actor (the new admin records the sign-up),

@@ -66,10 +66,6 @@ from fpctl.store.tables import (
     Policy,
 )
 
-#: The operator the demo's audit records name: its catalogue's support agent and whoever
-#: settles its time rules.
-DEMO_OPERATOR = "demo"
-
 #: Told how many of the seed's events have run, and of how many: ``progress(done, total)``.
 Progress = Callable[[int, int], None]
 
@@ -334,9 +330,7 @@ class _Seeder:
 
     def catalogue(self, entry: CatalogueEntry, when: datetime) -> None:
         username, name, pro, services = entry
-        ctx = Context(
-            session=self.session, actor=support(DEMO_OPERATOR, "demo catalogue"), now=when
-        )
+        ctx = Context(session=self.session, actor=support("demo", "demo catalogue"), now=when)
         if self.session.exec(select(Freelancer.id).where(Freelancer.username == username)).first():
             return  # already in this store's catalogue: kept as it is
         freelancers.add(ctx, username, name=name, pro=pro)
@@ -390,9 +384,7 @@ class _Seeder:
         nothing due, and the settlers' own queries cost far more)."""
         self.session.flush()
         if settle.anything_due(self.session, when):
-            # the demo's operator, as its catalogue's: not the login of whoever seeds it, so
-            # a seed makes the same store on every machine
-            settle.settle_due(self.session, when, agent=DEMO_OPERATOR)
+            settle.settle_due(self.session, when)
 
 
 def _order_moves_at(event: tuple[datetime, int, Step]) -> tuple[datetime, bool]:

@@ -74,11 +74,8 @@ def anything_due(session: Session, now: datetime) -> bool:
     return bool(probes.scalar())
 
 
-def settle_due(
-    session: Session, now: datetime, *, reason: str | None = None, agent: str | None = None
-) -> dict[str, int]:
+def settle_due(session: Session, now: datetime, *, reason: str | None = None) -> dict[str, int]:
     """Run every settler; return how many things each one settled. Its records name the
-    operator (``agent``: by default the one running the command) and ``reason`` when one
-    is given (``tick``)."""
-    ctx = Context.system(session, now, reason=reason, agent=agent)
+    operator running the command (``agent``) and ``reason`` when one is given (``tick``)."""
+    ctx = Context.system(session, now, reason=reason)
     return {rule.action: rule.settle(ctx) for rule in _rules()}
