@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -71,6 +73,20 @@ def test_same_seed_same_store(cli: Cli, tmp_path: Path, monkeypatch: pytest.Monk
     assert first == second
     tokens = [i["token"] for i in first[3] if i["token"]]
     assert len(tokens) == 3  # open invitations carry their (seeded) token
+
+
+@pytest.mark.sqlite_only  # a store named by --db
+def test_every_record_names_the_operator_who_seeded(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FPCTL_AGENT", "sam")  # SPEC §3.2: every record names the operator
+    db = tmp_path / "a.db"
+    _seed(cli, db, "--accounts", "1", "--orders", "12")
+    with closing(sqlite3.connect(db)) as conn:
+        kinds = conn.execute("SELECT DISTINCT actor_kind FROM audit_record ORDER BY 1")
+        assert [kind for (kind,) in kinds] == ["freelancer", "member", "support", "system"]
+        agents = conn.execute("SELECT DISTINCT agent FROM audit_record")
+        assert agents.fetchall() == [("sam",)]
 
 
 @pytest.mark.sqlite_only  # two stores, named by --db

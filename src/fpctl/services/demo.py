@@ -14,7 +14,7 @@ from __future__ import annotations
 import base64
 import random
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from functools import partial
 from itertools import groupby
@@ -51,6 +51,7 @@ from fpctl.services.demo_held import HELD_ROWS, holding
 from fpctl.services.demo_orders import OrderStories, StoryMove
 from fpctl.services.money import billing_info, payment_methods
 from fpctl.services.network import freelancers
+from fpctl.services.operator import agent_name
 from fpctl.services.team import accounts, invitations, inviting, members, policies
 from fpctl.services.team.inviting import InviteRequest
 from fpctl.services.team.policies import PolicySpec
@@ -84,6 +85,9 @@ class _Seeder:
         self.progress = progress or (lambda _done, _total: None)
         self.admins: dict[int, Member] = {}  # each team's admin, by team index
         self.settled: datetime | None = None  # the instant last settled
+        # Whoever runs the seed: every record it writes names them (SPEC §3.2), as the
+        # system's records of what it settles do.
+        self.operator = ctx.actor.agent or agent_name()
 
     # -- building blocks -------------------------------------------------------------------
 
@@ -107,7 +111,7 @@ class _Seeder:
         account = self.session.get(Account, team.account_id) if team.account_id else None
         return Context(
             session=self.session,
-            actor=actor or NOBODY,
+            actor=replace(actor or NOBODY, agent=self.operator),
             now=when,
             account=account,
             make_token=self.make_token,
@@ -330,7 +334,9 @@ class _Seeder:
 
     def catalogue(self, entry: CatalogueEntry, when: datetime) -> None:
         username, name, pro, services = entry
-        ctx = Context(session=self.session, actor=support("demo", "demo catalogue"), now=when)
+        ctx = Context(
+            session=self.session, actor=support(self.operator, "demo catalogue"), now=when
+        )
         if self.session.exec(select(Freelancer.id).where(Freelancer.username == username)).first():
             return  # already in this store's catalogue: kept as it is
         freelancers.add(ctx, username, name=name, pro=pro)
