@@ -24,17 +24,16 @@ from fpctl.store.tables import (
     Account,
     Order,
     OrderCancellation,
-    OrderComment,
     OrderDispute,
     OrderMilestone,
-    OrderNote,
 )
 from fpctl.views import View
 
-if TYPE_CHECKING:  # the hours' and next steps' services: only their results come here
+if TYPE_CHECKING:  # services and rows whose results or types only come here
     from fpctl.services.orders.hour_reports import Answered
     from fpctl.services.orders.hourly import Logged, WeekReport
     from fpctl.services.orders.next_plan import Step
+    from fpctl.store.tables import OrderComment, OrderNote  # notes and comments: types only
 
 #: A table's columns, most important first: at 80 columns those that fit are shown.
 ORDER_COLUMNS = [

@@ -45,17 +45,9 @@ if TYPE_CHECKING:  # the names __getattr__ gives, for mypy (re-exported by __all
     )
     from fpctl.store.tables.notifications import Notification
     from fpctl.store.tables.offers import Offer
-    from fpctl.store.tables.orders import (
-        Order,
-        OrderCancellation,
-        OrderComment,
-        OrderDispute,
-        OrderHourReport,
-        OrderHours,
-        OrderMilestone,
-        OrderNote,
-        Review,
-    )
+    from fpctl.store.tables.order_talk import OrderComment, OrderNote, Review
+    from fpctl.store.tables.order_work import OrderHourReport, OrderHours
+    from fpctl.store.tables.orders import Order, OrderCancellation, OrderDispute, OrderMilestone
     from fpctl.store.tables.projects import Project, ProjectMember
     from fpctl.store.tables.settings import StoreSetting
     from fpctl.store.tables.team import Account, Member
@@ -78,11 +70,11 @@ _HOME = {
     "OrderMilestone": "orders",
     "OrderCancellation": "orders",
     "OrderDispute": "orders",
-    "OrderHours": "orders",
-    "OrderHourReport": "orders",
-    "OrderNote": "orders",
-    "OrderComment": "orders",
-    "Review": "orders",
+    "OrderHours": "order_work",
+    "OrderHourReport": "order_work",
+    "OrderNote": "order_talk",
+    "OrderComment": "order_talk",
+    "Review": "order_talk",
     "Offer": "offers",
     "Notification": "notifications",
     "Delivery": "deliveries",

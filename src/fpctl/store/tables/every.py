@@ -13,6 +13,8 @@ from fpctl.store.tables import (  # noqa: F401  (each import registers its table
     network,
     notifications,
     offers,
+    order_talk,
+    order_work,
     orders,
     projects,
     settings,

@@ -1,11 +1,12 @@
-"""Orders and what hangs off them: milestones, cancellations, disputes, hours and their
-weekly reports, notes, comments, reviews."""
+"""Orders and what a one-order read shows with them: milestones and the open requests
+(cancellations, disputes). Hours are in ``order_work``, notes, comments and reviews in
+``order_talk``: a read of one order builds only these classes."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Index, UniqueConstraint
+from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
 from fpctl.store.tables.base import partial_index, when, word
@@ -126,86 +127,3 @@ class OrderDispute(SQLModel, table=True):
     expires_at: datetime = when()
     closed_at: datetime | None = when(nullable=True)
     closed_by: str | None = None
-
-
-class OrderHours(SQLModel, table=True):
-    """Hours a freelancer logged on an hourly order for one ISO week."""
-
-    __tablename__ = "order_hours"
-    __table_args__ = (Index("ix_order_hours_charge_due", "charged_at", "week_ends_at"),)
-
-    id: int | None = Field(default=None, primary_key=True)
-    order_id: int = Field(foreign_key="orders.id", index=True)
-    week: str  # 2026-W47
-    week_ends_at: datetime = when()  # the next Monday, 00:00 UTC: the week is charged then
-    hundredths: int  # hours times 100
-    description: str
-    logged_at: datetime = when()
-    charged_at: datetime | None = when(nullable=True)
-    charged_cents: int | None = None
-    invoice_id: int | None = Field(default=None, foreign_key="invoice.id")
-
-
-class OrderHourReport(SQLModel, table=True):
-    """The weekly report of an hourly order's hours (one per order and ISO week, made with the
-    week's first hours): the buyer side approves or disputes it before ``answer_by``, or the
-    clock approves it then. Its hours and charge are those of the week's ``order_hours``."""
-
-    __tablename__ = "order_hour_report"
-    __table_args__ = (
-        UniqueConstraint("order_id", "week"),
-        Index("ix_order_hour_report_due", "status", "answer_by"),
-    )
-
-    id: int | None = Field(default=None, primary_key=True)
-    order_id: int = Field(foreign_key="orders.id")
-    week: str  # 2026-W47
-    answer_by: datetime = when()  # the week's end plus the window, later if amended late
-    status: str = word("pending")  # pending, approved, disputed, waived
-    disputed_hundredths: int | None = None  # the hours disputed (times 100)
-    billable_hundredths: int | None = None  # what approval charges; None: every hour logged
-    reason: str | None = None  # the dispute's
-    answered_by: str | None = None  # who approved or disputed it; None: the clock
-    answered_at: datetime | None = when(nullable=True)
-    resolved_by: str | None = None  # who settled the dispute (an approval or a concession)
-    resolved_at: datetime | None = when(nullable=True)
-
-
-class OrderNote(SQLModel, table=True):
-    """A private note: only its author sees it."""
-
-    __tablename__ = "order_note"
-
-    id: int | None = Field(default=None, primary_key=True)
-    order_id: int = Field(foreign_key="orders.id", index=True)
-    author: str
-    author_id: int | None = Field(default=None, foreign_key="member.id")
-    text: str
-    created_at: datetime = when()
-
-
-class OrderComment(SQLModel, table=True):
-    """A team comment: every member who sees the order sees it; never the freelancer."""
-
-    __tablename__ = "order_comment"
-
-    id: int | None = Field(default=None, primary_key=True)
-    order_id: int = Field(foreign_key="orders.id", index=True)
-    author: str
-    author_id: int | None = Field(default=None, foreign_key="member.id")
-    text: str
-    reply_to_id: int | None = Field(default=None, foreign_key="order_comment.id")
-    mentions: str = "[]"  # JSON list of the mentioned members' emails
-    created_at: datetime = when()
-
-
-class Review(SQLModel, table=True):
-    id: int | None = Field(default=None, primary_key=True)
-    order_id: int = Field(foreign_key="orders.id", unique=True)
-    account_id: int = Field(foreign_key="account.id", index=True)
-    freelancer_id: int = Field(foreign_key="freelancer.id", index=True)
-    author: str
-    author_id: int | None = Field(default=None, foreign_key="member.id")
-    rating: int
-    text: str | None = None
-    created_at: datetime = when()
