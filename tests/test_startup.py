@@ -220,6 +220,55 @@ def test_a_write_builds_every_table(shop: dict[str, int]) -> None:
     assert every <= modules
 
 
+def test_the_root_help_imports_no_command_module() -> None:
+    from fpctl.cli.app import COMMANDS
+
+    code, out, modules = loaded_modules("--help")
+
+    assert code == 0 and "notifications" in out
+    assert sorted(f"fpctl.cli.{module}" for module in COMMANDS.values()) == sorted(
+        f"fpctl.cli.{module}"
+        for module in COMMANDS.values()
+        if f"fpctl.cli.{module}" not in modules
+    )
+
+
+@pytest.mark.parametrize("width", [60, 80, 200])
+def test_the_root_help_from_the_summaries_is_the_whole_clis(
+    width: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import click
+    import typer
+
+    from fpctl.cli.app import COMMANDS, build
+    from fpctl.cli.outline import SUMMARIES
+
+    monkeypatch.setenv("COLUMNS", str(width))
+
+    def root_help(outline: bool) -> str:
+        command = typer.main.get_command(build(COMMANDS, outline=outline))
+        with click.Context(command, info_name="fpctl", terminal_width=width) as ctx:
+            return command.get_help(ctx)
+
+    assert list(SUMMARIES) == list(COMMANDS)
+    assert root_help(outline=True) == root_help(outline=False)
+
+
+def test_each_summary_is_the_first_paragraph_of_its_commands_help() -> None:
+    import click
+    import typer
+
+    from fpctl.cli.app import COMMANDS, build
+    from fpctl.cli.outline import SUMMARIES
+
+    whole = typer.main.get_command(build(COMMANDS))
+    with click.Context(whole) as ctx:
+        for name, summary in SUMMARIES.items():
+            command = whole.get_command(ctx, name)  # type: ignore[attr-defined]
+            assert command is not None and command.help is not None, name
+            assert command.help.split("\n\n")[0] == summary, name
+
+
 def test_a_run_converts_only_the_command_it_runs_of_its_group(cli: Cli) -> None:
     from fpctl.cli.app import get_command
 

@@ -100,9 +100,12 @@ Read more:
   A first look: fpctl demo seed, then fpctl account show northwind-traders"""
 
 
-def _outline(group: typer.Typer) -> typer.Typer:
-    """The group's name and help without its commands: all the root help shows of it."""
-    return typer.Typer(name=group.info.name, help=group.info.help, rich_markup_mode=None)
+def _outline(name: str) -> typer.Typer:
+    """The command's name and summary, without importing its module: all the root help
+    shows of it (``outline.SUMMARIES``)."""
+    from fpctl.cli.outline import SUMMARIES
+
+    return typer.Typer(name=name, help=SUMMARIES[name], rich_markup_mode=None)
 
 
 def _only(group: typer.Typer, name: str) -> typer.Typer:
@@ -130,9 +133,9 @@ def _only(group: typer.Typer, name: str) -> typer.Typer:
 def build(
     names: Iterable[str], *, outline: bool = False, subcommand: str | None = None
 ) -> typer.Typer:
-    """A root app holding the named top-level commands (``outline``: groups without their
-    commands, for the root help, which would otherwise convert every command of every group;
-    ``subcommand``: of a group, only that command)."""
+    """A root app holding the named top-level commands (``outline``: only each one's name
+    and summary, for the root help, which would otherwise import every command's module and
+    convert every command of every group; ``subcommand``: of a group, only that command)."""
     app = typer.Typer(
         name="fpctl",
         help="Administer Pro team accounts: members, invitations, policies, orders, billing.",
@@ -148,10 +151,12 @@ def build(
 
     app.callback()(before_command(root))
     for name in names:
+        if outline:
+            app.add_typer(_outline(name))
+            continue
         module = importlib.import_module(f"fpctl.cli.{COMMANDS[name]}")
         if hasattr(module, "app"):
-            group = _only(module.app, subcommand) if subcommand else module.app
-            app.add_typer(_outline(group) if outline else group)
+            app.add_typer(_only(module.app, subcommand) if subcommand else module.app)
         else:
             module.register(app)
     return app

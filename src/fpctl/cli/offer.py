@@ -21,7 +21,7 @@ from fpctl.cli.invocation import Invocation
 from fpctl.cli.numbers import COUNT, ID
 from fpctl.cli.options import command, group
 from fpctl.cli.terms import Estimate, Hourly, Milestones, Rate, WeeklyLimit
-from fpctl.domain.offers import OfferStatus
+from fpctl.domain.enums import OfferStatus
 
 if TYPE_CHECKING:
     from fpctl.services.context import Context

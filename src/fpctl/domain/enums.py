@@ -101,3 +101,14 @@ class ActorKind(StrEnum):
     SUPPORT = "support"
     SYSTEM = "system"
     NOBODY = "nobody"
+
+
+class OfferStatus(StrEnum):
+    """A custom offer's status (``domain.offers`` has the rules; the CLI's ``--status``
+    choices need only this, so ``fpctl --help`` does not import the rules)."""
+
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"
+    EXPIRED = "expired"

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from enum import StrEnum
 
 from fpctl.domain.money import MAX_CENTS, format_cents, parse_cents
 from fpctl.domain.orders import (
@@ -19,15 +18,6 @@ from fpctl.domain.orders import (
     parse_milestones,
 )
 from fpctl.errors import InvalidInput
-
-
-class OfferStatus(StrEnum):
-    PENDING = "pending"
-    ACCEPTED = "accepted"
-    DECLINED = "declined"
-    WITHDRAWN = "withdrawn"
-    EXPIRED = "expired"
-
 
 DEFAULT_EXPIRY_DAYS = 14
 MAX_EXPIRY_DAYS = 90

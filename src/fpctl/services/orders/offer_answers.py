@@ -17,7 +17,8 @@ from typing import Any
 
 from sqlmodel import col, select
 
-from fpctl.domain.offers import OfferStatus, amount_text
+from fpctl.domain.enums import OfferStatus
+from fpctl.domain.offers import amount_text
 from fpctl.domain.orders import OrderKind
 from fpctl.domain.permissions import Action
 from fpctl.domain.text import LONG_TEXT, within

@@ -20,10 +20,9 @@ from sqlmodel import col, or_, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from fpctl.domain.emails import normalize_email
-from fpctl.domain.enums import MemberStatus
+from fpctl.domain.enums import MemberStatus, OfferStatus
 from fpctl.domain.offers import (
     CUSTOM_OFFER_TITLE,
-    OfferStatus,
     OfferTerms,
     expires_at,
     offer_terms,
