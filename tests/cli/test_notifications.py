@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from tests.backends import sql
 from tests.cli.test_inbox import ADA, LENA, MIA, SUPPORT, ok
 from tests.conftest import Cli, changes_nothing
 
@@ -146,3 +147,40 @@ def test_the_member_who_asked_hears_the_answer(cli: Cli, shop: Any) -> None:
         f"approval:1 order:{order}",
         f"ada@acme.test rejected your order {order} (approval request 1)",
     )
+
+
+def test_a_batch_tells_no_one_deactivated_midway(cli: Cli, shop: Any, tmp_path: Any) -> None:
+    for _ in range(2):  # two orders of mia's, started
+        order = ok(cli, "order", "place", "--freelancer", "lena", "--service", "1", *MIA)["id"]
+        ok(cli, "order", "skip-requirements", str(order), *LENA)
+    lines = tmp_path / "lines.txt"
+    lines.write_text(
+        "order deliver 1 --as @lena\n"
+        "team deactivate mia@acme.test --as ada@acme.test\n"
+        "order deliver 2 --as @lena\n"
+    )
+    done = cli("batch", str(lines), "-o", "json")
+    assert done.exit_code == 0, done.stderr
+
+    told = sql("SELECT subject FROM notification WHERE kind = 'order.delivered' ORDER BY id")
+    assert [row[0] for row in told] == ["order:1"]  # not of order 2: mia was deactivated
+
+
+def test_a_batch_asks_whoever_is_admin_at_each_line(cli: Cli, shop: Any, tmp_path: Any) -> None:
+    ok(cli, "policy", "add", "order-approval", "--over", "10", *ADA)
+    lines = tmp_path / "lines.txt"
+    place = "order place --freelancer lena --service 1 --as mia@acme.test"
+    lines.write_text(f"{place}\nrole set bill@acme.test admin --as ada@acme.test --yes\n{place}\n")
+    done = cli("batch", str(lines), "-o", "json")
+    assert done.exit_code == 0, done.stderr
+
+    asked = sql(
+        "SELECT m.email, n.subject FROM notification n JOIN member m ON m.id = n.member_id "
+        "WHERE n.kind = 'order.approval' ORDER BY n.id"
+    )
+    assert [tuple(row) for row in asked] == [
+        ("ada@acme.test", "order:1"),
+        ("bill@acme.test", "order:2"),  # the admin once the role was handed over
+    ]
+    talks = sql("SELECT count(*) FROM conversation")
+    assert talks[0][0] == 1  # one conversation with lena, opened by the first order

@@ -24,6 +24,7 @@ from fpctl.domain.actors import Actor
 from fpctl.domain.enums import ActorKind, MemberStatus, Role
 from fpctl.domain.money import format_cents
 from fpctl.domain.orders import OrderStatus
+from fpctl.services import memo
 from fpctl.services.context import Context
 from fpctl.store.bulk import insert_rows
 from fpctl.store.rows import table_of
@@ -99,12 +100,11 @@ def notify_many(session: Session, notices: Iterable[Notice], now: datetime) -> i
     wanted = {m for n in notices for m in n.member_ids if m is not None and m != n.author}
     if not wanted:
         return 0
-    active = set(
-        session.exec(
-            select(Member.id)
-            .where(col(Member.id).in_(sorted(wanted)))
-            .where(Member.status == MemberStatus.ACTIVE)
-        ).all()
+    active = memo.remember(  # in a batch, until a member's status changes
+        session,
+        ("active members", frozenset(wanted)),
+        {"member": frozenset({"status"})},
+        lambda: _active(session, wanted),
     )
     rows = [
         {
@@ -124,6 +124,16 @@ def notify_many(session: Session, notices: Iterable[Notice], now: datetime) -> i
     return len(rows)
 
 
+def _active(session: Session, wanted: set[int]) -> set[int]:
+    """Which of ``wanted`` are active members."""
+    found = session.exec(
+        select(Member.id)
+        .where(col(Member.id).in_(sorted(wanted)))
+        .where(Member.status == MemberStatus.ACTIVE)
+    ).all()
+    return {member for member in found if member is not None}
+
+
 def notify(
     session: Session,
     member_ids: Collection[int | None],
@@ -140,7 +150,17 @@ def notify(
 
 
 def admins_of(session: Session, account_ids: Collection[int]) -> dict[int, int]:
-    """Each account's active admin (by account id)."""
+    """Each account's active admin (by account id); in a batch, kept until a member's role
+    or status changes."""
+    return memo.remember(
+        session,
+        ("active admins", frozenset(account_ids)),
+        {"member": frozenset({"role", "status"})},
+        lambda: _admins_of(session, account_ids),
+    )
+
+
+def _admins_of(session: Session, account_ids: Collection[int]) -> dict[int, int]:
     rows = session.exec(
         select(Member.account_id, Member.id)
         .where(col(Member.account_id).in_(sorted(account_ids)))

@@ -25,6 +25,7 @@ from fpctl.domain.enums import ActorKind
 from fpctl.domain.ids import as_id
 from fpctl.domain.permissions import Action
 from fpctl.errors import InvalidInput, NotFound, PermissionDenied
+from fpctl.services import memo
 from fpctl.services.context import Context
 from fpctl.services.lookups import by_username
 from fpctl.store.rows import id_of
@@ -71,15 +72,15 @@ def open_for_orders(session: Session, orders: Sequence[Order]) -> None:
         wanted.setdefault((order.account_id, order.freelancer_id), order)
     if not wanted:
         return
-    accounts = {account for account, _ in wanted}
-    freelancers = {freelancer for _, freelancer in wanted}
-    there = session.exec(
-        select(Conversation.account_id, Conversation.freelancer_id)
-        .where(col(Conversation.account_id).in_(accounts))
-        .where(col(Conversation.freelancer_id).in_(freelancers))
-    ).all()
-    for account_id, freelancer_id in there:
-        wanted.pop((account_id, freelancer_id), None)
+    pairs = frozenset(wanted)
+    there = memo.remember(  # in a batch, until a conversation is opened
+        session,
+        ("conversations of", pairs),
+        {"conversation": memo.ALL},
+        lambda: _opened(session, pairs),
+    )
+    for pair in there:
+        wanted.pop(pair, None)
     session.add_all(
         Conversation(
             account_id=account,
@@ -91,6 +92,18 @@ def open_for_orders(session: Session, orders: Sequence[Order]) -> None:
         for (account, freelancer), order in wanted.items()
     )
     session.flush()
+
+
+def _opened(session: Session, pairs: frozenset[tuple[int, int]]) -> set[tuple[int, int]]:
+    """Which of these (account, freelancer) pairs have a conversation."""
+    accounts = {account for account, _ in pairs}
+    freelancers = {freelancer for _, freelancer in pairs}
+    rows = session.exec(
+        select(Conversation.account_id, Conversation.freelancer_id)
+        .where(col(Conversation.account_id).in_(accounts))
+        .where(col(Conversation.freelancer_id).in_(freelancers))
+    ).all()
+    return {(account, freelancer) for account, freelancer in rows} & pairs
 
 
 def scoped(ctx: Context, query: Q, *, by_id: bool = False) -> Q:

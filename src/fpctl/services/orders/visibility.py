@@ -164,9 +164,14 @@ def _open_request(session: Session, table: type[Request], order: Order) -> Reque
         return session.exec(
             select(table).where(table.order_id == id_of(order)).where(table.status == "open")
         ).first()
+    return _every_open(session, kept, table).get(id_of(order))
+
+
+def _every_open(session: Session, kept: memo.Memo, table: type[Request]) -> dict[int, Request]:
+    """Every open request of ``table`` by order, kept by the batch's memo until a statement
+    writes that table."""
     reads: memo.Reads = {table.__tablename__: memo.ALL}
-    found = kept.get(("open requests", table), reads, lambda: _all_open(session, table))
-    return found.get(id_of(order))
+    return kept.get(("open requests", table), reads, lambda: _all_open(session, table))
 
 
 def _all_open(session: Session, table: type[Request]) -> dict[int, Request]:
@@ -180,9 +185,14 @@ def _all_open(session: Session, table: type[Request]) -> dict[int, Request]:
 def _open_requests_of(
     session: Session, table: type[Request], order_ids: list[int]
 ) -> dict[int, Request]:
-    """The open request of ``table`` of each of ``order_ids`` that has one, in one query."""
+    """The open request of ``table`` of each of ``order_ids`` that has one, in one query
+    (in a batch, from every open request the memo keeps)."""
     if not order_ids:
         return {}
+    kept = memo.of(session)
+    if kept is not None:
+        every = _every_open(session, kept, table)
+        return {order_id: every[order_id] for order_id in order_ids if order_id in every}
     rows = session.exec(
         select(table).where(col(table.order_id).in_(order_ids)).where(table.status == "open")
     )
@@ -209,7 +219,8 @@ def hold_of(session: Session, order: Order) -> Hold | None:
 
 
 def holds_of(session: Session, order_ids: list[int]) -> dict[int, Hold]:
-    """The open request holding each of ``order_ids`` that has one, in two queries."""
+    """The open request holding each of ``order_ids`` that has one, in two queries (in a
+    batch, none while no request was written since the last look)."""
     holds: dict[int, Hold] = dict(_open_requests_of(session, OrderDispute, order_ids))
     holds.update(_open_requests_of(session, OrderCancellation, order_ids))
     return holds
