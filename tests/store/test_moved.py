@@ -133,19 +133,21 @@ def test_what_was_committed_before_the_swap_does_not_leak_into_the_new_file(
         assert cli("audit", "verify", "-o", "json").json["records"] == 1
 
 
-def test_a_file_swapped_while_the_connection_opens_it_is_caught_at_the_commit(
-    cli: Cli, acme: str, isolated_env: Path, other: Path
+@pytest.mark.parametrize("how", ["deleted", "store"])
+def test_a_file_swapped_while_the_connection_opens_it_is_caught(
+    cli: Cli, acme: str, isolated_env: Path, other: Path, how: str
 ) -> None:
     """The swap lands after SQLite opened the old file but before fpctl noted which file
     that was: noting the file the path names *then* took the new one for the one opened,
-    every commit went to the old file, and its log was left beside the new one."""
+    every commit went to the old file, and its log was left beside the new one. A deleted
+    file is met at once (SQLite said only "disk I/O error"); a replaced one at the commit."""
     store = work.open_store(str(isolated_env))
     store.engine.dispose()  # the next unit of work opens a connection of its own
     swapped: list[Any] = []
 
     def swap_once(_dbapi_connection: Any, _record: Any) -> None:
         if not swapped:
-            swapped.append(_replace(isolated_env, "store", other))
+            swapped.append(_replace(isolated_env, how, other))
 
     event.listen(store.engine, "connect", swap_once, insert=True)  # before fpctl's own
     with (
@@ -156,7 +158,10 @@ def test_a_file_swapped_while_the_connection_opens_it_is_caught_at_the_commit(
     store.close()
 
     assert (refused.value.exit_code, refused.value.code) == (7, "store_replaced")
-    _still(cli, isolated_env, "store", swapped[0])
+    assert f"{isolated_env} was deleted or replaced while fpctl was using it" in str(
+        refused.value.message
+    )
+    _still(cli, isolated_env, how, swapped[0])
 
 
 # -- the installed fpctl, the file swapped at random instants --------------------------------

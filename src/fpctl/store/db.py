@@ -69,13 +69,24 @@ def _on_connect(dbapi_connection: sqlite3.Connection, record: Any, path: Path | 
     except sqlite3.OperationalError as error:
         # A file this user may only read (a backup keeps a rollback journal) can still be
         # read; a write then says which file or directory this user cannot write.
-        if "readonly" not in str(error):
+        if "readonly" in str(error):
+            pass
+        elif path is not None and _swapped_as_opened(record, path):
+            # SQLite only says "disk I/O error" of a file deleted or replaced as it opened
+            raise _replaced(path, "nothing was changed") from None
+        else:
             raise
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
     if path is not None and record.info.get(_OPENED, (path, None))[1] is None:
         # A new file, made by this open: nothing was at the path to be swapped before it.
         record.info[_OPENED] = (path, _identity(path))
+
+
+def _swapped_as_opened(record: Any, path: Path) -> bool:
+    """Whether a file was at the path just before the open and another (or none) is now."""
+    noted = record.info.get(_OPENED, (path, None))[1]
+    return noted is not None and _identity(path) != noted
 
 
 def _before_connect(record: Any, path: Path) -> None:
@@ -356,9 +367,13 @@ def _commit(session: Session) -> None:
     session.rollback()
     info[_MOVED] = True
     _empty_log(dbapi_connection)
-    raise StoreUnavailable(
+    raise _replaced(path, "the changes it was about to save were rolled back")
+
+
+def _replaced(path: Path, outcome: str) -> StoreUnavailable:
+    return StoreUnavailable(
         f"the store cannot be used: {path} was deleted or replaced while fpctl was using "
-        "it; the changes it was about to save were rolled back",
+        f"it; {outcome}",
         hint=f"check the store now at {path} and run the command again; "
         "`fpctl db restore FILE --yes` puts a backup back safely, even while others use it",
         code="store_replaced",
