@@ -118,6 +118,7 @@ def test_show_table(cli: Cli, acme: str) -> None:
         "former members              0 (0 removed, 0 closed)",
         "open orders                 0",
         "open cancellation requests  0",
+        "open dispute requests       0",
         "open invitations            0",
         "pending approvals           0",
         "projects                    1",

@@ -25,7 +25,7 @@ DASHBOARD_KEYS = ACCOUNT_KEYS | {
     "renews_at", "credits_set_aside_cents", "members_by_role", "members_by_status",
     "former_members", "open_orders", "open_cancellation_requests", "open_invitations",
     "pending_approvals", "recent_activity", "projects", "recently_viewed",
-    "unread_notifications",
+    "unread_notifications", "open_dispute_requests",
 }  # fmt: skip
 AUDIT_KEYS = {
     "id", "at", "actor", "actor_kind", "agent", "action", "target", "account", "reason",
@@ -209,6 +209,7 @@ def test_table_shows_plan_rewards_counts_and_activity(cli: Cli, busy: dict[str, 
         "former members 0 (0 removed, 0 closed)",
         "open orders 2",
         "open cancellation requests 1",
+        "open dispute requests 0",
         "open invitations 2",
         "pending approvals 1",
         "Recent activity",  # a section of its own, after the fields
@@ -288,3 +289,15 @@ def test_projects_and_recently_viewed(cli: Cli, busy: dict[str, int]) -> None:
     assert (admin["projects"], admin["recently_viewed"]) == (5, [])  # 4 my-projects, Secret
     table = [" ".join(line.split()) for line in cli("account", "show", *MIA).stdout.splitlines()]
     assert "projects 1" in table and "Recently viewed" in table
+
+
+def test_open_disputes_are_counted_on_the_orders_one_sees(cli: Cli, shop: dict[str, int]) -> None:
+    mia_order = place(cli, MIA)
+    ok(cli("order", "skip-requirements", str(mia_order), *LENA, "-o", "json"))
+    asked = ("order", "dispute", str(mia_order), "--refund", "10", "--reason", "late")
+    ok(cli(*asked, *LENA, "-o", "json"))
+
+    assert dashboard(cli, *MIA)["open_dispute_requests"] == 1
+    assert dashboard(cli, *MAX)["open_dispute_requests"] == 0  # not an order max sees
+    ok(cli("order", "dispute-decline", str(mia_order), *MIA, "-o", "json"))
+    assert dashboard(cli, *MIA)["open_dispute_requests"] == 0

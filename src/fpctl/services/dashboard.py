@@ -55,6 +55,7 @@ if TYPE_CHECKING:
 # whose actor sees every order. An actor who sees only some asks services.orders.visibility.
 _ORDERS = table("orders", column("id"), column("account_id"), column("status"))
 _CANCELLATIONS = table("order_cancellation", column("order_id"), column("status"))
+_DISPUTES = table("order_dispute", column("order_id"), column("status"))
 _INVITATIONS = table("invitation", column("account_id"), column("status"))
 _APPROVALS = table(
     "approvalrequest", column("account_id"), column("status"), column("requested_by_id")
@@ -99,6 +100,7 @@ class Dashboard:
     open_orders: int
     open_cancellation_requests: int
     open_invitations: int
+    open_dispute_requests: int
     pending_approvals: int
     recent_activity: list[AuditRecord] | None  # None: the actor may not read the audit trail
     projects: int  # active projects the actor sees
@@ -119,13 +121,15 @@ def show(ctx: Context, slug: str | None = None) -> Dashboard:
     activity = (
         _recent_activity(ctx.session, account.id) if allows(ctx.actor, Action.AUDIT_READ) else None
     )
+    cancellations, disputes = _open_requests(ctx, account.id)
     return Dashboard(
         account=account,
         members_by_role=by_role,
         members_by_status=by_status,
         open_orders=_open_orders(ctx, account.id),
-        open_cancellation_requests=_open_cancellations(ctx, account.id),
+        open_cancellation_requests=cancellations,
         open_invitations=_open_invitations(ctx.session, account.id),
+        open_dispute_requests=disputes,
         pending_approvals=_pending_approvals(ctx, account.id),
         recent_activity=activity,
         projects=_active_projects(ctx, account.id),
@@ -176,13 +180,19 @@ def _open_orders(ctx: Context, account_id: int) -> int:
     return ctx.session.exec(query.where(_ORDERS.c.status.in_(OPEN_STATUSES))).one()
 
 
-def _open_cancellations(ctx: Context, account_id: int) -> int:
-    return ctx.session.exec(
+def _open_requests(ctx: Context, account_id: int) -> tuple[int, int]:
+    """Open cancellation and dispute requests on the orders the actor sees, in one query."""
+    seen = _visible_order_ids(ctx, account_id)
+    counts = [
         select(func.count())
-        .select_from(_CANCELLATIONS)
-        .where(_CANCELLATIONS.c.status == "open")
-        .where(_CANCELLATIONS.c.order_id.in_(_visible_order_ids(ctx, account_id)))
-    ).one()
+        .select_from(requests)
+        .where(requests.c.status == "open")
+        .where(requests.c.order_id.in_(seen))
+        .scalar_subquery()
+        for requests in (_CANCELLATIONS, _DISPUTES)
+    ]
+    cancellations, disputes = ctx.session.execute(select(*counts)).one()
+    return int(cancellations), int(disputes)
 
 
 def _open_invitations(session: Session, account_id: int) -> int:

@@ -41,6 +41,7 @@ def dashboard_view(dashboard: Dashboard) -> View:
         "former_members": sum(by_status.get(status, 0) for status in FORMER),
         "open_orders": dashboard.open_orders,
         "open_cancellation_requests": dashboard.open_cancellation_requests,
+        "open_dispute_requests": dashboard.open_dispute_requests,
         "open_invitations": dashboard.open_invitations,
         "pending_approvals": dashboard.pending_approvals,
         "projects": dashboard.projects,
