@@ -29,7 +29,7 @@ change writes audit records; a refused change (an FpctlError) leaves every row o
 table as it was; any other exception is a bug.
 
 The main suite runs a short derandomised pass (30 examples of up to 50 steps). CI runs it
-again with ``FPCTL_HYPOTHESIS_PROFILE=ci`` (``.ci/run``): 600 examples of up to 20
+again with ``FPCTL_HYPOTHESIS_PROFILE=ci`` (``.ci/run``): 300 examples of up to 20
 steps, from two fixed seeds.
 """
 
@@ -871,8 +871,9 @@ SHORT = settings(
     database=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
-#: 300 examples a seed: about 80 s on two cores, which keeps `.ci/run` inside its 15 minutes.
-LONG = settings(SHORT, max_examples=300, stateful_step_count=20, derandomize=False)
+#: 150 examples a seed: under a minute on two cores, which keeps `.ci/run` inside its 15
+#: minutes on a loaded machine (raise it locally after changing money rules).
+LONG = settings(SHORT, max_examples=150, stateful_step_count=20, derandomize=False)
 LONG_SEEDS = (20261102, 20261103)
 PROFILE = os.environ.get("FPCTL_HYPOTHESIS_PROFILE", "default")
 if PROFILE not in ("default", "ci"):
