@@ -156,15 +156,8 @@ Hold = OrderCancellation | OrderDispute
 
 
 def _open_request(session: Session, table: type[Request], order: Order) -> Request | None:
-    """The order's open request of ``table``. In a batch every open request is read with
-    one query, again only after a statement writes a request (open ones are few: they
-    expire within 48 hours)."""
-    kept = memo.of(session)
-    if kept is None:
-        return session.exec(
-            select(table).where(table.order_id == id_of(order)).where(table.status == "open")
-        ).first()
-    return _every_open(session, kept, table).get(id_of(order))
+    """The order's open request of ``table``: ``_open_requests_of``'s one-order case."""
+    return _open_requests_of(session, table, [id_of(order)]).get(id_of(order))
 
 
 def _every_open(session: Session, kept: memo.Memo, table: type[Request]) -> dict[int, Request]:
@@ -185,8 +178,9 @@ def _all_open(session: Session, table: type[Request]) -> dict[int, Request]:
 def _open_requests_of(
     session: Session, table: type[Request], order_ids: list[int]
 ) -> dict[int, Request]:
-    """The open request of ``table`` of each of ``order_ids`` that has one, in one query
-    (in a batch, from every open request the memo keeps)."""
+    """The open request of ``table`` of each of ``order_ids`` that has one, in one query.
+    In a batch every open request is read with one query, again only after a statement
+    writes a request (open ones are few: they expire within 48 hours)."""
     if not order_ids:
         return {}
     kept = memo.of(session)
